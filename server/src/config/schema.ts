@@ -1,0 +1,126 @@
+/**
+ * The one zod schema for ghostline's settings: the single source of truth for validation,
+ * defaults, docs/configuration.md and the VS Code extension's contributed settings.
+ * Every field carries a description; generated docs read it.
+ */
+import { z } from 'zod';
+import { TASKS, type Task } from '../providers/types.ts';
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+export const providerSchema = z.strictObject({
+  api: z
+    .enum(['responses', 'chat'])
+    .default('responses')
+    .describe('Wire protocol: `responses` (OpenAI Responses API) or `chat` (Chat Completions, for Ollama, llama.cpp, vLLM, LiteLLM).'),
+  baseUrl: z.string().url().optional().describe('Base URL of the API, e.g. `http://127.0.0.1:11434/v1` for Ollama. Env: `OPENAI_BASE_URL`.'),
+  apiKey: z.string().min(1).optional().describe('API key. Prefer the `OPENAI_API_KEY` environment variable; never commit it.'),
+  apiKeyEnv: z.string().optional().describe('Name of an environment variable holding this provider\'s API key.'),
+  organization: z.string().optional().describe('OpenAI organization id. Env: `OPENAI_ORG_ID`.'),
+  project: z.string().optional().describe('OpenAI project id. Env: `OPENAI_PROJECT_ID`.'),
+  headers: z.record(z.string(), z.string()).default({}).describe('Extra HTTP headers sent with every request to this provider.'),
+  sendPromptCacheKey: z
+    .boolean()
+    .default(true)
+    .describe('Send `prompt_cache_key` (OpenAI only; some compatible servers reject unknown fields).'),
+  supportsPrediction: z.boolean().default(true).describe('Provider accepts Predicted Outputs (`prediction`) on Chat Completions.'),
+});
+export type ProviderConfig = z.infer<typeof providerSchema>;
+
+export const routeOverrideSchema = z.strictObject({
+  model: z.string().min(1).optional().describe('Model for this task.'),
+  temperature: z.number().min(0).max(2).optional().describe('Sampling temperature.'),
+  maxOutputTokens: z.number().int().positive().max(32768).optional().describe('Maximum output tokens.'),
+  fallbacks: z.array(z.string().min(1)).optional().describe('Models tried in order on 429, 5xx and timeouts.'),
+  provider: z.string().min(1).optional().describe('Name of the provider (key of `providers`) serving this task.'),
+});
+export type RouteOverride = z.infer<typeof routeOverrideSchema>;
+
+const taskOverrides = z.strictObject(
+  Object.fromEntries(TASKS.map((task) => [task, routeOverrideSchema.optional()])) as Record<Task, z.ZodOptional<typeof routeOverrideSchema>>,
+);
+
+export const modelInfoSchema = z.strictObject({
+  contextWindow: z.number().int().positive().describe('Context window in tokens.'),
+  inputPrice: z.number().min(0).default(0).describe('USD per 1M input tokens.'),
+  cachedInputPrice: z.number().min(0).default(0).describe('USD per 1M cached input tokens.'),
+  outputPrice: z.number().min(0).default(0).describe('USD per 1M output tokens.'),
+});
+export type ModelInfo = z.infer<typeof modelInfoSchema>;
+
+export const configSchema = z.strictObject({
+  providers: z
+    .record(z.string(), providerSchema)
+    .default({})
+    .describe('Named model providers. `openai` is always defined (from the environment); add others for OpenAI-compatible servers.'),
+  router: z
+    .strictObject({
+      tasks: taskOverrides.prefault({}).describe('Per-task overrides of the routing table in SSOT.md.'),
+      languages: z
+        .record(z.string(), taskOverrides)
+        .default({})
+        .describe('Per-language overrides, keyed by LSP language id, e.g. `{"python": {"completion": {"model": "gpt-4.1"}}}`.'),
+    })
+    .prefault({})
+    .describe('Which model serves which task.'),
+  models: z
+    .record(z.string(), modelInfoSchema)
+    .default({})
+    .describe('Context windows and prices of models beyond the built-in ones (used for escalation and cost estimates).'),
+  completion: z
+    .strictObject({
+      enabled: z.boolean().default(true).describe('Answer `textDocument/completion` and `textDocument/inlineCompletion`.'),
+      debounceMs: z.number().int().min(0).max(2000).default(75).describe('Wait this long after an automatic trigger before calling the model; a newer request in the same document replaces the waiting one.'),
+      prefixLines: z.number().int().min(1).max(2000).default(100).describe('Lines before the cursor offered to the prompt.'),
+      suffixLines: z.number().int().min(0).max(2000).default(50).describe('Lines after the cursor offered to the prompt.'),
+      maxPromptTokens: z.number().int().min(256).max(100000).default(2048).describe('Token budget for the code context (o200k tokens).'),
+      maxLines: z.number().int().min(1).max(200).default(12).describe('Longest suggestion, in lines.'),
+      multiline: z.enum(['auto', 'always', 'never']).default('auto').describe('`auto`: multi-line only at the start of a block or an empty line.'),
+      triggerCharacters: z.array(z.string().length(1)).default(['.', '(', '[', '{', ',', ' ', ':', '=', '>', '\n']).describe('Characters that trigger completion automatically.'),
+    })
+    .prefault({})
+    .describe('Completion and inline ghost text.'),
+  timeouts: z
+    .strictObject({
+      firstTokenMs: z.number().int().min(100).max(120000).default(8000).describe('Abort when the first token has not arrived by then.'),
+      idleMs: z.number().int().min(100).max(120000).default(5000).describe('Abort when a stream is silent this long between chunks.'),
+      totalMs: z.number().int().min(500).max(600000).default(60000).describe('Abort a single model call after this long.'),
+    })
+    .prefault({})
+    .describe('Deadlines for model calls (the SDK\'s own timeout does not cover streams).'),
+  retry: z
+    .strictObject({
+      maxAttempts: z.number().int().min(1).max(10).default(3).describe('Attempts per model, first included.'),
+      baseDelayMs: z.number().int().min(0).max(60000).default(250).describe('First backoff delay; doubles each attempt, with jitter.'),
+      maxDelayMs: z.number().int().min(0).max(120000).default(4000).describe('Longest backoff delay.'),
+      maxRetryAfterMs: z.number().int().min(0).max(600000).default(10000).describe('Longest `retry-after` honoured; longer waits move to the next fallback model instead.'),
+    })
+    .prefault({})
+    .describe('Retry policy for model calls (the SDK\'s own retries are off).'),
+  cache: z
+    .strictObject({
+      enabled: z.boolean().default(true).describe('Cache model answers.'),
+      maxEntries: z.number().int().min(0).max(1000000).default(500).describe('In-memory LRU size.'),
+      ttlSeconds: z.number().int().min(1).max(30 * 86400).default(900).describe('How long a cached answer stays valid.'),
+      redisUrl: z.string().optional().describe('Shared Redis cache for a team (`redis://`, `rediss://`). Env: `REDIS_URL`.'),
+      team: z.string().default('default').describe('Team namespace for shared cache keys and budgets.'),
+    })
+    .prefault({})
+    .describe('Answer cache.'),
+  log: z
+    .strictObject({
+      level: logLevel.default('info').describe('Log level. Env: `GHOSTLINE_LOG_LEVEL`.'),
+      file: z.string().optional().describe('Log to this file instead of stderr. Env: `GHOSTLINE_LOG_FILE`; flag `--log-file`.'),
+      includeSource: z.boolean().default(false).describe('Include prompt and suggestion text in debug logs (off: logs carry sizes and hashes only).'),
+    })
+    .prefault({})
+    .describe('Logging.'),
+});
+
+export type GhostlineConfig = z.infer<typeof configSchema>;
+export type CompletionConfig = GhostlineConfig['completion'];
+
+/** The settings every source is merged onto. */
+export function defaultConfig(): GhostlineConfig {
+  return configSchema.parse({});
+}
