@@ -1,0 +1,164 @@
+/**
+ * Token counting and trimming with o200k_base, the tokenizer of gpt-4.1 and gpt-4o-mini.
+ * Completion runs on every keystroke, so trimming cuts whole lines first and encodes only the
+ * text it keeps (plus one line), never the whole document.
+ */
+import { countTokens as countO200k, isWithinTokenLimit } from 'gpt-tokenizer/encoding/o200k_base';
+import { O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
+
+/** Text cut to a budget, with its exact token count. */
+export interface TokenSlice {
+  text: string;
+  tokens: number;
+}
+
+// Documents may contain text such as `<|endoftext|>`; to us it is plain text, never a control
+// token, and the tokenizer must not throw on it.
+const PLAIN = { disallowedSpecial: new Set<string>() };
+
+// The longest o200k token is 128 characters (a run of spaces), so text longer than
+// budget * 128 characters cannot fit the budget and need not be encoded to know it.
+const MAX_CHARS_PER_TOKEN = 128;
+
+/** Number of o200k tokens in `text`. */
+export function countTokens(text: string): number {
+  return text === '' ? 0 : countO200k(text, PLAIN);
+}
+
+/** The token count of `text` when it is at most `limit`, otherwise undefined; stops encoding early. */
+export function countTokensUpTo(text: string, limit: number): number | undefined {
+  if (limit < 0 || text.length > (limit + 1) * MAX_CHARS_PER_TOKEN) return undefined;
+  if (text === '') return 0;
+  const count = isWithinTokenLimit(text, limit, PLAIN);
+  return count === false ? undefined : count;
+}
+
+/** The start of `text` within `maxTokens` tokens: whole lines when at least one fits. */
+export function takeFirstTokens(text: string, maxTokens: number): string {
+  return firstTokens(text, maxTokens).text;
+}
+
+/** The end of `text` within `maxTokens` tokens: whole lines when at least one fits. */
+export function takeLastTokens(text: string, maxTokens: number): string {
+  return lastTokens(text, maxTokens).text;
+}
+
+/** Like takeFirstTokens, with the token count of the kept text. */
+export function firstTokens(text: string, maxTokens: number): TokenSlice {
+  return verified(text, maxTokens, (budget) => {
+    let end = 0;
+    let used = 0;
+    while (end < text.length) {
+      const newline = text.indexOf('\n', end);
+      const lineEnd = newline === -1 ? text.length : newline + 1;
+      const count = countTokensUpTo(text.slice(end, lineEnd), budget - used);
+      if (count === undefined) break;
+      used += count;
+      end = lineEnd;
+    }
+    return end > 0 ? text.slice(0, end) : firstPieces(text, budget);
+  });
+}
+
+/** Like takeLastTokens, with the token count of the kept text. */
+export function lastTokens(text: string, maxTokens: number): TokenSlice {
+  return verified(text, maxTokens, (budget) => {
+    let start = text.length;
+    let used = 0;
+    while (start > 0) {
+      // A line here is its text plus the newline that ends it.
+      const lineStart = start >= 2 ? text.lastIndexOf('\n', start - 2) + 1 : 0;
+      const count = countTokensUpTo(text.slice(lineStart, start), budget - used);
+      if (count === undefined) break;
+      used += count;
+      start = lineStart;
+    }
+    return start < text.length ? text.slice(start) : lastPieces(text, budget);
+  });
+}
+
+/**
+ * Runs a cut, then checks the kept text with one real count: tokens of separately counted lines
+ * can differ from the tokens of their concatenation, and the budget is a hard limit.
+ */
+function verified(text: string, maxTokens: number, cut: (budget: number) => string): TokenSlice {
+  if (maxTokens <= 0 || text === '') return { text: '', tokens: 0 };
+  const whole = countTokensUpTo(text, maxTokens);
+  if (whole !== undefined) return { text, tokens: whole };
+  let budget = maxTokens;
+  for (;;) {
+    const kept = cut(budget);
+    const tokens = countTokens(kept);
+    if (tokens <= maxTokens) return { text: kept, tokens };
+    budget -= tokens - maxTokens;
+    if (budget <= 0) return { text: '', tokens: 0 };
+  }
+}
+
+// Within one line too long for the budget, cut between the tokenizer's own pre-token pieces,
+// reading a window that doubles until it holds more than the budget.
+
+function firstPieces(text: string, budget: number): string {
+  const chunk = growingWindow(text.length, budget, (size) => text.slice(0, safeEnd(text, size)));
+  let used = 0;
+  let end = 0;
+  for (const piece of pieces(chunk)) {
+    used += countTokens(piece.text);
+    if (used > budget) break;
+    end = piece.index + piece.text.length;
+  }
+  return end > 0 ? text.slice(0, end) : withinPiece(chunk, budget, (size) => chunk.slice(0, safeEnd(chunk, size)));
+}
+
+function lastPieces(text: string, budget: number): string {
+  const chunk = growingWindow(text.length, budget, (size) => text.slice(safeStart(text, text.length - size)));
+  const all = pieces(chunk);
+  let used = 0;
+  let start = chunk.length;
+  for (let i = all.length - 1; i >= 0; i--) {
+    const piece = all[i]!;
+    used += countTokens(piece.text);
+    if (used > budget) break;
+    start = piece.index;
+  }
+  return start < chunk.length ? chunk.slice(start) : withinPiece(chunk, budget, (size) => chunk.slice(safeStart(chunk, chunk.length - size)));
+}
+
+/** The longest slice within budget when not even one piece fits (a huge identifier or blob). */
+function withinPiece(chunk: string, budget: number, slice: (size: number) => string): string {
+  let fits = 0;
+  let tooLong = chunk.length;
+  while (tooLong - fits > 1) {
+    const size = Math.floor((fits + tooLong) / 2);
+    if (countTokens(slice(size)) <= budget) fits = size;
+    else tooLong = size;
+  }
+  return slice(fits);
+}
+
+function growingWindow(total: number, budget: number, slice: (size: number) => string): string {
+  let size = Math.max(64, budget * 4);
+  for (;;) {
+    if (size >= total) return slice(total);
+    const chunk = slice(size);
+    if (countTokensUpTo(chunk, budget) === undefined) return chunk;
+    size *= 2;
+  }
+}
+
+function pieces(text: string): { index: number; text: string }[] {
+  const split = new RegExp(O200K_TOKEN_SPLIT_REGEX.source, O200K_TOKEN_SPLIT_REGEX.flags);
+  return Array.from(text.matchAll(split), (match) => ({ index: match.index, text: match[0] }));
+}
+
+/** Moves a cut that would split a surrogate pair one code unit earlier. */
+function safeEnd(text: string, end: number): number {
+  const code = text.charCodeAt(end - 1);
+  return end < text.length && code >= 0xd800 && code <= 0xdbff ? end - 1 : end;
+}
+
+/** Moves a cut that would split a surrogate pair one code unit later. */
+function safeStart(text: string, start: number): number {
+  const code = text.charCodeAt(start);
+  return start > 0 && code >= 0xdc00 && code <= 0xdfff ? start + 1 : Math.max(0, start);
+}
