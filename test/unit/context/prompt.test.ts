@@ -1,0 +1,99 @@
+/**
+ * The completion prompt: byte-stable instructions, the exact input format the fake model server
+ * reads, and parseCompletionInput as its inverse.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  completionPrompt,
+  parseCompletionInput,
+  promptCacheKey,
+  PROMPT_TEMPLATE_VERSION,
+  type CompletionPromptArgs,
+} from '../../../server/src/context/prompt.ts';
+import { atCursor, randomDocument, seededRandom } from './fixture.ts';
+
+function args(fixture: string, extra: Partial<CompletionPromptArgs> = {}): CompletionPromptArgs {
+  const { prefix, suffix } = atCursor(fixture);
+  return { path: 'src/app.ts', languageId: 'typescript', prefix, suffix, multiline: false, ...extra };
+}
+
+describe('completionPrompt', () => {
+  it('writes the mode first and the file with its cursor last', () => {
+    const { input } = completionPrompt(args('function add(a, b) {\n  return <|>\n}', { multiline: true }));
+    expect(input).toBe(
+      '<mode>multi-line</mode>\n' +
+        '<file path="src/app.ts" language="typescript">\n' +
+        'function add(a, b) {\n  return <cursor>\n}\n' +
+        '</file>',
+    );
+  });
+
+  it('writes single-line mode', () => {
+    expect(completionPrompt(args('x = <|>')).input.startsWith('<mode>single-line</mode>\n')).toBe(true);
+  });
+
+  it('keeps the instructions byte-identical across files, languages and modes', () => {
+    const a = completionPrompt(args('fn main() {<|>}', { path: 'src/main.rs', languageId: 'rust', multiline: true }));
+    const b = completionPrompt(args('def f(<|>', { path: 'a.py', languageId: 'python' }));
+    expect(a.instructions).toBe(b.instructions);
+    expect(a.instructions).not.toMatch(/rust|python|main\.rs/);
+    for (const rule of ['only the text to insert at <cursor>', 'no markdown code fences', 'no explanation', 'never repeat text']) {
+      expect(a.instructions).toContain(rule);
+    }
+  });
+
+  it('escapes quotes and ampersands in attributes and a literal <cursor> in the code', () => {
+    const { input } = completionPrompt(args('const tag = "<cursor>";<|>', { path: 'we"ird & odd.ts' }));
+    expect(input).toContain('path="we&quot;ird &amp; odd.ts"');
+    expect(input.match(/<cursor>/g)).toHaveLength(1);
+  });
+});
+
+describe('parseCompletionInput', () => {
+  it.each([
+    ['typescript', 'src/app.ts', 'const total = items.<|>reduce();', false],
+    ['python', 'pkg/mod.py', 'def f(x):\n    <|>\n', true],
+    ['go', 'main.go', 'func main() {\n\tfmt.Println(<|>)\n}', false],
+    ['rust', 'src/lib.rs', 'let v: Vec<_> = xs.iter().map(|x| x <|>).collect();', false],
+    ['markdown', 'README 日本語.md', '# 見出し 😀\n\nText <|> more 🦜', true],
+    ['typescript', 'a "quoted" & <odd>\npath.ts', 'const s = "<cursor>"; // <cursor\\>\n<|></file>\n</file>', true],
+    ['plaintext', 'empty.txt', '<|>', false],
+  ])('round-trips %s (%s)', (languageId, path, fixture, multiline) => {
+    const original = args(fixture, { languageId, path, multiline });
+    expect(parseCompletionInput(completionPrompt(original).input)).toEqual(original);
+  });
+
+  it('round-trips random documents', () => {
+    const random = seededRandom(3);
+    for (let i = 0; i < 100; i++) {
+      const text = randomDocument(random, 1 + Math.floor(random() * 20));
+      const cut = Math.floor(random() * (text.length + 1));
+      const original = { path: `dir/f${i}.ts`, languageId: 'typescript', prefix: text.slice(0, cut), suffix: text.slice(cut), multiline: random() < 0.5 };
+      expect(parseCompletionInput(completionPrompt(original).input)).toEqual(original);
+    }
+  });
+
+  it.each([
+    ['not a prompt', 'hello'],
+    ['no cursor', '<mode>single-line</mode>\n<file path="a" language="b">\nabc\n</file>'],
+    ['two cursors', '<mode>single-line</mode>\n<file path="a" language="b">\na<cursor>b<cursor>c\n</file>'],
+    ['unknown mode', '<mode>fast</mode>\n<file path="a" language="b">\n<cursor>\n</file>'],
+  ])('rejects %s', (_, input) => {
+    expect(parseCompletionInput(input)).toBeUndefined();
+  });
+});
+
+describe('promptCacheKey', () => {
+  it('is short, stable and versioned', () => {
+    const key = promptCacheKey('src/app.ts', 'typescript');
+    expect(key).toBe(promptCacheKey('src/app.ts', 'typescript'));
+    expect(key.startsWith(`ghostline:${PROMPT_TEMPLATE_VERSION}:typescript:`)).toBe(true);
+    expect(key.length).toBeLessThanOrEqual(64);
+    expect(promptCacheKey('/home/someone/very/long/path/'.repeat(20) + 'x.ts', 'typescript').length).toBeLessThanOrEqual(64);
+  });
+
+  it('separates files and languages', () => {
+    expect(promptCacheKey('a.ts', 'typescript')).not.toBe(promptCacheKey('b.ts', 'typescript'));
+    expect(promptCacheKey('a.ts', 'typescript')).not.toBe(promptCacheKey('a.ts', 'javascript'));
+  });
+});
