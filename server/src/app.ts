@@ -1,0 +1,157 @@
+/**
+ * Builds ghostline's services from configuration — logger, providers, caches, the completion
+ * engine — for every front end: the LSP server, `ghostline complete` and `ghostline doctor`.
+ */
+import { join } from 'node:path';
+import { MemoryCache } from './cache/memory.ts';
+import { checkPolicy } from './router/policy.ts';
+import { ConfigStore, formatProblems, type ConfigProblem } from './config/store.ts';
+import { clientLayer, environmentLayer, fileLayer, TEAM_FILE, userConfigPath, type RawLayer } from './config/sources.ts';
+import type { GhostlineConfig, ProviderConfig } from './config/schema.ts';
+import { CompletionEngine } from './engine/engine.ts';
+import type { PromptGuard } from './engine/guard.ts';
+import { createOpenAIProvider } from './providers/openai-provider.ts';
+import { ProviderError, type ModelProvider } from './providers/types.ts';
+import { createLogger, type Logger } from './telemetry/logger.ts';
+import { createMetrics, type Metrics } from './telemetry/metrics.ts';
+
+export interface AppOptions {
+  env: NodeJS.ProcessEnv;
+  /** Workspace root for the team file; may be set later (initialize). */
+  workspaceRoot?: string;
+  logFile?: string;
+  logger?: Logger;
+  /** Reports problems the user must hear about (config errors, no key); de-duplicated here. */
+  report?: (severity: 'error' | 'warning' | 'info', message: string) => void;
+}
+
+export class App {
+  readonly configStore = new ConfigStore(checkPolicy);
+  readonly metrics: Metrics = createMetrics();
+  readonly memory: MemoryCache;
+  readonly engine: CompletionEngine;
+  logger: Logger;
+  guard?: PromptGuard;
+  private readonly options: AppOptions;
+  private readonly clientLayers = new Map<string, RawLayer>();
+  private readonly providers = new Map<string, { signature: string; provider: ModelProvider }>();
+  private readonly reported = new Set<string>();
+  workspaceRoot?: string;
+  /** The protocol edge sets this to its document store; undefined means "not tracked". */
+  versionOf: (uri: string) => number | undefined = () => undefined;
+
+  constructor(options: AppOptions) {
+    this.options = options;
+    this.workspaceRoot = options.workspaceRoot;
+    this.reload();
+    const config = this.config;
+    this.logger = options.logger ?? createLogger({ level: config.log.level, file: options.logFile ?? config.log.file });
+    this.memory = new MemoryCache(config.cache.maxEntries);
+    this.engine = new CompletionEngine({
+      config: () => this.config,
+      provider: (name) => this.provider(name),
+      logger: this.logger,
+      metrics: this.metrics,
+      memory: this.memory,
+      currentVersion: (uri) => this.versionOf(uri),
+      notify: (problem) => this.notifyProviderProblem(problem),
+    });
+  }
+
+  get config(): GhostlineConfig {
+    return this.configStore.config;
+  }
+
+  /** The layers lowest first: environment, user file, team file, then client-sent settings. */
+  private layers(problems: ConfigProblem[]): RawLayer[] {
+    const layers: RawLayer[] = [environmentLayer(this.options.env)];
+    const files = [userConfigPath(this.options.env), ...(this.workspaceRoot ? [join(this.workspaceRoot, TEAM_FILE)] : [])];
+    for (const path of files) {
+      const { layer, error } = fileLayer(path);
+      if (layer) layers.push(layer);
+      if (error) problems.push({ source: path, path: '', message: error, severity: 'error' });
+    }
+    for (const source of ['initializationOptions', 'workspace/configuration']) {
+      const layer = this.clientLayers.get(source);
+      if (layer) layers.push(layer);
+    }
+    return layers;
+  }
+
+  /** Rebuilds the configuration from every source; reports problems once. */
+  reload(): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    problems.push(...this.configStore.load(this.layers(problems)));
+    if (problems.length > 0) this.report(problems.some((p) => p.severity === 'error') ? 'error' : 'warning', formatProblems(problems));
+    if (this.logger) this.logger.level = this.config.log.level;
+    return problems;
+  }
+
+  /** Settings sent by the editor (initializationOptions, workspace/configuration, didChangeConfiguration). */
+  setClientSettings(source: 'initializationOptions' | 'workspace/configuration', value: unknown): ConfigProblem[] {
+    const layer = clientLayer(source, value);
+    if (layer) this.clientLayers.set(source, layer);
+    else this.clientLayers.delete(source);
+    return this.reload();
+  }
+
+  setWorkspaceRoot(root: string | undefined): void {
+    this.workspaceRoot = root;
+    this.reload();
+  }
+
+  /** The provider named in a route, rebuilt when its settings change. */
+  provider(name: string): ModelProvider {
+    const config = this.config;
+    const settings = this.providerSettings(name);
+    const signature = JSON.stringify([settings, config.timeouts, config.retry]);
+    const existing = this.providers.get(name);
+    if (existing && existing.signature === signature) return existing.provider;
+    const provider = createOpenAIProvider({
+      name,
+      api: settings.api,
+      baseUrl: settings.baseUrl,
+      apiKey: settings.apiKey ?? (settings.apiKeyEnv ? this.options.env[settings.apiKeyEnv] : undefined),
+      organization: settings.organization,
+      project: settings.project,
+      headers: settings.headers,
+      sendPromptCacheKey: settings.sendPromptCacheKey,
+      supportsPrediction: settings.supportsPrediction,
+      timeouts: config.timeouts,
+      retry: config.retry,
+      logger: this.logger,
+    });
+    this.providers.set(name, { signature, provider });
+    return provider;
+  }
+
+  providerSettings(name: string): ProviderConfig {
+    const settings = this.config.providers[name];
+    if (settings) return settings;
+    // `openai` always exists, from the environment when nothing configured it.
+    return { api: 'responses', headers: {}, sendPromptCacheKey: true, supportsPrediction: true };
+  }
+
+  /** True when the default provider can authenticate (a key, or a local server that needs none). */
+  hasCredentials(name = 'openai'): boolean {
+    const settings = this.providerSettings(name);
+    return Boolean(settings.apiKey || (settings.apiKeyEnv && this.options.env[settings.apiKeyEnv]) || settings.baseUrl);
+  }
+
+  report(severity: 'error' | 'warning' | 'info', message: string): void {
+    if (this.reported.has(message)) return;
+    this.reported.add(message);
+    this.options.report?.(severity, message);
+    this.logger?.[severity === 'info' ? 'info' : severity === 'warning' ? 'warn' : 'error']({ event: 'user-message' }, message);
+  }
+
+  private notifyProviderProblem(problem: ProviderError): void {
+    const messages: Partial<Record<ProviderError['kind'], string>> = {
+      no_api_key: 'ghostline: no API key. Set OPENAI_API_KEY (or providers.openai.apiKey), or point providers.openai.baseUrl at a local OpenAI-compatible server. Suggestions stay empty until then.',
+      auth: `ghostline: the model API rejected the credentials (${problem.message}). Check OPENAI_API_KEY.`,
+      quota: `ghostline: the OpenAI account is out of quota (${problem.message}). Suggestions stay empty until billing is fixed.`,
+    };
+    const message = messages[problem.kind];
+    if (message) this.report('error', message);
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * `ghostline complete FILE:LINE:COL`: one completion through the whole pipeline (config, router,
+ * provider, post-processing), printed to stdout. Line and column are 1-based; the column counts
+ * characters (UTF-16 code units) as editors do.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { App } from '../app.ts';
+import { createLogger } from '../telemetry/logger.ts';
+import { languageIdOf } from './languages.ts';
+import { print, printError } from './print.ts';
+
+export interface CompleteOptions {
+  env: NodeJS.ProcessEnv;
+  language?: string;
+  logFile?: string;
+}
+
+/** Splits `path:line:col` from the right, so paths containing ':' still work. */
+export function parseTarget(target: string): { path: string; line: number; column: number } | undefined {
+  const match = /^(.*):(\d+):(\d+)$/.exec(target);
+  if (!match) return undefined;
+  return { path: match[1]!, line: Number(match[2]), column: Number(match[3]) };
+}
+
+export function offsetOf(text: string, line: number, column: number): number | undefined {
+  let offset = 0;
+  for (let current = 1; current < line; current++) {
+    const next = text.indexOf('\n', offset);
+    if (next < 0) return undefined;
+    offset = next + 1;
+  }
+  const end = text.indexOf('\n', offset);
+  const lineLength = (end < 0 ? text.length : end) - offset;
+  return offset + Math.min(Math.max(column - 1, 0), lineLength);
+}
+
+export async function runComplete(target: string, options: CompleteOptions): Promise<number> {
+  const parsed = parseTarget(target);
+  if (!parsed) {
+    printError(`ghostline complete: expected FILE:LINE:COL, got "${target}"`);
+    return 2;
+  }
+  let text: string;
+  try {
+    text = readFileSync(parsed.path, 'utf8');
+  } catch (error) {
+    printError(`ghostline complete: cannot read ${parsed.path}: ${(error as Error).message}`);
+    return 2;
+  }
+  const offset = offsetOf(text, parsed.line, parsed.column);
+  if (offset === undefined) {
+    printError(`ghostline complete: ${parsed.path} has no line ${parsed.line}`);
+    return 2;
+  }
+  const messages: string[] = [];
+  const level = options.env.GHOSTLINE_LOG_LEVEL ?? 'warn';
+  const app = new App({
+    env: options.env,
+    workspaceRoot: process.cwd(),
+    logger: createLogger({ level, file: options.logFile }),
+    report: (_severity, message) => messages.push(message),
+  });
+  if (!app.hasCredentials()) {
+    printError('ghostline complete: no API key. Set OPENAI_API_KEY, or OPENAI_BASE_URL for a local OpenAI-compatible server. Run `ghostline doctor`.');
+    return 1;
+  }
+  const path = resolve(parsed.path);
+  const outcome = await app.engine.suggest({
+    uri: `file://${path}`,
+    path,
+    languageId: options.language ?? languageIdOf(path),
+    version: 0,
+    text,
+    offset,
+    task: 'completion',
+    automatic: false,
+    signal: new AbortController().signal,
+  });
+  for (const message of messages) printError(`${message}`);
+  if (outcome.kind === 'ok') {
+    print(outcome.text);
+    return 0;
+  }
+  printError(`ghostline complete: no suggestion (${outcome.kind === 'empty' ? outcome.reason : outcome.kind})`);
+  return outcome.kind === 'empty' && outcome.reason.startsWith('model error') ? 1 : 0;
+}

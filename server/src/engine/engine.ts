@@ -1,0 +1,291 @@
+/**
+ * The completion pipeline shared by `textDocument/completion` and `textDocument/inlineCompletion`:
+ * typed-ahead reuse, debounce and latest-wins, context windows, cache, single-flight, the routed
+ * model call with early stop, and post-processing. Returns outcomes as values; never throws for
+ * expected situations (cancelled, superseded, no key, model down).
+ */
+import type { GhostlineConfig } from '../config/schema.ts';
+import { cacheKey } from '../cache/key.ts';
+import type { MemoryCache } from '../cache/memory.ts';
+import { SingleFlight } from '../cache/single-flight.ts';
+import type { CacheStore } from '../cache/types.ts';
+import { countTokens } from '../context/tokens.ts';
+import { completionPrompt, promptCacheKey, PROMPT_TEMPLATE_VERSION } from '../context/prompt.ts';
+import { buildWindows } from '../context/window.ts';
+import { ProviderError } from '../providers/types.ts';
+import { modelInfo, resolveRoute } from '../router/policy.ts';
+import { runRouted, type ProviderLookup } from '../router/router.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import { estimateCost, type Metrics } from '../telemetry/metrics.ts';
+import { decideMultiline, postprocess } from './postprocess.ts';
+import { Scheduler, SUPERSEDED } from './scheduler.ts';
+import { lineSuffixAt, TypedAhead } from './typed-ahead.ts';
+import type { PromptGuard } from './guard.ts';
+
+/** Characters each side of the cursor that post-processing compares a suggestion with. */
+const POSTPROCESS_CONTEXT = 4000;
+
+function isMultiline(request: SuggestRequest, config: GhostlineConfig): boolean {
+  const lineStart = request.text.lastIndexOf('\n', request.offset - 1) + 1;
+  return decideMultiline(request.text.slice(lineStart, request.offset), lineSuffixAt(request.text, request.offset), config.completion.multiline);
+}
+
+export interface SuggestRequest {
+  uri: string;
+  /** File system path (or the URI) named in the prompt. */
+  path: string;
+  languageId: string;
+  version: number;
+  /** Document text (UTF-16 string) and the cursor offset in it. */
+  text: string;
+  offset: number;
+  task: 'completion' | 'inline';
+  /** Automatic triggers are debounced; invoked ones run at once. */
+  automatic: boolean;
+  /** The LSP request's cancellation as a signal. */
+  signal: AbortSignal;
+}
+
+export type SuggestOutcome =
+  | { kind: 'ok'; text: string; source: 'model' | 'cache' | 'typed-ahead'; model: string; latencyMs: number }
+  | { kind: 'empty'; reason: string }
+  | { kind: 'cancelled' }
+  | { kind: 'superseded' }
+  | { kind: 'stale' };
+
+/** What a model call leaves behind: the raw text, shared by every waiter and cached. */
+interface RawAnswer {
+  text: string;
+  model: string;
+}
+
+export interface EngineDeps {
+  config: () => GhostlineConfig;
+  provider: ProviderLookup;
+  logger: Logger;
+  metrics: Metrics;
+  memory: MemoryCache;
+  /** A shared tier behind memory (Redis), optional. */
+  shared?: CacheStore;
+  guard?: PromptGuard;
+  /** The current version of a document, to drop answers for text that moved on (undefined: untracked). */
+  currentVersion: (uri: string) => number | undefined;
+  /** Called once per problem the user should hear about (no key, quota); the caller de-duplicates. */
+  notify?: (problem: ProviderError) => void;
+}
+
+export class CompletionEngine {
+  private readonly deps: EngineDeps;
+  private readonly scheduler = new Scheduler();
+  private readonly typedAhead = new TypedAhead();
+  private readonly flights = new SingleFlight<RawAnswer>();
+
+  constructor(deps: EngineDeps) {
+    this.deps = deps;
+  }
+
+  forget(uri: string): void {
+    this.scheduler.cancel(uri);
+    this.typedAhead.forget(uri);
+  }
+
+  async suggest(request: SuggestRequest): Promise<SuggestOutcome> {
+    const started = performance.now();
+    const config = this.deps.config();
+    const metrics = this.deps.metrics;
+    metrics.requests++;
+    if (!config.completion.enabled) return this.empty('completion disabled');
+    const refusal = this.deps.guard?.refuse(request.path);
+    if (refusal) return this.empty(refusal);
+
+    // Typed-ahead first, before the scheduler supersedes the request whose stream we may reuse.
+    const multiline = isMultiline(request, config);
+    const hit = this.typedAhead.find(request.uri, request.text, request.offset);
+    const joined = hit ? this.joinSuggestion(hit.suggestion, request.signal) : undefined;
+    const ticket = this.scheduler.enter(request.uri, request.signal, request.automatic && !joined ? config.completion.debounceMs : 0);
+    try {
+      if (hit && joined) {
+        const raw = await joined.catch(() => undefined);
+        if (raw !== undefined) {
+          const text = this.finish(request, raw.text.slice(hit.typed.length), config, multiline);
+          if (text) {
+            metrics.typedAheadHits++;
+            return this.answer(request, text, 'typed-ahead', raw.model, started);
+          }
+        }
+        if (ticket.signal.aborted) return this.interrupted(ticket.signal, request.signal);
+      }
+      if (!(await ticket.ready)) return this.interrupted(ticket.signal, request.signal);
+      return await this.compute(request, config, multiline, ticket.signal, started);
+    } catch (error) {
+      if (ticket.signal.aborted) return this.interrupted(ticket.signal, request.signal);
+      if (error instanceof ProviderError) {
+        metrics.modelErrors++;
+        if (error.kind === 'no_api_key' || error.kind === 'quota' || error.kind === 'auth') this.deps.notify?.(error);
+        this.deps.logger.warn({ kind: error.kind, status: error.details.status, uri: request.uri }, `completion failed: ${error.message}`);
+        return this.empty(`model error: ${error.kind}`);
+      }
+      throw error;
+    } finally {
+      ticket.done();
+    }
+  }
+
+  /** A suggestion already complete, or the in-flight call producing it, as a promise. */
+  private joinSuggestion(suggestion: { key: string; live: { text: string; done?: RawAnswer } }, signal: AbortSignal): Promise<RawAnswer> | undefined {
+    if (suggestion.live.done) return Promise.resolve(suggestion.live.done);
+    const joined = this.flights.join(suggestion.key, signal);
+    if (joined) this.deps.metrics.singleFlightJoins++;
+    return joined;
+  }
+
+  private async compute(request: SuggestRequest, config: GhostlineConfig, multiline: boolean, signal: AbortSignal, started: number): Promise<SuggestOutcome> {
+    const { prefix, suffix } = buildWindows(request.text, request.offset, {
+      prefixLines: config.completion.prefixLines,
+      suffixLines: config.completion.suffixLines,
+      maxTokens: config.completion.maxPromptTokens,
+    });
+    let prompt = completionPrompt({ path: request.path, languageId: request.languageId, prefix, suffix, multiline });
+    let restore = (text: string) => text;
+    if (this.deps.guard) ({ prompt, restore } = this.deps.guard.prepare(prompt));
+    const route = resolveRoute(config, request.task, request.languageId);
+    const key = cacheKey({ templateVersion: PROMPT_TEMPLATE_VERSION, model: route.model, temperature: route.temperature, maxOutputTokens: route.maxOutputTokens, ...prompt });
+    const live: { text: string; done?: RawAnswer } = { text: '' };
+
+    const cached = config.cache.enabled ? await this.lookup(key) : undefined;
+    if (cached) {
+      live.text = cached.text;
+      live.done = cached;
+      this.typedAhead.remember(request.uri, request.text, request.offset, { key, live });
+      const text = this.finish(request, restore(cached.text), config, multiline);
+      return text ? this.answer(request, text, 'cache', cached.model, started) : this.empty('cached answer adds nothing');
+    }
+
+    const flight = this.flights.run(key, signal, (flightSignal) => this.callModel(request, config, prompt, multiline, key, flightSignal, live));
+    if (flight.shared) this.deps.metrics.singleFlightJoins++;
+    else this.typedAhead.remember(request.uri, request.text, request.offset, { key, live });
+    const raw = await flight.promise;
+    const current = this.deps.currentVersion(request.uri);
+    if (current !== undefined && current !== request.version) {
+      this.deps.metrics.stale++;
+      return { kind: 'stale' };
+    }
+    const text = this.finish(request, restore(raw.text), config, multiline);
+    return text ? this.answer(request, text, 'model', raw.model, started) : this.empty('model answer adds nothing');
+  }
+
+  private async lookup(key: string): Promise<RawAnswer | undefined> {
+    const memory = this.deps.memory.peek(key);
+    if (memory) {
+      this.deps.metrics.cacheHits++;
+      return memory;
+    }
+    const shared = await this.deps.shared?.get(key);
+    if (shared) {
+      this.deps.metrics.sharedCacheHits++;
+      void this.deps.memory.set(key, shared, this.deps.config().cache.ttlSeconds);
+      return shared;
+    }
+    return undefined;
+  }
+
+  /** One routed model call; stops the stream early once the answer is long enough to be cut anyway. */
+  private async callModel(
+    request: SuggestRequest,
+    config: GhostlineConfig,
+    prompt: { instructions: string; input: string },
+    multiline: boolean,
+    key: string,
+    signal: AbortSignal,
+    live: { text: string; done?: RawAnswer },
+  ): Promise<RawAnswer> {
+    const metrics = this.deps.metrics;
+    const early = new AbortController();
+    const onAbort = () => early.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const enough = (text: string) => {
+      const trimmed = text.replace(/^\s*\n/, '');
+      const newlines = trimmed.split('\n').length - 1;
+      return multiline ? newlines > config.completion.maxLines : newlines > 0 && trimmed.trim() !== '';
+    };
+    metrics.modelCalls++;
+    const promptTokens = countTokens(prompt.instructions) + countTokens(prompt.input);
+    try {
+      const result = await runRouted(
+        { config, provider: this.deps.provider, logger: this.deps.logger },
+        { task: request.task, languageId: request.languageId, promptTokens, ...prompt, promptCacheKey: promptCacheKey(request.path, request.languageId), signal: early.signal },
+        {
+          delta: (text) => {
+            live.text += text;
+            if (enough(live.text)) early.abort('enough');
+          },
+          restart: () => {
+            live.text = '';
+          },
+        },
+      );
+      const answer = { text: result.text, model: result.model };
+      this.account(result.model, result.usage, config);
+      this.store(key, answer, result.usage, config);
+      live.done = answer;
+      return answer;
+    } catch (error) {
+      if (early.signal.reason === 'enough' && !signal.aborted) {
+        // We cut the stream ourselves: what arrived is the answer.
+        const answer = { text: live.text, model: resolveRoute(config, request.task, request.languageId).model };
+        this.store(key, answer, { inputTokens: promptTokens, outputTokens: countTokens(live.text), cachedTokens: 0 }, config);
+        live.done = answer;
+        return answer;
+      }
+      if (signal.aborted) metrics.modelCallsAborted++;
+      throw error;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private account(model: string, usage: { inputTokens: number; outputTokens: number; cachedTokens: number }, config: GhostlineConfig): void {
+    const metrics = this.deps.metrics;
+    metrics.inputTokens += usage.inputTokens;
+    metrics.outputTokens += usage.outputTokens;
+    metrics.cachedTokens += usage.cachedTokens;
+    metrics.costUsd += estimateCost(modelInfo(config, model), usage);
+  }
+
+  private store(key: string, answer: RawAnswer, usage: { inputTokens: number; outputTokens: number; cachedTokens: number }, config: GhostlineConfig): void {
+    if (!config.cache.enabled) return;
+    const value = { ...answer, ...usage, createdAt: Date.now() };
+    void this.deps.memory.set(key, value, config.cache.ttlSeconds);
+    this.deps.shared?.set(key, value, config.cache.ttlSeconds).catch(() => undefined);
+  }
+
+  private finish(request: SuggestRequest, raw: string, config: GhostlineConfig, multiline: boolean): string {
+    const prefix = request.text.slice(Math.max(0, request.offset - POSTPROCESS_CONTEXT), request.offset);
+    const suffix = request.text.slice(request.offset, request.offset + POSTPROCESS_CONTEXT);
+    const text = postprocess({ raw, prefix, suffix, languageId: request.languageId, multiline, maxLines: config.completion.maxLines });
+    return this.deps.guard ? this.deps.guard.scrub(text) : text;
+  }
+
+  private answer(request: SuggestRequest, text: string, source: 'model' | 'cache' | 'typed-ahead', model: string, started: number): SuggestOutcome {
+    this.deps.metrics.answered++;
+    return { kind: 'ok', text, source, model, latencyMs: performance.now() - started };
+  }
+
+  private empty(reason: string): SuggestOutcome {
+    this.deps.metrics.empty++;
+    return { kind: 'empty', reason };
+  }
+
+  private interrupted(ticketSignal: AbortSignal, callerSignal: AbortSignal): SuggestOutcome {
+    if (callerSignal.aborted) {
+      this.deps.metrics.cancelled++;
+      return { kind: 'cancelled' };
+    }
+    if (ticketSignal.reason === SUPERSEDED) {
+      this.deps.metrics.superseded++;
+      return { kind: 'superseded' };
+    }
+    this.deps.metrics.cancelled++;
+    return { kind: 'cancelled' };
+  }
+}

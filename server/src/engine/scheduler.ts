@@ -1,0 +1,59 @@
+/**
+ * Debounce and "latest request wins" per document. A newer request for the same document
+ * supersedes the older one: the older one's signal aborts with reason 'superseded' and it is still
+ * answered (empty) by its caller. Invoked (manual) requests skip the debounce.
+ */
+
+export const SUPERSEDED = 'superseded';
+
+export interface Ticket {
+  /** Aborts when the request is superseded or its caller cancels it. */
+  signal: AbortSignal;
+  /** Resolves true when the debounce elapsed and the request is still the latest. */
+  ready: Promise<boolean>;
+  /** Frees the slot when the request finishes. */
+  done(): void;
+}
+
+export class Scheduler {
+  private readonly latest = new Map<string, AbortController>();
+
+  /** Starts a request for a document; `callerSignal` is the LSP cancellation turned into a signal. */
+  enter(documentKey: string, callerSignal: AbortSignal, debounceMs: number): Ticket {
+    this.latest.get(documentKey)?.abort(SUPERSEDED);
+    const controller = new AbortController();
+    this.latest.set(documentKey, controller);
+    const onCallerAbort = () => controller.abort(callerSignal.reason ?? 'cancelled');
+    if (callerSignal.aborted) onCallerAbort();
+    else callerSignal.addEventListener('abort', onCallerAbort, { once: true });
+
+    const ready = new Promise<boolean>((resolve) => {
+      if (controller.signal.aborted) return resolve(false);
+      if (debounceMs <= 0) return resolve(true);
+      const timer = setTimeout(() => {
+        controller.signal.removeEventListener('abort', onAbort);
+        resolve(!controller.signal.aborted);
+      }, debounceMs);
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      controller.signal.addEventListener('abort', onAbort, { once: true });
+    });
+
+    return {
+      signal: controller.signal,
+      ready,
+      done: () => {
+        callerSignal.removeEventListener('abort', onCallerAbort);
+        if (this.latest.get(documentKey) === controller) this.latest.delete(documentKey);
+      },
+    };
+  }
+
+  /** Supersedes whatever is pending for a document (e.g. when it closes). */
+  cancel(documentKey: string): void {
+    this.latest.get(documentKey)?.abort(SUPERSEDED);
+    this.latest.delete(documentKey);
+  }
+}

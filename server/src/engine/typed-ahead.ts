@@ -1,0 +1,69 @@
+/**
+ * Typed-ahead reuse: when the user types the first characters of a suggestion already shown (or
+ * still streaming), the rest is served without a new model call. A record remembers where a
+ * suggestion was anchored in the document; a later request matches when the text between the old
+ * and the new cursor is a prefix of that suggestion and the text around it is unchanged.
+ */
+
+/** Characters of text before the cursor compared to confirm a match. */
+const ANCHOR_CHARS = 256;
+/** Records kept per document. */
+const MAX_RECORDS = 8;
+
+export interface Suggestion {
+  /** The cache and single-flight key of the model call that produces it. */
+  key: string;
+  /** Raw model text so far (grows while streaming); `done` is set once the call finished. */
+  live: { text: string; done?: { text: string; model: string } };
+}
+
+interface TypedAheadRecord {
+  offset: number;
+  anchor: string;
+  lineSuffix: string;
+  suggestion: Suggestion;
+}
+
+export interface TypedAheadHit {
+  /** Characters the user typed since the suggestion was made. */
+  typed: string;
+  suggestion: Suggestion;
+}
+
+export function lineSuffixAt(text: string, offset: number): string {
+  const end = text.indexOf('\n', offset);
+  return text.slice(offset, end < 0 ? text.length : end);
+}
+
+export class TypedAhead {
+  private readonly records = new Map<string, TypedAheadRecord[]>();
+
+  remember(uri: string, text: string, offset: number, suggestion: Suggestion): void {
+    const list = this.records.get(uri) ?? [];
+    list.unshift({ offset, anchor: text.slice(Math.max(0, offset - ANCHOR_CHARS), offset), lineSuffix: lineSuffixAt(text, offset), suggestion });
+    if (list.length > MAX_RECORDS) list.length = MAX_RECORDS;
+    this.records.set(uri, list);
+  }
+
+  /** Finds a suggestion the user is typing into; `typed` may be empty (same place, same text). */
+  find(uri: string, text: string, offset: number): TypedAheadHit | undefined {
+    const list = this.records.get(uri);
+    if (!list) return undefined;
+    const lineSuffix = lineSuffixAt(text, offset);
+    for (const record of list) {
+      const typedLength = offset - record.offset;
+      if (typedLength < 0 || typedLength > record.suggestion.live.text.length) continue;
+      if (record.lineSuffix !== lineSuffix) continue;
+      const anchorStart = record.offset - record.anchor.length;
+      if (text.slice(anchorStart, record.offset) !== record.anchor) continue;
+      const typed = text.slice(record.offset, offset);
+      if (!record.suggestion.live.text.startsWith(typed)) continue;
+      return { typed, suggestion: record.suggestion };
+    }
+    return undefined;
+  }
+
+  forget(uri: string): void {
+    this.records.delete(uri);
+  }
+}

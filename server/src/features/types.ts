@@ -1,0 +1,28 @@
+/**
+ * What every feature receives from the protocol edge, and what it gives back: its own server
+ * capabilities (declared only when the client supports them) and its handlers.
+ */
+import type { ClientCapabilities, Connection, ServerCapabilities } from 'vscode-languageserver';
+import type { GhostlineConfig } from '../config/schema.ts';
+import type { CompletionEngine } from '../engine/engine.ts';
+import type { DocumentStore } from '../lsp/documents.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import type { Metrics } from '../telemetry/metrics.ts';
+
+export interface FeatureContext {
+  connection: Connection;
+  documents: DocumentStore;
+  engine: CompletionEngine;
+  logger: Logger;
+  metrics: Metrics;
+  config: () => GhostlineConfig;
+  client: () => ClientCapabilities;
+  /** Turns a document URI into the path named in prompts (file system path for file: URIs). */
+  pathOf: (uri: string) => string;
+}
+
+export interface Feature {
+  readonly name: string;
+  capabilities(client: ClientCapabilities, config: GhostlineConfig): Partial<ServerCapabilities>;
+  register(context: FeatureContext): void;
+}

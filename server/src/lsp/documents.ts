@@ -1,0 +1,90 @@
+/**
+ * The open documents, kept in sync incrementally. Positions arriving in the negotiated encoding are
+ * converted to UTF-16 here, once, so nothing past the protocol edge knows about encodings.
+ */
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Position, Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import { utf16ToUtf8Column, utf8ToUtf16Column, type Encoding } from './encoding.ts';
+
+export interface OpenDocument {
+  uri: string;
+  languageId: string;
+  version: number;
+  text: string;
+  /** A NUL byte marks a binary file: no suggestions are offered there. */
+  binary: boolean;
+}
+
+export class DocumentStore {
+  private readonly docs = new Map<string, TextDocument>();
+  encoding: Encoding = 'utf-16';
+
+  get size(): number {
+    return this.docs.size;
+  }
+
+  open(uri: string, languageId: string, version: number, text: string): void {
+    this.docs.set(uri, TextDocument.create(uri, languageId, version, text));
+  }
+
+  change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): boolean {
+    const doc = this.docs.get(uri);
+    if (!doc) return false;
+    // Each change's range refers to the document as left by the previous change, so convert one by one.
+    for (const change of changes) {
+      const converted = 'range' in change ? { ...change, range: this.toUtf16Range(doc, change.range) } : change;
+      TextDocument.update(doc, [converted], version);
+    }
+    return true;
+  }
+
+  close(uri: string): void {
+    this.docs.delete(uri);
+  }
+
+  get(uri: string): OpenDocument | undefined {
+    const doc = this.docs.get(uri);
+    if (!doc) return undefined;
+    const text = doc.getText();
+    return { uri, languageId: doc.languageId, version: doc.version, text, binary: text.includes('\0') };
+  }
+
+  version(uri: string): number | undefined {
+    return this.docs.get(uri)?.version;
+  }
+
+  /**
+   * The UTF-16 offset of a client position, or undefined when the line does not exist. A column
+   * past the end of its line means the end of the line, as the specification says.
+   */
+  offsetAt(uri: string, position: Position): number | undefined {
+    const doc = this.docs.get(uri);
+    if (!doc || position.line < 0 || position.character < 0 || position.line >= doc.lineCount) return undefined;
+    return doc.offsetAt(this.toUtf16Position(doc, position));
+  }
+
+  /** Converts a UTF-16 offset back to a client position in the negotiated encoding. */
+  positionAt(uri: string, offset: number): Position | undefined {
+    const doc = this.docs.get(uri);
+    if (!doc) return undefined;
+    const position = doc.positionAt(offset);
+    if (this.encoding === 'utf-16') return position;
+    return { line: position.line, character: utf16ToUtf8Column(lineText(doc, position.line), position.character) };
+  }
+
+  private toUtf16Position(doc: TextDocument, position: Position): Position {
+    const line = lineText(doc, position.line);
+    const character = this.encoding === 'utf-8' ? utf8ToUtf16Column(line, position.character) : Math.min(position.character, line.length);
+    return { line: position.line, character };
+  }
+
+  private toUtf16Range(doc: TextDocument, range: Range): Range {
+    if (this.encoding === 'utf-16') return range;
+    return { start: this.toUtf16Position(doc, range.start), end: this.toUtf16Position(doc, range.end) };
+  }
+}
+
+function lineText(doc: TextDocument, line: number): string {
+  const text = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
+  return text.replace(/\r?\n$/, '');
+}

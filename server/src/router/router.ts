@@ -1,0 +1,79 @@
+/**
+ * Runs one task's model call through the route SSOT.md gives it: escalates past models whose
+ * context window the prompt does not fit, falls back along the chain on 429, 5xx, timeouts and
+ * broken streams, and logs every decision with its reason.
+ */
+import type { GhostlineConfig } from '../config/schema.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import { ProviderError, type ModelProvider, type ModelRequest, type ModelResult, type Task } from '../providers/types.ts';
+import { modelInfo, resolveRoute, type Route } from './policy.ts';
+
+export interface RoutedRequest extends Omit<ModelRequest, 'model' | 'temperature' | 'maxOutputTokens'> {
+  task: Task;
+  languageId?: string;
+  /** Prompt size in tokens (instructions + input), for context-window escalation. */
+  promptTokens: number;
+}
+
+export interface RoutedResult extends ModelResult {
+  route: Route;
+  /** Why this model answered: "primary", "escalated: …", "fallback after …". */
+  reason: string;
+}
+
+/** Streaming events; `restart` means a failed attempt's deltas are void and a new model starts over. */
+export interface StreamListener {
+  delta(text: string): void;
+  restart?(): void;
+}
+
+export type ProviderLookup = (name: string) => ModelProvider;
+
+/** The models to try in order, those too small for the prompt left out, with the reason. */
+export function planChain(config: GhostlineConfig, route: Route, promptTokens: number): { models: string[]; skipped: string[] } {
+  const all = [route.model, ...route.fallbacks.filter((m) => m !== route.model)];
+  const fits = (model: string) => promptTokens + route.maxOutputTokens <= modelInfo(config, model).contextWindow;
+  const models = all.filter(fits);
+  return { models, skipped: all.filter((m) => !fits(m)) };
+}
+
+/** Errors after which the next model in the chain may succeed. */
+function worthFallback(error: ProviderError): boolean {
+  return error.retryable || error.kind === 'context_length';
+}
+
+export async function runRouted(
+  deps: { config: GhostlineConfig; provider: ProviderLookup; logger: Logger },
+  request: RoutedRequest,
+  listener?: StreamListener,
+): Promise<RoutedResult> {
+  const { config, logger } = deps;
+  const route = resolveRoute(config, request.task, request.languageId);
+  const { models, skipped } = planChain(config, route, request.promptTokens);
+  const log = logger.child({ task: request.task, primary: route.model });
+  if (models.length === 0) {
+    throw new ProviderError('context_length', `the prompt (${request.promptTokens} tokens) fits no model in the ${request.task} chain (${skipped.join(', ')})`);
+  }
+  let reason = skipped.length > 0 ? `escalated: prompt of ${request.promptTokens} tokens exceeds ${skipped.join(', ')}` : 'primary';
+  let lastError: ProviderError | undefined;
+  for (const [index, model] of models.entries()) {
+    if (index > 0) listener?.restart?.();
+    log.debug({ model, reason, promptTokens: request.promptTokens }, 'route decision');
+    try {
+      const { task: _task, languageId: _languageId, promptTokens: _promptTokens, ...rest } = request;
+      const result = await deps.provider(route.provider).complete(
+        { ...rest, model, temperature: route.temperature, maxOutputTokens: route.maxOutputTokens },
+        listener ? (text) => listener.delta(text) : undefined,
+      );
+      return { ...result, route: { ...route, model }, reason };
+    } catch (error) {
+      const failure = error instanceof ProviderError ? error : new ProviderError('unknown', String(error));
+      if (!worthFallback(failure) || request.signal.aborted) throw failure;
+      lastError = failure;
+      const next = models[index + 1];
+      log.info({ model, next, kind: failure.kind, status: failure.details.status }, next ? 'falling back to the next model' : 'fallback chain exhausted');
+      reason = `fallback after ${model} failed (${failure.kind})`;
+    }
+  }
+  throw lastError!;
+}

@@ -1,0 +1,58 @@
+/**
+ * Counters for one server process: what the benchmark, `ghostline.stats` and the logs report.
+ * Plain numbers, cheap to bump on the keystroke path.
+ */
+import type { ModelInfo } from '../config/schema.ts';
+import type { Usage } from '../providers/types.ts';
+
+export interface Metrics {
+  requests: number;
+  answered: number;
+  empty: number;
+  cancelled: number;
+  superseded: number;
+  stale: number;
+  modelCalls: number;
+  modelCallsAborted: number;
+  modelErrors: number;
+  cacheHits: number;
+  sharedCacheHits: number;
+  typedAheadHits: number;
+  singleFlightJoins: number;
+  shown: number;
+  accepted: number;
+  inputTokens: number;
+  cachedTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+export function createMetrics(): Metrics {
+  return {
+    requests: 0,
+    answered: 0,
+    empty: 0,
+    cancelled: 0,
+    superseded: 0,
+    stale: 0,
+    modelCalls: 0,
+    modelCallsAborted: 0,
+    modelErrors: 0,
+    cacheHits: 0,
+    sharedCacheHits: 0,
+    typedAheadHits: 0,
+    singleFlightJoins: 0,
+    shown: 0,
+    accepted: 0,
+    inputTokens: 0,
+    cachedTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+  };
+}
+
+/** Estimated cost in USD of one call at list prices; cached input tokens are billed at the cached rate. */
+export function estimateCost(info: ModelInfo, usage: Usage): number {
+  const uncached = Math.max(0, usage.inputTokens - usage.cachedTokens);
+  return (uncached * info.inputPrice + usage.cachedTokens * info.cachedInputPrice + usage.outputTokens * info.outputPrice) / 1_000_000;
+}

@@ -1,0 +1,214 @@
+/**
+ * The built server over stdio, driven by a real LSP client, against the fake OpenAI server:
+ * completion and inline completion end to end, cancellation reaching the model server, latest-wins,
+ * cache and typed-ahead reuse.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai/server.ts';
+import { parseCompletionInput } from '../../server/src/context/prompt.ts';
+import { CancellationTokenSource, FULL_CAPABILITIES, TestClient } from '../helpers/lsp-client.ts';
+
+const URI = 'file:///work/demo/src/corner.ts';
+let fake: FakeOpenAI;
+let client: TestClient;
+
+function env(extra: Record<string, string> = {}): Record<string, string> {
+  return { OPENAI_API_KEY: 'sk-test-key-0000', OPENAI_BASE_URL: fake.url, GHOSTLINE_COMPLETION__DEBOUNCE_MS: '30', ...extra };
+}
+
+async function startClient(extra: Record<string, string> = {}): Promise<TestClient> {
+  client = TestClient.start({ env: env(extra) });
+  await client.initialize();
+  return client;
+}
+
+beforeAll(async () => {
+  fake = await startFakeOpenAI();
+});
+afterAll(async () => {
+  await fake.close();
+});
+afterEach(async () => {
+  await client?.shutdown();
+  fake.reset();
+});
+
+describe('initialize', () => {
+  it('advertises completion with trigger characters, inline completion only when the client declares it, and commands', async () => {
+    client = TestClient.start({ env: env() });
+    const full = await client.initialize();
+    expect(full.capabilities.completionProvider?.triggerCharacters).toContain('.');
+    expect(full.capabilities.inlineCompletionProvider).toBeTruthy();
+    expect(full.capabilities.executeCommandProvider?.commands).toContain('ghostline.accept');
+    expect(full.capabilities.textDocumentSync).toMatchObject({ openClose: true, change: 2 });
+    expect(full.capabilities.positionEncoding).toBe('utf-16');
+    expect(full.serverInfo?.name).toBe('ghostline');
+    await client.shutdown();
+
+    client = TestClient.start({ env: env() });
+    const bare = await client.initialize({ capabilities: { general: { positionEncodings: ['utf-8', 'utf-16'] } } });
+    expect(bare.capabilities.inlineCompletionProvider).toBeUndefined();
+    expect(bare.capabilities.positionEncoding).toBe('utf-8');
+  });
+
+  it('exits cleanly on shutdown and exit', async () => {
+    await startClient();
+    expect(await client.shutdown()).toBe(0);
+  });
+});
+
+describe('completion', () => {
+  it('returns the model suggestion as a textEdit that replaces the word before the cursor', async () => {
+    fake.setResponder(() => ({ kind: 'text', text: 'Width(): number {' }));
+    await startClient();
+    await client.open(URI, 'class Box {\n  get\n}\n');
+    const list = await client.completion(URI, { line: 1, character: 5 });
+    expect(list.items).toHaveLength(1);
+    const item = list.items[0]!;
+    expect(item.textEdit).toEqual({ range: { start: { line: 1, character: 2 }, end: { line: 1, character: 5 } }, newText: 'getWidth(): number {' });
+    expect(item.command?.command).toBe('ghostline.accept');
+    const [request] = fake.requests;
+    expect(request!.api).toBe('responses');
+    expect(request!.body.model).toBe('gpt-4.1-mini');
+    expect(request!.body.stream).toBe(true);
+    expect(request!.body.prompt_cache_key).toMatch(/typescript/);
+    const parsed = parseCompletionInput(request!.body.input);
+    expect(parsed?.prefix.endsWith('  get')).toBe(true);
+    expect(parsed?.suffix.startsWith('\n}')).toBe(true);
+  });
+
+  it('serves inline completion from the inline route (gpt-4o-mini)', async () => {
+    fake.setResponder(() => ({ kind: 'text', text: ' a + b;' }));
+    await startClient();
+    await client.open(URI, 'function add(a: number, b: number) {\n  return\n}\n');
+    const result = await client.inline(URI, { line: 1, character: 8 });
+    expect(result?.items[0]?.insertText).toBe('return a + b;');
+    expect(result?.items[0]?.range).toEqual({ start: { line: 1, character: 2 }, end: { line: 1, character: 8 } });
+    expect(fake.requests[0]!.body.model).toBe('gpt-4o-mini');
+  });
+
+  it('answers the same prompt twice with one model call (cache)', async () => {
+    fake.setResponder(() => ({ kind: 'text', text: 'length;' }));
+    await startClient();
+    await client.open(URI, 'const n = items.\n');
+    const first = await client.completion(URI, { line: 0, character: 16 });
+    const second = await client.completion(URI, { line: 0, character: 16 });
+    expect(first.items[0]?.textEdit).toEqual(second.items[0]?.textEdit);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('serves the rest of a suggestion without a model call when the user types its first characters', async () => {
+    fake.setResponder(() => ({ kind: 'text', text: 'reduce((sum, x) => sum + x, 0);' }));
+    await startClient();
+    await client.open(URI, 'const total = values.\n');
+    const first = await client.completion(URI, { line: 0, character: 21 });
+    expect(first.items[0]?.textEdit?.newText).toBe('reduce((sum, x) => sum + x, 0);');
+    await client.change(URI, 2, [{ range: { start: { line: 0, character: 21 }, end: { line: 0, character: 21 } }, text: 'red' }]);
+    const second = await client.completion(URI, { line: 0, character: 24 });
+    expect(second.items[0]?.textEdit).toEqual({ range: { start: { line: 0, character: 21 }, end: { line: 0, character: 24 } }, newText: 'reduce((sum, x) => sum + x, 0);' });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('lets the latest request win: a superseded request is answered empty and only one model call starts', async () => {
+    fake.setResponder(() => ({ kind: 'text', text: 'ok()' }));
+    await startClient({ GHOSTLINE_COMPLETION__DEBOUNCE_MS: '300' });
+    await client.open(URI, 'x.\n');
+    const older = client.completion(URI, { line: 0, character: 2 }, { triggerKind: 2 });
+    await client.change(URI, 2, [{ range: { start: { line: 0, character: 2 }, end: { line: 0, character: 2 } }, text: 'y' }]);
+    const newer = client.completion(URI, { line: 0, character: 3 }, { triggerKind: 3 });
+    const [a, b] = await Promise.all([older, newer]);
+    expect(a.items).toEqual([]);
+    expect(b.items[0]?.textEdit?.newText).toBe('yok()');
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('answers a cancelled request with RequestCancelled and closes the HTTP request to the model', async () => {
+    fake.setResponder(() => ({ kind: 'stall', text: 'never finished', afterChunks: 1 }));
+    await startClient();
+    await client.open(URI, 'const a = \n');
+    const source = new CancellationTokenSource();
+    const pending = client.completion(URI, { line: 0, character: 10 }, { token: source });
+    const [request] = await fake.waitForRequests(1);
+    source.cancel();
+    await expect(pending).rejects.toMatchObject({ code: -32800 });
+    await request!.done;
+    expect(request!.clientClosed).toBe(true);
+  });
+
+  it('drops an answer for a document version that moved on', async () => {
+    fake.setResponder(() => ({ kind: 'text', text: 'late()', firstTokenDelayMs: 200 }));
+    await startClient();
+    await client.open(URI, 'go.\n');
+    const pending = client.completion(URI, { line: 0, character: 3 });
+    await fake.waitForRequests(1);
+    await client.change(URI, 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '// edit elsewhere\n' }]);
+    expect((await pending).items).toEqual([]);
+  });
+
+  it('sends a prompt within the token budget for a 10 MB file and still answers', async () => {
+    fake.setResponder(() => ({ kind: 'text', text: 'done();' }));
+    await startClient({ GHOSTLINE_COMPLETION__MAX_PROMPT_TOKENS: '512' });
+    const line = 'const value = computeSomethingExpensive(input, options, 12345);\n';
+    const big = line.repeat(Math.ceil((10 * 1024 * 1024) / line.length));
+    await client.open(URI, `${big}call`);
+    const lines = big.split('\n').length - 1;
+    const list = await client.completion(URI, { line: lines, character: 4 });
+    expect(list.items[0]?.textEdit?.newText).toBe('calldone();');
+    const parsed = parseCompletionInput(fake.requests[0]!.body.input)!;
+    const { countTokens } = await import('../../server/src/context/tokens.ts');
+    expect(countTokens(parsed.prefix) + countTokens(parsed.suffix)).toBeLessThanOrEqual(512);
+  });
+
+  it('puts ranges in the right columns for emoji and CJK text in utf-16 and utf-8', async () => {
+    fake.setResponder(() => ({ kind: 'text', text: 'Name();' }));
+    const text = 'const s = "😀漢字"; obj.get\n';
+    const utf16Cursor = text.indexOf('\n');
+    client = TestClient.start({ env: env() });
+    await client.initialize();
+    await client.open(URI, text);
+    const list16 = await client.completion(URI, { line: 0, character: utf16Cursor });
+    expect(list16.items[0]?.textEdit).toMatchObject({ range: { start: { character: utf16Cursor - 3 }, end: { character: utf16Cursor } } });
+    await client.shutdown();
+
+    client = TestClient.start({ env: env() });
+    await client.initialize({ capabilities: { ...FULL_CAPABILITIES, general: { positionEncodings: ['utf-8', 'utf-16'] } } });
+    await client.open(URI, text);
+    const utf8Cursor = Buffer.byteLength(text.slice(0, utf16Cursor));
+    const list8 = await client.completion(URI, { line: 0, character: utf8Cursor });
+    expect(list8.items[0]?.textEdit).toMatchObject({ range: { start: { character: utf8Cursor - 3 }, end: { character: utf8Cursor } }, newText: 'getName();' });
+    // An incremental edit addressed in UTF-8 columns lands after the emoji, not inside it.
+    await client.change(URI, 2, [{ range: { start: { line: 0, character: 11 + 4 }, end: { line: 0, character: 11 + 4 } }, text: '!' }]);
+    const prompt = parseCompletionInput(fake.requests.at(-1)!.body.input);
+    expect(prompt?.prefix).toContain('😀漢字');
+    const again = await client.completion(URI, { line: 0, character: utf8Cursor + 1 });
+    expect(again.items[0]?.textEdit?.range.end.character).toBe(utf8Cursor + 1);
+    const last = parseCompletionInput(fake.requests.at(-1)!.body.input);
+    expect(last?.prefix).toContain('"😀!漢字"');
+  });
+});
+
+describe('bad input', () => {
+  it('answers unknown documents and out-of-range positions with empty lists, and keeps running', async () => {
+    await startClient();
+    expect((await client.completion('file:///nope.ts', { line: 0, character: 0 })).items).toEqual([]);
+    await client.open(URI, 'one line\n');
+    expect((await client.completion(URI, { line: 99, character: 0 })).items).toEqual([]);
+    expect((await client.inline(URI, { line: 5, character: 3 }))?.items).toEqual([]);
+    await client.open('file:///bin.dat', 'abc\u0000def', 'plaintext');
+    expect((await client.completion('file:///bin.dat', { line: 0, character: 3 })).items).toEqual([]);
+    expect(fake.requests).toHaveLength(0);
+    // Past the end of a line means the end of the line (LSP), not an error.
+    fake.setResponder(() => ({ kind: 'text', text: ' more' }));
+    expect((await client.completion(URI, { line: 0, character: 500 })).items[0]?.textEdit?.range.end).toEqual({ line: 0, character: 8 });
+  });
+
+  it('survives malformed JSON-RPC and answers the next request', async () => {
+    fake.setResponder(() => ({ kind: 'text', text: 'fine' }));
+    await startClient();
+    client.child.stdin!.write('Content-Length: 12\r\n\r\n{"broken": ');
+    client.child.stdin!.write('Content-Length: 2\r\n\r\n{}');
+    await client.open(URI, 'x = \n');
+    const list = await client.completion(URI, { line: 0, character: 4 });
+    expect(list.items).toHaveLength(1);
+  });
+});

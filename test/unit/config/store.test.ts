@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { environmentLayer, clientLayer } from '../../../server/src/config/sources.ts';
+import { ConfigStore, deepMerge, formatProblems } from '../../../server/src/config/store.ts';
+import { checkPolicy } from '../../../server/src/router/policy.ts';
+
+describe('config layers', () => {
+  it('maps well-known and generic environment variables onto settings', () => {
+    const layer = environmentLayer({ OPENAI_API_KEY: 'sk-x', OPENAI_BASE_URL: 'http://127.0.0.1:1/v1', GHOSTLINE_COMPLETION__DEBOUNCE_MS: '120', GHOSTLINE_CACHE__ENABLED: 'false', GHOSTLINE_NOPE__X: '1', REDIS_URL: 'redis://h:1' });
+    expect(layer.value).toEqual({
+      providers: { openai: { apiKey: 'sk-x', baseUrl: 'http://127.0.0.1:1/v1' } },
+      completion: { debounceMs: 120 },
+      cache: { enabled: false, redisUrl: 'redis://h:1' },
+    });
+  });
+
+  it('accepts client settings bare or under a ghostline key', () => {
+    expect(clientLayer('init', { ghostline: { completion: { maxLines: 3 } } })?.value).toEqual({ completion: { maxLines: 3 } });
+    expect(clientLayer('init', { completion: { maxLines: 3 } })?.value).toEqual({ completion: { maxLines: 3 } });
+    expect(clientLayer('init', null)).toBeUndefined();
+    expect(clientLayer('init', {})).toBeUndefined();
+  });
+
+  it('merges objects key by key and replaces arrays', () => {
+    expect(deepMerge({ a: { b: 1, c: [1, 2] } }, { a: { c: [3] } })).toEqual({ a: { b: 1, c: [3] } });
+  });
+});
+
+describe('ConfigStore', () => {
+  const store = () => new ConfigStore(checkPolicy);
+
+  it('applies valid layers in order', () => {
+    const s = store();
+    const problems = s.load([
+      { source: 'environment', value: { completion: { debounceMs: 10 } } },
+      { source: 'team', value: { completion: { debounceMs: 20, maxLines: 4 } } },
+    ]);
+    expect(problems).toEqual([]);
+    expect(s.config.completion.debounceMs).toBe(20);
+    expect(s.config.completion.maxLines).toBe(4);
+  });
+
+  it('skips an invalid layer, names key, value and what is allowed, and keeps the last valid config', () => {
+    const s = store();
+    s.load([{ source: 'team', value: { completion: { debounceMs: 40 } } }]);
+    const problems = s.apply({ source: 'workspace/configuration', value: { completion: { debounceMs: 'fast', maxLines: 2 } } });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ severity: 'error', path: 'completion.debounceMs' });
+    expect(problems[0]!.message).toContain('completion.debounceMs = "fast"');
+    expect(problems[0]!.message).toMatch(/expected number/);
+    expect(s.config.completion.debounceMs).toBe(40);
+    expect(s.config.completion.maxLines).toBe(12);
+    expect(formatProblems(problems)).toMatch(/previous valid configuration stays in force/);
+  });
+
+  it('drops unknown keys with a warning instead of rejecting the layer', () => {
+    const s = store();
+    const problems = s.load([{ source: 'init', value: { completion: { debounceMs: 5, debounce: 9 } } }]);
+    expect(problems).toEqual([expect.objectContaining({ severity: 'warning', path: 'completion.debounce' })]);
+    expect(s.config.completion.debounceMs).toBe(5);
+  });
+
+  it('refuses models and temperatures outside SSOT.md, and names the Codex replacement', () => {
+    const s = store();
+    const problems = s.load([
+      { source: 'team', value: { router: { tasks: { completion: { model: 'code-davinci-002' }, explain: { temperature: 0.9 } } } } },
+    ]);
+    const text = problems.map((p) => p.message).join('\n');
+    expect(text).toMatch(/code-davinci-002.*retired.*gpt-4.1-mini/);
+    expect(text).toMatch(/explain.temperature = 0.9: outside the approved range 0–0.7/);
+    expect(s.config.router.tasks.completion).toBeUndefined();
+  });
+
+  it('allows a model the team declared under models', () => {
+    const s = store();
+    const problems = s.load([{ source: 'team', value: { models: { 'qwen2.5-coder': { contextWindow: 32768 } }, router: { tasks: { completion: { model: 'qwen2.5-coder' } } } } }]);
+    expect(problems).toEqual([]);
+    expect(s.config.router.tasks.completion?.model).toBe('qwen2.5-coder');
+  });
+
+  it('never echoes an API key in a problem message', () => {
+    const s = store();
+    const problems = s.load([{ source: 'init', value: { providers: { openai: { apiKey: '' } } } }]);
+    expect(problems[0]!.message).not.toContain('sk-');
+    expect(problems[0]!.message).toContain('[redacted]');
+  });
+});
