@@ -11,7 +11,7 @@ import { startAttemptDeadline, startCallDeadline, type Deadline } from './deadli
 import { createDeltaGate } from './delta-gate.ts';
 import { classifyError } from './errors.ts';
 import { runResponsesAttempt } from './responses-attempt.ts';
-import { planRetry, sleepUnlessAborted, type RetryPolicy } from './retry.ts';
+import { planRetry, sleepUnlessAborted, type RetryDecision, type RetryPolicy } from './retry.ts';
 import { ProviderError, type DeltaListener, type ModelProvider, type ModelRequest, type ModelResult, type ProviderApi } from './types.ts';
 
 /** Sent to local servers that need no key; the SDK refuses to start without one. */
@@ -63,10 +63,13 @@ function createClient(options: OpenAIProviderOptions): OpenAI | undefined {
     project: options.project ?? null,
     defaultHeaders: options.headers ?? {},
     maxRetries: 0,
-    timeout: options.timeouts.totalMs,
+    // Our total deadline rules; the SDK's timer sits a little later so the two never race.
+    timeout: options.timeouts.totalMs + 1000,
     ...sdkLogging(options.logger),
   });
 }
+
+type AttemptOutcome = { ok: true; output: AttemptOutput; ms: number } | { ok: false; error: ProviderError; ms: number };
 
 function failure(error: ProviderError, attempts: number): ProviderError {
   return new ProviderError(error.kind, error.message, { ...error.details, attempts });
@@ -79,9 +82,11 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
   const runAttempt: (input: AttemptInput) => Promise<AttemptOutput> = options.api === 'chat' ? runChatAttempt : runResponsesAttempt;
   const log = options.logger?.child({ provider: options.name, api: options.api });
 
-  async function attemptOnce(request: ModelRequest, call: Deadline, attempt: number, emit: (delta: string) => void): Promise<AttemptOutput> {
+  /** One HTTP attempt; failures come back as a classified value so the caller logs the decision with them. */
+  async function attemptOnce(request: ModelRequest, call: Deadline, emit: (delta: string) => void): Promise<AttemptOutcome> {
     const deadline = startAttemptDeadline(call, options.timeouts);
     const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
     try {
       const output = await runAttempt({
         client: client!,
@@ -91,15 +96,9 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
         sendPromptCacheKey: options.sendPromptCacheKey,
         supportsPrediction: options.supportsPrediction,
       });
-      log?.debug({ model: request.model, attempt, outcome: 'ok', ms: Math.round(performance.now() - started) }, 'model attempt');
-      return output;
+      return { ok: true, output, ms: elapsed() };
     } catch (raw) {
-      const error = classifyError(raw, { cancelled: request.signal.aborted, deadline: deadline.timedOut() });
-      log?.debug(
-        { model: request.model, attempt, outcome: error.kind, status: error.details.status, code: error.details.code, ms: Math.round(performance.now() - started) },
-        'model attempt',
-      );
-      throw error;
+      return { ok: false, error: classifyError(raw, { cancelled: request.signal.aborted, deadline: deadline.timedOut() }), ms: elapsed() };
     } finally {
       deadline.dispose();
     }
@@ -113,20 +112,24 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
     try {
       for (let attempt = 1; ; attempt++) {
         gate.restart();
-        try {
-          const output = await attemptOnce(request, call, attempt, gate.push);
-          return { ...output, model: request.model, attempts: attempt };
-        } catch (error) {
-          const classified = error as ProviderError;
-          // The total deadline covers the whole call: no time is left for another attempt.
-          if (classified.kind === 'cancelled' || call.timedOut()) throw failure(classified, attempt);
-          const decision = planRetry(classified, attempt, options.retry, random);
-          if (!decision.retry) throw failure(classified, attempt);
-          log?.debug({ model: request.model, attempt, kind: classified.kind, delayMs: decision.delayMs }, 'retrying');
-          await sleep(decision.delayMs, call.signal);
-          if (request.signal.aborted) throw new ProviderError('cancelled', 'the request was cancelled', { attempts: attempt });
-          if (call.timedOut()) throw new ProviderError('timeout', 'the total deadline passed while waiting to retry', { attempts: attempt, code: 'total' });
+        const outcome = await attemptOnce(request, call, gate.push);
+        const line = { model: request.model, attempt, ms: outcome.ms };
+        if (outcome.ok) {
+          log?.debug({ ...line, outcome: 'ok' }, 'model attempt');
+          return { ...outcome.output, model: request.model, attempts: attempt };
         }
+        const { error } = outcome;
+        // The total deadline covers the whole call: no time is left for another attempt.
+        const decision: RetryDecision =
+          error.kind === 'cancelled' || call.timedOut() ? { retry: false, reason: 'not_retryable' } : planRetry(error, attempt, options.retry, random);
+        log?.debug(
+          { ...line, outcome: error.kind, status: error.details.status, code: error.details.code, retryInMs: decision.retry ? decision.delayMs : undefined },
+          'model attempt',
+        );
+        if (!decision.retry) throw failure(error, attempt);
+        await sleep(decision.delayMs, call.signal);
+        if (request.signal.aborted) throw new ProviderError('cancelled', 'the request was cancelled', { attempts: attempt });
+        if (call.timedOut()) throw new ProviderError('timeout', 'the total deadline passed while waiting to retry', { attempts: attempt, code: 'total' });
       }
     } finally {
       call.dispose();

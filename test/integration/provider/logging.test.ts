@@ -37,9 +37,9 @@ describe('attempt logging', () => {
     await harness.provider({ logger: capture.logger }).complete(request);
 
     const attempts = capture.lines().filter((line) => line['msg'] === 'model attempt');
-    expect(attempts.map((line) => [line['attempt'], line['outcome'], line['status']])).toEqual([
-      [1, 'server', 500],
-      [2, 'ok', undefined],
+    expect(attempts.map((line) => [line['attempt'], line['outcome'], line['status'], line['retryInMs']])).toEqual([
+      [1, 'server', 500, 1],
+      [2, 'ok', undefined, undefined],
     ]);
     for (const line of attempts) {
       expect(line).toMatchObject({ level: 20, provider: 'test', model: 'gpt-4.1-mini' });
