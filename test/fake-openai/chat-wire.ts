@@ -3,10 +3,12 @@
  * `chat.completion.chunk` frames ending in `data: [DONE]`, shaped after the openai SDK's types
  * (resources/chat/completions) so the real SDK parses them.
  */
+import type { CompletionUsage } from 'openai/resources/completions';
+import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { Dialect, TokenUsage } from './dialect.ts';
 
 /** The usage block of Chat Completions, with cached prompt tokens in prompt_tokens_details. */
-export function chatUsage(usage: TokenUsage) {
+export function chatUsage(usage: TokenUsage): CompletionUsage {
   return {
     prompt_tokens: usage.input,
     completion_tokens: usage.output,
@@ -28,8 +30,8 @@ export function chatDialect(body: any, newId: (prefix: string) => string): Diale
   const model = body?.model ?? 'gpt-4.1-mini';
   const includeUsage = body?.stream_options?.include_usage === true;
   // With include_usage the live API puts `usage: null` on every chunk but the last.
-  const chunk = (choices: unknown[], usage: unknown = null) => {
-    const payload: Record<string, unknown> = {
+  const chunk = (choices: ChatCompletionChunk.Choice[], usage: CompletionUsage | null = null) => {
+    const payload: ChatCompletionChunk & Record<string, unknown> = {
       id,
       object: 'chat.completion.chunk',
       created,
@@ -41,7 +43,7 @@ export function chatDialect(body: any, newId: (prefix: string) => string): Diale
     if (includeUsage) payload['usage'] = usage;
     return `data: ${JSON.stringify(payload)}\n\n`;
   };
-  const choice = (delta: Record<string, unknown>, finishReason: string | null) => ({
+  const choice = (delta: ChatCompletionChunk.Choice['delta'], finishReason: ChatCompletionChunk.Choice['finish_reason']): ChatCompletionChunk.Choice => ({
     index: 0,
     delta,
     logprobs: null,
@@ -62,7 +64,7 @@ export function chatDialect(body: any, newId: (prefix: string) => string): Diale
     streamError: errorFrame,
     failed: errorFrame,
     malformed: () => 'data: {"id":"chatcmpl-broken","choices":[{\n\n',
-    json: (text, usage, finish) => ({
+    json: (text, usage, finish): ChatCompletion => ({
       id,
       object: 'chat.completion',
       created,

@@ -3,6 +3,7 @@
  * and every streaming event, shaped after the openai SDK's types (resources/responses/responses.ts)
  * so the real SDK parses them.
  */
+import type { ResponseOutputMessage, ResponseOutputText, ResponseUsage } from 'openai/resources/responses/responses';
 import type { Dialect, TokenUsage } from './dialect.ts';
 
 interface ResponseIds {
@@ -12,21 +13,21 @@ interface ResponseIds {
 }
 
 /** The usage block of a finished response. */
-export function responsesUsage(usage: TokenUsage) {
+export function responsesUsage(usage: TokenUsage): ResponseUsage {
   return {
     input_tokens: usage.input,
-    input_tokens_details: { cached_tokens: usage.cached },
+    input_tokens_details: { cached_tokens: usage.cached, cache_write_tokens: 0 },
     output_tokens: usage.output,
     output_tokens_details: { reasoning_tokens: 0 },
     total_tokens: usage.input + usage.output,
   };
 }
 
-function outputText(text: string) {
+function outputText(text: string): ResponseOutputText {
   return { type: 'output_text', annotations: [], logprobs: [], text };
 }
 
-function message(ids: ResponseIds, status: 'in_progress' | 'completed' | 'incomplete', text: string | null) {
+function message(ids: ResponseIds, status: 'in_progress' | 'completed' | 'incomplete', text: string | null): ResponseOutputMessage {
   return {
     id: ids.itemId,
     type: 'message',

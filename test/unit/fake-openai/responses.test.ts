@@ -45,7 +45,7 @@ describe('Responses API, streaming', () => {
     expect(completed.response.instructions).toBe('be brief');
     expect(completed.response.usage).toEqual({
       input_tokens: 1200,
-      input_tokens_details: { cached_tokens: 1024 },
+      input_tokens_details: { cached_tokens: 1024, cache_write_tokens: 0 },
       output_tokens: 5,
       output_tokens_details: { reasoning_tokens: 0 },
       total_tokens: 1205,
