@@ -1,0 +1,56 @@
+/**
+ * dropEchoedPrefix and collapseDoubleSpace: text the model repeated from before the cursor is
+ * removed; legitimate repeats (short ones, mid-word ones) are kept.
+ */
+import { describe, expect, it } from 'vitest';
+import { collapseDoubleSpace, dropEchoedPrefix } from '../../../server/src/engine/postprocess/echo.ts';
+import { contextAt } from './helpers.ts';
+
+describe('dropEchoedPrefix', () => {
+  it.each([
+    // The whole current line, from its first non-blank character.
+    ['whole line', '  return <|>', 'return a + b;', 'a + b;'],
+    ['whole line with indentation', '    return <|>', '    return x', 'x'],
+    ['whole line with other indentation', '    ret<|>', '  return x', 'urn x'],
+    ['python line', 'for i in ra<|>', 'for i in range(10):', 'nge(10):'],
+    ['go line', '\tif err != nil <|>', 'if err != nil {', '{'],
+    ['a line with emoji', '// 🦜 parrot <|>', '// 🦜 parrot says hi', 'says hi'],
+    ['CJK identifiers', 'const 名前 = 名<|>', 'const 名前 = 名前 + "さん";', '前 + "さん";'],
+    // The tail of the line at a word boundary, three or more characters.
+    ['the word being typed', 'const total = items.red<|>', 'reduce((a, b) => a + b)', 'uce((a, b) => a + b)'],
+    ['the argument being typed', 'foo(bar, <|>', 'bar, baz)', 'baz)'],
+    ['after an opening paren', 'print(nam<|>', 'name)', 'e)'],
+    // Indentation echoed on a blank line.
+    ['indentation only', '    <|>', '    return 1', 'return 1'],
+    ['deeper indentation', '  <|>', '    return 1', '  return 1'],
+    // Last lines of the prefix.
+    ['the previous line and the indentation', 'def add(a, b):\n    <|>', 'def add(a, b):\n    return a + b', 'return a + b'],
+    ['two previous lines', 'fn main() {\n    let x = 1;\n    <|>', 'fn main() {\n    let x = 1;\n    println!("{}", x);', 'println!("{}", x);'],
+  ])('drops %s', (_, fixture, raw, expected) => {
+    expect(dropEchoedPrefix(raw, contextAt(fixture))).toBe(expected);
+  });
+
+  it.each([
+    ['no overlap', 'const x = <|>', '42;'],
+    ['a one-letter overlap mid-line', 'a = b<|>', 'b + c'],
+    ['a two-letter overlap mid-word', 'const value = fo<|>', 'oo()'],
+    ['a short repeated statement on a new line', '}\n<|>', '}\n'],
+    ['a short repeated line', 'a();\n<|>', 'a();\nb();'],
+    ['spaces after text', 'foo(a, <|>', ' b)'],
+    ['an empty suggestion', 'x<|>', ''],
+  ])('keeps %s', (_, fixture, raw) => {
+    expect(dropEchoedPrefix(raw, contextAt(fixture))).toBe(raw);
+  });
+});
+
+describe('collapseDoubleSpace', () => {
+  it.each([
+    ['const x = <|>', ' 42', '42'],
+    ['return\t<|>', '\tx', 'x'],
+    ['const x =<|>', ' 42', ' 42'],
+    ['    <|>', '  x', '  x'],
+    ['x = <|>', '\n  y', '\n  y'],
+  ])('%j + %j → %j', (fixture, raw, expected) => {
+    expect(collapseDoubleSpace(raw, contextAt(fixture))).toBe(expected);
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * dropSuffixLines and dropSuffixTail: a suggestion does not repeat the lines after the cursor, nor
+ * the closers and text the rest of the current line already has.
+ */
+import { describe, expect, it } from 'vitest';
+import { dropSuffixLines, dropSuffixTail } from '../../../server/src/engine/postprocess/suffix.ts';
+import { contextAt, inserted } from './helpers.ts';
+
+describe('dropSuffixLines', () => {
+  it.each([
+    ['a closing brace the next line has', 'function f() {<|>\n}', '\n  return 1;\n}', '\n  return 1;'],
+    ['after blank lines', 'function f() {<|>\n\n}', '\n  return 1;\n}', '\n  return 1;'],
+    ['several replayed lines', 'a();\n<|>\nc();\nd();', 'b();\nc();\nd();', 'b();'],
+    ['two substantial lines even when more follow', '<|>\nconst y = 2;\nconst z = 3;\nrest();', 'const x = 1;\nconst y = 2;\nconst z = 3;\nother();', 'const x = 1;'],
+    ['a whole duplicated next line', '  <|>\n  return x;', 'return x;', ''],
+    ['Python lines', 'def f():\n    <|>\n    return y', 'y = 1\n    return y', 'y = 1'],
+    ['lines with CJK text', '<|>\nprint("世界")', 'print("こんにちは")\nprint("世界")', 'print("こんにちは")'],
+  ])('drops %s', (_, fixture, raw, expected) => {
+    expect(dropSuffixLines(raw, contextAt(fixture, { multiline: true }))).toBe(expected);
+  });
+
+  it.each([
+    ['an inner closer at another indentation', '  <|>\n}', 'if (x) {\n    y();\n  }'],
+    ['one matching line followed by others', '<|>\nfoo();', 'foo();\nbar();'],
+    ['the first line when text precedes the cursor', 'x = <|>\nfoo();', 'foo();'],
+    ['anything when there is no next line', 'function f() {<|>', '\n  return 1;\n}'],
+    ['blank next lines only', 'f() {<|>\n\n', '\n  g();\n}'],
+  ])('keeps %s', (_, fixture, raw) => {
+    expect(dropSuffixLines(raw, contextAt(fixture, { multiline: true }))).toBe(raw);
+  });
+});
+
+describe('dropSuffixTail', () => {
+  it.each([
+    // Closers the editor auto-inserted.
+    ['a paren', 'print(<|>)', 'x)', 'print(x)'],
+    ['a paren followed by more', 'if (<|>) {', 'x > 0) {', 'if (x > 0) {'],
+    ['a paren with a semicolon after it', 'foo(<|>);', 'a, b);', 'foo(a, b);'],
+    ['the inner of two parens', 'foo(bar(<|>))', 'x))', 'foo(bar(x))'],
+    ['a bracket', 'const xs = [<|>]', '1, 2, 3]', 'const xs = [1, 2, 3]'],
+    ['a brace in a multi-line block', 'function f() {<|>}', '\n  return 1;\n}', 'function f() {\n  return 1;\n}'],
+    ['an indented closer', '  if (x) {<|>}', '\n    y();\n  }', '  if (x) {\n    y();\n  }'],
+    ['a double quote', 'const s = "<|>"', 'hello"', 'const s = "hello"'],
+    ['a single quote with CJK', "name = '<|>'", "世界'", "name = '世界'"],
+    ['an emoji string', 'let s = "🦜<|>";', '🦜🦜";', 'let s = "🦜🦜🦜";'],
+    ['a backquote', 'const t = `<|>`', 'a ${b}`', 'const t = `a ${b}`'],
+    ['a string containing a paren', 'log(<|>)', '"(x")', 'log("(x")'],
+    ['a paren before a comment with an apostrophe', 'f(<|>)', "a) // don't", 'f(a)'],
+    // Other text that follows the cursor.
+    ['a repeated assignment', 'const <|> = 1;', 'answer = 1;', 'const answer = 1;'],
+    ['a semicolon', 'x = <|>;', 'foo();', 'x = foo();'],
+    ['a word', 'let a = <|>b', 'foo + b', 'let a = foo + b'],
+  ])('drops %s', (_, fixture, raw, expected) => {
+    expect(inserted(fixture, dropSuffixTail(raw, contextAt(fixture)))).toBe(expected);
+  });
+
+  it.each([
+    ['a closer of its own call', 'print(<|>)', 'format(x)'],
+    ['an unfinished argument', 'print(<|>)', 'a, b'],
+    ['a string that opens and closes inside', 'log(<|>)', '"a", "b"'],
+    ['a bracket that does not match', 'foo(<|>)', 'a[0]]'],
+    ['text when nothing follows the cursor', 'x = <|>', 'foo()'],
+  ])('keeps %s', (_, fixture, raw) => {
+    expect(dropSuffixTail(raw, contextAt(fixture))).toBe(raw);
+  });
+});
