@@ -20,6 +20,11 @@ describe('dropEchoedPrefix', () => {
     ['the word being typed', 'const total = items.red<|>', 'reduce((a, b) => a + b)', 'uce((a, b) => a + b)'],
     ['the argument being typed', 'foo(bar, <|>', 'bar, baz)', 'baz)'],
     ['after an opening paren', 'print(nam<|>', 'name)', 'e)'],
+    // The whole word being typed, however short.
+    ['a short word being typed', 'foo.ba<|>', 'bar()', 'r()'],
+    ['a one-letter word', 'a = b<|>', 'b + c', ' + c'],
+    ['a loop bound', 'for i in range(n<|>', 'n):', '):'],
+    ['a CJK word', 'let x = 世<|>', '世界;', '界;'],
     // Indentation echoed on a blank line.
     ['indentation only', '    <|>', '    return 1', 'return 1'],
     ['deeper indentation', '  <|>', '    return 1', '  return 1'],
@@ -32,7 +37,7 @@ describe('dropEchoedPrefix', () => {
 
   it.each([
     ['no overlap', 'const x = <|>', '42;'],
-    ['a one-letter overlap mid-line', 'a = b<|>', 'b + c'],
+    ['a one-letter overlap inside a word', 'const ab<|>', 'b = 1'],
     ['a two-letter overlap mid-word', 'const value = fo<|>', 'oo()'],
     ['a short repeated statement on a new line', '}\n<|>', '}\n'],
     ['a short repeated line', 'a();\n<|>', 'a();\nb();'],

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { postprocess } from '../../../server/src/engine/postprocess.ts';
+import { randomDocument, seededRandom } from '../context/fixture.ts';
 import { inserted, runAt, type Options } from './helpers.ts';
 
 interface Case {
@@ -234,5 +235,26 @@ describe('postprocess: shape', () => {
   it('stops a looping answer', () => {
     const raw = 'log(1);\n  log(1);\n  log(1);\n  log(1);\n  log(1);';
     expect(runAt('function f() {\n  <|>\n}', raw, { multiline: true })).toBe('log(1);\n  log(1);');
+  });
+});
+
+describe('postprocess: invariants on random answers', () => {
+  it('holds the shape rules whatever the model sends', () => {
+    const random = seededRandom(11);
+    const noise = ['```ts', '```', '<cursor>', '</file>', '<mode>multi-line</mode>', '\r\n', '\n', '    ', '\t', '}', ')', '"', '😀', '世界'];
+    for (let round = 0; round < 300; round++) {
+      const text = randomDocument(random, 1 + Math.floor(random() * 30));
+      const offset = Math.floor(random() * (text.length + 1));
+      const start = Math.floor(random() * text.length);
+      let raw = text.slice(start, start + Math.floor(random() * 200));
+      for (let i = Math.floor(random() * 4); i > 0; i--) raw += noise[Math.floor(random() * noise.length)]!;
+      const multiline = random() < 0.5;
+      const maxLines = 1 + Math.floor(random() * 6);
+      const result = postprocess({ raw, prefix: text.slice(0, offset), suffix: text.slice(offset), languageId: 'typescript', multiline, maxLines });
+
+      expect(result === '' || result.trim() !== '').toBe(true);
+      expect(result.split('\n').length).toBeLessThanOrEqual(multiline ? maxLines : 1);
+      if (!text.includes('\r')) expect(result).not.toContain('\r');
+    }
   });
 });

@@ -5,6 +5,7 @@
 import { countNonSpace, type Filter } from './context.ts';
 
 const WORD = /[\p{L}\p{N}_$]/u;
+const WHOLE_WORD = /^[\p{L}\p{N}_$]+$/u;
 
 // An overlap spanning lines must carry this much non-blank text: short repeats such as `}` or
 // `a();` are as likely to be new code as an echo.
@@ -14,8 +15,9 @@ const MIN_PARTIAL_ECHO = 3;
 
 /**
  * Drops the longest start of the suggestion that repeats the end of the prefix, when it looks
- * like an echo: it covers the current line's text from its start, or it is a longer run that
- * starts at a word boundary. The suggestion's own indentation may differ from the document's.
+ * like an echo: it covers the current line's text from its start, or the word being typed, or a
+ * longer run that starts at a word boundary. The suggestion's indentation may differ from the
+ * document's.
  */
 export const dropEchoedPrefix: Filter = (text, context) => {
   const trimmed = text.trimStart();
@@ -48,9 +50,11 @@ function isEcho(prefix: string, overlap: string, lineStartOnly: boolean): boolea
   if (overlap.includes('\n')) return atLineContent && countNonSpace(overlap) >= MIN_MULTILINE_ECHO;
   if (overlap.trim() === '') return !lineStartOnly && linePrefix.trim() === '';
   if (atLineContent) return true;
-  if (lineStartOnly || countNonSpace(overlap) < MIN_PARTIAL_ECHO) return false;
+  if (lineStartOnly) return false;
   const before = prefix[start - 1] ?? ' ';
-  return !WORD.test(before) || !WORD.test(overlap[0]!);
+  // The whole word being typed, repeated: `foo.ba` + `bar()`.
+  if (!WORD.test(before) && WHOLE_WORD.test(overlap)) return true;
+  return countNonSpace(overlap) >= MIN_PARTIAL_ECHO && (!WORD.test(before) || !WORD.test(overlap[0]!));
 }
 
 /**
