@@ -80,6 +80,19 @@ export const configSchema = z.strictObject({
     })
     .prefault({})
     .describe('Completion and inline ghost text.'),
+  actions: z
+    .strictObject({
+      enabled: z.boolean().default(true).describe('Offer code actions (refactor, explain, tests, fix, docs). Listing them never calls a model.'),
+      streaming: z
+        .boolean()
+        .default(false)
+        .describe('Send `ghostline/stream` notifications with model output as it arrives (docs/protocol.md). Clients may instead declare `capabilities.experimental.ghostlineStream`.'),
+      variants: z.number().int().min(2).max(5).default(3).describe('How many alternatives "Refactor (variants)" asks for.'),
+      contextLines: z.number().int().min(0).max(1000).default(60).describe('Lines before and after the target region sent as context.'),
+      maxRegionLines: z.number().int().min(1).max(5000).default(400).describe('Largest region an action rewrites; larger selections are refused with a message.'),
+    })
+    .prefault({})
+    .describe('Code actions.'),
   timeouts: z
     .strictObject({
       firstTokenMs: z.number().int().min(100).max(120000).default(8000).describe('Abort when the first token has not arrived by then.'),
