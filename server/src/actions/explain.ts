@@ -1,0 +1,25 @@
+/**
+ * "Explain": prose about the region, streamed as it arrives; no edit. Where the text ends up
+ * (stream notifications, a Markdown document, a message) is the protocol edge's choice.
+ */
+import { callModel } from './model-call.ts';
+import { EXPLAIN_INSTRUCTIONS, regionInput } from './prompts.ts';
+import type { Prepared } from './run.ts';
+import { refused, type ActionDeps, type ActionOutcome, type ActionRequest } from './types.ts';
+
+export async function runExplain(deps: ActionDeps, request: ActionRequest, prepared: Prepared): Promise<ActionOutcome> {
+  if (prepared.region.trim() === '') return refused('ghostline: nothing to explain here; select some code.', 'info');
+  const { text, model } = await callModel(
+    deps,
+    {
+      task: 'explain',
+      languageId: prepared.doc.languageId,
+      instructions: EXPLAIN_INSTRUCTIONS,
+      input: regionInput({ path: prepared.path, languageId: prepared.doc.languageId, before: prepared.before, region: prepared.region, after: prepared.after }),
+      signal: request.signal,
+      stream: true,
+    },
+    request.sink,
+  );
+  return { kind: 'text', text: text.trim(), model };
+}
