@@ -104,7 +104,7 @@ export async function runVariants(deps: ActionDeps, request: ActionRequest, prep
     const variants = parseVariants(text);
     let failure = 'the answer was not the JSON the schema asks for';
     if (variants) {
-      const kept: { title: string; files: FileEdit[] }[] = [];
+      const kept: { title: string; code: string; files: FileEdit[] }[] = [];
       for (const variant of variants.slice(0, count)) {
         const code = cleanCode(variant.code, region);
         if (code === region) continue;
@@ -113,7 +113,7 @@ export async function runVariants(deps: ActionDeps, request: ActionRequest, prep
           failure = `variant "${variant.title}" does not parse (${describeProblems(problems)})`;
           continue;
         }
-        kept.push({ title: variant.title.trim() || `Variant ${kept.length + 1}`, files: [fileEdit(prepared, code)] });
+        kept.push({ title: variant.title.trim() || `Variant ${kept.length + 1}`, code, files: [fileEdit(prepared, code)] });
       }
       if (kept.length > 0) return { kind: 'variants', variants: kept, model };
       if (variants.every((v) => cleanCode(v.code, region) === region)) return refused('ghostline: the model suggested no change for this refactor.', 'info');

@@ -55,7 +55,7 @@ export interface FileEdit {
 export type ActionOutcome =
   | { kind: 'edit'; files: FileEdit[]; summary: string; model: string }
   | { kind: 'text'; text: string; model: string }
-  | { kind: 'variants'; variants: { title: string; files: FileEdit[] }[]; model: string }
+  | { kind: 'variants'; variants: { title: string; code: string; files: FileEdit[] }[]; model: string }
   | { kind: 'refused'; message: string; severity: 'error' | 'warning' | 'info' }
   | { kind: 'cancelled' };
 

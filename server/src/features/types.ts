@@ -5,7 +5,9 @@
 import type { ClientCapabilities, Connection, ServerCapabilities } from 'vscode-languageserver';
 import type { GhostlineConfig } from '../config/schema.ts';
 import type { CompletionEngine } from '../engine/engine.ts';
+import type { PromptGuard } from '../engine/guard.ts';
 import type { DocumentStore } from '../lsp/documents.ts';
+import type { ProviderLookup } from '../router/router.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 
@@ -19,6 +21,10 @@ export interface FeatureContext {
   client: () => ClientCapabilities;
   /** Turns a document URI into the path named in prompts (file system path for file: URIs). */
   pathOf: (uri: string) => string;
+  /** The provider a route names (for features that call runRouted themselves, e.g. code actions). */
+  provider: ProviderLookup;
+  workspaceRoot: () => string | undefined;
+  guard: () => PromptGuard | undefined;
 }
 
 export interface Feature {

@@ -47,8 +47,8 @@ export interface ActionArgs {
 
 /**
  * `ghostline/stream` (server → client notification): model output as it arrives, sent only to
- * clients that opt in with `initializationOptions.streaming: true` or
- * `capabilities.experimental.ghostlineStream: true`.
+ * clients that opt in with the setting `actions.streaming: true` (e.g. initializationOptions
+ * `{"actions": {"streaming": true}}`) or `capabilities.experimental.ghostlineStream: true`.
  */
 export const StreamNotification = {
   method: 'ghostline/stream',
@@ -65,4 +65,12 @@ export interface StreamParams {
   final?: string;
   /** On the last notification when the run failed or was cancelled. */
   error?: string;
+  /** True when a fallback model starts over: drop the text streamed so far for this id. */
+  restart?: boolean;
 }
+
+/** The experimental client capability that opts in to `ghostline/stream`. */
+export const STREAM_CAPABILITY = 'ghostlineStream';
+
+/** `CodeActionTag.LLMGenerated` (LSP 3.18), set on every action where the client declares tag support. */
+export const LLM_GENERATED_TAG = 1;

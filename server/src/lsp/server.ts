@@ -16,6 +16,7 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver/node';
 import { App } from '../app.ts';
+import { codeActionsFeature } from '../features/code-actions.ts';
 import { commandsFeature } from '../features/commands.ts';
 import { completionFeature } from '../features/completion.ts';
 import { inlineCompletionFeature } from '../features/inline-completion.ts';
@@ -25,7 +26,7 @@ import { DocumentStore } from './documents.ts';
 import { negotiateEncoding } from './encoding.ts';
 import { SERVER_NAME } from './protocol.ts';
 
-const FEATURES: Feature[] = [completionFeature, inlineCompletionFeature, commandsFeature];
+const FEATURES: Feature[] = [completionFeature, inlineCompletionFeature, commandsFeature, codeActionsFeature];
 
 export function pathOf(uri: string): string {
   if (!uri.startsWith('file:')) return uri;
@@ -35,6 +36,8 @@ export function pathOf(uri: string): string {
     return uri;
   }
 }
+
+type ExecuteCommandHandler = Parameters<Connection['onExecuteCommand']>[0];
 
 export interface ServeOptions {
   env: NodeJS.ProcessEnv;
@@ -46,6 +49,9 @@ export function serve(options: ServeOptions): Connection {
   const connection = options.connection ?? createConnection(ProposedFeatures.all);
   const documents = new DocumentStore();
   let clientCapabilities: ClientCapabilities = {};
+  /** Command id → the feature that declared it, and each feature's executeCommand handler. */
+  const commandOwners = new Map<string, string>();
+  const commandHandlers = new Map<string, ExecuteCommandHandler>();
   let initialized = false;
   const pending: { type: MessageType; message: string }[] = [];
   const show = (type: MessageType, message: string) => {
@@ -70,7 +76,13 @@ export function serve(options: ServeOptions): Connection {
       positionEncoding: documents.encoding,
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
     };
-    for (const feature of FEATURES) Object.assign(capabilities, feature.capabilities(params.capabilities, app.config));
+    for (const feature of FEATURES) {
+      const own = feature.capabilities(params.capabilities, app.config);
+      const commands = own.executeCommandProvider?.commands ?? [];
+      for (const command of commands) commandOwners.set(command, feature.name);
+      Object.assign(capabilities, own);
+      if (commands.length > 0) capabilities.executeCommandProvider = { commands: [...commandOwners.keys()] };
+    }
     logger.info({ client: params.clientInfo, encoding: documents.encoding, features: Object.keys(capabilities) }, 'initialize');
     return { capabilities, serverInfo: { name: SERVER_NAME, version: VERSION } };
   });
@@ -123,8 +135,25 @@ export function serve(options: ServeOptions): Connection {
     config: () => app.config,
     client: () => clientCapabilities,
     pathOf,
+    provider: (name: string) => app.provider(name),
+    workspaceRoot: () => app.workspaceRoot,
+    guard: () => app.guard,
   };
-  for (const feature of FEATURES) feature.register(context);
+  // workspace/executeCommand takes one handler per connection: each feature registers its own on a
+  // view of the connection, and one dispatcher hands every command to the feature that declared it.
+  for (const feature of FEATURES) {
+    const own = Object.create(connection) as Connection;
+    own.onExecuteCommand = (handler) => {
+      commandHandlers.set(feature.name, handler);
+      return { dispose: () => commandHandlers.delete(feature.name) };
+    };
+    feature.register({ ...context, connection: own });
+  }
+  connection.onExecuteCommand((params, token, workDone, progress) => {
+    const owner = commandOwners.get(params.command);
+    const handler = owner === undefined ? undefined : commandHandlers.get(owner);
+    return handler ? handler(params, token, workDone, progress) : null;
+  });
 
   connection.onShutdown(() => {
     logger.info({ metrics: app.metrics }, 'shutdown');
