@@ -19,7 +19,7 @@ import {
   type Position,
   type ProtocolConnection,
   type TextDocumentContentChangeEvent,
-} from 'vscode-languageserver-protocol/node.js';
+} from 'vscode-languageserver-protocol/node';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'ghostline.js');
@@ -102,20 +102,17 @@ export class TestClient {
     return this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges });
   }
 
+  /** Sends a request; the cancellation token is passed only when there is one (else JSON-RPC sees it as a param). */
+  request<R>(method: string, params: unknown, token?: CancellationTokenSource): Promise<R> {
+    return token ? this.connection.sendRequest<R>(method, params, token.token) : this.connection.sendRequest<R>(method, params);
+  }
+
   completion(uri: string, position: Position, options: { triggerKind?: number; token?: CancellationTokenSource } = {}): Promise<CompletionList> {
-    return this.connection.sendRequest<CompletionList>(
-      'textDocument/completion',
-      { textDocument: { uri }, position, context: { triggerKind: options.triggerKind ?? 1 } },
-      options.token?.token,
-    );
+    return this.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position, context: { triggerKind: options.triggerKind ?? 1 } }, options.token);
   }
 
   inline(uri: string, position: Position, options: { triggerKind?: number; token?: CancellationTokenSource } = {}): Promise<InlineCompletionList | null> {
-    return this.connection.sendRequest<InlineCompletionList | null>(
-      'textDocument/inlineCompletion',
-      { textDocument: { uri }, position, context: { triggerKind: options.triggerKind ?? 1 } },
-      options.token?.token,
-    );
+    return this.request<InlineCompletionList | null>('textDocument/inlineCompletion', { textDocument: { uri }, position, context: { triggerKind: options.triggerKind ?? 1 } }, options.token);
   }
 
   /** Waits until a showMessage whose text matches arrives. */
@@ -130,11 +127,18 @@ export class TestClient {
   }
 
   async shutdown(): Promise<number | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), 3000);
+    });
     try {
-      await this.connection.sendRequest('shutdown');
-      await this.connection.sendNotification('exit');
+      const answer = await Promise.race([this.connection.sendRequest('shutdown'), timeout]);
+      if (answer === 'timeout') this.child.kill('SIGKILL');
+      else await this.connection.sendNotification('exit');
     } catch {
       this.child.kill('SIGKILL');
+    } finally {
+      clearTimeout(timer);
     }
     const code = await Promise.race([this.exited, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
     if (code === null) this.child.kill('SIGKILL');

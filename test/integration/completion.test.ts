@@ -202,11 +202,14 @@ describe('bad input', () => {
     expect((await client.completion(URI, { line: 0, character: 500 })).items[0]?.textEdit?.range.end).toEqual({ line: 0, character: 8 });
   });
 
-  it('survives malformed JSON-RPC and answers the next request', async () => {
+  it('survives malformed messages and answers the next request', async () => {
     fake.setResponder(() => ({ kind: 'text', text: 'fine' }));
     await startClient();
-    client.child.stdin!.write('Content-Length: 12\r\n\r\n{"broken": ');
-    client.child.stdin!.write('Content-Length: 2\r\n\r\n{}');
+    const frame = (body: string) => `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    client.child.stdin!.write(frame('{"jsonrpc":"2.0","id":77,"method":"textDocument/completion","params":'));
+    client.child.stdin!.write(frame('{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///x.ts","version":3},"contentChanges":[]}}'));
+    await expect(client.request('textDocument/completion', { textDocument: {} })).rejects.toMatchObject({ code: -32602, message: expect.stringMatching(/textDocument.uri/) });
+    await expect(client.request('textDocument/inlineCompletion', { position: { line: -4, character: 'a' } })).rejects.toMatchObject({ code: -32602 });
     await client.open(URI, 'x = \n');
     const list = await client.completion(URI, { line: 0, character: 4 });
     expect(list.items).toHaveLength(1);

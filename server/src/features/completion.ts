@@ -5,6 +5,7 @@
  */
 import { CompletionItemKind, CompletionTriggerKind, InsertTextFormat, LSPErrorCodes, ResponseError, type CompletionItem, type CompletionList } from 'vscode-languageserver';
 import { toAbortSignal } from '../lsp/cancellation.ts';
+import { invalidPositionParams } from '../lsp/validate.ts';
 import type { Feature, FeatureContext } from './types.ts';
 import { acceptCommand, wordBefore } from './suggestion-shape.ts';
 
@@ -17,6 +18,8 @@ export const completionFeature: Feature = {
   }),
   register(context: FeatureContext) {
     context.connection.onCompletion(async (params, token) => {
+      const invalid = invalidPositionParams('textDocument/completion', params);
+      if (invalid) return invalid;
       const { documents } = context;
       const uri = params.textDocument.uri;
       const doc = documents.get(uri);

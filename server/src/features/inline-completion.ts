@@ -5,6 +5,7 @@
  */
 import { InlineCompletionTriggerKind, LSPErrorCodes, ResponseError, type InlineCompletionItem, type InlineCompletionList } from 'vscode-languageserver';
 import { toAbortSignal } from '../lsp/cancellation.ts';
+import { invalidPositionParams } from '../lsp/validate.ts';
 import type { Feature, FeatureContext } from './types.ts';
 import { acceptCommand, wordBefore } from './suggestion-shape.ts';
 
@@ -15,6 +16,8 @@ export const inlineCompletionFeature: Feature = {
   capabilities: (client) => (client.textDocument?.inlineCompletion ? { inlineCompletionProvider: {} } : {}),
   register(context: FeatureContext) {
     context.connection.languages.inlineCompletion.on(async (params, token) => {
+      const invalid = invalidPositionParams('textDocument/inlineCompletion', params);
+      if (invalid) return invalid;
       const { documents } = context;
       const uri = params.textDocument.uri;
       const doc = documents.get(uri);
@@ -26,7 +29,7 @@ export const inlineCompletionFeature: Feature = {
       let offset = cursor;
       let rangeStart = cursor - wordBefore(doc.text, cursor).length;
       let rangeEnd = cursor;
-      const selected = params.context.selectedCompletionInfo;
+      const selected = params.context?.selectedCompletionInfo;
       if (selected) {
         const start = documents.offsetAt(uri, selected.range.start);
         const end = documents.offsetAt(uri, selected.range.end);
@@ -46,7 +49,7 @@ export const inlineCompletionFeature: Feature = {
           text,
           offset,
           task: 'inline',
-          automatic: params.context.triggerKind === InlineCompletionTriggerKind.Automatic,
+          automatic: params.context?.triggerKind === InlineCompletionTriggerKind.Automatic,
           signal: cancellation.signal,
         });
         if (outcome.kind === 'cancelled') return new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
