@@ -19,3 +19,38 @@ export interface CacheStore {
   get(key: string): Promise<CachedAnswer | undefined>;
   set(key: string, value: CachedAnswer, ttlSeconds: number): Promise<void>;
 }
+
+/** Where a completion's answer came from, for the team's statistics. */
+export type AnswerSource = 'memory' | 'shared' | 'peer' | 'model';
+
+/** The result of a cross-process flight: computed here, or by another ghostline process. */
+export interface FlightOutcome {
+  answer: CachedAnswer;
+  from: 'self' | 'peer';
+}
+
+/**
+ * What a team tier (Redis) adds beyond a CacheStore: one model call per prompt across processes,
+ * and team-wide statistics. Both degrade to local behaviour when the tier is unavailable.
+ */
+export interface TeamTier {
+  /** Runs `compute` here, or waits (bounded) for another process already computing the same key. */
+  coordinate(key: string, signal: AbortSignal, compute: (signal: AbortSignal) => Promise<CachedAnswer>): Promise<FlightOutcome>;
+  /** Counts one answer served (fire and forget): the tier it came from and the tokens and cost it saved or spent. */
+  record(source: AnswerSource, tokens: number, costUsd: number): void;
+}
+
+export interface SpendTotals {
+  tokens: number;
+  costUsd: number;
+}
+
+/** Budget counters and the team rate limiter; shared through Redis, or per process in memory. */
+export interface SpendStore {
+  /** Spend so far on a UTC day, for the team and one user; undefined when the store cannot answer in time. */
+  read(day: string, user: string): Promise<{ team: SpendTotals; user: SpendTotals } | undefined>;
+  /** Adds one call's tokens and cost to the team's and the user's counters of the day, atomically. */
+  charge(day: string, user: string, tokens: number, costUsd: number): Promise<void>;
+  /** Takes one request and `tokens` from the team's per-minute allowance (0 = no limit); undefined when unavailable. */
+  takeRate(limits: { requestsPerMinute: number; tokensPerMinute: number }, tokens: number): Promise<{ admitted: boolean; retryAfterMs: number } | undefined>;
+}

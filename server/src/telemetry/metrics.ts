@@ -17,6 +17,18 @@ export interface Metrics {
   modelErrors: number;
   cacheHits: number;
   sharedCacheHits: number;
+  /** Shared-tier (Redis) look-ups that found nothing, failed or ran past their deadline, and their total time. */
+  sharedCacheMisses: number;
+  sharedCacheErrors: number;
+  sharedLookupMs: number;
+  /** Answers too large to store in the shared tier. */
+  sharedCacheSkippedLarge: number;
+  /** Answers another ghostline process computed while this one waited (cross-process single-flight). */
+  peerAnswers: number;
+  /** Calls moved to a cheaper model at a soft cap, refused at a hard cap, or refused by the team rate limit. */
+  budgetDowngrades: number;
+  budgetRefusals: number;
+  teamRateLimited: number;
   typedAheadHits: number;
   singleFlightJoins: number;
   shown: number;
@@ -40,6 +52,14 @@ export function createMetrics(): Metrics {
     modelErrors: 0,
     cacheHits: 0,
     sharedCacheHits: 0,
+    sharedCacheMisses: 0,
+    sharedCacheErrors: 0,
+    sharedLookupMs: 0,
+    sharedCacheSkippedLarge: 0,
+    peerAnswers: 0,
+    budgetDowngrades: 0,
+    budgetRefusals: 0,
+    teamRateLimited: 0,
     typedAheadHits: 0,
     singleFlightJoins: 0,
     shown: 0,
