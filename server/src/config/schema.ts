@@ -48,6 +48,14 @@ export const modelInfoSchema = z.strictObject({
 });
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
 
+/** Daily caps (per UTC day); a cap is crossed once spend reaches it. */
+export const budgetCapsSchema = z.strictObject({
+  softTokens: z.number().int().min(1).max(1e12).optional().describe('Tokens per day after which calls move to `budget.cheaperModel`.'),
+  hardTokens: z.number().int().min(1).max(1e12).optional().describe('Tokens per day after which model calls are refused.'),
+  softCostUsd: z.number().min(0).max(1e9).optional().describe('Estimated USD per day after which calls move to `budget.cheaperModel`.'),
+  hardCostUsd: z.number().min(0).max(1e9).optional().describe('Estimated USD per day after which model calls are refused.'),
+});
+
 export const configSchema = z.strictObject({
   providers: z
     .record(z.string(), providerSchema)
@@ -115,11 +123,39 @@ export const configSchema = z.strictObject({
       enabled: z.boolean().default(true).describe('Cache model answers.'),
       maxEntries: z.number().int().min(0).max(1000000).default(500).describe('In-memory LRU size.'),
       ttlSeconds: z.number().int().min(1).max(30 * 86400).default(900).describe('How long a cached answer stays valid.'),
-      redisUrl: z.string().optional().describe('Shared Redis cache for a team (`redis://`, `rediss://`). Env: `REDIS_URL`.'),
-      team: z.string().default('default').describe('Team namespace for shared cache keys and budgets.'),
+      redisUrl: z
+        .string()
+        .optional()
+        .describe(
+          'Shared Redis for a team: `redis://[user:password@]host:port[/db]`, `rediss://` (TLS), `redis+sentinel://host:26379,host2:26379/mymaster[/db]`, `redis+cluster://host:port,host2:port`. Env: `REDIS_URL`. See docs/team.md.',
+        ),
+      team: z.string().min(1).default('default').describe('Team namespace for shared cache keys and budgets.'),
+      redisTimeoutMs: z.number().int().min(5).max(5000).default(50).describe('Deadline of each Redis operation; past it the request goes on without Redis (memory or the model).'),
+      redisCaFile: z.string().optional().describe('PEM file of the CA that signed the Redis server certificate, for `rediss://` with a private CA.'),
+      maxValueBytes: z.number().int().min(256).max(16 * 1024 * 1024).default(65536).describe('Answers larger than this are kept in memory only, not stored in Redis.'),
+      flightLockMs: z
+        .number()
+        .int()
+        .min(100)
+        .max(60000)
+        .default(3000)
+        .describe('Lifetime of the cross-process single-flight lock; the holder renews it while the model streams, so a crashed holder is replaced within this time.'),
+      flightWaitMs: z.number().int().min(0).max(120000).default(5000).describe("Longest wait for another editor's answer to the same prompt before calling the model here."),
     })
     .prefault({})
-    .describe('Answer cache.'),
+    .describe('Answer cache: memory, and a Redis tier shared by a team.'),
+  budget: z
+    .strictObject({
+      user: z.string().min(1).optional().describe('Who is charged under `budget.perUser` (default: the login name).'),
+      team: budgetCapsSchema.prefault({}).describe('Daily caps for the whole team (counted in Redis; per process without it).'),
+      perUser: budgetCapsSchema.prefault({}).describe('Daily caps for each user.'),
+      cheaperModel: z.string().min(1).default('gpt-4.1-nano').describe("Model used past a soft cap when cheaper than the routed one (else the cheapest model in the route's chain)."),
+      requestsPerMinute: z.number().int().min(1).max(1e9).optional().describe("Team-wide model requests per minute (a sliding window shared through Redis), e.g. the organisation's OpenAI limit."),
+      tokensPerMinute: z.number().int().min(1).max(1e12).optional().describe('Team-wide tokens per minute, counted as prompt plus output allowance as OpenAI does.'),
+      rateLimitWaitMs: z.number().int().min(0).max(10000).default(250).describe('Longest a request waits for room under the team limit before it is answered without a suggestion.'),
+    })
+    .prefault({})
+    .describe('Team budgets (per UTC day) and the shared rate limit. See docs/team.md.'),
   log: z
     .strictObject({
       level: logLevel.default('info').describe('Log level. Env: `GHOSTLINE_LOG_LEVEL`.'),

@@ -1,11 +1,12 @@
 /**
  * Runs one task's model call through the route SSOT.md gives it: escalates past models whose
  * context window the prompt does not fit, falls back along the chain on 429, 5xx, timeouts and
- * broken streams, and logs every decision with its reason.
+ * broken streams, and logs every decision with its reason. An optional budget hook sees every
+ * call: it may move the call to a cheaper model (soft cap) or refuse it (hard cap, team rate limit).
  */
 import type { GhostlineConfig } from '../config/schema.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import { ProviderError, type ModelProvider, type ModelRequest, type ModelResult, type Task } from '../providers/types.ts';
+import { ProviderError, type ModelProvider, type ModelRequest, type ModelResult, type Task, type Usage } from '../providers/types.ts';
 import { modelInfo, resolveRoute, type Route } from './policy.ts';
 
 export interface RoutedRequest extends Omit<ModelRequest, 'model' | 'temperature' | 'maxOutputTokens'> {
@@ -29,6 +30,17 @@ export interface StreamListener {
 
 export type ProviderLookup = (name: string) => ModelProvider;
 
+/** Team budgets and the shared rate limit around each routed call (budget/gate.ts implements it). */
+export interface BudgetHook {
+  /**
+   * Before the call: resolves with a cheaper model to put first at a soft cap (or nothing), or
+   * rejects with a ProviderError at a hard cap or when the team's rate limit has no room.
+   */
+  admit(request: { task: Task; models: string[]; promptTokens: number; maxOutputTokens: number; signal: AbortSignal }): Promise<{ model?: string; reason?: string }>;
+  /** After the call: what it cost (also for calls cut short, which were billed for what streamed). */
+  charge(spend: { task: Task; model: string; usage: Usage }): void;
+}
+
 /** The models to try in order, those too small for the prompt left out, with the reason. */
 export function planChain(config: GhostlineConfig, route: Route, promptTokens: number): { models: string[]; skipped: string[] } {
   const all = [route.model, ...route.fallbacks.filter((m) => m !== route.model)];
@@ -43,31 +55,44 @@ function worthFallback(error: ProviderError): boolean {
 }
 
 export async function runRouted(
-  deps: { config: GhostlineConfig; provider: ProviderLookup; logger: Logger },
+  deps: { config: GhostlineConfig; provider: ProviderLookup; logger: Logger; budget?: BudgetHook },
   request: RoutedRequest,
   listener?: StreamListener,
 ): Promise<RoutedResult> {
   const { config, logger } = deps;
   const route = resolveRoute(config, request.task, request.languageId);
-  const { models, skipped } = planChain(config, route, request.promptTokens);
+  const planned = planChain(config, route, request.promptTokens);
+  const skipped = planned.skipped;
+  let models = planned.models;
   const log = logger.child({ task: request.task, primary: route.model });
   if (models.length === 0) {
     throw new ProviderError('context_length', `the prompt (${request.promptTokens} tokens) fits no model in the ${request.task} chain (${skipped.join(', ')})`);
   }
   let reason = skipped.length > 0 ? `escalated: prompt of ${request.promptTokens} tokens exceeds ${skipped.join(', ')}` : 'primary';
+  if (deps.budget) {
+    const decision = await deps.budget.admit({ task: request.task, models, promptTokens: request.promptTokens, maxOutputTokens: route.maxOutputTokens, signal: request.signal });
+    if (decision.model) {
+      models = [decision.model, ...models.filter((m) => m !== decision.model)];
+      reason = decision.reason ?? `budget soft cap: ${decision.model}`;
+    }
+  }
   let lastError: ProviderError | undefined;
   for (const [index, model] of models.entries()) {
     if (index > 0) listener?.restart?.();
     log.debug({ model, reason, promptTokens: request.promptTokens }, 'route decision');
+    let streamedChars = 0;
     try {
       const { task: _task, languageId: _languageId, promptTokens: _promptTokens, ...rest } = request;
-      const result = await deps.provider(route.provider).complete(
-        { ...rest, model, temperature: route.temperature, maxOutputTokens: route.maxOutputTokens },
-        listener ? (text) => listener.delta(text) : undefined,
-      );
+      const result = await deps.provider(route.provider).complete({ ...rest, model, temperature: route.temperature, maxOutputTokens: route.maxOutputTokens }, (text) => {
+        streamedChars += text.length;
+        listener?.delta(text);
+      });
+      deps.budget?.charge({ task: request.task, model, usage: result.usage });
       return { ...result, route: { ...route, model }, reason };
     } catch (error) {
       const failure = error instanceof ProviderError ? error : new ProviderError('unknown', String(error));
+      // A call cut short was billed for its prompt and what streamed (about 4 characters a token).
+      if (request.signal.aborted) deps.budget?.charge({ task: request.task, model, usage: { inputTokens: request.promptTokens, outputTokens: Math.ceil(streamedChars / 4), cachedTokens: 0 } });
       if (!worthFallback(failure) || request.signal.aborted) throw failure;
       lastError = failure;
       const next = models[index + 1];

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { SingleFlight } from '../../../server/src/cache/single-flight.ts';
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe('SingleFlight', () => {
+  it('runs identical concurrent work once and shares the result', async () => {
+    const flights = new SingleFlight<string>();
+    let runs = 0;
+    const gate = deferred<string>();
+    const work = () => {
+      runs++;
+      return gate.promise;
+    };
+    const a = flights.run('k', new AbortController().signal, work);
+    const b = flights.run('k', new AbortController().signal, work);
+    expect([a.shared, b.shared]).toEqual([false, true]);
+    gate.resolve('answer');
+    expect(await Promise.all([a.promise, b.promise])).toEqual(['answer', 'answer']);
+    expect(runs).toBe(1);
+    expect(flights.inFlight).toBe(0);
+  });
+
+  it('aborts the shared work only when every caller has gone', async () => {
+    const flights = new SingleFlight<string>();
+    let workSignal!: AbortSignal;
+    const gate = deferred<string>();
+    const callerA = new AbortController();
+    const callerB = new AbortController();
+    const a = flights.run('k', callerA.signal, (signal) => {
+      workSignal = signal;
+      return gate.promise;
+    });
+    const b = flights.run('k', callerB.signal, () => gate.promise);
+    callerA.abort('cancelled');
+    await expect(a.promise).rejects.toBe('cancelled');
+    expect(workSignal.aborted).toBe(false);
+    callerB.abort('cancelled');
+    await expect(b.promise).rejects.toBe('cancelled');
+    expect(workSignal.aborted).toBe(true);
+  });
+
+  it('lets a late caller join a flight under way, keeping it alive', async () => {
+    const flights = new SingleFlight<string>();
+    const gate = deferred<string>();
+    const first = new AbortController();
+    let workSignal!: AbortSignal;
+    const a = flights.run('k', first.signal, (signal) => {
+      workSignal = signal;
+      return gate.promise;
+    });
+    const joined = flights.join('k', new AbortController().signal);
+    first.abort('superseded');
+    await expect(a.promise).rejects.toBe('superseded');
+    expect(workSignal.aborted).toBe(false);
+    gate.resolve('kept');
+    expect(await joined).toBe('kept');
+    expect(flights.join('k', new AbortController().signal)).toBeUndefined();
+  });
+});
