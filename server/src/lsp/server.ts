@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import {
   createConnection,
   DidChangeConfigurationNotification,
+  ExecuteCommandRequest,
   MessageType,
   ProposedFeatures,
   TextDocumentSyncKind,
@@ -149,10 +150,11 @@ export function serve(options: ServeOptions): Connection {
     };
     feature.register({ ...context, connection: own });
   }
-  connection.onExecuteCommand((params, token, workDone, progress) => {
+  // Registered raw so params keep their workDoneToken (onExecuteCommand strips it).
+  connection.onRequest(ExecuteCommandRequest.type, (params, token) => {
     const owner = commandOwners.get(params.command);
     const handler = owner === undefined ? undefined : commandHandlers.get(owner);
-    return handler ? handler(params, token, workDone, progress) : null;
+    return handler ? handler(params, token, connection.window.attachWorkDoneProgress(params.workDoneToken), undefined) : null;
   });
 
   connection.onShutdown(() => {
