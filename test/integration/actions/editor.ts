@@ -72,8 +72,8 @@ export class Editor {
   constructor(client: TestClient) {
     this.client = client;
     const connection = client.connection;
-    connection.onNotification('$/progress', (params: Editor['progress'][number]) => this.progress.push(params));
-    connection.onNotification('ghostline/stream', (params: StreamParams) => this.streams.push(params));
+    connection.onNotification('$/progress', (params: Editor['progress'][number]) => void this.progress.push(params));
+    connection.onNotification('ghostline/stream', (params: StreamParams) => void this.streams.push(params));
     connection.onRequest('window/showDocument', (params: { uri: string }) => {
       this.shownDocuments.push({ uri: params.uri, text: readFileSync(fileURLToPath(params.uri), 'utf8') });
       return { success: true };
@@ -127,7 +127,7 @@ export class Editor {
       if (documentEdit.textDocument.version !== null && documentEdit.textDocument.version !== buffer.version) {
         return { applied: false, failureReason: `stale version ${documentEdit.textDocument.version}, buffer is at ${buffer.version}` };
       }
-      next.set(documentEdit.textDocument.uri, { text: applyTextEdits(buffer.text, documentEdit.edits), version: buffer.version + 1 });
+      next.set(documentEdit.textDocument.uri, { text: applyTextEdits(buffer.text, documentEdit.edits as TextEdit[]), version: buffer.version + 1 });
     }
     for (const [uri, edits] of Object.entries(edit.changes ?? {})) {
       const buffer = next.get(uri) ?? this.fromDisk(uri);
