@@ -1,0 +1,106 @@
+/**
+ * Headless Neovim (Debian's 0.7.2 in CI) loading clients/nvim unmodified, against the built
+ * server and the fake OpenAI server: completion inserted where the item's range says, ghost text
+ * accepted and dismissed with the plugin's keys, :checkhealth. The editor-side steps are in
+ * test/e2e/nvim/scenarios.lua; the assertions are here.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeOpenAI, type FakeOpenAI, type FakeRequest } from '../fake-openai/server.ts';
+import { parseCompletionInput } from '../../server/src/context/prompt.ts';
+import { describeRun, makeProject, ROOT, runEditor, SERVER_CMD, type EditorRun, type Project } from './helpers/editor.ts';
+
+let fake: FakeOpenAI;
+let continuation: (prefix: string) => string = () => '';
+
+const NVIM_VERSION = execFileSync('nvim', ['--version'], { encoding: 'utf8' }).split('\n')[0];
+
+function prefixOf(request: FakeRequest): string {
+  return parseCompletionInput(request.body.input)?.prefix ?? '';
+}
+
+beforeAll(async () => {
+  fake = await startFakeOpenAI({ responder: (request) => ({ kind: 'text', text: continuation(prefixOf(request)) }) });
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+async function nvim(scenario: string, project: Project, file: string, opts: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<EditorRun> {
+  const run = await runEditor({
+    command: 'nvim',
+    args: ['--headless', '-n', '-i', 'NONE', '-u', join(ROOT, 'test/e2e/nvim/init.lua'), project.path(file)],
+    project,
+    env: {
+      OPENAI_API_KEY: 'sk-test-e2e-0000',
+      OPENAI_BASE_URL: fake.url,
+      GHOSTLINE_COMPLETION__DEBOUNCE_MS: '0',
+      GHOSTLINE_LOG_LEVEL: 'warn',
+      GHOSTLINE_E2E_SCENARIO: scenario,
+      GHOSTLINE_E2E_CMD: JSON.stringify(SERVER_CMD),
+      GHOSTLINE_E2E_OPTS: JSON.stringify(opts),
+      ...env,
+    },
+  });
+  if (!run.ok) throw new Error(describeRun(run));
+  return run;
+}
+
+describe(`Neovim (${NVIM_VERSION})`, () => {
+  it('inserts a completion over its textEdit range: `corner.` + `x` gives `corner.x…`, and CSS `margin-to` gives `margin-top`', async () => {
+    continuation = (prefix) => (prefix.endsWith('margin-to') ? 'p: 0;' : prefix.endsWith('corner.x') ? 'Coordinate * 2;' : '');
+    const project = makeProject({
+      'corner.ts': 'function area(corner: Point) {\n  return corner.\n}\n',
+      'box.css': '.box {\n  margin-to\n}\n',
+    });
+    const run = await nvim('completion', project, 'corner.ts', { ghost_text: { enabled: false } }, { GHOSTLINE_E2E_CSS: project.path('box.css') });
+    const o = run.observations;
+    expect(o.popup).toEqual(['xCoordinate * 2;']);
+    expect(o.ts).toEqual(['function area(corner: Point) {', '  return corner.xCoordinate * 2;', '}']);
+    expect(o.ts[1]).not.toContain('..');
+    expect(o.accepted_after_ts).toBe(1);
+    // Vim's CSS keyword includes '-', the server's word does not: only the range gets this right.
+    expect(o.css_iskeyword_has_dash).toBe(true);
+    expect(o.css).toEqual(['.box {', '  margin-top: 0;', '}']);
+  });
+
+  it('inserts every line of a multi-line completion item, cursor at its end', async () => {
+    continuation = () => 'const sum = a + b;\n  return sum;';
+    const project = makeProject({ 'add.ts': 'function add(a: number, b: number) {\n  \n}\n' });
+    const run = await nvim('multiline', project, 'add.ts', { ghost_text: { enabled: false } });
+    const o = run.observations;
+    expect(o.popup).toEqual(['const sum = a + b;']);
+    expect(o.lines).toEqual(['function add(a: number, b: number) {', '  const sum = a + b;', '  return sum;', '}']);
+    expect(o.cursor).toEqual([3, '  return sum;'.length]);
+  });
+
+  it('shows ghost text while typing, accepts a word then the rest, reports the accept, and dismisses', async () => {
+    continuation = () => 'educe((sum, x) => sum + x, 0);';
+    const project = makeProject({ 'total.ts': 'const total = values.\n' });
+    const run = await nvim('ghost', project, 'total.ts');
+    const o = run.observations;
+    expect(o.ghost).toEqual(['educe((sum, x) => sum + x, 0);']);
+    // Ghost text is virtual: the buffer holds only what was typed.
+    expect(o.before_accept).toEqual(['const total = values.r']);
+    expect(o.after_word).toEqual(['const total = values.reduce']);
+    expect(o.ghost_after_word).toEqual(['((sum, x) => sum + x, 0);']);
+    expect(o.after_accept).toEqual(['const total = values.reduce((sum, x) => sum + x, 0);']);
+    expect(o.cursor_after_accept).toEqual([1, 'const total = values.reduce((sum, x) => sum + x, 0);'.length]);
+    expect(o.ghost_after_accept).toEqual([]);
+    expect(o.accepted).toBe(1);
+    expect(o.ghost_after_dismiss).toEqual([]);
+    expect(o.after_dismiss).toEqual(['const total = values.reduce((sum, x) => sum + x, 0);', 'r']);
+  });
+
+  it('reports a healthy setup in :checkhealth ghostline', async () => {
+    const project = makeProject({ 'a.ts': 'const a = 1;\n' });
+    const run = await nvim('health', project, 'a.ts');
+    const text = (run.observations.health as string[]).join('\n');
+    expect(text).toMatch(/ghostline: Neovim/);
+    expect(text).toMatch(/OK:? .*ghostline \d+\.\d+\.\d+/);
+    expect(text).toMatch(/OK:? an OpenAI API key is set/);
+    expect(text).toMatch(/OK:? client \d+ .*completionProvider.*inlineCompletionProvider/);
+    expect(text).not.toMatch(/ERROR/);
+  });
+});

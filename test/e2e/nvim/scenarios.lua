@@ -1,0 +1,124 @@
+-- What the end-to-end tests do in Neovim, one function per scenario. Each types and presses keys
+-- as a user would and records what the buffer (and the plugin's windows) show afterwards; the
+-- assertions live in test/e2e/nvim.test.ts.
+local S = {}
+
+local function ghost_marks()
+  local ns = require('ghostline.ghost').namespace
+  local marks = vim.api.nvim_buf_get_extmarks(0, ns, 0, -1, { details = true })
+  local texts = {}
+  for _, mark in ipairs(marks) do
+    local details = mark[4] or {}
+    local parts = {}
+    for _, chunk in ipairs(details.virt_text or {}) do
+      table.insert(parts, chunk[1])
+    end
+    for _, line in ipairs(details.virt_lines or {}) do
+      local pieces = {}
+      for _, chunk in ipairs(line) do
+        table.insert(pieces, chunk[1])
+      end
+      table.insert(parts, '\n' .. table.concat(pieces))
+    end
+    table.insert(texts, table.concat(parts))
+  end
+  return texts
+end
+
+--- <C-x><C-u> after `corner.` + `x`, and in CSS after `margin-to`, where Vim's keyword
+--- (`margin-to`) and the server's word (`to`) differ: the item's range decides.
+function S.completion(T)
+  T.client()
+  vim.api.nvim_win_set_cursor(0, { 2, 0 })
+  T.feed('A')
+  T.feed('x')
+  T.feed('<C-x><C-u>')
+  T.wait('the completion popup', function()
+    return vim.fn.pumvisible() == 1
+  end)
+  T.record('popup', vim.tbl_map(function(item)
+    return item.word
+  end, vim.fn.complete_info({ 'items' }).items))
+  T.feed('<C-y>')
+  T.feed('<Esc>')
+  T.record('ts', T.lines())
+  T.record('accepted_after_ts', T.wait('the accept to reach the server', function()
+    local stats = T.stats()
+    return stats.accepted and stats.accepted >= 1 and stats.accepted
+  end))
+
+  vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('GHOSTLINE_E2E_CSS')))
+  T.client()
+  T.record('css_iskeyword_has_dash', vim.bo.iskeyword:find('-', 1, true) ~= nil)
+  vim.api.nvim_win_set_cursor(0, { 2, 0 })
+  T.feed('A')
+  T.feed('<C-x><C-u>')
+  T.wait('the css completion popup', function()
+    return vim.fn.pumvisible() == 1
+  end)
+  T.feed('<C-y>')
+  T.feed('<Esc>')
+  T.record('css', T.lines())
+end
+
+--- A multi-line completion item: the popup shows its first line, accepting inserts every line.
+function S.multiline(T)
+  T.client()
+  vim.api.nvim_win_set_cursor(0, { 2, 0 })
+  T.feed('A')
+  T.feed('<C-x><C-u>')
+  T.wait('the completion popup', function()
+    return vim.fn.pumvisible() == 1
+  end)
+  T.record('popup', vim.tbl_map(function(item)
+    return item.word
+  end, vim.fn.complete_info({ 'items' }).items))
+  T.feed('<C-y>')
+  T.record('cursor', vim.api.nvim_win_get_cursor(0))
+  T.feed('<Esc>')
+  T.record('lines', T.lines())
+end
+
+--- Ghost text while typing: shown as an extmark, accepted word by word, then whole; a second
+--- suggestion dismissed. Accepts reach the server as `ghostline.accept`.
+function S.ghost(T)
+  T.client()
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  T.feed('A')
+  T.feed('r')
+  T.wait('ghost text', function()
+    return #ghost_marks() > 0
+  end)
+  T.record('ghost', ghost_marks())
+  T.record('before_accept', T.lines())
+  T.feed('<M-w>')
+  T.record('after_word', T.lines())
+  T.record('ghost_after_word', ghost_marks())
+  T.feed('<M-l>')
+  T.record('after_accept', T.lines())
+  T.record('cursor_after_accept', vim.api.nvim_win_get_cursor(0))
+  T.record('ghost_after_accept', ghost_marks())
+  T.record('accepted', T.wait('the accept to reach the server', function()
+    local stats = T.stats()
+    return stats.accepted and stats.accepted >= 1 and stats.accepted
+  end))
+
+  -- A new line, a new suggestion, dismissed: the buffer keeps only what was typed.
+  T.feed('<CR>')
+  T.feed('r')
+  T.wait('a second suggestion', function()
+    return #ghost_marks() > 0
+  end)
+  T.feed('<C-]>')
+  T.record('ghost_after_dismiss', ghost_marks())
+  T.feed('<Esc>')
+  T.record('after_dismiss', T.lines())
+end
+
+function S.health(T)
+  T.client()
+  vim.cmd('checkhealth ghostline')
+  T.record('health', T.lines())
+end
+
+return S
