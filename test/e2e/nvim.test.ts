@@ -7,12 +7,17 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOpenAI, type FakeOpenAI, type FakeRequest } from '../fake-openai/server.ts';
+import { startFakeOpenAI, type FakeOpenAI, type FakeRequest, type Responder } from '../fake-openai/server.ts';
 import { parseCompletionInput } from '../../server/src/context/prompt.ts';
 import { describeRun, makeProject, ROOT, runEditor, SERVER_CMD, type EditorRun, type Project } from './helpers/editor.ts';
 
 let fake: FakeOpenAI;
 let continuation: (prefix: string) => string = () => '';
+let responder: Responder | undefined;
+
+const TOTAL_SOURCE = ['// Sums prices.', 'export function total(items: { price: number }[]): number {', '  let sum = 0;', '  for (let i = 0; i < items.length; i++) {', '    sum = sum + items[i].price;', '  }', '  return sum;', '}', ''].join('\n');
+const TOTAL_REWRITTEN = ['export function total(items: { price: number }[]): number {', '  let sum = 0;', '  for (const item of items) {', '    sum += item.price;', '  }', '  return sum;', '}'].join('\n');
+const EXPLANATION = 'Adds up the `price` of every item.\n\n- Returns 0 for an empty list.';
 
 const NVIM_VERSION = execFileSync('nvim', ['--version'], { encoding: 'utf8' }).split('\n')[0];
 
@@ -21,13 +26,14 @@ function prefixOf(request: FakeRequest): string {
 }
 
 beforeAll(async () => {
-  fake = await startFakeOpenAI({ responder: (request) => ({ kind: 'text', text: continuation(prefixOf(request)) }) });
+  fake = await startFakeOpenAI({ responder: (request) => responder?.(request) ?? { kind: 'text', text: continuation(prefixOf(request)) } });
 });
 afterAll(async () => {
   await fake.close();
 });
 
-async function nvim(scenario: string, project: Project, file: string, opts: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<EditorRun> {
+async function nvim(scenario: string, project: Project, file: string, opts: Record<string, unknown> = {}, env: Record<string, string> = {}, answer?: Responder): Promise<EditorRun> {
+  responder = answer;
   const run = await runEditor({
     command: 'nvim',
     args: ['--headless', '-n', '-i', 'NONE', '-u', join(ROOT, 'test/e2e/nvim/init.lua'), project.path(file)],
@@ -91,6 +97,26 @@ describe(`Neovim (${NVIM_VERSION})`, () => {
     expect(o.accepted).toBe(1);
     expect(o.ghost_after_dismiss).toEqual([]);
     expect(o.after_dismiss).toEqual(['const total = values.reduce((sum, x) => sum + x, 0);', 'r']);
+  });
+
+  it('applies a refactor chosen in the native code-action menu, and streams an explanation into a float', async () => {
+    continuation = () => '';
+    const project = makeProject({ 'total.ts': TOTAL_SOURCE });
+    const run = await nvim('actions', project, 'total.ts', { ghost_text: { enabled: false } }, {}, (request) =>
+      request.body.model === 'gpt-4.1' ? { kind: 'text', text: TOTAL_REWRITTEN } : { kind: 'text', text: EXPLANATION, chunkChars: 7 },
+    );
+    const o = run.observations;
+    expect(o.menu).toEqual(expect.arrayContaining(['ghostline: Refactor', 'ghostline: Explain', 'ghostline: Generate unit tests']));
+    expect(o.refactored).toEqual(['// Sums prices.', ...TOTAL_REWRITTEN.split('\n')]);
+    // Progress of the resolve (server-created token) was shown: a begin and an end.
+    expect(o.progress[0]).toMatchObject({ title: 'ghostline: Refactor', done: false });
+    expect(o.progress.at(-1)).toMatchObject({ done: true });
+    // The explanation arrived in pieces and was rendered live in a floating window.
+    expect(o.stream_lines.join('\n')).toBe(EXPLANATION);
+    expect(o.stream_notifications).toBeGreaterThan(2);
+    expect(o.stream_state).toBe('done');
+    expect(o.stream_window_floating).toBe(true);
+    expect(o.unchanged_by_explain).toBe(true);
   });
 
   it('reports a healthy setup in :checkhealth ghostline', async () => {

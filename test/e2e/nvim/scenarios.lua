@@ -115,6 +115,59 @@ function S.ghost(T)
   T.record('after_dismiss', T.lines())
 end
 
+--- Picks the code action titled `wanted` when Neovim's menu (vim.ui.select) opens; records the menu.
+local function choose(T, key, wanted)
+  vim.ui.select = function(items, opts, on_choice)
+    local titles = {}
+    local picked
+    for i, item in ipairs(items) do
+      local title = opts.format_item and opts.format_item(item) or tostring(item)
+      table.insert(titles, title)
+      if title == wanted and not picked then
+        picked = i
+      end
+    end
+    T.record(key, titles)
+    on_choice(picked and items[picked] or nil, picked)
+  end
+end
+
+local function stream_run(action)
+  for _, run in pairs(require('ghostline.stream').runs) do
+    if run.action == action then
+      return run
+    end
+  end
+end
+
+--- Code actions from the native menu (resolved to an edit) and by name (streamed explanation).
+function S.actions(T)
+  T.client()
+  local source = vim.api.nvim_get_current_buf()
+  choose(T, 'menu', 'ghostline: Refactor')
+  vim.cmd('2,8Ghostline actions')
+  local before = table.concat(T.lines(source), '\n')
+  T.wait('the refactor edit', function()
+    return table.concat(T.lines(source), '\n') ~= before
+  end, 30000)
+  T.record('refactored', T.lines(source))
+  T.record('progress', vim.tbl_map(function(report)
+    return { title = report.title, done = report.done }
+  end, require('ghostline.progress').history))
+
+  local after_refactor = T.lines(source)
+  vim.cmd('2,7Ghostline action explain')
+  local run = T.wait('the explanation to finish streaming', function()
+    local r = stream_run('explain')
+    return r and r.done and r or nil
+  end, 30000)
+  T.record('stream_lines', T.lines(run.buf))
+  T.record('stream_state', vim.b[run.buf].ghostline_stream_state)
+  T.record('stream_window_floating', run.win ~= nil and vim.api.nvim_win_is_valid(run.win) and vim.api.nvim_win_get_config(run.win).relative ~= '')
+  T.record('stream_notifications', run.notifications)
+  T.record('unchanged_by_explain', vim.deep_equal(T.lines(source), after_refactor))
+end
+
 function S.health(T)
   T.client()
   vim.cmd('checkhealth ghostline')

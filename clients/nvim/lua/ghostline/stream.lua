@@ -53,7 +53,7 @@ local function new_run(params)
   vim.api.nvim_buf_set_option(buf, 'bufhidden', 'hide')
   pcall(vim.api.nvim_buf_set_name, buf, 'ghostline://' .. (params.action or 'action') .. '/' .. params.id)
   vim.keymap.set('n', 'q', '<Cmd>close<CR>', { buffer = buf, nowait = true, desc = 'Close the ghostline output' })
-  local run = { buf = buf, action = params.action, done = false, text = '' }
+  local run = { buf = buf, action = params.action, done = false, text = '', notifications = 0 }
   M.runs[params.id] = run
   return run
 end
@@ -81,7 +81,13 @@ function M.handler(_, params)
   end
   local run = M.runs[params.id] or new_run(params)
   M.last = params.id
+  run.notifications = run.notifications + 1
   open_window(run)
+  if params.restart then
+    -- A fallback model starts over: what was streamed so far is dropped.
+    run.text = ''
+    vim.api.nvim_buf_set_lines(run.buf, 0, -1, false, { '' })
+  end
   append(run, params.delta or '')
   if params.done then
     run.done = true
