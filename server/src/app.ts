@@ -1,9 +1,14 @@
 /**
- * Builds ghostline's services from configuration — logger, providers, caches, the completion
- * engine — for every front end: the LSP server, `ghostline complete` and `ghostline doctor`.
+ * Builds ghostline's services from configuration — logger, providers, caches (memory and the team's
+ * Redis tier), budgets, the completion engine — for every front end: the LSP server,
+ * `ghostline complete`, `ghostline doctor` and `ghostline stats`.
  */
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { BUDGET_HARD_CAP, BudgetGate } from './budget/gate.ts';
+import { MemorySpendStore } from './budget/memory-store.ts';
 import { MemoryCache } from './cache/memory.ts';
+import { createRedisTier, type RedisTier } from './cache/redis-tier.ts';
 import { checkPolicy } from './router/policy.ts';
 import { ConfigStore, formatProblems, type ConfigProblem } from './config/store.ts';
 import { clientLayer, environmentLayer, fileLayer, TEAM_FILE, userConfigPath, type RawLayer } from './config/sources.ts';
@@ -23,6 +28,15 @@ export interface AppOptions {
   logger?: Logger;
   /** Reports problems the user must hear about (config errors, no key); de-duplicated here. */
   report?: (severity: 'error' | 'warning' | 'info', message: string) => void;
+  /** Connect to the team's Redis when configured (default true; `ghostline stats` opens its own). */
+  connectRedis?: boolean;
+}
+
+/** Apps of this process, so one-shot shell commands can close their connections and exit. */
+const openApps = new Set<App>();
+
+export async function closeAllApps(): Promise<void> {
+  await Promise.all([...openApps].map((app) => app.close()));
 }
 
 export class App {
@@ -30,12 +44,16 @@ export class App {
   readonly metrics: Metrics = createMetrics();
   readonly memory: MemoryCache;
   readonly engine: CompletionEngine;
+  /** Budgets and the team rate limit, for every routed model call (pass it to runRouted). */
+  readonly budget: BudgetGate;
   logger: Logger;
   guard?: PromptGuard;
   private readonly options: AppOptions;
   private readonly clientLayers = new Map<string, RawLayer>();
   private readonly providers = new Map<string, { signature: string; provider: ModelProvider }>();
   private readonly reported = new Set<string>();
+  private readonly localSpend = new MemorySpendStore();
+  private redis?: { signature: string; tier?: RedisTier };
   workspaceRoot?: string;
   /** The protocol edge sets this to its document store; undefined means "not tracked". */
   versionOf: (uri: string) => number | undefined = () => undefined;
@@ -47,15 +65,83 @@ export class App {
     const config = this.config;
     this.logger = options.logger ?? createLogger({ level: config.log.level, file: options.logFile ?? config.log.file });
     this.memory = new MemoryCache(config.cache.maxEntries);
+    this.budget = new BudgetGate({
+      config: () => this.config,
+      store: () => this.redisTier?.spend ?? this.localSpend,
+      user: () => this.user,
+      logger: this.logger,
+      metrics: this.metrics,
+      report: (severity, message) => this.report(severity, message),
+    });
+    const app = this;
     this.engine = new CompletionEngine({
       config: () => this.config,
       provider: (name) => this.provider(name),
       logger: this.logger,
       metrics: this.metrics,
       memory: this.memory,
+      // Getters: the Redis tier is rebuilt when its settings change.
+      get shared() {
+        return app.redisTier?.cache;
+      },
+      get team() {
+        return app.redisTier;
+      },
+      budget: this.budget,
       currentVersion: (uri) => this.versionOf(uri),
       notify: (problem) => this.notifyProviderProblem(problem),
     });
+    openApps.add(this);
+    this.syncRedis();
+  }
+
+  /** The team tier when `cache.redisUrl` is set (it may be down; it degrades by itself). */
+  get redisTier(): RedisTier | undefined {
+    return this.redis?.tier;
+  }
+
+  /** Who budgets charge: `budget.user`, else the login name. */
+  get user(): string {
+    const configured = this.config.budget.user ?? this.options.env.USER ?? this.options.env.USERNAME;
+    if (configured) return configured;
+    try {
+      return userInfo().username;
+    } catch {
+      return 'unknown';
+    }
+  }
+
+  /** Builds, rebuilds or drops the Redis tier to match the settings (URL, team, CA file). */
+  private syncRedis(): void {
+    const cache = this.config.cache;
+    const url = this.options.connectRedis === false || !cache.enabled ? undefined : cache.redisUrl;
+    const signature = url ? JSON.stringify([url, cache.team, cache.redisCaFile]) : '';
+    if ((this.redis?.signature ?? '') === signature) return;
+    void this.redis?.tier?.close();
+    this.redis = undefined;
+    if (!url) return;
+    const built = createRedisTier({
+      url,
+      team: cache.team,
+      caFile: cache.redisCaFile,
+      settings: () => {
+        const c = this.config.cache;
+        return { timeoutMs: c.redisTimeoutMs, maxValueBytes: c.maxValueBytes, lockMs: c.flightLockMs, waitMs: c.flightWaitMs, ttlSeconds: c.ttlSeconds };
+      },
+      logger: this.logger,
+      metrics: this.metrics,
+      report: (severity, message) => this.report(severity, message),
+    });
+    if (!built.ok) this.report('error', `ghostline: ${built.error}; answers are cached in memory only.`);
+    this.redis = { signature, tier: built.ok ? built.tier : undefined };
+  }
+
+  /** Closes the Redis connections (shell commands call this before exiting). */
+  async close(): Promise<void> {
+    openApps.delete(this);
+    const tier = this.redis?.tier;
+    this.redis = { signature: 'closed' };
+    await tier?.close();
   }
 
   get config(): GhostlineConfig {
@@ -83,7 +169,10 @@ export class App {
     const problems: ConfigProblem[] = [];
     problems.push(...this.configStore.load(this.layers(problems)));
     if (problems.length > 0) this.report(problems.some((p) => p.severity === 'error') ? 'error' : 'warning', formatProblems(problems));
-    if (this.logger) this.logger.level = this.config.log.level;
+    if (this.logger) {
+      this.logger.level = this.config.log.level;
+      if (this.redis?.signature !== 'closed') this.syncRedis();
+    }
     return problems;
   }
 
@@ -146,6 +235,8 @@ export class App {
   }
 
   private notifyProviderProblem(problem: ProviderError): void {
+    // Budget refusals carry their own message, already reported by the budget gate.
+    if (problem.details.code === BUDGET_HARD_CAP) return;
     const messages: Partial<Record<ProviderError['kind'], string>> = {
       no_api_key: 'ghostline: no API key. Set OPENAI_API_KEY (or providers.openai.apiKey), or point providers.openai.baseUrl at a local OpenAI-compatible server. Suggestions stay empty until then.',
       auth: `ghostline: the model API rejected the credentials (${problem.message}). Check OPENAI_API_KEY.`,

@@ -1,10 +1,12 @@
 /**
- * Composition root and command line: `ghostline --stdio` serves LSP; `ghostline doctor` and
- * `ghostline complete FILE:LINE:COL` are for people at a shell and for scripts.
+ * Composition root and command line: `ghostline --stdio` serves LSP; `ghostline doctor`,
+ * `ghostline complete FILE:LINE:COL` and `ghostline stats` are for people at a shell and for scripts.
  */
+import { closeAllApps } from './app.ts';
 import { runComplete } from './cli/complete.ts';
 import { runDoctor } from './cli/doctor.ts';
 import { print, printError } from './cli/print.ts';
+import { runStats } from './cli/stats.ts';
 import { serve } from './lsp/server.ts';
 import { VERSION } from './version.ts';
 
@@ -14,6 +16,7 @@ Usage:
   ghostline --stdio [--log-file PATH]     serve the Language Server Protocol on stdin/stdout
   ghostline doctor                        check configuration, API key, model endpoint and Redis
   ghostline complete FILE:LINE:COL        print one completion (1-based line and column)
+  ghostline stats [--days N] [--json]     the team's cache hit rate, savings and spend against budget
   ghostline --version | --help
 
 Options:
@@ -43,14 +46,15 @@ async function main(argv: string[]): Promise<number | undefined> {
     return 0;
   }
   const logFile = option(argv, '--log-file');
-  const [command, target] = argv.filter((a) => !a.startsWith('-'));
-  if (command === 'doctor') return runDoctor(process.env);
-  if (command === 'complete') {
-    if (!target) {
-      printError('usage: ghostline complete FILE:LINE:COL');
-      return 2;
+  const valued = new Set(['--log-file', '--language', '--days', '--clientProcessId']);
+  const [command, target] = argv.filter((a, i) => !a.startsWith('-') && !valued.has(argv[i - 1] ?? ''));
+  if (command === 'doctor' || command === 'complete' || command === 'stats') {
+    // One-shot commands close the Redis connections their App opened, so the process can exit.
+    try {
+      return await runShellCommand(command, target, argv, logFile);
+    } finally {
+      await closeAllApps();
     }
-    return runComplete(target, { env: process.env, language: option(argv, '--language'), logFile });
   }
   if (argv.includes('--stdio') || argv.some((a) => a.startsWith('--node-ipc') || a.startsWith('--socket'))) {
     process.on('unhandledRejection', (reason) => process.stderr.write(`ghostline: unhandled rejection: ${String(reason)}\n`));
@@ -59,6 +63,23 @@ async function main(argv: string[]): Promise<number | undefined> {
   }
   printError(HELP);
   return 2;
+}
+
+async function runShellCommand(command: 'doctor' | 'complete' | 'stats', target: string | undefined, argv: string[], logFile: string | undefined): Promise<number> {
+  if (command === 'doctor') return runDoctor(process.env);
+  if (command === 'stats') {
+    const days = Number(option(argv, '--days') ?? 1);
+    if (!Number.isInteger(days) || days < 1 || days > 40) {
+      printError('usage: ghostline stats [--days N (1-40)] [--json]');
+      return 2;
+    }
+    return runStats(process.env, { days, json: argv.includes('--json') });
+  }
+  if (!target) {
+    printError('usage: ghostline complete FILE:LINE:COL');
+    return 2;
+  }
+  return runComplete(target, { env: process.env, language: option(argv, '--language'), logFile });
 }
 
 main(process.argv.slice(2)).then(

@@ -8,13 +8,13 @@ import type { GhostlineConfig } from '../config/schema.ts';
 import { cacheKey } from '../cache/key.ts';
 import type { MemoryCache } from '../cache/memory.ts';
 import { SingleFlight } from '../cache/single-flight.ts';
-import type { CacheStore } from '../cache/types.ts';
+import type { CacheStore, CachedAnswer, TeamTier } from '../cache/types.ts';
 import { countTokens } from '../context/tokens.ts';
 import { completionPrompt, promptCacheKey, PROMPT_TEMPLATE_VERSION } from '../context/prompt.ts';
 import { buildWindows } from '../context/window.ts';
 import { ProviderError } from '../providers/types.ts';
 import { modelInfo, resolveRoute } from '../router/policy.ts';
-import { runRouted, type ProviderLookup } from '../router/router.ts';
+import { runRouted, type BudgetHook, type ProviderLookup } from '../router/router.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { estimateCost, type Metrics } from '../telemetry/metrics.ts';
 import { decideMultiline, postprocess } from './postprocess.ts';
@@ -67,6 +67,10 @@ export interface EngineDeps {
   memory: MemoryCache;
   /** A shared tier behind memory (Redis), optional. */
   shared?: CacheStore;
+  /** Cross-process single-flight and team statistics (Redis), optional. */
+  team?: TeamTier;
+  /** Team budgets and the shared rate limit, applied by the router to every model call. */
+  budget?: BudgetHook;
   guard?: PromptGuard;
   /** The current version of a document, to drop answers for text that moved on (undefined: untracked). */
   currentVersion: (uri: string) => number | undefined;
@@ -161,7 +165,7 @@ export class CompletionEngine {
       return text ? this.answer(request, text, 'cache', cached.model, started) : this.empty('cached answer adds nothing');
     }
 
-    const flight = this.flights.run(key, signal, (flightSignal) => this.callModel(request, config, prompt, multiline, key, flightSignal, live));
+    const flight = this.flights.run(key, signal, (flightSignal) => this.callShared(request, config, prompt, multiline, key, flightSignal, live));
     if (flight.shared) this.deps.metrics.singleFlightJoins++;
     else this.typedAhead.remember(request.uri, request.text, request.offset, { key, live });
     const raw = await flight.promise;
@@ -178,15 +182,53 @@ export class CompletionEngine {
     const memory = this.deps.memory.peek(key);
     if (memory) {
       this.deps.metrics.cacheHits++;
+      this.recordSaved('memory', memory);
       return memory;
     }
     const shared = await this.deps.shared?.get(key);
     if (shared) {
       this.deps.metrics.sharedCacheHits++;
+      this.recordSaved('shared', shared);
       void this.deps.memory.set(key, shared, this.deps.config().cache.ttlSeconds);
       return shared;
     }
     return undefined;
+  }
+
+  /** Counts an answer served without a model call, with the tokens and cost it saved, for the team. */
+  private recordSaved(source: 'memory' | 'shared' | 'peer', answer: CachedAnswer): void {
+    const team = this.deps.team;
+    if (!team) return;
+    const usage = { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens, cachedTokens: answer.cachedTokens };
+    team.record(source, usage.inputTokens + usage.outputTokens, estimateCost(modelInfo(this.deps.config(), answer.model), usage));
+  }
+
+  /**
+   * The model call, coordinated across ghostline processes when a team tier is configured: one
+   * process calls the model; the others receive its final answer (not the stream).
+   */
+  private async callShared(
+    request: SuggestRequest,
+    config: GhostlineConfig,
+    prompt: { instructions: string; input: string },
+    multiline: boolean,
+    key: string,
+    signal: AbortSignal,
+    live: { text: string; done?: RawAnswer },
+  ): Promise<RawAnswer> {
+    const team = this.deps.team;
+    if (!team || !config.cache.enabled) return this.callModel(request, config, prompt, multiline, key, signal, live);
+    const { answer, from } = await team.coordinate(key, signal, (flightSignal) => this.callModel(request, config, prompt, multiline, key, flightSignal, live));
+    if (from === 'self') {
+      team.record('model', answer.inputTokens + answer.outputTokens, 0);
+      return answer;
+    }
+    this.deps.metrics.peerAnswers++;
+    this.recordSaved('peer', answer);
+    live.text = answer.text;
+    live.done = answer;
+    void this.deps.memory.set(key, answer, config.cache.ttlSeconds);
+    return answer;
   }
 
   /** One routed model call; stops the stream early once the answer is long enough to be cut anyway. */
@@ -198,7 +240,7 @@ export class CompletionEngine {
     key: string,
     signal: AbortSignal,
     live: { text: string; done?: RawAnswer },
-  ): Promise<RawAnswer> {
+  ): Promise<CachedAnswer> {
     const metrics = this.deps.metrics;
     const early = new AbortController();
     const onAbort = () => early.abort(signal.reason);
@@ -212,7 +254,7 @@ export class CompletionEngine {
     const promptTokens = countTokens(prompt.instructions) + countTokens(prompt.input);
     try {
       const result = await runRouted(
-        { config, provider: this.deps.provider, logger: this.deps.logger },
+        { config, provider: this.deps.provider, logger: this.deps.logger, budget: this.deps.budget },
         { task: request.task, languageId: request.languageId, promptTokens, ...prompt, promptCacheKey: promptCacheKey(request.path, request.languageId), signal: early.signal },
         {
           delta: (text) => {
@@ -224,16 +266,15 @@ export class CompletionEngine {
           },
         },
       );
-      const answer = { text: result.text, model: result.model };
+      const answer = this.store(key, { text: result.text, model: result.model }, result.usage, config);
       this.account(result.model, result.usage, config);
-      this.store(key, answer, result.usage, config);
       live.done = answer;
       return answer;
     } catch (error) {
       if (early.signal.reason === 'enough' && !signal.aborted) {
         // We cut the stream ourselves: what arrived is the answer.
-        const answer = { text: live.text, model: resolveRoute(config, request.task, request.languageId).model };
-        this.store(key, answer, { inputTokens: promptTokens, outputTokens: countTokens(live.text), cachedTokens: 0 }, config);
+        const model = resolveRoute(config, request.task, request.languageId).model;
+        const answer = this.store(key, { text: live.text, model }, { inputTokens: promptTokens, outputTokens: countTokens(live.text), cachedTokens: 0 }, config);
         live.done = answer;
         return answer;
       }
@@ -252,11 +293,13 @@ export class CompletionEngine {
     metrics.costUsd += estimateCost(modelInfo(config, model), usage);
   }
 
-  private store(key: string, answer: RawAnswer, usage: { inputTokens: number; outputTokens: number; cachedTokens: number }, config: GhostlineConfig): void {
-    if (!config.cache.enabled) return;
+  /** Caches an answer (when caching is on) and returns it with its usage, as peers and the cache see it. */
+  private store(key: string, answer: RawAnswer, usage: { inputTokens: number; outputTokens: number; cachedTokens: number }, config: GhostlineConfig): CachedAnswer {
     const value = { ...answer, ...usage, createdAt: Date.now() };
+    if (!config.cache.enabled) return value;
     void this.deps.memory.set(key, value, config.cache.ttlSeconds);
     this.deps.shared?.set(key, value, config.cache.ttlSeconds).catch(() => undefined);
+    return value;
   }
 
   private finish(request: SuggestRequest, raw: string, config: GhostlineConfig, multiline: boolean): string {
