@@ -51,7 +51,7 @@ export function positionsOf(text: string, encoding: Encoding): (offset: number) 
 }
 
 export function toWorkspaceEdit(files: readonly SettledFile[], support: EditSupport, action: ActionName, model: string): WorkspaceEdit {
-  const annotate = support.annotations && NEEDS_CONFIRMATION.has(action);
+  const annotate = support.documentChanges && support.annotations && NEEDS_CONFIRMATION.has(action);
   const annotation = annotate ? { annotationId: ANNOTATION_ID } : {};
   const editsOf = (file: SettledFile): TextEdit[] => {
     const at = positionsOf(file.text, support.encoding);
