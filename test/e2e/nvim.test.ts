@@ -53,7 +53,7 @@ async function nvim(scenario: string, project: Project, file: string, opts: Reco
   return run;
 }
 
-describe(`Neovim (${NVIM_VERSION})`, () => {
+describe(`Neovim (${NVIM_VERSION})`, { timeout: 90_000 }, () => {
   it('inserts a completion over its textEdit range: `corner.` + `x` gives `corner.x…`, and CSS `margin-to` gives `margin-top`', async () => {
     continuation = (prefix) => (prefix.endsWith('margin-to') ? 'p: 0;' : prefix.endsWith('corner.x') ? 'Coordinate * 2;' : '');
     const project = makeProject({

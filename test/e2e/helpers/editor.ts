@@ -82,5 +82,5 @@ export async function runEditor(options: RunOptions): Promise<EditorRun> {
 
 /** A failure message that carries what the editor printed and its own error. */
 export function describeRun(run: EditorRun): string {
-  return `editor run failed: ${run.error ?? 'unknown'}\n--- editor output ---\n${run.output.slice(-4000)}\n--- log ---\n${run.log.join('\n')}`;
+  return `editor run failed: ${run.error ?? 'unknown'}\n--- observations ---\n${JSON.stringify(run.observations, null, 1)}\n--- editor output ---\n${run.output.slice(-4000)}\n--- log ---\n${run.log.join('\n')}`;
 }

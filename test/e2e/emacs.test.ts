@@ -1,0 +1,69 @@
+/**
+ * Emacs (Debian's 28 with eglot 1.9 in CI) in batch mode loading clients/emacs unmodified,
+ * against the built server and the fake OpenAI server: completion-at-point inserts the item's
+ * textEdit and reports the accept, a refactor chosen in Eglot's code-action menu is applied, and
+ * an explanation streams into its buffer. Editor-side steps: test/e2e/emacs/driver.el.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeOpenAI, type FakeOpenAI, type Responder } from '../fake-openai/server.ts';
+import { describeRun, makeProject, ROOT, runEditor, SERVER_CMD, type EditorRun, type Project } from './helpers/editor.ts';
+
+let fake: FakeOpenAI;
+let responder: Responder = () => ({ kind: 'text', text: '' });
+
+const EMACS_VERSION = execFileSync('emacs', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0];
+const EGLOT_VERSION = /eglot-([\d.]+)/.exec(execFileSync('emacs', ['--batch', '--eval', '(princ (locate-library "eglot"))'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))?.[1] ?? 'built in';
+
+const TOTAL_SOURCE = ['// Sums prices.', 'export function total(items) {', '  let sum = 0;', '  for (let i = 0; i < items.length; i++) {', '    sum = sum + items[i].price;', '  }', '  return sum;', '}', ''].join('\n');
+const TOTAL_REWRITTEN = ['export function total(items) {', '  let sum = 0;', '  for (const item of items) {', '    sum += item.price;', '  }', '  return sum;', '}'].join('\n');
+const EXPLANATION = 'Adds up the `price` of every item.\n\n- Returns 0 for an empty list.';
+
+beforeAll(async () => {
+  fake = await startFakeOpenAI({ responder: (request) => responder(request) });
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+async function emacs(scenario: string, project: Project): Promise<EditorRun> {
+  const run = await runEditor({
+    command: 'emacs',
+    args: ['--batch', '-L', join(ROOT, 'clients/emacs'), '-l', join(ROOT, 'test/e2e/emacs/driver.el')],
+    project,
+    env: {
+      OPENAI_API_KEY: 'sk-test-e2e-0000',
+      OPENAI_BASE_URL: fake.url,
+      GHOSTLINE_COMPLETION__DEBOUNCE_MS: '0',
+      GHOSTLINE_LOG_LEVEL: 'warn',
+      GHOSTLINE_E2E_SCENARIO: scenario,
+      GHOSTLINE_E2E_CMD: JSON.stringify(SERVER_CMD),
+    },
+  });
+  if (!run.ok) throw new Error(describeRun(run));
+  return run;
+}
+
+describe(`Emacs (${EMACS_VERSION}, eglot ${EGLOT_VERSION})`, { timeout: 90_000 }, () => {
+  it('completes `corner.` + `x` with completion-at-point over the item range and reports the accept', async () => {
+    responder = () => ({ kind: 'text', text: '_coordinate * 2' });
+    const project = makeProject({ 'corner.py': 'def area(corner):\n    return corner.\n' });
+    const run = await emacs('completion', project);
+    expect(run.observations.lines).toEqual(['def area(corner):', '    return corner.x_coordinate * 2', '']);
+    expect(run.observations.accepted).toBe(1);
+  });
+
+  it('applies a refactor chosen in the code-action menu and streams an explanation into its buffer', async () => {
+    responder = (request) => (request.body.model === 'gpt-4.1' ? { kind: 'text', text: TOTAL_REWRITTEN } : { kind: 'text', text: EXPLANATION, chunkChars: 7 });
+    const project = makeProject({ 'total.js': TOTAL_SOURCE });
+    const run = await emacs('actions', project);
+    const o = run.observations;
+    expect(o.menu).toEqual(expect.arrayContaining(['ghostline: Refactor', 'ghostline: Explain', 'ghostline: Generate unit tests']));
+    expect(o.refactored).toEqual(['// Sums prices.', ...TOTAL_REWRITTEN.split('\n'), '']);
+    expect(o.stream_lines.join('\n')).toBe(EXPLANATION);
+    expect(o.stream_buffer).toMatch(/^\*ghostline explain /);
+    expect(o.stream_displayed).toBe(true);
+    expect(o.unchanged_by_explain).toBe(true);
+  });
+});
