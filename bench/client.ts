@@ -1,0 +1,118 @@
+/**
+ * The benchmark's editor side: spawns the built server (`bin/ghostline.js --stdio`) with the Node
+ * that runs the benchmark, speaks LSP to it with vscode-languageserver-protocol, and reads the
+ * server process's memory from /proc.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ClientCapabilities,
+  type InitializeResult,
+  type ProtocolConnection,
+} from 'vscode-languageserver-protocol/node';
+import { ROOT } from './corpus.ts';
+
+export const BIN = join(ROOT, 'bin', 'ghostline.js');
+
+/** What each editor pattern declares; inline completion only for the VS Code pattern. */
+export function capabilities(inline: boolean): ClientCapabilities {
+  return {
+    general: { positionEncodings: ['utf-16'] },
+    textDocument: {
+      synchronization: { dynamicRegistration: false },
+      completion: { completionItem: { snippetSupport: false }, contextSupport: true },
+      ...(inline ? { inlineCompletion: { dynamicRegistration: false } } : {}),
+    },
+    workspace: { configuration: true },
+  };
+}
+
+export interface ServerMemory {
+  /** Resident set size now and its peak (VmHWM), in bytes. */
+  rss: number;
+  peak: number;
+}
+
+export class BenchClient {
+  readonly child: ChildProcess;
+  readonly connection: ProtocolConnection;
+  private readonly home: string;
+  private readonly exited: Promise<void>;
+  /** The last few kilobytes the server wrote to stderr, for error messages. */
+  stderrTail = '';
+
+  private constructor(child: ChildProcess, home: string) {
+    this.child = child;
+    this.home = home;
+    this.connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    child.stderr!.on('data', (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-4000);
+    });
+    this.exited = new Promise((resolve) => child.on('exit', () => resolve()));
+    this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => ({})));
+    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onNotification('window/showMessage', () => undefined);
+    this.connection.listen();
+  }
+
+  /** Spawns the server with a clean HOME (no user config) and the given settings as environment. */
+  static start(env: Record<string, string>): BenchClient {
+    const home = mkdtempSync(join(tmpdir(), 'ghostline-bench-'));
+    const child = spawn(process.execPath, [BIN, '--stdio'], {
+      cwd: home,
+      env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    return new BenchClient(child, home);
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  async initialize(inline: boolean, name: string): Promise<InitializeResult> {
+    const result = await this.connection.sendRequest<InitializeResult>('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: capabilities(inline),
+      clientInfo: { name },
+    });
+    await this.connection.sendNotification('initialized', {});
+    return result;
+  }
+
+  stats(): Promise<Record<string, number>> {
+    return this.connection.sendRequest('workspace/executeCommand', { command: 'ghostline.stats', arguments: [] });
+  }
+
+  memory(): ServerMemory {
+    return readMemory(this.pid);
+  }
+
+  async shutdown(): Promise<void> {
+    try {
+      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 5000))]);
+      await this.connection.sendNotification('exit');
+    } catch {
+      this.child.kill('SIGKILL');
+    }
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    await this.exited;
+    clearTimeout(timer);
+    this.connection.dispose();
+    rmSync(this.home, { recursive: true, force: true });
+  }
+}
+
+/** VmRSS and VmHWM of a process, from /proc/PID/status (Linux). */
+export function readMemory(pid: number): ServerMemory {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  return { rss: field('VmRSS'), peak: field('VmHWM') };
+}

@@ -1,0 +1,154 @@
+/**
+ * Turns one replay into the numbers the report shows: requests and their fates, model calls
+ * started and aborted, prompt tokens, time to a non-empty answer, ghostline's own overhead on top
+ * of the model's time, hit rates, right suggestions shown, model calls per typing pause, peak memory.
+ */
+import type { ModelCall } from './model.ts';
+import type { ReplayRun, ReplayedSegment } from './replay.ts';
+import type { RequestRecord } from './session.ts';
+import { ratio, round, summarize, type Summary } from './stats.ts';
+import { PAUSE_MS } from './typing.ts';
+
+export interface ProfileResult {
+  editor: string;
+  pattern: string;
+  debounceMs: number;
+  documents: number;
+  keystrokes: number;
+  durationS: number | null;
+  lspRequests: number;
+  answered: number;
+  empty: number;
+  cancelled: number;
+  errors: number;
+  modelCalls: number;
+  modelCallsAborted: number;
+  /** The same two counts as the server saw them (ghostline.stats). */
+  serverModelCalls: number;
+  serverModelCallsAborted: number;
+  promptTokens: { total: number; perCall: Summary };
+  /** Request sent to non-empty answer received, ms. */
+  latencyMs: Summary;
+  /** Ghostline's own time (ms): request→answer minus the model's time and the configured debounce. */
+  overheadMs: Summary;
+  overheadBySource: Record<string, Summary>;
+  /** The model's own time per completed call, ms. */
+  modelTimeMs: Summary;
+  answersBySource: Record<string, number>;
+  cacheHitRate: number | null;
+  typedAheadHitRate: number | null;
+  superseded: number;
+  shown: number;
+  correct: number;
+  correctRate: number | null;
+  pauses: number;
+  callsPerPause: number | null;
+  maxCallsInPause: number;
+  pausesWithAtMostOneCall: number | null;
+  peakRssMB: number | null;
+  finalRssMB: number | null;
+}
+
+const MB = 1024 * 1024;
+
+/** The model call an answered request caused: started after it was sent, for its cursor. */
+function callFor(record: RequestRecord, calls: readonly ModelCall[]): ModelCall | undefined {
+  return calls.find(
+    (call) =>
+      call.path === record.path &&
+      call.arrivedAt >= record.sentAt &&
+      call.arrivedAt <= record.doneAt! &&
+      call.endedAt !== undefined &&
+      !call.clientClosed &&
+      record.prefixTail.endsWith(call.prefixTail),
+  );
+}
+
+/** True when some model call for the file was streaming while the request waited. */
+function callOpenDuring(record: RequestRecord, calls: readonly ModelCall[]): boolean {
+  return calls.some((call) => call.path === record.path && call.arrivedAt <= record.doneAt! && (call.endedAt ?? Infinity) >= record.sentAt);
+}
+
+/** Overhead samples (ms) per answer source, following the definitions in docs/performance.md. */
+export function overheadSamples(records: readonly RequestRecord[], calls: readonly ModelCall[], debounceMs: number): Record<string, number[]> {
+  const samples: Record<string, number[]> = {};
+  const add = (source: string, value: number) => (samples[source] ??= []).push(value);
+  for (const record of records) {
+    if (record.outcome !== 'ok' || record.doneAt === undefined) continue;
+    const total = record.doneAt - record.sentAt;
+    // The server skips the debounce in some paths (a typed-ahead join that came to nothing), so
+    // it is subtracted only when the wait before the call was at least that long.
+    const lessDebounce = (wait: number) => (record.automatic && wait >= debounceMs ? wait - debounceMs : wait);
+    if (record.source === 'model') {
+      const call = callFor(record, calls);
+      if (call) add('model', lessDebounce(call.arrivedAt - record.sentAt) + (record.doneAt - call.endedAt!));
+    } else if (record.source === 'cache') {
+      add('cache', lessDebounce(total));
+    } else if (record.source === 'typed-ahead' && !callOpenDuring(record, calls)) {
+      add('typed-ahead', total);
+    }
+  }
+  return samples;
+}
+
+/** Model calls that arrived in each typing pause window: from a burst's first key to the next burst's. */
+export function callsPerPauseWindow(segment: ReplayedSegment, calls: readonly ModelCall[]): number[] {
+  const times = segment.session.keyTimes;
+  const starts: number[] = [];
+  for (let k = 0; k < times.length; k++) if (k === 0 || times[k]! - times[k - 1]! >= PAUSE_MS) starts.push(times[k]!);
+  const path = segment.session.segment.file.path;
+  return starts.map((start, w) => {
+    const end = starts[w + 1] ?? segment.endedAt;
+    return calls.filter((call) => call.path === path && call.arrivedAt >= start && call.arrivedAt < end).length;
+  });
+}
+
+export function profileResult(run: ReplayRun, debounceMs: number): ProfileResult {
+  const records = run.segments.flatMap((s) => s.session.records);
+  const calls = run.calls;
+  const ok = records.filter((r) => r.outcome === 'ok');
+  const count = (outcome: RequestRecord['outcome']) => records.filter((r) => r.outcome === outcome).length;
+  const tokens = calls.flatMap((c) => (c.promptTokens === undefined ? [] : [c.promptTokens]));
+  const overhead = overheadSamples(records, calls, debounceMs);
+  const windows = run.segments.flatMap((s) => callsPerPauseWindow(s, calls));
+  const bySource: Record<string, number> = {};
+  for (const r of ok) bySource[r.source ?? 'unknown'] = (bySource[r.source ?? 'unknown'] ?? 0) + 1;
+  const shown = records.filter((r) => r.shown).length;
+  const correct = records.filter((r) => r.correct).length;
+  const stats = run.stats;
+  return {
+    editor: run.editor,
+    pattern: run.description,
+    debounceMs,
+    documents: run.segments.length,
+    keystrokes: run.segments.reduce((n, s) => n + s.keys.length, 0),
+    durationS: round(run.durationMs / 1000, 1),
+    lspRequests: records.length,
+    answered: ok.length,
+    empty: count('empty'),
+    cancelled: count('cancelled'),
+    errors: count('error'),
+    modelCalls: calls.length,
+    modelCallsAborted: calls.filter((c) => c.clientClosed).length,
+    serverModelCalls: stats.modelCalls ?? 0,
+    serverModelCallsAborted: stats.modelCallsAborted ?? 0,
+    promptTokens: { total: tokens.reduce((a, b) => a + b, 0), perCall: summarize(tokens, 0) },
+    latencyMs: summarize(ok.map((r) => r.doneAt! - r.sentAt)),
+    overheadMs: summarize(Object.values(overhead).flat(), 3),
+    overheadBySource: Object.fromEntries(Object.entries(overhead).map(([source, values]) => [source, summarize(values, 3)])),
+    modelTimeMs: summarize(calls.flatMap((c) => (c.endedAt === undefined || c.clientClosed ? [] : [c.endedAt - c.arrivedAt])), 1),
+    answersBySource: bySource,
+    cacheHitRate: ratio(stats.cacheHits ?? 0, stats.requests ?? 0),
+    typedAheadHitRate: ratio(stats.typedAheadHits ?? 0, stats.requests ?? 0),
+    superseded: stats.superseded ?? 0,
+    shown,
+    correct,
+    correctRate: ratio(correct, shown),
+    pauses: windows.length,
+    callsPerPause: ratio(calls.length, windows.length),
+    maxCallsInPause: windows.length === 0 ? 0 : Math.max(...windows),
+    pausesWithAtMostOneCall: ratio(windows.filter((n) => n <= 1).length, windows.length),
+    peakRssMB: round(run.peakRss / MB, 1),
+    finalRssMB: round(run.finalRss / MB, 1),
+  };
+}

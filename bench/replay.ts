@@ -1,0 +1,113 @@
+/**
+ * Replays typing under one editor pattern in real time: a fresh server and model server per
+ * profile, each corpus segment opened, retyped key by key on the typing model's schedule, left
+ * idle for a final pause until every request is answered, then closed.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BenchClient } from './client.ts';
+import type { CorpusFile, Segment } from './corpus.ts';
+import { createEditor, type EditorName } from './editors.ts';
+import { BenchModel, type ModelCall } from './model.ts';
+import { EditSession } from './session.ts';
+import { typeSegment, type Keystroke } from './typing.ts';
+import type { LatencyModel } from '../test/fake-openai/server.ts';
+
+export interface ReplayOptions {
+  editor: EditorName;
+  corpus: CorpusFile[];
+  /** Documents to retype in order; may be endless when `deadline` is set. */
+  segments: Iterable<Segment>;
+  /** performance.now() after which no new document starts. */
+  deadline?: number;
+  seed: number;
+  latency: Record<string, LatencyModel>;
+  /** Extra server environment, e.g. GHOSTLINE_COMPLETION__DEBOUNCE_MS for a sweep. */
+  env?: Record<string, string>;
+  /** Idle time after the last key of a document before it closes. */
+  finalPauseMs?: number;
+  /** Called once the server is initialized, e.g. to sample its memory in a soak. */
+  onStart?: (client: BenchClient) => void;
+}
+
+export interface ReplayedSegment {
+  session: EditSession;
+  keys: Keystroke[];
+  /** performance.now() when the final pause ended. */
+  endedAt: number;
+}
+
+export interface ReplayRun {
+  editor: EditorName;
+  description: string;
+  segments: ReplayedSegment[];
+  calls: ModelCall[];
+  stats: Record<string, number>;
+  peakRss: number;
+  finalRss: number;
+  durationMs: number;
+}
+
+/** Environment that points the server at the model server with a dummy key and quiet logs. */
+export function serverEnv(modelUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { OPENAI_API_KEY: 'sk-bench-0000', OPENAI_BASE_URL: modelUrl, ...extra };
+}
+
+async function sleepUntil(at: number): Promise<void> {
+  const wait = at - performance.now();
+  if (wait > 0) await sleep(wait);
+}
+
+export async function replay(options: ReplayOptions): Promise<ReplayRun> {
+  const started = performance.now();
+  const model = await BenchModel.start({ latency: options.latency, seed: options.seed });
+  for (const file of options.corpus) model.oracle.register(file.path, file.text);
+  const client = BenchClient.start(serverEnv(model.url, options.env));
+  try {
+    const init = await client.initialize(options.editor === 'vscode', `bench-${options.editor}`);
+    const editor = createEditor(options.editor, init.capabilities.completionProvider?.triggerCharacters ?? []);
+    options.onStart?.(client);
+    const segments: ReplayedSegment[] = [];
+    let index = 0;
+    for (const segment of options.segments) {
+      if (options.deadline !== undefined && performance.now() >= options.deadline) break;
+      index++;
+      const session = new EditSession(client, segment);
+      const keys = typeSegment(segment.typed, options.seed * 1000 + index);
+      await session.open();
+      await sleep(200);
+      const t0 = performance.now();
+      for (const key of keys) {
+        await sleepUntil(t0 + key.atMs);
+        await session.apply(key);
+        editor.keystroke(session, key);
+      }
+      await sleep(options.finalPauseMs ?? 1500);
+      const deadline = performance.now() + 15_000;
+      while ((editor.waiting || session.pending.length > 0) && performance.now() < deadline) await sleep(20);
+      editor.stop();
+      segments.push({ session, keys, endedAt: performance.now() });
+      await session.close();
+      model.countTokens();
+    }
+    const stats = await client.stats();
+    const memory = client.memory();
+    // Let the last HTTP responses settle so every call has an end time.
+    await sleep(50);
+    model.countTokens();
+    return {
+      editor: options.editor,
+      description: editor.description,
+      segments,
+      calls: model.calls,
+      stats,
+      peakRss: memory.peak,
+      finalRss: memory.rss,
+      durationMs: performance.now() - started,
+    };
+  } catch (error) {
+    throw new Error(`replay ${options.editor} failed: ${String(error)}\nserver stderr:\n${client.stderrTail}`);
+  } finally {
+    await client.shutdown();
+    await model.close();
+  }
+}

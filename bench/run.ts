@@ -1,0 +1,235 @@
+/**
+ * `npm run bench`: replays typing under the VS Code, Neovim and Helix trigger patterns against the
+ * built server and the fake model server, runs the micro-benchmarks, checks the targets and writes
+ * JSON and markdown under bench/results/. `--quick` is the under-a-minute run the tests use;
+ * `--sweep` measures the trade-offs behind the defaults; `--soak --minutes N` watches memory.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultConfig } from '../server/src/config/schema.ts';
+import { loadCorpus, pickSegment, ROOT } from './corpus.ts';
+import { EDITORS, type EditorName } from './editors.ts';
+import { micro } from './micro.ts';
+import { LATENCY } from './model.ts';
+import { profileResult, type ProfileResult } from './profile-metrics.ts';
+import { replay } from './replay.ts';
+import { memoryTable, microTable, profilesTable, table, targets, targetsTable, type SoakSummary } from './report.ts';
+import { soak } from './soak.ts';
+import { cacheSizing, contextSweep, debounceSweep } from './sweep.ts';
+import { HUMAN, PAUSE_MS } from './typing.ts';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    sweep: { type: 'boolean', default: false },
+    soak: { type: 'boolean', default: false },
+    minutes: { type: 'string', default: '30' },
+    out: { type: 'string', default: join(ROOT, 'bench', 'results') },
+    seed: { type: 'string', default: '1' },
+    editors: { type: 'string', default: EDITORS.join(',') },
+  },
+});
+
+const seed = Number(values.seed);
+const outDir = values.out;
+const defaults = defaultConfig();
+const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+function meta(mode: string) {
+  let commit: string | null = null;
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    commit = null;
+  }
+  return {
+    tool: 'ghostline bench',
+    mode,
+    date: new Date().toISOString(),
+    commit,
+    node: process.version,
+    cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+    seed,
+    defaults: {
+      debounceMs: defaults.completion.debounceMs,
+      prefixLines: defaults.completion.prefixLines,
+      suffixLines: defaults.completion.suffixLines,
+      maxPromptTokens: defaults.completion.maxPromptTokens,
+      cacheMaxEntries: defaults.cache.maxEntries,
+      cacheTtlSeconds: defaults.cache.ttlSeconds,
+    },
+    latencyModel: LATENCY,
+    typingModel: HUMAN,
+    pauseMs: PAUSE_MS,
+  };
+}
+
+function write(name: string, json: unknown, markdown: string): void {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, `${name}.json`), JSON.stringify(json, null, 2) + '\n');
+  writeFileSync(join(outDir, `${name}.md`), markdown + '\n');
+  log(`wrote ${join(outDir, `${name}.json`)} and ${name}.md`);
+}
+
+function segmentsFor(chars: number, files: number) {
+  const corpus = loadCorpus();
+  const segments = corpus.slice(0, files).map((file, i) => pickSegment(file, chars, seed * 100 + i));
+  return { corpus, segments };
+}
+
+function corpusInfo(segments: ReturnType<typeof segmentsFor>['segments']) {
+  return segments.map((s) => ({ path: s.file.path, source: s.file.source, sha256: s.file.sha256, lines: s.file.lines, segmentLine: s.line + 1, segmentChars: s.typed.length }));
+}
+
+/** The last soak result in the output directory, so the main report can show that target too. */
+function lastSoak(): SoakSummary | undefined {
+  const path = join(outDir, 'soak.json');
+  if (!existsSync(path)) return undefined;
+  try {
+    const soakJson = JSON.parse(readFileSync(path, 'utf8')) as { soak: SoakSummary };
+    return soakJson.soak;
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  if (values.soak) return runSoak();
+  if (values.sweep) return runSweep();
+  const quick = values.quick;
+  const { corpus, segments } = segmentsFor(quick ? 30 : 40, quick ? 2 : 4);
+  const editors = values.editors.split(',').filter((e): e is EditorName => (EDITORS as string[]).includes(e));
+  const profile = async (editor: EditorName) => {
+    log(`replaying ${segments.length} documents under the ${editor} pattern`);
+    const run = await replay({ editor, corpus, segments, seed, latency: LATENCY });
+    return profileResult(run, defaults.completion.debounceMs);
+  };
+  // The replay mostly waits on the typing schedule (the CPU is idle over 90 % of the time), so the
+  // quick run plays the editors side by side to stay under a minute; the full run plays them in turn.
+  const profiles: ProfileResult[] = [];
+  if (quick) profiles.push(...(await Promise.all(editors.map(profile))));
+  else for (const editor of editors) profiles.push(await profile(editor));
+  log('micro-benchmarks');
+  const microResult = await micro(
+    quick
+      ? { corpus, seed, coldStarts: 2, documents: 50, linesPerDocument: 2000, overheadRequests: 40, cachePositions: 20, cacheRounds: 2 }
+      : { corpus, seed, coldStarts: 5, documents: 500, linesPerDocument: 2000, overheadRequests: 300, cachePositions: 20, cacheRounds: 10 },
+  );
+  const soakSummary = quick ? undefined : lastSoak();
+  const checked = targets(profiles, microResult, soakSummary);
+  const header = meta(quick ? 'quick' : 'full');
+  const json = { ...header, corpus: corpusInfo(segments), profiles: Object.fromEntries(profiles.map((p) => [p.editor, p])), micro: microResult, targets: checked };
+  const markdown = [
+    `# ghostline bench (${header.mode}) — ${header.date}`,
+    '',
+    ...(quick ? ['Quick run: the editor patterns replay side by side and the micro-benchmarks are small; use `npm run bench` for numbers to quote.', ''] : []),
+    `commit ${header.commit ?? '?'} · Node ${header.node} · ${header.cpu} · seed ${seed} · debounce ${header.defaults.debounceMs} ms, prefix ${header.defaults.prefixLines} / suffix ${header.defaults.suffixLines} lines, ${header.defaults.maxPromptTokens} prompt tokens, cache ${header.defaults.cacheMaxEntries} entries`,
+    '',
+    `Files: ${json.corpus.map((c) => `${c.path} (line ${c.segmentLine}, ${c.segmentChars} chars)`).join(', ')}`,
+    '',
+    '## Replay',
+    '',
+    profilesTable(profiles),
+    '',
+    '## Micro-benchmarks',
+    '',
+    microTable(microResult),
+    '',
+    memoryTable(microResult),
+    '',
+    '## Targets',
+    '',
+    targetsTable(checked),
+  ].join('\n');
+  write(quick ? 'quick' : 'latest', json, markdown);
+}
+
+async function runSweep(): Promise<void> {
+  const { corpus, segments } = segmentsFor(60, 4);
+  const debounces = [0, 50, 75, 150, 250];
+  log(`debounce sweep ${debounces.join('/')} ms under the VS Code pattern`);
+  const sweep = await debounceSweep(corpus, segments, seed, debounces);
+  log('context-window sweep');
+  const context = await contextSweep(corpus, seed, [[50, 25, 1024], [100, 50, 2048], [200, 100, 4096], [400, 200, 8192]], 150);
+  log('cache sizing');
+  const cache = await cacheSizing(corpus, seed, 3000, 500, defaults.cache.maxEntries);
+  const header = meta('sweep');
+  const json = { ...header, corpus: corpusInfo(segments), debounce: sweep, context, cache };
+  const fmt = (v: number | null | undefined, d = 2) => (v === null || v === undefined ? '–' : Number(v.toFixed(d)).toString());
+  const markdown = [
+    `# ghostline sweep — ${header.date}`,
+    '',
+    `commit ${header.commit ?? '?'} · Node ${header.node} · ${header.cpu} · seed ${seed}`,
+    '',
+    '## Debounce under the VS Code pattern',
+    '',
+    table(
+      ['debounce ms', 'requests', 'model calls', 'aborted', 'calls per pause (max)', 'answer ms p50 / p90', 'shown', 'correct', 'prompt tokens'],
+      sweep.map((p) => [
+        String(p.debounceMs),
+        String(p.lspRequests),
+        String(p.modelCalls),
+        String(p.modelCallsAborted),
+        `${fmt(p.callsPerPause)} (${p.maxCallsInPause})`,
+        `${fmt(p.latencyMs.p50, 0)} / ${fmt(p.latencyMs.p90, 0)}`,
+        String(p.shown),
+        String(p.correct),
+        String(p.promptTokens.total),
+      ]),
+    ),
+    '',
+    '## Context windows (20 open 2,000-line documents, instant model)',
+    '',
+    table(
+      ['prefix / suffix lines', 'token budget', 'prompt tokens mean / max', 'overhead ms p50 / p99', 'USD per 1k calls (uncached / cached)'],
+      context.map((c) => [
+        `${c.prefixLines} / ${c.suffixLines}`,
+        String(c.maxPromptTokens),
+        `${fmt(c.promptTokens.mean, 0)} / ${fmt(c.promptTokens.max, 0)}`,
+        `${fmt(c.overheadMs.p50, 2)} / ${fmt(c.overheadMs.p99, 2)}`,
+        `${fmt(c.costPer1kCalls, 3)} / ${fmt(c.costPer1kCallsCached, 3)}`,
+      ]),
+    ),
+    '',
+    '## Cache memory',
+    '',
+    table(
+      ['entries', ...cache.entries.map(String)],
+      [['RSS MB (unbounded)', ...cache.rssMB.map((v) => fmt(v, 1))]],
+    ),
+    '',
+    `About ${cache.bytesPerEntry ?? '–'} bytes of RSS per entry (unbounded minus ${cache.boundedEntries}-entry LRU after the same fill, which ends at ${fmt(cache.boundedRssMB, 1)} MB); least-squares slope ${cache.slopeBytesPerEntry ?? '–'} bytes per entry.`,
+  ].join('\n');
+  write('sweep', json, markdown);
+}
+
+async function runSoak(): Promise<void> {
+  const minutes = Number(values.minutes);
+  log(`soak: ${minutes} minutes of the VS Code pattern on one server`);
+  const corpus = loadCorpus();
+  const result = await soak({ corpus, minutes, seed, chars: 120, debounceMs: defaults.completion.debounceMs });
+  const header = meta('soak');
+  const { samples, profile, ...summary } = result;
+  const json = { ...header, soak: summary, samples, profile };
+  const markdown = [
+    `# ghostline soak — ${header.date}`,
+    '',
+    `commit ${header.commit ?? '?'} · Node ${header.node} · ${header.cpu} · seed ${seed} · ${minutes} minutes, VS Code pattern`,
+    '',
+    table(
+      ['minutes', 'warm-up', 'RSS after warm-up MB', 'RSS at the end MB', 'growth MB', 'slope MB / 10 min', 'no growth (≤ 5 MB)'],
+      [[String(minutes), String(summary.warmupMinutes), String(summary.earlyMB), String(summary.lateMB), String(summary.growthMB), String(summary.slopeMBPer10Min), summary.pass === null ? '–' : summary.pass ? 'yes' : '**no**']],
+    ),
+    '',
+    `${profile.documents} documents, ${profile.keystrokes} keystrokes, ${profile.lspRequests} requests, ${profile.modelCalls} model calls (${profile.modelCallsAborted} aborted), peak RSS ${profile.peakRssMB} MB.`,
+  ].join('\n');
+  write('soak', json, markdown);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,111 @@
+/**
+ * Runs the quick benchmark (`bench/run.ts --quick`, what `npm run bench -- --quick` runs after
+ * building) against the built server so the benchmark cannot rot, and checks that its JSON and
+ * markdown are complete and the counts consistent. No timing is asserted, only that it was measured.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const out = mkdtempSync(join(tmpdir(), 'ghostline-bench-test-'));
+let result: any;
+let markdown = '';
+
+beforeAll(async () => {
+  await new Promise<void>((resolve, reject) => {
+    execFile(process.execPath, [join(ROOT, 'bench', 'run.ts'), '--quick', '--out', out], { cwd: ROOT, timeout: 150_000 }, (error, _stdout, stderr) => {
+      if (error) reject(new Error(`bench --quick failed: ${error.message}\n${stderr}`));
+      else resolve();
+    });
+  });
+  result = JSON.parse(readFileSync(join(out, 'quick.json'), 'utf8'));
+  markdown = readFileSync(join(out, 'quick.md'), 'utf8');
+}, 180_000);
+
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+const SUMMARY_KEYS = ['count', 'mean', 'p50', 'p90', 'p99', 'max'];
+
+function expectSummary(summary: any, withSamples: boolean): void {
+  expect(Object.keys(summary).sort()).toEqual([...SUMMARY_KEYS].sort());
+  if (withSamples) {
+    expect(summary.count).toBeGreaterThan(0);
+    expect(summary.p50).toBeLessThanOrEqual(summary.p90);
+    expect(summary.p90).toBeLessThanOrEqual(summary.p99);
+    expect(summary.p99).toBeLessThanOrEqual(summary.max);
+  }
+}
+
+describe('npm run bench -- --quick', () => {
+  it('records the run: mode, defaults, latency and typing models, and the real files it typed', () => {
+    expect(result.mode).toBe('quick');
+    expect(result.defaults).toMatchObject({ debounceMs: expect.any(Number), maxPromptTokens: expect.any(Number), cacheMaxEntries: expect.any(Number) });
+    expect(result.latencyModel['gpt-4o-mini']).toMatchObject({ ttftMs: expect.any(Number), tokensPerSec: expect.any(Number), jitterMs: expect.any(Number) });
+    expect(result.corpus.length).toBeGreaterThanOrEqual(2);
+    for (const file of result.corpus) expect(file.sha256).toMatch(/^[0-9a-f]{16}$/);
+    expect(new Set(result.corpus.map((f: any) => f.path.split('.').pop())).size).toBe(result.corpus.length);
+  });
+
+  it('replays the three editor patterns with consistent counts', () => {
+    expect(Object.keys(result.profiles).sort()).toEqual(['helix', 'neovim', 'vscode']);
+    for (const profile of Object.values<any>(result.profiles)) {
+      expect(profile.keystrokes).toBeGreaterThan(10);
+      expect(profile.lspRequests).toBe(profile.answered + profile.empty + profile.cancelled + profile.errors);
+      expect(profile.errors).toBe(0);
+      expect(profile.modelCalls).toBeGreaterThan(0);
+      expect(profile.modelCallsAborted).toBeLessThanOrEqual(profile.modelCalls);
+      // ghostline counts a call when it starts one; a call cancelled before its HTTP request left
+      // never reaches the model server, so the server-side count can only be higher.
+      expect(profile.serverModelCalls).toBeGreaterThanOrEqual(profile.modelCalls);
+      expect(profile.promptTokens.total).toBeGreaterThan(0);
+      expectSummary(profile.promptTokens.perCall, true);
+      expectSummary(profile.latencyMs, true);
+      expectSummary(profile.overheadMs, true);
+      expectSummary(profile.modelTimeMs, true);
+      expect(profile.correct).toBeLessThanOrEqual(profile.shown);
+      expect(profile.shown).toBeLessThanOrEqual(profile.answered);
+      for (const rate of [profile.cacheHitRate, profile.typedAheadHitRate, profile.correctRate]) {
+        expect(rate).toBeGreaterThanOrEqual(0);
+        expect(rate).toBeLessThanOrEqual(1);
+      }
+      expect(profile.pauses).toBeGreaterThan(0);
+      expect(profile.callsPerPause).toBeGreaterThan(0);
+      expect(profile.peakRssMB).toBeGreaterThan(10);
+    }
+  });
+
+  it('follows each editor pattern: VS Code asks on every key and cancels, Helix never cancels', () => {
+    const { vscode, neovim, helix } = result.profiles;
+    expect(vscode.lspRequests).toBe(vscode.keystrokes);
+    expect(vscode.cancelled).toBeGreaterThan(0);
+    expect(neovim.lspRequests).toBeLessThan(neovim.keystrokes);
+    expect(helix.cancelled).toBe(0);
+    expect(helix.lspRequests).toBeLessThan(helix.keystrokes);
+  });
+
+  it('counts suggestions that match the real continuation (the oracle answers with the file)', () => {
+    const correct = Object.values<any>(result.profiles).reduce((n, p) => n + p.correct, 0);
+    expect(correct).toBeGreaterThan(0);
+  });
+
+  it('runs every micro-benchmark', () => {
+    const micro = result.micro;
+    for (const key of ['coldStartMs', 'firstCompletionMs', 'completionOverheadMs', 'cacheHitRoundTripMs', 'rpcRoundTripMs']) expectSummary(micro[key], true);
+    expect(micro.cacheHitAnswers).toBe(micro.cacheHitRoundTripMs.count);
+    expect(micro.documents).toBeGreaterThan(0);
+    expect(micro.rssAfterOpenMB).toBeGreaterThan(0);
+    expect(micro.peakRssMB).toBeGreaterThanOrEqual(micro.rssAfterOpenMB);
+  });
+
+  it('checks every target and writes the markdown tables', () => {
+    const names = result.targets.map((t: any) => t.name).join('\n');
+    for (const words of ['overhead p99', 'cache-hit round trip', 'per typing pause', 'memory growth']) expect(names).toContain(words);
+    for (const target of result.targets) expect([true, false, null]).toContain(target.pass);
+    for (const heading of ['## Replay', '## Micro-benchmarks', '## Targets']) expect(markdown).toContain(heading);
+    expect(markdown).toMatch(/\| metric \| vscode .* \| neovim .* \| helix .* \|/);
+  });
+});
