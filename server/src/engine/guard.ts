@@ -12,8 +12,14 @@ export interface Prompt {
 export interface PromptGuard {
   /** A reason to send nothing for this file (excluded by policy), or undefined. */
   refuse(path: string): string | undefined;
-  /** Redacts secrets from the prompt; `restore` maps placeholders in the answer back locally. */
-  prepare(prompt: Prompt): { prompt: Prompt; restore: (text: string) => string };
-  /** Removes credentials from text about to be inserted. */
+  /**
+   * Redacts secrets from the prompt; `restore` maps placeholders in the answer back locally and
+   * `redactions` counts the secrets replaced (for the audit trail).
+   */
+  prepare(prompt: Prompt): { prompt: Prompt; restore: (text: string) => string; redactions: number };
+  /**
+   * Removes credentials from model text. Call it on the raw answer, before `restore`: placeholders
+   * survive scrubbing, and the user's own secrets that `restore` puts back are never removed.
+   */
   scrub(text: string): string;
 }

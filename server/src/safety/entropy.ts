@@ -81,12 +81,12 @@ export const MIN_RANDOM_TOKEN_LENGTH = 24;
 /**
  * Whether a base64/base62-like token looks randomly generated. Requires upper case, lower case
  * and digits, a high class-transition rate, few dictionary-like words and an entropy of at least 0.75·log2(length) bits per
- * character (capped at 4.5). Pure hex (git SHAs, sha256 digests, UUIDs) is deliberately never
+ * character (capped at 4.5); `minLength` is lowered only for a literal still being typed. Pure hex (git SHAs, sha256 digests, UUIDs) is deliberately never
  * flagged here: it is indistinguishable from the hashes that fill ordinary code and lockfiles;
  * hex secrets are caught by provider prefixes or secret-looking names instead.
  */
-export function looksRandom(token: string): boolean {
-  if (token.length < MIN_RANDOM_TOKEN_LENGTH) return false;
+export function looksRandom(token: string, minLength = MIN_RANDOM_TOKEN_LENGTH): boolean {
+  if (token.length < minLength) return false;
   if (HEX_ONLY.test(token) || SRI_DIGEST.test(token) || BINARY_MAGIC.test(token) || OBJECT_ID_PREFIX.test(token)) return false;
   if (!/[A-Z]/.test(token) || !/[a-z]/.test(token) || !/[0-9]/.test(token)) return false;
   if (classTransitionRate(token) < 0.3 || wordShare(token) >= 0.5 || decodesToText(token)) return false;

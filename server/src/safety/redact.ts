@@ -8,7 +8,7 @@
  * every prompt of the process (numbers count per kind), so prompts stay byte-stable for the
  * prompt cache and the model sees which values are equal.
  */
-import { detectSecrets } from './detect.ts';
+import { detectSecrets, type SecretMatch } from './detect.ts';
 
 export interface RedactionResult {
   /** The text with every detected secret replaced by its placeholder. */
@@ -19,10 +19,16 @@ export interface RedactionResult {
   restore: (modelText: string) => string;
   /** Distinct kinds found, in order of first appearance. */
   kinds: string[];
+  /**
+   * Where an offset of the original text lies in the redacted text. An offset inside a secret
+   * maps to the end of its placeholder, so a marker put there never splits one.
+   */
+  mapOffset: (offset: number) => number;
 }
 
 export interface Redactor {
-  redact(text: string): RedactionResult;
+  /** `extra` adds spans the detectors cannot see alone (e.g. a secret being typed); overlaps go to the detectors. */
+  redact(text: string, extra?: readonly SecretMatch[]): RedactionResult;
 }
 
 export interface RedactorOptions {
@@ -54,26 +60,51 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
   }
 
   return {
-    redact(text: string): RedactionResult {
-      const matches = detectSecrets(text);
+    redact(text: string, extra: readonly SecretMatch[] = []): RedactionResult {
+      const matches = mergeMatches(detectSecrets(text), extra);
       // Only this prompt's placeholders are restored: a placeholder the model invents, or one from
       // another file, must not pull an unrelated secret into the editor.
       const secretByPlaceholder = new Map<string, string>();
       const kinds: string[] = [];
       const parts: string[] = [];
+      // Each replaced span with where its placeholder ends in the output, for mapOffset.
+      const spans: { start: number; end: number; outEnd: number }[] = [];
       let cursor = 0;
+      let outLength = 0;
       for (const match of matches) {
         const secret = text.slice(match.start, match.end);
         const placeholder = placeholderFor(secret, match.kind);
         secretByPlaceholder.set(placeholder, secret);
         if (!kinds.includes(match.kind)) kinds.push(match.kind);
         parts.push(text.slice(cursor, match.start), placeholder);
+        outLength += match.start - cursor + placeholder.length;
+        spans.push({ start: match.start, end: match.end, outEnd: outLength });
         cursor = match.end;
       }
       parts.push(text.slice(cursor));
       const restore = (modelText: string): string =>
         secretByPlaceholder.size === 0 ? modelText : modelText.replace(PLACEHOLDER_PATTERN, (placeholder) => secretByPlaceholder.get(placeholder) ?? placeholder);
-      return { text: parts.join(''), count: matches.length, restore, kinds };
+      const mapOffset = (offset: number): number => {
+        let shift = 0;
+        for (const span of spans) {
+          if (offset <= span.start) break;
+          if (offset < span.end) return span.outEnd;
+          shift = span.outEnd - span.end;
+        }
+        return offset + shift;
+      };
+      return { text: parts.join(''), count: matches.length, restore, kinds, mapOffset };
     },
   };
+}
+
+/** Adds the extra spans that overlap no detected secret, keeping the result sorted. */
+function mergeMatches(detected: SecretMatch[], extra: readonly SecretMatch[]): SecretMatch[] {
+  if (extra.length === 0) return detected;
+  const merged = [...detected];
+  for (const span of extra) {
+    if (span.end <= span.start || merged.some((taken) => span.start < taken.end && taken.start < span.end)) continue;
+    merged.push(span);
+  }
+  return merged.sort((a, b) => a.start - b.start);
 }
