@@ -156,6 +156,30 @@ export const configSchema = z.strictObject({
     })
     .prefault({})
     .describe('Team budgets (per UTC day) and the shared rate limit. See docs/team.md.'),
+  safety: z
+    .strictObject({
+      redact: z.boolean().default(true).describe('Replace secrets in prompts by placeholders before they leave the machine (docs/safety.md).'),
+      scrubOutput: z.boolean().default(true).describe('Remove credentials from model answers before they reach the editor.'),
+      exclude: z
+        .array(z.string())
+        .default([])
+        .describe('Extra files kept out of prompts (gitignore syntax), after the built-in defaults (`.env*`, `*.pem`, `id_rsa*`, `**/secrets/**`, ...) and before `.ghostlineignore`; `!pattern` re-includes.'),
+      audit: z
+        .strictObject({
+          enabled: z.boolean().optional().describe('Write the audit trail. Default: on when `safety.audit.file` is set, else off.'),
+          file: z.string().optional().describe('Audit file (JSON lines). Default when enabled: `$XDG_STATE_HOME/ghostline/audit.jsonl` (`~/.local/state/ghostline/audit.jsonl`).'),
+          retentionDays: z.number().int().min(1).max(3650).default(30).describe('Rotated audit files older than this are deleted (SSOT.md: 30 days).'),
+          maxBytes: z.number().int().min(4096).max(1024 * 1024 * 1024).default(10 * 1024 * 1024).describe('Size at which the audit file is rotated (renamed with a UTC timestamp).'),
+          includeSource: z.boolean().default(false).describe('Also write the (redacted) prompt and the answer; off: only their hashes and sizes.'),
+          hashPaths: z.boolean().default(false).describe('Write the sha256 of file paths instead of the paths.'),
+          user: z.string().min(1).optional().describe('User named in audit lines (default: `budget.user`, else the login name).'),
+        })
+        .prefault({})
+        .describe('Audit trail: one JSON line per model call.'),
+      guidanceMaxTokens: z.number().int().min(0).max(32000).default(1500).describe('Token budget for AGENTS.md guidance given to code actions (0 turns it off); the farthest files are dropped first.'),
+    })
+    .prefault({})
+    .describe('Secrets, excluded files, the audit trail and repository guidance (docs/safety.md).'),
   log: z
     .strictObject({
       level: logLevel.default('info').describe('Log level. Env: `GHOSTLINE_LOG_LEVEL`.'),

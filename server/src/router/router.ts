@@ -3,6 +3,7 @@
  * context window the prompt does not fit, falls back along the chain on 429, 5xx, timeouts and
  * broken streams, and logs every decision with its reason. An optional budget hook sees every
  * call: it may move the call to a cheaper model (soft cap) or refuse it (hard cap, team rate limit).
+ * An optional audit hook hears of every model call, whatever its outcome.
  */
 import type { GhostlineConfig } from '../config/schema.ts';
 import type { Logger } from '../telemetry/logger.ts';
@@ -14,6 +15,41 @@ export interface RoutedRequest extends Omit<ModelRequest, 'model' | 'temperature
   languageId?: string;
   /** Prompt size in tokens (instructions + input), for context-window escalation. */
   promptTokens: number;
+  /** What the audit trail records beyond what the router knows; never sent to the model. */
+  meta?: CallMeta;
+}
+
+/** Facts about a call that only its caller knows, for the audit trail. */
+export interface CallMeta {
+  /** The file the prompt was built from. */
+  file?: string;
+  /** Secrets the prompt guard replaced by placeholders. */
+  redactions?: number;
+}
+
+/** An abort with this reason means the caller already has its answer (the engine stops early). */
+export const EARLY_STOP = 'enough';
+
+/** One model call as the audit trail sees it: the redacted prompt, never the user's secrets. */
+export interface CallRecord {
+  task: Task;
+  model: string;
+  /** Why this model answered (the same text as RoutedResult.reason). */
+  reason: string;
+  instructions: string;
+  input: string;
+  /** The raw answer (or what streamed before the call ended). */
+  output: string;
+  usage: Usage;
+  /** `cache`: answered from a cache without a model call (recorded by the engine, not the router). */
+  outcome: 'ok' | 'cancelled' | 'cache' | `error:${string}`;
+  latencyMs: number;
+  meta?: CallMeta;
+}
+
+/** Hears of every model call (safety/audit-trail.ts writes it to the audit file); must not throw. */
+export interface AuditHook {
+  record(call: CallRecord): void;
 }
 
 export interface RoutedResult extends ModelResult {
@@ -55,7 +91,7 @@ function worthFallback(error: ProviderError): boolean {
 }
 
 export async function runRouted(
-  deps: { config: GhostlineConfig; provider: ProviderLookup; logger: Logger; budget?: BudgetHook },
+  deps: { config: GhostlineConfig; provider: ProviderLookup; logger: Logger; budget?: BudgetHook; audit?: AuditHook },
   request: RoutedRequest,
   listener?: StreamListener,
 ): Promise<RoutedResult> {
@@ -81,18 +117,31 @@ export async function runRouted(
     if (index > 0) listener?.restart?.();
     log.debug({ model, reason, promptTokens: request.promptTokens }, 'route decision');
     let streamedChars = 0;
+    let streamed = '';
+    const started = performance.now();
+    const audit = (outcome: CallRecord['outcome'], usage: Usage, output: string) => {
+      try {
+        deps.audit?.record({ task: request.task, model, reason, instructions: request.instructions, input: request.input, output, usage, outcome, latencyMs: performance.now() - started, meta: request.meta });
+      } catch (error) {
+        log.warn({ err: error }, 'audit hook failed');
+      }
+    };
     try {
-      const { task: _task, languageId: _languageId, promptTokens: _promptTokens, ...rest } = request;
+      const { task: _task, languageId: _languageId, promptTokens: _promptTokens, meta: _meta, ...rest } = request;
       const result = await deps.provider(route.provider).complete({ ...rest, model, temperature: route.temperature, maxOutputTokens: route.maxOutputTokens }, (text) => {
         streamedChars += text.length;
+        if (deps.audit) streamed += text;
         listener?.delta(text);
       });
       deps.budget?.charge({ task: request.task, model, usage: result.usage });
+      audit('ok', result.usage, result.text);
       return { ...result, route: { ...route, model }, reason };
     } catch (error) {
       const failure = error instanceof ProviderError ? error : new ProviderError('unknown', String(error));
       // A call cut short was billed for its prompt and what streamed (about 4 characters a token).
-      if (request.signal.aborted) deps.budget?.charge({ task: request.task, model, usage: { inputTokens: request.promptTokens, outputTokens: Math.ceil(streamedChars / 4), cachedTokens: 0 } });
+      const estimated = { inputTokens: streamedChars > 0 || request.signal.aborted ? request.promptTokens : 0, outputTokens: Math.ceil(streamedChars / 4), cachedTokens: 0 };
+      if (request.signal.aborted) deps.budget?.charge({ task: request.task, model, usage: estimated });
+      audit(request.signal.aborted ? (request.signal.reason === EARLY_STOP ? 'ok' : 'cancelled') : `error:${failure.kind}`, estimated, streamed);
       if (!worthFallback(failure) || request.signal.aborted) throw failure;
       lastError = failure;
       const next = models[index + 1];
