@@ -81,6 +81,10 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
   const sleep = options.sleep ?? sleepUnlessAborted;
   const runAttempt: (input: AttemptInput) => Promise<AttemptOutput> = options.api === 'chat' ? runChatAttempt : runResponsesAttempt;
   const log = options.logger?.child({ provider: options.name, api: options.api });
+  // OpenAI masks a rejected key in its 401 message; proxies and local servers may echo it whole.
+  const key = options.apiKey;
+  const hideKey = (error: ProviderError): ProviderError =>
+    key !== undefined && key.length >= 8 && error.message.includes(key) ? new ProviderError(error.kind, error.message.replaceAll(key, '[api key]'), error.details) : error;
 
   /** One HTTP attempt; failures come back as a classified value so the caller logs the decision with them. */
   async function attemptOnce(request: ModelRequest, call: Deadline, emit: (delta: string) => void): Promise<AttemptOutcome> {
@@ -98,7 +102,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
       });
       return { ok: true, output, ms: elapsed() };
     } catch (raw) {
-      return { ok: false, error: classifyError(raw, { cancelled: request.signal.aborted, deadline: deadline.timedOut() }), ms: elapsed() };
+      return { ok: false, error: hideKey(classifyError(raw, { cancelled: request.signal.aborted, deadline: deadline.timedOut() })), ms: elapsed() };
     } finally {
       deadline.dispose();
     }
