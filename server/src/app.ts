@@ -9,7 +9,7 @@ import { BUDGET_HARD_CAP, BudgetGate } from './budget/gate.ts';
 import { MemorySpendStore } from './budget/memory-store.ts';
 import { MemoryCache } from './cache/memory.ts';
 import { createRedisTier, type RedisTier } from './cache/redis-tier.ts';
-import { checkPolicy } from './router/policy.ts';
+import { checkPolicy, modelInfo } from './router/policy.ts';
 import { ConfigStore, formatProblems, type ConfigProblem } from './config/store.ts';
 import { clientLayer, environmentLayer, fileLayer, TEAM_FILE, userConfigPath, type RawLayer } from './config/sources.ts';
 import type { GhostlineConfig, ProviderConfig } from './config/schema.ts';
@@ -18,7 +18,12 @@ import type { PromptGuard } from './engine/guard.ts';
 import { createOpenAIProvider } from './providers/openai-provider.ts';
 import { ProviderError, type ModelProvider } from './providers/types.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
-import { createMetrics, type Metrics } from './telemetry/metrics.ts';
+import { createMetrics, estimateCost, type Metrics } from './telemetry/metrics.ts';
+import { CURSOR_MARKER } from './context/prompt.ts';
+import { countTokens } from './context/tokens.ts';
+import { AuditTrail, resolveAudit } from './safety/audit-trail.ts';
+import { createPromptGuard } from './safety/guard.ts';
+import { loadGuidance } from './safety/guidance.ts';
 
 export interface AppOptions {
   env: NodeJS.ProcessEnv;
@@ -47,7 +52,10 @@ export class App {
   /** Budgets and the team rate limit, for every routed model call (pass it to runRouted). */
   readonly budget: BudgetGate;
   logger: Logger;
-  guard?: PromptGuard;
+  /** Exclusion, redaction and output scrubbing around every model call (safety/guard.ts). */
+  readonly guard: PromptGuard;
+  /** The audit trail: one JSON line per model call, when `safety.audit` turns it on. */
+  readonly audit: AuditTrail;
   private readonly options: AppOptions;
   private readonly clientLayers = new Map<string, RawLayer>();
   private readonly providers = new Map<string, { signature: string; provider: ModelProvider }>();
@@ -63,7 +71,7 @@ export class App {
     this.workspaceRoot = options.workspaceRoot;
     this.reload();
     const config = this.config;
-    this.logger = options.logger ?? createLogger({ level: config.log.level, file: options.logFile ?? config.log.file });
+    this.logger = options.logger ?? createLogger({ level: config.log.level, file: options.logFile ?? config.log.file, censor: (line) => this.censor(line) });
     this.memory = new MemoryCache(config.cache.maxEntries);
     this.budget = new BudgetGate({
       config: () => this.config,
@@ -74,6 +82,19 @@ export class App {
       report: (severity, message) => this.report(severity, message),
     });
     const app = this;
+    this.guard = createPromptGuard({
+      settings: () => this.config.safety,
+      workspaceRoot: () => this.workspaceRoot,
+      cursorMarker: CURSOR_MARKER,
+      notify: (message) => this.report('info', message),
+      logger: this.logger,
+    });
+    this.audit = new AuditTrail({
+      settings: () => resolveAudit(this.config.safety.audit, this.options.env),
+      user: () => this.config.safety.audit.user ?? this.user,
+      costOf: (model, usage) => estimateCost(modelInfo(this.config, model), usage),
+      logger: this.logger,
+    });
     this.engine = new CompletionEngine({
       config: () => this.config,
       provider: (name) => this.provider(name),
@@ -90,6 +111,8 @@ export class App {
       budget: this.budget,
       currentVersion: (uri) => this.versionOf(uri),
       notify: (problem) => this.notifyProviderProblem(problem),
+      guard: this.guard,
+      audit: this.audit,
     });
     openApps.add(this);
     this.syncRedis();
@@ -142,6 +165,18 @@ export class App {
     const tier = this.redis?.tier;
     this.redis = { signature: 'closed' };
     await tier?.close();
+    await this.audit.close();
+  }
+
+  /**
+   * Project instructions for code actions: the AGENTS.md files from the workspace root down to the
+   * file's folder, nearest last, within `safety.guidanceMaxTokens` ('' when there are none).
+   */
+  async guidance(filePath: string): Promise<string> {
+    const maxTokens = this.config.safety.guidanceMaxTokens;
+    if (this.workspaceRoot === undefined || maxTokens === 0) return '';
+    const found = await loadGuidance({ workspaceRoot: this.workspaceRoot, filePath, maxTokens, countTokens }).catch(() => undefined);
+    return found?.text ?? '';
   }
 
   get config(): GhostlineConfig {
@@ -227,7 +262,23 @@ export class App {
     return Boolean(settings.apiKey || (settings.apiKeyEnv && this.options.env[settings.apiKeyEnv]) || settings.baseUrl);
   }
 
-  report(severity: 'error' | 'warning' | 'info', message: string): void {
+  /**
+   * Removes the configured API keys (as written and JSON-escaped) from a log line or a message for
+   * the user: a server may echo a key in an error, and editors keep the messages they are shown.
+   */
+  censor(text: string): string {
+    let out = text;
+    for (const provider of [...Object.values(this.config.providers), this.providerSettings('openai')]) {
+      for (const key of [provider.apiKey, provider.apiKeyEnv ? this.options.env[provider.apiKeyEnv] : undefined]) {
+        if (key === undefined || key.length < 8) continue;
+        out = out.replaceAll(key, '[api key]').replaceAll(JSON.stringify(key).slice(1, -1), '[api key]');
+      }
+    }
+    return out;
+  }
+
+  report(severity: 'error' | 'warning' | 'info', rawMessage: string): void {
+    const message = this.censor(rawMessage);
     if (this.reported.has(message)) return;
     this.reported.add(message);
     this.options.report?.(severity, message);

@@ -16,6 +16,7 @@ export async function runExplain(deps: ActionDeps, request: ActionRequest, prepa
       languageId: prepared.doc.languageId,
       instructions: EXPLAIN_INSTRUCTIONS,
       input: regionInput({ path: prepared.path, languageId: prepared.doc.languageId, before: prepared.before, region: prepared.region, after: prepared.after }),
+      file: prepared.path,
       signal: request.signal,
       stream: true,
     },

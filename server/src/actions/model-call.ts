@@ -1,7 +1,8 @@
 /**
- * One routed model call for a code action: the prompt guard (exclusion, redaction) around it,
- * runRouted for routing, escalation and fallbacks, progress and stream deltas while it runs, and
- * the usage counted in the process's metrics.
+ * One routed model call for a code action: repository guidance (AGENTS.md) in the instructions,
+ * the prompt guard (redaction, output scrubbing) around it, runRouted for routing, escalation,
+ * fallbacks and the audit trail, progress and stream deltas while it runs, and the usage counted
+ * in the process's metrics.
  */
 import { countTokens } from '../context/tokens.ts';
 import type { Task } from '../providers/types.ts';
@@ -21,24 +22,29 @@ export interface ModelCall {
   signal: AbortSignal;
   /** Forward deltas to the sink's stream (off for JSON answers). */
   stream: boolean;
+  /** The file the action works on: its AGENTS.md guidance is added, and the audit trail names it. */
+  file?: string;
 }
 
 export async function callModel(deps: ActionDeps, call: ModelCall, sink: RunSink): Promise<{ text: string; model: string }> {
   const config = deps.config();
   const guard = deps.guard?.();
-  let prompt = { instructions: call.instructions, input: call.input };
+  const guidance = call.file !== undefined && deps.guidance ? await deps.guidance(call.file) : '';
+  let prompt = { instructions: guidance === '' ? call.instructions : `${call.instructions}\n\n${guidance}`, input: call.input };
   let restore = (text: string) => text;
-  if (guard) ({ prompt, restore } = guard.prepare(prompt));
+  let redactions = 0;
+  if (guard) ({ prompt, restore, redactions } = guard.prepare(prompt));
   let received = 0;
   deps.metrics.modelCalls++;
   const result = await runRouted(
-    { config, provider: deps.provider, logger: deps.logger },
+    { config, provider: deps.provider, logger: deps.logger, audit: deps.audit },
     {
       task: call.task,
       languageId: call.languageId,
       promptTokens: countTokens(prompt.instructions) + countTokens(prompt.input),
       instructions: prompt.instructions,
       input: prompt.input,
+      meta: { file: call.file, redactions },
       promptCacheKey: `ghostline-${call.task}-${call.languageId}`,
       ...(call.prediction !== undefined ? { prediction: call.prediction } : {}),
       ...(call.jsonSchema ? { jsonSchema: call.jsonSchema } : {}),
@@ -66,8 +72,8 @@ export async function callModel(deps: ActionDeps, call: ModelCall, sink: RunSink
   deps.metrics.costUsd += estimateCost(modelInfo(config, result.model), result.usage);
   deps.logger.info({ event: 'action-model-call', task: call.task, model: result.model, reason: result.reason, usage: result.usage, finish: result.finishReason }, 'code action model call');
   if (result.finishReason === 'length') throw new TruncatedAnswer(result.model);
-  const text = restore(result.text);
-  return { text: guard ? guard.scrub(text) : text, model: result.model };
+  // Scrub the raw answer first, then restore: the user's own secrets put back are never removed.
+  return { text: restore(guard ? guard.scrub(result.text) : result.text), model: result.model };
 }
 
 /** The answer hit the output limit: a cut-off rewrite must never be applied. */

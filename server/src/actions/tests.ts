@@ -63,6 +63,9 @@ export async function runTests(deps: ActionDeps, request: ActionRequest, prepare
   if (!doc.uri.startsWith('file:')) return refused('ghostline: tests can be generated only for files saved on disk.');
   const plan = planTests(prepared.path, doc.languageId, deps.workspaceRoot());
   if ('refused' in plan) return refused(plan.refused);
+  // The existing test file goes into the prompt as context: an excluded one must not.
+  const testFileRefusal = deps.guard?.()?.refuse(plan.testPath);
+  if (testFileRefusal) return refused(`ghostline: ${testFileRefusal}`);
   const uri = plan.sameFile ? doc.uri : pathToFileURL(plan.testPath).href;
   const open = plan.sameFile ? doc : deps.documents.get(uri);
   const existing = open ? { text: open.text, version: open.version as number | null } : existsSync(plan.testPath) ? { text: readFileSync(plan.testPath, 'utf8'), version: null } : undefined;
@@ -83,6 +86,7 @@ export async function runTests(deps: ActionDeps, request: ActionRequest, prepare
         instructions: TESTS_INSTRUCTIONS,
         input: regionInput({ path: prepared.path, languageId: doc.languageId, before: prepared.before, region: prepared.region, after: prepared.after }, [...facts, ...feedback]),
         jsonSchema: TESTS_SCHEMA,
+        file: prepared.path,
         signal: request.signal,
         stream: false,
       },

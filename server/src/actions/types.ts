@@ -6,7 +6,7 @@ import type { GhostlineConfig } from '../config/schema.ts';
 import type { PromptGuard } from '../engine/guard.ts';
 import type { OpenDocument } from '../lsp/documents.ts';
 import type { ActionArgs, ActionName } from '../lsp/protocol.ts';
-import type { ProviderLookup } from '../router/router.ts';
+import type { AuditHook, ProviderLookup } from '../router/router.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import type { TextChange } from './diff.ts';
@@ -20,6 +20,10 @@ export interface ActionDeps {
   pathOf: (uri: string) => string;
   workspaceRoot: () => string | undefined;
   guard?: () => PromptGuard | undefined;
+  /** Project instructions from the AGENTS.md files between the workspace root and this file ('' for none). */
+  guidance?: (filePath: string) => Promise<string>;
+  /** Hears of every model call, for the audit trail. */
+  audit?: AuditHook;
 }
 
 /** Where a run's output goes while the model works: progress, and stream deltas for opted-in clients. */

@@ -14,13 +14,13 @@ import { completionPrompt, promptCacheKey, PROMPT_TEMPLATE_VERSION } from '../co
 import { buildWindows } from '../context/window.ts';
 import { ProviderError } from '../providers/types.ts';
 import { modelInfo, resolveRoute } from '../router/policy.ts';
-import { runRouted, type BudgetHook, type ProviderLookup } from '../router/router.ts';
+import { EARLY_STOP, runRouted, type AuditHook, type BudgetHook, type CallMeta, type ProviderLookup } from '../router/router.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { estimateCost, type Metrics } from '../telemetry/metrics.ts';
 import { decideMultiline, postprocess } from './postprocess.ts';
 import { Scheduler, SUPERSEDED } from './scheduler.ts';
 import { lineSuffixAt, TypedAhead } from './typed-ahead.ts';
-import type { PromptGuard } from './guard.ts';
+import type { Prompt, PromptGuard } from './guard.ts';
 
 /** Characters each side of the cursor that post-processing compares a suggestion with. */
 const POSTPROCESS_CONTEXT = 4000;
@@ -72,6 +72,8 @@ export interface EngineDeps {
   /** Team budgets and the shared rate limit, applied by the router to every model call. */
   budget?: BudgetHook;
   guard?: PromptGuard;
+  /** Hears of every model call (through the router) and of every answer served from a cache. */
+  audit?: AuditHook;
   /** The current version of a document, to drop answers for text that moved on (undefined: untracked). */
   currentVersion: (uri: string) => number | undefined;
   /** Called once per problem the user should hear about (no key, quota); the caller de-duplicates. */
@@ -111,7 +113,7 @@ export class CompletionEngine {
       if (hit && joined) {
         const raw = await joined.catch(() => undefined);
         if (raw !== undefined) {
-          const text = this.finish(request, raw.text.slice(hit.typed.length), config, multiline);
+          const text = this.finish(request, raw.text.slice(hit.typed.length), config, multiline, hit.suggestion.restore);
           if (text) {
             metrics.typedAheadHits++;
             return this.answer(request, text, 'typed-ahead', raw.model, started);
@@ -151,7 +153,9 @@ export class CompletionEngine {
     });
     let prompt = completionPrompt({ path: request.path, languageId: request.languageId, prefix, suffix, multiline });
     let restore = (text: string) => text;
-    if (this.deps.guard) ({ prompt, restore } = this.deps.guard.prepare(prompt));
+    let redactions = 0;
+    if (this.deps.guard) ({ prompt, restore, redactions } = this.deps.guard.prepare(prompt));
+    const meta: CallMeta = { file: request.path, redactions };
     const route = resolveRoute(config, request.task, request.languageId);
     const key = cacheKey({ templateVersion: PROMPT_TEMPLATE_VERSION, model: route.model, temperature: route.temperature, maxOutputTokens: route.maxOutputTokens, ...prompt });
     const live: { text: string; done?: RawAnswer } = { text: '' };
@@ -160,21 +164,22 @@ export class CompletionEngine {
     if (cached) {
       live.text = cached.text;
       live.done = cached;
-      this.typedAhead.remember(request.uri, request.text, request.offset, { key, live });
-      const text = this.finish(request, restore(cached.text), config, multiline);
+      this.typedAhead.remember(request.uri, request.text, request.offset, { key, live, restore });
+      this.auditCached(request.task, prompt, meta, cached, 'cached answer', started);
+      const text = this.finish(request, cached.text, config, multiline, restore);
       return text ? this.answer(request, text, 'cache', cached.model, started) : this.empty('cached answer adds nothing');
     }
 
-    const flight = this.flights.run(key, signal, (flightSignal) => this.callShared(request, config, prompt, multiline, key, flightSignal, live));
+    const flight = this.flights.run(key, signal, (flightSignal) => this.callShared(request, config, { ...prompt, meta }, multiline, key, flightSignal, live));
     if (flight.shared) this.deps.metrics.singleFlightJoins++;
-    else this.typedAhead.remember(request.uri, request.text, request.offset, { key, live });
+    else this.typedAhead.remember(request.uri, request.text, request.offset, { key, live, restore });
     const raw = await flight.promise;
     const current = this.deps.currentVersion(request.uri);
     if (current !== undefined && current !== request.version) {
       this.deps.metrics.stale++;
       return { kind: 'stale' };
     }
-    const text = this.finish(request, restore(raw.text), config, multiline);
+    const text = this.finish(request, raw.text, config, multiline, restore);
     return text ? this.answer(request, text, 'model', raw.model, started) : this.empty('model answer adds nothing');
   }
 
@@ -210,7 +215,7 @@ export class CompletionEngine {
   private async callShared(
     request: SuggestRequest,
     config: GhostlineConfig,
-    prompt: { instructions: string; input: string },
+    prompt: Prompt & { meta: CallMeta },
     multiline: boolean,
     key: string,
     signal: AbortSignal,
@@ -225,6 +230,7 @@ export class CompletionEngine {
     }
     this.deps.metrics.peerAnswers++;
     this.recordSaved('peer', answer);
+    this.auditCached(request.task, prompt, prompt.meta, answer, "another editor's answer to the same prompt", performance.now());
     live.text = answer.text;
     live.done = answer;
     void this.deps.memory.set(key, answer, config.cache.ttlSeconds);
@@ -235,7 +241,7 @@ export class CompletionEngine {
   private async callModel(
     request: SuggestRequest,
     config: GhostlineConfig,
-    prompt: { instructions: string; input: string },
+    prompt: Prompt & { meta: CallMeta },
     multiline: boolean,
     key: string,
     signal: AbortSignal,
@@ -254,12 +260,12 @@ export class CompletionEngine {
     const promptTokens = countTokens(prompt.instructions) + countTokens(prompt.input);
     try {
       const result = await runRouted(
-        { config, provider: this.deps.provider, logger: this.deps.logger, budget: this.deps.budget },
-        { task: request.task, languageId: request.languageId, promptTokens, ...prompt, promptCacheKey: promptCacheKey(request.path, request.languageId), signal: early.signal },
+        { config, provider: this.deps.provider, logger: this.deps.logger, budget: this.deps.budget, audit: this.deps.audit },
+        { task: request.task, languageId: request.languageId, promptTokens, instructions: prompt.instructions, input: prompt.input, meta: prompt.meta, promptCacheKey: promptCacheKey(request.path, request.languageId), signal: early.signal },
         {
           delta: (text) => {
             live.text += text;
-            if (enough(live.text)) early.abort('enough');
+            if (enough(live.text)) early.abort(EARLY_STOP);
           },
           restart: () => {
             live.text = '';
@@ -271,7 +277,7 @@ export class CompletionEngine {
       live.done = answer;
       return answer;
     } catch (error) {
-      if (early.signal.reason === 'enough' && !signal.aborted) {
+      if (early.signal.reason === EARLY_STOP && !signal.aborted) {
         // We cut the stream ourselves: what arrived is the answer.
         const model = resolveRoute(config, request.task, request.languageId).model;
         const answer = this.store(key, { text: live.text, model }, { inputTokens: promptTokens, outputTokens: countTokens(live.text), cachedTokens: 0 }, config);
@@ -302,11 +308,22 @@ export class CompletionEngine {
     return value;
   }
 
-  private finish(request: SuggestRequest, raw: string, config: GhostlineConfig, multiline: boolean): string {
+  /**
+   * Model text to suggestion: credentials the model produced are scrubbed from the raw text first,
+   * then the placeholders of the user's own secrets are restored (so scrubbing never removes them),
+   * then post-processing compares the suggestion with the user's real text.
+   */
+  private finish(request: SuggestRequest, raw: string, config: GhostlineConfig, multiline: boolean, restore: (text: string) => string = (text) => text): string {
+    const safe = restore(this.deps.guard ? this.deps.guard.scrub(raw) : raw);
     const prefix = request.text.slice(Math.max(0, request.offset - POSTPROCESS_CONTEXT), request.offset);
     const suffix = request.text.slice(request.offset, request.offset + POSTPROCESS_CONTEXT);
-    const text = postprocess({ raw, prefix, suffix, languageId: request.languageId, multiline, maxLines: config.completion.maxLines });
-    return this.deps.guard ? this.deps.guard.scrub(text) : text;
+    return postprocess({ raw: safe, prefix, suffix, languageId: request.languageId, multiline, maxLines: config.completion.maxLines });
+  }
+
+  /** An answer served without a model call is still one line of the audit trail (outcome `cache`). */
+  private auditCached(task: SuggestRequest['task'], prompt: Prompt, meta: CallMeta, answer: RawAnswer, reason: string, started: number): void {
+    const usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0 };
+    this.deps.audit?.record({ task, model: answer.model, reason, instructions: prompt.instructions, input: prompt.input, output: answer.text, usage, outcome: 'cache', latencyMs: performance.now() - started, meta });
   }
 
   private answer(request: SuggestRequest, text: string, source: 'model' | 'cache' | 'typed-ahead', model: string, started: number): SuggestOutcome {

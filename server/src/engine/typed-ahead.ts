@@ -15,6 +15,8 @@ export interface Suggestion {
   key: string;
   /** Raw model text so far (grows while streaming); `done` is set once the call finished. */
   live: { text: string; done?: { text: string; model: string } };
+  /** Maps the redaction placeholders of the prompt behind this suggestion back to the user's text. */
+  restore?: (text: string) => string;
 }
 
 interface TypedAheadRecord {

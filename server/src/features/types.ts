@@ -7,7 +7,7 @@ import type { GhostlineConfig } from '../config/schema.ts';
 import type { CompletionEngine } from '../engine/engine.ts';
 import type { PromptGuard } from '../engine/guard.ts';
 import type { DocumentStore } from '../lsp/documents.ts';
-import type { ProviderLookup } from '../router/router.ts';
+import type { AuditHook, ProviderLookup } from '../router/router.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 
@@ -25,6 +25,10 @@ export interface FeatureContext {
   provider: ProviderLookup;
   workspaceRoot: () => string | undefined;
   guard: () => PromptGuard | undefined;
+  /** Project instructions from AGENTS.md files for a file ('' for none), for code actions. */
+  guidance: (filePath: string) => Promise<string>;
+  /** The audit trail, for features that call runRouted themselves. */
+  audit: AuditHook;
 }
 
 export interface Feature {

@@ -139,6 +139,8 @@ export function serve(options: ServeOptions): Connection {
     provider: (name: string) => app.provider(name),
     workspaceRoot: () => app.workspaceRoot,
     guard: () => app.guard,
+    guidance: (filePath: string) => app.guidance(filePath),
+    audit: app.audit,
   };
   // workspace/executeCommand takes one handler per connection: each feature registers its own on a
   // view of the connection, and one dispatcher hands every command to the feature that declared it.
@@ -157,8 +159,10 @@ export function serve(options: ServeOptions): Connection {
     return handler ? handler(params, token, connection.window.attachWorkDoneProgress(params.workDoneToken), undefined) : null;
   });
 
-  connection.onShutdown(() => {
+  connection.onShutdown(async () => {
     logger.info({ metrics: app.metrics }, 'shutdown');
+    // Audit lines still queued are written before the editor's `exit` ends the process.
+    await app.audit.close();
   });
 
   connection.listen();

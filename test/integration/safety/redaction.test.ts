@@ -1,0 +1,127 @@
+/**
+ * Redaction end to end over stdio: every secret format of the corpus, typed into files piece by
+ * piece with a completion request at each pause, never reaches the model server; a placeholder in
+ * the model's answer becomes the user's own text again, locally; credentials the model makes up
+ * are not inserted.
+ */
+import { rmSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CompletionList, InlineCompletionList } from 'vscode-languageserver-protocol';
+import { startFakeOpenAI, type FakeOpenAI } from '../../fake-openai/server.ts';
+import type { TestClient } from '../../helpers/lsp-client.ts';
+import { positiveSamples } from '../../unit/safety/corpus.ts';
+import { positionAt, receivedText, startServer, uriOf, workspace } from './setup.ts';
+
+let fake: FakeOpenAI;
+let client: TestClient | undefined;
+let root: string;
+
+beforeAll(async () => {
+  fake = await startFakeOpenAI({ responder: () => ({ kind: 'text', text: ' // done' }) });
+  root = workspace();
+});
+afterAll(async () => {
+  await fake.close();
+  rmSync(root, { recursive: true, force: true });
+});
+afterEach(async () => {
+  await client?.shutdown();
+  client = undefined;
+  fake.reset();
+});
+
+const itemText = (list: CompletionList): string => {
+  const item = list.items[0];
+  return item?.textEdit && 'newText' in item.textEdit ? item.textEdit.newText : (item?.insertText ?? '');
+};
+
+/**
+ * Types `text` after a header as an editor would: the pieces end in the middle of each secret and
+ * at its end, and after each piece the client asks for a completion at the caret. A last request
+ * puts the caret at the start, so the secrets sit in the text after it.
+ */
+async function typeSample(c: TestClient, uri: string, text: string, secrets: { start: number; end: number }[]): Promise<number> {
+  const header = '// settings\n';
+  await c.open(uri, header, 'plaintext', 1);
+  const cuts = [...new Set([...secrets.flatMap((s) => [s.start + Math.floor((s.end - s.start) / 2), s.end]), text.length])].sort((a, b) => a - b);
+  let typed = 0;
+  let version = 1;
+  let requests = 0;
+  for (const cut of cuts) {
+    const document = header + text.slice(0, typed);
+    await c.change(uri, ++version, [{ range: { start: positionAt(document, document.length), end: positionAt(document, document.length) }, text: text.slice(typed, cut) }]);
+    typed = cut;
+    const full = header + text.slice(0, typed);
+    await c.completion(uri, positionAt(full, full.length));
+    requests++;
+  }
+  await c.inline(uri, { line: 0, character: 0 });
+  return requests + 1;
+}
+
+describe('redaction of prompts', () => {
+  it('sends no secret of the corpus to the model server, whole or half typed', async () => {
+    client = await startServer(fake, root, { GHOSTLINE_CACHE__ENABLED: 'false' });
+    const samples = [...positiveSamples(21), ...positiveSamples(22)];
+    let asked = 0;
+    for (const [index, sample] of samples.entries()) {
+      asked += await typeSample(client, uriOf(root, `src/sample-${index}.txt`), sample.text, sample.secrets);
+    }
+    expect(fake.requests.length).toBeGreaterThanOrEqual(asked * 0.9);
+    const received = receivedText(fake);
+    const leaked: string[] = [];
+    const halfLeaked: string[] = [];
+    for (const sample of samples) {
+      for (const { start, end } of sample.secrets) {
+        const secret = sample.text.slice(start, end);
+        if (received.includes(secret)) leaked.push(`${sample.kind}: ${secret}`);
+        // The first half of a secret is all the model server could have seen while it was typed.
+        const half = secret.slice(0, Math.floor(secret.length / 2));
+        if (half.length >= 12 && received.includes(half)) halfLeaked.push(`${sample.kind}: ${half}`);
+      }
+    }
+    const total = samples.reduce((n, s) => n + s.secrets.length, 0);
+    process.stderr.write(`[safety] ${total} secrets typed in ${samples.length} files, ${fake.requests.length} model requests: ${leaked.length} leaked whole, ${halfLeaked.length} half-typed prefixes seen\n`);
+    expect(leaked).toEqual([]);
+    expect(halfLeaked).toEqual([]);
+    expect(received).toContain('«secret:');
+  });
+
+  it("restores a placeholder in the model's answer to the user's own secret, locally", async () => {
+    const token = 'ghp_' + 'R4nd0mT0k3nV4lu3Xy9Qw2Er8Ty6Ui1Op3As5D';
+    fake.setResponder((request) => {
+      const placeholder = /«secret:github-token:\d+»/.exec(JSON.stringify(request.body))?.[0];
+      return { kind: 'text', text: placeholder ? `"${placeholder}");` : 'nothing' };
+    });
+    client = await startServer(fake, root);
+    const uri = uriOf(root, 'src/github.ts');
+    const text = `const primary = new Octokit({ auth: "${token}" });\nconst backup = login(`;
+    await client.open(uri, text, 'typescript');
+    const list = await client.completion(uri, positionAt(text, text.length));
+    expect(itemText(list)).toContain(`"${token}");`);
+    const inline = await client.inline(uri, positionAt(text, text.length));
+    expect((inline as InlineCompletionList).items[0]?.insertText).toBe(`"${token}");`);
+    expect(receivedText(fake)).not.toContain(token);
+    expect(receivedText(fake)).toMatch(/«secret:github-token:\d+»/);
+  });
+});
+
+describe('output scrubbing', () => {
+  it('does not insert credentials the model produces, but keeps the rest of the suggestion', async () => {
+    const fresh = positiveSamples(99)
+      .filter((sample) => ['openai-key', 'github-token', 'aws-access-key', 'stripe-key', 'slack-token', 'jwt'].includes(sample.kind))
+      .map((sample) => sample.text.slice(sample.secrets[0]!.start, sample.secrets[0]!.end));
+    expect(fresh.length).toBeGreaterThanOrEqual(6);
+    client = await startServer(fake, root, { GHOSTLINE_CACHE__ENABLED: 'false' });
+    const uri = uriOf(root, 'src/client.ts');
+    const text = 'const client = createClient({ apiKey: ';
+    await client.open(uri, text, 'typescript');
+    for (const credential of fresh) {
+      fake.setResponder(() => ({ kind: 'text', text: `"${credential}", retries: 3 });` }));
+      const list = await client.completion(uri, positionAt(text, text.length));
+      const suggestion = itemText(list);
+      expect(suggestion).not.toContain(credential);
+      expect(suggestion).toContain('retries: 3 });');
+    }
+  });
+});
