@@ -273,14 +273,16 @@ export class CompletionEngine {
         },
       );
       const answer = this.store(key, { text: result.text, model: result.model }, result.usage, config);
-      this.account(result.model, result.usage, config);
+      this.account(result.model, result.usage, config, request.task, false);
       live.done = answer;
       return answer;
     } catch (error) {
       if (early.signal.reason === EARLY_STOP && !signal.aborted) {
         // We cut the stream ourselves: what arrived is the answer.
         const model = resolveRoute(config, request.task, request.languageId).model;
-        const answer = this.store(key, { text: live.text, model }, { inputTokens: promptTokens, outputTokens: countTokens(live.text), cachedTokens: 0 }, config);
+        const usage = { inputTokens: promptTokens, outputTokens: countTokens(live.text), cachedTokens: 0 };
+        const answer = this.store(key, { text: live.text, model }, usage, config);
+        this.account(model, usage, config, request.task, true);
         live.done = answer;
         return answer;
       }
@@ -291,12 +293,15 @@ export class CompletionEngine {
     }
   }
 
-  private account(model: string, usage: { inputTokens: number; outputTokens: number; cachedTokens: number }, config: GhostlineConfig): void {
+  /** Counts a model call's tokens and estimated cost, and logs them (never the text). */
+  private account(model: string, usage: { inputTokens: number; outputTokens: number; cachedTokens: number }, config: GhostlineConfig, task: string, estimated: boolean): void {
     const metrics = this.deps.metrics;
+    const costUsd = estimateCost(modelInfo(config, model), usage);
     metrics.inputTokens += usage.inputTokens;
     metrics.outputTokens += usage.outputTokens;
     metrics.cachedTokens += usage.cachedTokens;
-    metrics.costUsd += estimateCost(modelInfo(config, model), usage);
+    metrics.costUsd += costUsd;
+    this.deps.logger.info({ event: 'model-call', task, model, ...usage, costUsd, estimated, totalCostUsd: metrics.costUsd }, 'model call finished');
   }
 
   /** Caches an answer (when caching is on) and returns it with its usage, as peers and the cache see it. */
@@ -327,8 +332,11 @@ export class CompletionEngine {
   }
 
   private answer(request: SuggestRequest, text: string, source: 'model' | 'cache' | 'typed-ahead', model: string, started: number): SuggestOutcome {
-    this.deps.metrics.answered++;
-    return { kind: 'ok', text, source, model, latencyMs: performance.now() - started };
+    const metrics = this.deps.metrics;
+    metrics.answered++;
+    const latencyMs = performance.now() - started;
+    this.deps.logger.debug({ event: 'suggestion', task: request.task, source, model, latencyMs, chars: text.length, lines: text.split('\n').length, shown: metrics.shown + 1, accepted: metrics.accepted }, 'suggestion answered');
+    return { kind: 'ok', text, source, model, latencyMs };
   }
 
   private empty(reason: string): SuggestOutcome {
