@@ -119,7 +119,7 @@ describe(`Neovim (${NVIM_VERSION})`, { timeout: 90_000 }, () => {
     expect(o.unchanged_by_explain).toBe(true);
   });
 
-  it('reports a healthy setup in :checkhealth ghostline', async () => {
+  it('reports a healthy setup in :checkhealth ghostline and has help tags', async () => {
     const project = makeProject({ 'a.ts': 'const a = 1;\n' });
     const run = await nvim('health', project, 'a.ts');
     const text = (run.observations.health as string[]).join('\n');
@@ -128,5 +128,7 @@ describe(`Neovim (${NVIM_VERSION})`, { timeout: 90_000 }, () => {
     expect(text).toMatch(/OK:? an OpenAI API key is set/);
     expect(text).toMatch(/OK:? client \d+ .*completionProvider.*inlineCompletionProvider/);
     expect(text).not.toMatch(/ERROR/);
+    expect(run.observations.help_line).toMatch(/\*ghostline-setup\*/);
+    expect(run.observations.help_tags).toBeGreaterThan(10);
   });
 });

@@ -172,6 +172,17 @@ function S.health(T)
   T.client()
   vim.cmd('checkhealth ghostline')
   T.record('health', T.lines())
+
+  -- The help file: tags build without errors (in a copy, to leave the plugin directory clean).
+  local plugin_doc = vim.api.nvim_get_runtime_file('doc/ghostline.txt', false)[1]
+  local copy = vim.fn.tempname()
+  vim.fn.mkdir(copy .. '/doc', 'p')
+  vim.fn.writefile(vim.fn.readfile(plugin_doc), copy .. '/doc/ghostline.txt')
+  vim.cmd('helptags ' .. vim.fn.fnameescape(copy .. '/doc'))
+  vim.opt.runtimepath:prepend(copy)
+  vim.cmd('help ghostline-setup')
+  T.record('help_line', vim.api.nvim_get_current_line())
+  T.record('help_tags', #vim.fn.readfile(copy .. '/doc/tags'))
 end
 
 return S
