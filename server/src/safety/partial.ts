@@ -49,12 +49,26 @@ const RULES: readonly PartialRule[] = [
   rule('django-insecure-', '\\w!@#$%^&*(=+)-', 4, 'secret'),
   // Generic `sk-` keys (OpenAI legacy, DeepSeek, ...): letters and digits only.
   rule('sk-', 'A-Za-z0-9', 12, 'openai-key'),
+  // The further provider prefixes of patterns.ts; a word after them (`lin_api_docs`) is no key.
+  rule(
+    'sk-or-v1-|gsk_|xai-|pplx-|r8_|lsv2_|pcsk_|pypi-|rubygems_|AKCp|hv[sbr]\\.|dp\\.(?:pt|st|sa|ct|scim|audit)\\.|pul-|PMAK-|lin_api_|ntn_|figd_|glc_|glsa_|ATATT3|ATBB|sntry[su]_|NR(?:AK|II|JS)-|dt0c01\\.|xkeysib-|sq0(?:atp|csp)-|sbp_|pscale_(?:tkn|pw|oauth)_|HRKU-|nfp_|CFPAT-',
+    'A-Za-z0-9_.-',
+    8,
+    'api-key',
+  ),
+  rule('LTAI', 'A-Za-z0-9', 6, 'alibaba-key'),
+  rule('oy2', 'a-z0-9', 12, 'nuget-key'),
+  rule('key-', 'a-f0-9', 10, 'mailgun-key'),
+  rule('re_[A-Za-z0-9]{8}_', 'A-Za-z0-9', 4, 'resend-key'),
+  // Discord: the first part encodes a numeric user id, so it holds a digit (unlike `ManagementServiceFactory.`).
+  rule('[MN](?=[A-Za-z]{0,24}\\d)[A-Za-z0-9]{23,25}\\.', 'A-Za-z0-9_.-', 4, 'discord-token'),
 ];
 
 /** Formats whose start holds `:` or `/` (not token characters), matched on the text before the caret. */
 const BEFORE_CARET: readonly { re: RegExp; kind: string }[] = [
   { re: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9/_-]+$/, kind: 'slack-webhook' },
   { re: /(?<![A-Za-z0-9_:-])\d{8,10}:AA[A-Za-z0-9_-]{2,}$/, kind: 'telegram-bot-token' },
+  { re: /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{2,}$/, kind: 'azure-client-secret' },
 ];
 
 /** The span of a secret being typed at `offset` in `text`, or undefined. */
@@ -86,7 +100,7 @@ export function openStringSecretAt(text: string, offset: number): SecretMatch | 
     else if (ch === open) open = undefined;
   }
   if (open === undefined) return undefined;
-  const found = detectSecrets(line + open).find((match) => match.end === line.length);
+  const found = detectSecrets(line + open).find((match) => match.end === line.length && !startsPlaceholderWord(line.slice(match.start)));
   if (found !== undefined) return { start: lineStart + found.start, end: offset, kind: found.kind };
   // A random literal half typed is shorter than the entropy detector's minimum; judge it on less.
   const literal = /[A-Za-z0-9+/=_-]{16,}$/.exec(line);
@@ -101,7 +115,8 @@ function urlPasswordAt(text: string, offset: number): SecretMatch | undefined {
   const before = text.slice(Math.max(0, offset - 300), offset);
   const match = /[a-zA-Z][a-zA-Z0-9+.-]{1,30}:\/\/[^\s:@\/'"`<>]{0,128}:(?<s>[^\s@\/'"`<>]{3,256})$/.exec(before);
   const secret = match?.groups?.['s'];
-  if (match === null || secret === undefined || /^\d+$/.test(secret)) return undefined;
+  // A port, a template (`$PGPASSWORD`, `${REDIS_PASSWORD}`, `<password>`) or the word itself is no secret.
+  if (match === null || secret === undefined || /^\d+$/.test(secret) || /^[$%{<]/.test(secret) || startsPlaceholderWord(secret)) return undefined;
   return { start: offset - secret.length, end: offset, kind: 'connection-string' };
 }
 
@@ -117,11 +132,20 @@ export function partialSecretAt(text: string, offset: number): SecretMatch | und
     const prefix = candidate.prefix.exec(token);
     if (prefix === null) continue;
     const rest = token.slice(prefix[0].length);
-    // A generic prefix needs some randomness (a digit) before a word like `sk-learning` counts.
-    const generic = candidate.kind === 'openai-key' && prefix[0] === 'sk-';
+    // A short or word-like prefix needs some randomness (a digit) before `sk-learning` or
+    // `lin_api_docs` counts.
+    const generic = candidate.kind === 'api-key' || (candidate.kind === 'openai-key' && prefix[0] === 'sk-');
     if (rest.length >= candidate.minRest && candidate.rest.test(rest) && (!generic || /\d/.test(rest))) {
       return { start, end, kind: candidate.kind };
     }
   }
   return undefined;
+}
+
+const PLACEHOLDER_WORDS = ['password', 'passwd', 'passphrase', 'secret', 'changeme', 'example'];
+
+/** `Pass`, `passw`: the beginning of a placeholder word being typed, not of a secret. */
+function startsPlaceholderWord(value: string): boolean {
+  const lower = value.toLowerCase();
+  return PLACEHOLDER_WORDS.some((word) => word.startsWith(lower));
 }

@@ -7,9 +7,9 @@
  * evaluated. It is fast (~0.6 ms on an 8 KB prompt) and reports ranges, but `lintSource` is async
  * only, so it cannot back the synchronous `redact()` that runs per keystroke; its preset also lacks
  * Stripe, Google API keys, Twilio, JWTs, generic password assignments and entropy checks (it found
- * 146 of the 440 secrets of test/fixtures/secrets, recall 0.33, against 440 for these rules). The
- * patterns below borrow its well-tested prefixes (GitHub, GitLab, Slack, OpenAI, Anthropic, npm,
- * Hugging Face, SendGrid) and add the rest.
+ * 146 of the 440 secrets test/fixtures/secrets then held, recall 0.33, against 440 for these rules).
+ * The patterns below borrow its well-tested prefixes (GitHub, GitLab, Slack, OpenAI, Anthropic, npm,
+ * Hugging Face, SendGrid) and gitleaks' (MORE_PROVIDERS), and add the rest.
  */
 import { looksRandom } from './entropy.ts';
 
@@ -57,6 +57,50 @@ function hasLetterAndDigit(secret: string): boolean {
 }
 
 const PROVIDER = 10;
+
+/**
+ * Further provider formats with a fixed prefix (after gitleaks' rule set), as [kind, regex source]:
+ * AI vendors, package registries, secret managers, SaaS APIs. Each is bounded by B…E.
+ */
+const MORE_PROVIDERS: readonly (readonly [string, string])[] = [
+  ['openrouter-key', 'sk-or-v1-[a-f0-9]{64}'],
+  ['groq-key', 'gsk_[A-Za-z0-9]{52}'],
+  ['xai-key', 'xai-[A-Za-z0-9]{70,90}'],
+  ['perplexity-key', 'pplx-[A-Za-z0-9]{48}'],
+  ['replicate-token', 'r8_[A-Za-z0-9]{37}'],
+  ['langsmith-key', 'lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}'],
+  ['pinecone-key', 'pcsk_[A-Za-z0-9]{5,8}_[A-Za-z0-9]{60,70}'],
+  ['pypi-token', 'pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,300}'],
+  ['rubygems-token', 'rubygems_[a-f0-9]{48}'],
+  ['nuget-key', 'oy2[a-z0-9]{43}'],
+  ['jfrog-key', 'AKCp[A-Za-z0-9]{69}'],
+  ['vault-token', 'hv[sbr]\\.[A-Za-z0-9_-]{24,200}'],
+  ['doppler-token', 'dp\\.(?:pt|st|sa|ct|scim|audit)\\.[A-Za-z0-9]{40,44}'],
+  ['pulumi-token', 'pul-[a-f0-9]{40}'],
+  ['terraform-token', '[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70}'],
+  ['postman-key', 'PMAK-[a-f0-9]{24}-[a-f0-9]{34}'],
+  ['linear-key', 'lin_api_[A-Za-z0-9]{40}'],
+  ['notion-token', '(?:secret_|ntn_)[A-Za-z0-9]{43,46}'],
+  ['figma-token', 'figd_[A-Za-z0-9_-]{40,50}'],
+  ['grafana-token', '(?:glc_[A-Za-z0-9+/]{32,400}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})'],
+  ['atlassian-token', 'ATATT3[A-Za-z0-9_=-]{180,200}'],
+  ['bitbucket-token', 'ATBB[A-Za-z0-9_=.-]{32}'],
+  ['sentry-token', '(?:sntrys_[A-Za-z0-9+/=_-]{50,300}|sntryu_[a-f0-9]{64})'],
+  ['newrelic-key', 'NR(?:AK|II|JS)-[A-Za-z0-9]{27}'],
+  ['dynatrace-token', 'dt0c01\\.[A-Z0-9]{24}\\.[A-Z0-9]{64}'],
+  ['mailgun-key', 'key-[0-9a-f]{32}'],
+  ['sendinblue-key', 'xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}'],
+  ['square-token', '(?:sq0(?:atp|csp)-[0-9A-Za-z_-]{22,43}|EAAA[A-Za-z0-9_-]{60})'],
+  ['facebook-token', 'EAA[A-Za-z0-9]{90,400}'],
+  ['mapbox-token', 'sk\\.eyJ[A-Za-z0-9_-]{20,200}\\.[A-Za-z0-9_-]{20,100}'],
+  ['alibaba-key', 'LTAI[A-Za-z0-9]{12,20}'],
+  ['supabase-token', 'sbp_[a-f0-9]{40}'],
+  ['planetscale-token', 'pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.=-]{32,64}'],
+  ['heroku-key', 'HRKU-[A-Za-z0-9_-]{60}'],
+  ['resend-key', 're_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}'],
+  ['netlify-token', 'nfp_[A-Za-z0-9]{36}'],
+  ['contentful-token', 'CFPAT-[A-Za-z0-9_-]{43}'],
+];
 export const PATTERN_RULES: readonly PatternRule[] = [
   { kind: 'anthropic-key', priority: PROVIDER + 1, re: rx(`${B}sk-ant-(?:api|admin|oat|sid)\\d{2}-[A-Za-z0-9_-]{32,200}${E}`) },
   { kind: 'openai-key', priority: PROVIDER, re: rx(`${B}sk-(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{20,250}${E}`) },
@@ -84,6 +128,10 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   { kind: 'databricks-token', priority: PROVIDER, re: rx(`${B}dapi[a-f0-9]{32}(?:-\\d)?${E}`) },
   { kind: 'digitalocean-token', priority: PROVIDER, re: rx(`${B}do[opr]_v1_[a-f0-9]{64}${E}`) },
   { kind: 'age-secret-key', priority: PROVIDER, re: rx(`${B}AGE-SECRET-KEY-1[0-9A-Z]{58}${E}`) },
+  ...MORE_PROVIDERS.map(([kind, source]): PatternRule => ({ kind, priority: PROVIDER, re: rx(`${B}${source}${E}`) })),
+  { kind: 'mailchimp-key', priority: PROVIDER, re: rx(`${B}[0-9a-f]{32}-us\\d{1,2}${E}`) },
+  { kind: 'discord-token', priority: PROVIDER, re: rx(String.raw`${B}[MN][A-Za-z0-9]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}${E}`) },
+  { kind: 'azure-client-secret', priority: PROVIDER, re: rx(String.raw`(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])`) },
   { kind: 'jwt', priority: 8, re: rx(`${B}eyJ[A-Za-z0-9_-]{8,2000}\\.eyJ[A-Za-z0-9_-]{8,4000}\\.[A-Za-z0-9_-]{0,1000}${E}`) },
   // scheme://user:password@host — only the password is replaced, so the model still sees the URL.
   {
@@ -114,7 +162,7 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   {
     kind: 'url-token',
     priority: 6,
-    re: rx(String.raw`[?&](?:access_token|api_?key|apikey|token|auth|secret|password|client_secret|private_token|key)=(?<s>[^&\s'"\x60#]{8,500})`, 'gdi'),
+    re: rx(String.raw`[?&](?:access_token|api_?key|apikey|token|auth|secret|password|client_secret|private_token|key|sig)=(?<s>[^&\s'"\x60#]{8,500})`, 'gdi'),
     accept: (secret) => hasLetterAndDigit(secret) || looksRandom(secret),
   },
 ];

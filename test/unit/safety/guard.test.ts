@@ -8,6 +8,7 @@ import { completionPrompt, CURSOR_MARKER, parseCompletionInput } from '../../../
 import { createPromptGuard, type SafetySettings } from '../../../server/src/safety/guard.ts';
 import { openStringSecretAt, partialSecretAt, typingSecretAt } from '../../../server/src/safety/partial.ts';
 import { createRedactor } from '../../../server/src/safety/redact.ts';
+import { negativeFiles } from './corpus.ts';
 
 const githubToken = 'ghp_' + 'Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv1Wx2Y';
 const modelKey = 'sk-proj-' + 'Q7w8E9r0T1y2U3i4O5p6A7s8D9f0G1h2J3k4L5z6X7c8V9b0';
@@ -150,8 +151,21 @@ describe('typingSecretAt', () => {
     expect(openStringSecretAt('const done = "yes"; const p = 1', 31)).toBeUndefined();
   });
 
-  it('takes a URL password before its @ is typed, but not a port', () => {
+  it('takes a URL password before its @ is typed, but not a port, a template or the word password', () => {
     expect(at('DATABASE_URL=postgres://app:Xk29sL|')).toEqual({ kind: 'connection-string', secret: 'Xk29sL' });
     expect(at('const url = "http://localhost:8080|')).toBeUndefined();
+    expect(at('psql postgres://app:${PGPASS|')).toBeUndefined();
+    expect(at('redis://user:passw|')).toBeUndefined();
+  });
+
+  it('flags nothing while the negative corpus is typed character by character', () => {
+    const flagged: string[] = [];
+    for (const { name, text } of negativeFiles()) {
+      for (let caret = 1; caret <= text.length; caret++) {
+        const found = typingSecretAt(text.slice(0, caret), caret);
+        if (found) flagged.push(`${name}@${caret}: ${found.kind} ${text.slice(found.start, found.end)}`);
+      }
+    }
+    expect(flagged).toEqual([]);
   });
 });
