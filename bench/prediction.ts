@@ -19,7 +19,7 @@ const JITTER_MS = 80;
 const PREDICTED_SPEEDUP = 4;
 const CHUNK_CHARS = 4;
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' }, seed: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, seed: { type: 'string', default: '1' } } });
 const RUNS = Number(values.runs);
 
 const ORIGINAL = Array.from({ length: 40 }, (_, i) => `  const value${i} = compute(input.field${i}, options); // step ${i}`).join('\n');

@@ -29,10 +29,17 @@ export function diffText(before: string, after: string): TextChange[] {
   const hunks = lineHunks(a.map(id), b.map(id));
   const offsets = prefixSums(a);
   const changes: TextChange[] = [];
-  for (const [aStart, aEnd, bStart, bEnd] of hunks) {
-    const start = offsets[aStart]!;
-    const change = narrow(a.slice(aStart, aEnd).join(''), b.slice(bStart, bEnd).join(''));
+  const push = (start: number, before: string, after: string) => {
+    const change = narrow(before, after);
     if (change) changes.push({ start: start + change.start, end: start + change.end, text: change.text });
+  };
+  for (const [aStart, aEnd, bStart, bEnd] of hunks) {
+    // Line for line when the hunk keeps its line count (a rename on every line stays many small edits).
+    if (aEnd - aStart === bEnd - bStart) {
+      for (let i = 0; i < aEnd - aStart; i++) push(offsets[aStart + i]!, a[aStart + i]!, b[bStart + i]!);
+    } else {
+      push(offsets[aStart]!, a.slice(aStart, aEnd).join(''), b.slice(bStart, bEnd).join(''));
+    }
   }
   return changes;
 }

@@ -13,6 +13,7 @@ describe('diffText', () => {
     ['an inserted line', 'a\nc\n', 'a\nb\nc\n', [{ start: 2, end: 2, text: 'b\n' }]],
     ['a deleted line', 'a\nb\nc\n', 'a\nc\n', [{ start: 2, end: 4, text: '' }]],
     ['two separate hunks stay separate', 'a\nb\nc\nd\ne\n', 'a\nB\nc\nd\nE\n', [{ start: 2, end: 3, text: 'B' }, { start: 8, end: 9, text: 'E' }]],
+    ['a rename on every line stays one small edit per line', 'f(opts);\ng(opts);\n', 'f(cfg);\ng(cfg);\n', [{ start: 2, end: 6, text: 'cfg' }, { start: 11, end: 15, text: 'cfg' }]],
     ['from empty', '', 'new\n', [{ start: 0, end: 0, text: 'new\n' }]],
     ['to empty', 'old\n', '', [{ start: 0, end: 4, text: '' }]],
     ['no final newline on one side', 'a\nb', 'a\nb\n', [{ start: 3, end: 3, text: '\n' }]],

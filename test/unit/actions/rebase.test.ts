@@ -1,6 +1,6 @@
 /**
- * Rebasing edits past what the user typed while the model worked: edits shift past changes that
- * do not touch them, and any change to an edited span (or the same insertion point) is a conflict.
+ * Rebasing edits past what the user typed while the model worked: edits shift past changes on other
+ * lines, and any change to a line an edit touches is a conflict.
  */
 import { describe, expect, it } from 'vitest';
 import { applyChanges } from '../../../server/src/actions/diff.ts';
@@ -15,8 +15,8 @@ describe('rebase', () => {
     ['nothing changed', BEFORE, 'alpha\nBETA\ngamma\n'],
     ['a line added above', 'zero\nalpha\nbeta\ngamma\n', 'zero\nalpha\nBETA\ngamma\n'],
     ['a line removed below', 'alpha\nbeta\n', 'alpha\nBETA\n'],
-    ['typing right before the edited word', 'alpha\nxbeta\ngamma\n', 'alpha\nxBETA\ngamma\n'],
-    ['typing right after the edited word', 'alpha\nbetax\ngamma\n', 'alpha\nBETAx\ngamma\n'],
+    ['typing at the end of the line above', 'alpha!\nbeta\ngamma\n', 'alpha!\nBETA\ngamma\n'],
+    ['a line inserted right below', 'alpha\nbeta\nnew\ngamma\n', 'alpha\nBETA\nnew\ngamma\n'],
     ['edits above and below at once', 'ALPHA\nbeta\ngamma!\n', 'ALPHA\nBETA\ngamma!\n'],
   ];
   it.each(ok)('keeps the user\'s edit: %s', (_name, after, expected) => {
@@ -29,6 +29,8 @@ describe('rebase', () => {
     ['the edited word changed', 'alpha\nbeat\ngamma\n'],
     ['a character typed inside the edited word', 'alpha\nbe-ta\ngamma\n'],
     ['the edited line deleted', 'alpha\ngamma\n'],
+    ['typing right before the edited word, on its line', 'alpha\nxbeta\ngamma\n'],
+    ['typing at the end of the edited line', 'alpha\nbeta;\ngamma\n'],
   ];
   it.each(conflicts)('declines: %s', (_name, after) => {
     expect(rebase(EDIT, BEFORE, after).kind).toBe('conflict');
