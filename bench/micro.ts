@@ -13,6 +13,12 @@ import { round, summarize, type Summary } from './stats.ts';
 
 const MB = 1024 * 1024;
 
+/**
+ * Completions a fresh server answers before overhead is recorded: the first ones pay for JIT
+ * compilation and lazily built regular expressions (reported separately as warm-up).
+ */
+export const WARMUP = 40;
+
 export interface MicroOptions {
   corpus: CorpusFile[];
   seed: number;
@@ -37,6 +43,8 @@ export interface MicroResult {
   peakRssMB: number | null;
   /** Ghostline's time per completion with the documents open: round trip minus the model's time. */
   completionOverheadMs: Summary;
+  /** The same for the first WARMUP completions of the process, not part of the figure above. */
+  warmupOverheadMs: Summary;
   /** Completion answered from the cache, measured at the client over stdio. */
   cacheHitRoundTripMs: Summary;
   cacheHitAnswers: number;
@@ -91,11 +99,13 @@ export async function openDocuments(client: BenchClient, corpus: CorpusFile[], c
  * Sequential invoked completions at line ends of random open documents (seeded), each one model
  * call: ghostline's overhead is the round trip minus the model server's time for the call.
  */
-export async function measureCompletions(client: BenchClient, model: BenchModel, docs: OpenDoc[], count: number, seed: number): Promise<{ overhead: number[]; tokens: number[] }> {
+export async function measureCompletions(client: BenchClient, model: BenchModel, docs: OpenDoc[], count: number, seed: number, warmup = WARMUP): Promise<{ overhead: number[]; tokens: number[]; warmupOverhead: number[] }> {
   const random = mulberry32(seed);
   const overhead: number[] = [];
-  const first = model.calls.length;
-  for (let i = 0; i < count; i++) {
+  const warmupOverhead: number[] = [];
+  let first = model.calls.length;
+  for (let i = 0; i < warmup + count; i++) {
+    if (i === warmup) first = model.calls.length;
     const doc = docs[Math.floor(random() * docs.length)]!;
     const lines = doc.text.split('\n').length;
     const line = 50 + Math.floor(random() * Math.max(1, lines - 100));
@@ -104,11 +114,11 @@ export async function measureCompletions(client: BenchClient, model: BenchModel,
     const t = await timed(() => client.connection.sendRequest<CompletionList>('textDocument/completion', params));
     await new Promise((resolve) => setImmediate(resolve));
     const call = model.calls[callsBefore];
-    if (call?.endedAt !== undefined && model.calls.length === callsBefore + 1) overhead.push(t.ms - (call.endedAt - call.arrivedAt));
+    if (call?.endedAt !== undefined && model.calls.length === callsBefore + 1) (i < warmup ? warmupOverhead : overhead).push(t.ms - (call.endedAt - call.arrivedAt));
   }
   model.countTokens();
   const tokens = model.calls.slice(first).flatMap((c) => (c.promptTokens === undefined ? [] : [c.promptTokens]));
-  return { overhead, tokens };
+  return { overhead, tokens, warmupOverhead };
 }
 
 export async function coldStarts(count: number, modelUrl: string, env: Record<string, string>): Promise<{ init: number[]; first: number[] }> {
@@ -144,7 +154,7 @@ export async function micro(options: MicroOptions): Promise<MicroResult> {
       const before = client.memory();
       const { docs, textBytes } = await openDocuments(client, options.corpus, options.documents, options.linesPerDocument);
       const after = client.memory();
-      const { overhead } = await measureCompletions(client, model, docs, options.overheadRequests, options.seed);
+      const { overhead, warmupOverhead } = await measureCompletions(client, model, docs, options.overheadRequests, options.seed);
 
       // Positions on different lines, more than the typed-ahead memory holds (8 per document), so
       // a repeated request misses typed-ahead and is answered from the cache.
@@ -176,6 +186,7 @@ export async function micro(options: MicroOptions): Promise<MicroResult> {
         rssAfterOpenMB: round(after.rss / MB, 1),
         peakRssMB: round(peak / MB, 1),
         completionOverheadMs: summarize(overhead, 3),
+        warmupOverheadMs: summarize(warmupOverhead, 3),
         cacheHitRoundTripMs: summarize(cacheHits, 3),
         cacheHitAnswers: cacheAnswers,
         rpcRoundTripMs: summarize(rpc, 3),

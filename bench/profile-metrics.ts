@@ -42,7 +42,13 @@ export interface ProfileResult {
   correct: number;
   correctRate: number | null;
   pauses: number;
+  /** From the last key before a pause to the first suggestion shown for that text, ms. */
+  pauseToSuggestionMs: Summary;
+  /** Share of typing pauses in which a suggestion was shown. */
+  pausesWithSuggestion: number | null;
   callsPerPause: number | null;
+  /** Calls that ran to completion (not aborted) per pause. */
+  completedCallsPerPause: number | null;
   maxCallsInPause: number;
   pausesWithAtMostOneCall: number | null;
   peakRssMB: number | null;
@@ -103,6 +109,19 @@ export function callsPerPauseWindow(segment: ReplayedSegment, calls: readonly Mo
   });
 }
 
+/** For each pause, the time from its last key to the first suggestion shown for that text (undefined: none). */
+export function pauseToSuggestion(segment: ReplayedSegment): (number | undefined)[] {
+  const times = segment.session.keyTimes;
+  const waits: (number | undefined)[] = [];
+  for (let k = 0; k < times.length; k++) {
+    const last = k === times.length - 1 || times[k + 1]! - times[k]! >= PAUSE_MS;
+    if (!last) continue;
+    const shown = segment.session.records.filter((r) => r.keyIndex === k + 1 && r.shown && r.doneAt !== undefined).map((r) => r.doneAt! - times[k]!);
+    waits.push(shown.length > 0 ? Math.min(...shown) : undefined);
+  }
+  return waits;
+}
+
 export function profileResult(run: ReplayRun, debounceMs: number): ProfileResult {
   const records = run.segments.flatMap((s) => s.session.records);
   const calls = run.calls;
@@ -111,6 +130,8 @@ export function profileResult(run: ReplayRun, debounceMs: number): ProfileResult
   const tokens = calls.flatMap((c) => (c.promptTokens === undefined ? [] : [c.promptTokens]));
   const overhead = overheadSamples(records, calls, debounceMs);
   const windows = run.segments.flatMap((s) => callsPerPauseWindow(s, calls));
+  const waits = run.segments.flatMap((s) => pauseToSuggestion(s));
+  const answeredWaits = waits.filter((w): w is number => w !== undefined);
   const bySource: Record<string, number> = {};
   for (const r of ok) bySource[r.source ?? 'unknown'] = (bySource[r.source ?? 'unknown'] ?? 0) + 1;
   const shown = records.filter((r) => r.shown).length;
@@ -145,7 +166,10 @@ export function profileResult(run: ReplayRun, debounceMs: number): ProfileResult
     correct,
     correctRate: ratio(correct, shown),
     pauses: windows.length,
+    pauseToSuggestionMs: summarize(answeredWaits, 1),
+    pausesWithSuggestion: ratio(answeredWaits.length, waits.length),
     callsPerPause: ratio(calls.length, windows.length),
+    completedCallsPerPause: ratio(calls.filter((c) => !c.clientClosed).length, windows.length),
     maxCallsInPause: windows.length === 0 ? 0 : Math.max(...windows),
     pausesWithAtMostOneCall: ratio(windows.filter((n) => n <= 1).length, windows.length),
     peakRssMB: round(run.peakRss / MB, 1),

@@ -74,6 +74,9 @@ export function profilesTable(profiles: ProfileResult[]): string {
     ['typed-ahead hit rate', (p) => pct(p.typedAheadHitRate)],
     ['suggestions shown / correct', (p) => `${p.shown} / ${p.correct} (${pct(p.correctRate)})`],
     ['typing pauses / model calls per pause (max)', (p) => `${p.pauses} / ${fmt(p.callsPerPause)} (${p.maxCallsInPause})`],
+    ['completed (not aborted) model calls per pause', (p) => fmt(p.completedCallsPerPause)],
+    ['pauses with a suggestion shown', (p) => pct(p.pausesWithSuggestion)],
+    ['last key → suggestion shown in a pause ms (p50 / p90)', (p) => `${fmt(p.pauseToSuggestionMs.p50, 0)} / ${fmt(p.pauseToSuggestionMs.p90, 0)}`],
     ['peak RSS MB (VmHWM)', (p) => fmt(p.peakRssMB, 1)],
   ];
   return table(
@@ -89,6 +92,7 @@ export function microTable(m: MicroResult): string {
       ['cold start to initialize response (ms)', m.coldStartMs],
       ['first completion after start (ms)', m.firstCompletionMs],
       [`completion overhead, ${m.documents} open ${m.linesPerDocument}-line documents (ms)`, m.completionOverheadMs],
+      ['the same, first completions of the process (warm-up, ms)', m.warmupOverheadMs],
       ['cache-hit round trip over stdio (ms)', m.cacheHitRoundTripMs],
       ['bare JSON-RPC round trip, ghostline.stats (ms)', m.rpcRoundTripMs],
     ].map(([name, s]) => {

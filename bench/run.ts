@@ -148,33 +148,38 @@ async function main(): Promise<void> {
 }
 
 async function runSweep(): Promise<void> {
-  const { corpus, segments } = segmentsFor(60, 4);
-  const debounces = [0, 50, 75, 150, 250];
-  log(`debounce sweep ${debounces.join('/')} ms under the VS Code pattern`);
-  const sweep = await debounceSweep(corpus, segments, seed, debounces);
+  const { corpus, segments } = segmentsFor(150, 4);
+  const debounces = [0, 75, 150, 250, 350, 450, 600];
+  const seeds = [seed, seed + 1, seed + 2];
+  log(`debounce sweep ${debounces.join('/')} ms under the VS Code pattern, seeds ${seeds.join(', ')}`);
+  const sweep = await debounceSweep(corpus, (s) => corpus.slice(0, 4).map((file, i) => pickSegment(file, 150, s * 100 + i)), seeds, debounces);
   log('context-window sweep');
   const context = await contextSweep(corpus, seed, [[50, 25, 1024], [100, 50, 2048], [200, 100, 4096], [400, 200, 8192]], 150);
   log('cache sizing');
-  const cache = await cacheSizing(corpus, seed, 3000, 500, defaults.cache.maxEntries);
+  const cache = cacheSizing([40, 200]);
   const header = meta('sweep');
-  const json = { ...header, corpus: corpusInfo(segments), debounce: sweep, context, cache };
+  const json = { ...header, seeds, corpus: corpusInfo(segments), debounce: sweep, context, cache };
   const fmt = (v: number | null | undefined, d = 2) => (v === null || v === undefined ? '–' : Number(v.toFixed(d)).toString());
   const markdown = [
     `# ghostline sweep — ${header.date}`,
     '',
-    `commit ${header.commit ?? '?'} · Node ${header.node} · ${header.cpu} · seed ${seed}`,
+    `commit ${header.commit ?? '?'} · Node ${header.node} · ${header.cpu} · seeds ${seeds.join(', ')}`,
     '',
     '## Debounce under the VS Code pattern',
     '',
+    `${sweep[0]?.documents ?? 0} documents (${sweep[0]?.keystrokes ?? 0} keystrokes) per value: four files × three seeds, each seed's values replayed side by side.`,
+    '',
     table(
-      ['debounce ms', 'requests', 'model calls', 'aborted', 'calls per pause (max)', 'answer ms p50 / p90', 'shown', 'correct', 'prompt tokens'],
+      ['debounce ms', 'requests', 'model calls', 'aborted', 'calls per pause (max)', 'completed calls per pause', 'pauses with a suggestion', 'last key → suggestion ms p50 / p90', 'shown', 'correct', 'prompt tokens'],
       sweep.map((p) => [
         String(p.debounceMs),
         String(p.lspRequests),
         String(p.modelCalls),
         String(p.modelCallsAborted),
         `${fmt(p.callsPerPause)} (${p.maxCallsInPause})`,
-        `${fmt(p.latencyMs.p50, 0)} / ${fmt(p.latencyMs.p90, 0)}`,
+        fmt(p.completedCallsPerPause),
+        p.pausesWithSuggestion === null ? '–' : `${(p.pausesWithSuggestion * 100).toFixed(0)} %`,
+        `${fmt(p.pauseToSuggestionMs.p50, 0)} / ${fmt(p.pauseToSuggestionMs.p90, 0)}`,
         String(p.shown),
         String(p.correct),
         String(p.promptTokens.total),
@@ -197,11 +202,9 @@ async function runSweep(): Promise<void> {
     '## Cache memory',
     '',
     table(
-      ['entries', ...cache.entries.map(String)],
-      [['RSS MB (unbounded)', ...cache.rssMB.map((v) => fmt(v, 1))]],
+      ['cached answer length (chars)', 'heap bytes per entry'],
+      cache.points.map((p) => [String(p.answerChars), String(p.bytesPerEntry)]),
     ),
-    '',
-    `About ${cache.bytesPerEntry ?? '–'} bytes of RSS per entry (unbounded minus ${cache.boundedEntries}-entry LRU after the same fill, which ends at ${fmt(cache.boundedRssMB, 1)} MB); least-squares slope ${cache.slopeBytesPerEntry ?? '–'} bytes per entry.`,
   ].join('\n');
   write('sweep', json, markdown);
 }

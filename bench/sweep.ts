@@ -1,17 +1,17 @@
 /**
  * The measurements behind the defaults: a debounce sweep under the VS Code pattern (model calls
  * per typing pause against time to a suggestion), a context-window sweep (prompt tokens and
- * ghostline's overhead per call), and the memory one cache entry costs.
+ * ghostline's overhead per call), and the heap one cached answer costs.
  */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { BenchClient } from './client.ts';
-import type { CorpusFile, Segment } from './corpus.ts';
-import { makeDocument, measureCompletions, openDocuments } from './micro.ts';
+import { ROOT, type CorpusFile, type Segment } from './corpus.ts';
+import { measureCompletions, openDocuments } from './micro.ts';
 import { BenchModel, INSTANT, LATENCY } from './model.ts';
 import { profileResult, type ProfileResult } from './profile-metrics.ts';
-import { replay, serverEnv } from './replay.ts';
-import { round, slope, summarize, type Summary } from './stats.ts';
-
-const MB = 1024 * 1024;
+import { replay, serverEnv, type ReplayRun } from './replay.ts';
+import { round, summarize, type Summary } from './stats.ts';
 
 export interface ContextPoint {
   prefixLines: number;
@@ -25,24 +25,42 @@ export interface ContextPoint {
 }
 
 export interface CacheSizing {
-  entries: number[];
-  rssMB: number[];
-  /** Bytes of RSS per cache entry: the unbounded fill's RSS above the bounded one, per extra entry. */
-  bytesPerEntry: number | null;
-  /** The least-squares slope of RSS over entries in the unbounded fill (includes uncollected garbage). */
-  slopeBytesPerEntry: number | null;
-  /** RSS with the default LRU bound after the same fill, for comparison. */
-  boundedRssMB: number | null;
-  boundedEntries: number;
+  /** V8 heap bytes per cached answer of a given length (after full collections). */
+  points: { answerChars: number; bytesPerEntry: number }[];
 }
 
-export async function debounceSweep(corpus: CorpusFile[], segments: Segment[], seed: number, values: number[]): Promise<ProfileResult[]> {
-  const results: ProfileResult[] = [];
-  for (const debounceMs of values) {
-    const run = await replay({ editor: 'vscode', corpus, segments, seed, latency: LATENCY, env: { GHOSTLINE_COMPLETION__DEBOUNCE_MS: String(debounceMs) } });
-    results.push(profileResult(run, debounceMs));
+/**
+ * VS Code replays per debounce value on the same documents and key schedules, for several seeds.
+ * The values of one seed run side by side (each with its own server and model server): the replay
+ * is idle most of the time, and what this sweep compares (model calls, hundreds of milliseconds
+ * of waiting) dwarfs the contention. Seeds run one after another and their runs are merged.
+ */
+export async function debounceSweep(corpus: CorpusFile[], segmentsFor: (seed: number) => Segment[], seeds: number[], values: number[]): Promise<ProfileResult[]> {
+  const runs = new Map<number, ReplayRun[]>(values.map((v) => [v, []]));
+  for (const seed of seeds) {
+    const segments = segmentsFor(seed);
+    const batch = await Promise.all(
+      values.map((debounceMs) => replay({ editor: 'vscode', corpus, segments, seed, latency: LATENCY, env: { GHOSTLINE_COMPLETION__DEBOUNCE_MS: String(debounceMs) } })),
+    );
+    batch.forEach((run, i) => runs.get(values[i]!)!.push(run));
   }
-  return results;
+  return values.map((debounceMs) => profileResult(mergeRuns(runs.get(debounceMs)!), debounceMs));
+}
+
+/** Runs that did not overlap in time, as one: documents and calls joined, counters summed. */
+export function mergeRuns(runs: ReplayRun[]): ReplayRun {
+  const stats: Record<string, number> = {};
+  for (const run of runs) for (const [name, value] of Object.entries(run.stats)) if (typeof value === 'number') stats[name] = (stats[name] ?? 0) + value;
+  return {
+    editor: runs[0]!.editor,
+    description: runs[0]!.description,
+    segments: runs.flatMap((r) => r.segments),
+    calls: runs.flatMap((r) => r.calls),
+    stats,
+    peakRss: Math.max(...runs.map((r) => r.peakRss)),
+    finalRss: runs.at(-1)!.finalRss,
+    durationMs: runs.reduce((sum, r) => sum + r.durationMs, 0),
+  };
 }
 
 const GPT_41_MINI = { input: 0.4, cached: 0.1 };
@@ -76,47 +94,12 @@ export async function contextSweep(corpus: CorpusFile[], seed: number, points: [
   return results;
 }
 
-/** Fills the answer cache with distinct answers and reads RSS as it grows, unbounded and bounded. */
-export async function cacheSizing(corpus: CorpusFile[], seed: number, fill: number, step: number, boundedEntries: number): Promise<CacheSizing> {
-  const model = await BenchModel.start({ latency: INSTANT, seed, fixed: 'value + 1;' });
-  const text = makeDocument(corpus[0]!, 0, fill + 10);
-  const lines = text.split('\n');
-  const measure = async (maxEntries: number) => {
-    const client = BenchClient.start(serverEnv(model.url, { GHOSTLINE_CACHE__MAX_ENTRIES: String(maxEntries) }));
-    const entries: number[] = [];
-    const rss: number[] = [];
-    try {
-      await client.initialize(false, 'bench-cache');
-      const uri = 'file:///bench/cache/fill.ts';
-      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text } });
-      for (let i = 0; i <= fill; i++) {
-        if (i % step === 0) {
-          await client.stats();
-          entries.push(i);
-          rss.push(client.memory().rss / MB);
-        }
-        if (i === fill) break;
-        await client.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: i + 1, character: (lines[i + 1] ?? '').length }, context: { triggerKind: 1 } });
-      }
-    } finally {
-      await client.shutdown();
-    }
-    return { entries, rss };
-  };
-  try {
-    const unbounded = await measure(fill * 2);
-    const bounded = await measure(boundedEntries);
-    const perEntryMB = slope(unbounded.entries.slice(1).map((x, i) => ({ x, y: unbounded.rss[i + 1]! })));
-    const extra = (unbounded.rss.at(-1) ?? 0) - (bounded.rss.at(-1) ?? 0);
-    return {
-      entries: unbounded.entries,
-      rssMB: unbounded.rss.map((v) => round(v, 1)!),
-      bytesPerEntry: fill > boundedEntries ? Math.round((extra * MB) / (fill - boundedEntries)) : null,
-      slopeBytesPerEntry: perEntryMB === null ? null : Math.round(perEntryMB * MB),
-      boundedRssMB: round(bounded.rss.at(-1) ?? null, 1),
-      boundedEntries,
-    };
-  } finally {
-    await model.close();
-  }
+/** Heap bytes per cache entry, measured in a child process on the server's own MemoryCache. */
+export function cacheSizing(answerChars: number[]): CacheSizing {
+  const script = join(ROOT, 'bench', 'cache-entry.ts');
+  const points = answerChars.map((chars) => {
+    const output = execFileSync(process.execPath, ['--expose-gc', script, '5000', String(chars)], { encoding: 'utf8' });
+    return JSON.parse(output) as { answerChars: number; bytesPerEntry: number };
+  });
+  return { points };
 }
