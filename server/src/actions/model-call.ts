@@ -35,6 +35,15 @@ export async function callModel(deps: ActionDeps, call: ModelCall, sink: RunSink
   let redactions = 0;
   if (guard) ({ prompt, restore, redactions } = guard.prepare(prompt));
   let received = 0;
+  // Streamed previews show the user's own text, not placeholders: a chunk that ends inside a
+  // placeholder waits (a few dozen characters at most) for the rest of it.
+  let held = '';
+  const preview = (text: string) => {
+    held += text;
+    if (held.lastIndexOf('«') > held.lastIndexOf('»') && held.length < 64) return;
+    sink.delta(restore(held));
+    held = '';
+  };
   deps.metrics.modelCalls++;
   const result = await runRouted(
     { config, provider: deps.provider, logger: deps.logger, audit: deps.audit },
@@ -54,10 +63,11 @@ export async function callModel(deps: ActionDeps, call: ModelCall, sink: RunSink
       delta(text) {
         received += text.length;
         sink.progress(`received ${received} characters`);
-        if (call.stream) sink.delta(text);
+        if (call.stream) preview(text);
       },
       restart() {
         received = 0;
+        held = '';
         sink.restart();
       },
     },
@@ -66,6 +76,7 @@ export async function callModel(deps: ActionDeps, call: ModelCall, sink: RunSink
     else deps.metrics.modelErrors++;
     throw error;
   });
+  if (held !== '') sink.delta(restore(held));
   deps.metrics.inputTokens += result.usage.inputTokens;
   deps.metrics.cachedTokens += result.usage.cachedTokens;
   deps.metrics.outputTokens += result.usage.outputTokens;

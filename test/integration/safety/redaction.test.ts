@@ -6,11 +6,12 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CompletionList, InlineCompletionList } from 'vscode-languageserver-protocol';
+import type { CodeAction, CompletionList, InlineCompletionList } from 'vscode-languageserver-protocol';
 import { startFakeOpenAI, type FakeOpenAI } from '../../fake-openai/server.ts';
-import type { TestClient } from '../../helpers/lsp-client.ts';
+import { TestClient } from '../../helpers/lsp-client.ts';
+import { Editor, RESOLVE_CAPABILITIES } from '../actions/editor.ts';
 import { positiveSamples } from '../../unit/safety/corpus.ts';
-import { positionAt, receivedText, startServer, uriOf, workspace } from './setup.ts';
+import { positionAt, receivedText, serverEnv, startServer, uriOf, workspace } from './setup.ts';
 
 let fake: FakeOpenAI;
 let client: TestClient | undefined;
@@ -103,6 +104,30 @@ describe('redaction of prompts', () => {
     expect((inline as InlineCompletionList).items[0]?.insertText).toBe(`"${token}");`);
     expect(receivedText(fake)).not.toContain(token);
     expect(receivedText(fake)).toMatch(/«secret:github-token:\d+»/);
+  });
+});
+
+describe('code actions', () => {
+  it("stream an explanation with the user's own secret restored, while the model saw only a placeholder", async () => {
+    const key = 'AKIA' + 'Q7W2E9R4T1Y8U3I6';
+    fake.setResponder((request) => {
+      const placeholder = /«secret:aws-access-key:\d+»/.exec(JSON.stringify(request.body))?.[0] ?? 'none';
+      return { kind: 'text', text: `Signs requests with the access key ${placeholder} from the config.`, chunkChars: 5 };
+    });
+    client = TestClient.start({ env: serverEnv(fake) });
+    await client.initialize({ rootUri: null, capabilities: RESOLVE_CAPABILITIES, initializationOptions: { actions: { streaming: true } } });
+    const editor = new Editor(client);
+    const uri = uriOf(root, 'src/aws.ts');
+    const source = `export const config = {\n  accessKeyId: "${key}",\n  region: "eu-west-1",\n};\n`;
+    await editor.open(uri, source);
+    const explain = (await editor.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 3, character: 2 } })).find((a) => /Explain/.test(a.title)) as CodeAction;
+    await editor.execute(explain.command!);
+    await editor.until(() => editor.streams.some((s) => s.done), 'the end of the stream');
+    const expected = `Signs requests with the access key ${key} from the config.`;
+    expect(editor.streams.filter((s) => !s.done).map((s) => s.delta).join('')).toBe(expected);
+    expect(editor.streams.at(-1)).toMatchObject({ done: true, final: expected });
+    expect(editor.streams.some((s) => s.delta.includes('«'))).toBe(false);
+    expect(receivedText(fake)).not.toContain(key);
   });
 });
 
