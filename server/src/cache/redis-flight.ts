@@ -1,6 +1,6 @@
 /**
  * Cross-process single-flight: when several ghostline processes need the same uncached answer, the
- * one that wins `SET lock NX PX` calls the model and the others wait (bounded) for its final answer,
+ * one that takes the lock (`SET NX PX`, unless the answer appeared meanwhile) calls the model and the others wait (bounded) for its final answer,
  * announced on the team's channel and stored in the cache. The holder renews its lock while the
  * model streams; when it dies the lock expires and a waiter takes over. Waiters get the final
  * answer, not the stream.
@@ -99,10 +99,18 @@ export class RedisFlights {
       const inbox = this.listen(key);
       try {
         const token = randomUUID();
-        const lock = await guard.run('lock', () => client.set(keys.lock(key), token, 'PX', settings.lockMs, 'NX'));
+        // One script checks for the answer and takes the lock, so a peer that finished between our
+        // cache miss and now is never computed again.
+        const lock = await guard.run('lock', () => client.ghostlineAcquire(keys.answer(key), keys.lock(key), token, settings.lockMs));
         // Redis cannot coordinate right now: behave like a process on its own.
         if (!lock.ok) return { answer: await compute(signal), from: 'self' };
-        if (lock.value === 'OK') return { answer: await this.hold(key, token, settings, signal, compute), from: 'self' };
+        const [state, stored] = lock.value;
+        if (Number(state) === 2) {
+          const answer = decodeAnswer(stored);
+          if (answer) return { answer, from: 'peer' };
+          return { answer: await compute(signal), from: 'self' };
+        }
+        if (Number(state) === 1) return { answer: await this.hold(key, token, settings, signal, compute), from: 'self' };
         const peer = await this.waitForPeer(key, inbox, signal, giveUpAt, settings);
         if (peer.kind === 'answer') return { answer: peer.answer, from: 'peer' };
         if (peer.kind === 'give-up') {

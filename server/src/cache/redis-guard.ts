@@ -33,13 +33,15 @@ export class RedisGuard {
   private lastError = '';
   private oomReported = false;
   private closing = false;
-  private readonly firstReady: Promise<true>;
+  /** Settles with the first connection attempt: true when ready, false when it failed. */
+  private readonly firstConnection: Promise<boolean>;
+  private settleFirst: (ready: boolean) => void = () => undefined;
 
   constructor(client: RedisClient, options: GuardOptions) {
     this.client = client;
     this.options = options;
     this.now = options.now ?? Date.now;
-    this.firstReady = new Promise((resolve) => client.once('ready', () => resolve(true)));
+    this.firstConnection = new Promise((resolve) => (this.settleFirst = resolve));
     client.on('ready', () => this.up());
     client.on('error', (error: Error) => {
       this.lastError = (error as NodeJS.ErrnoException).code ?? error.message;
@@ -96,7 +98,7 @@ export class RedisGuard {
       timer = setTimeout(() => resolve(false), ms);
     });
     try {
-      return await Promise.race([this.firstReady, late]);
+      return await Promise.race([this.firstConnection, late]);
     } finally {
       clearTimeout(timer);
     }
@@ -129,6 +131,7 @@ export class RedisGuard {
   }
 
   private up(): void {
+    this.settleFirst(true);
     if (this.closing) return;
     if (this.state === 'down') {
       this.options.logger.info({ redis: this.options.label }, 'team cache reachable again');
@@ -140,6 +143,7 @@ export class RedisGuard {
   }
 
   private down(reason: string): void {
+    this.settleFirst(false);
     if (this.closing || this.state === 'down') return;
     this.state = 'down';
     this.options.logger.warn({ redis: this.options.label, reason }, 'team cache unavailable');

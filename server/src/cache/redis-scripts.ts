@@ -1,10 +1,20 @@
 /**
- * The Lua scripts that make multi-step Redis updates atomic: releasing or renewing a single-flight
- * lock only when we still own it, publishing a finished answer, charging team and user spend
+ * The Lua scripts that make multi-step Redis updates atomic: taking a single-flight lock unless the
+ * answer already exists, releasing or renewing the lock only when we still own it, publishing a finished answer, charging team and user spend
  * together, and the team's sliding-window rate limiter. ioredis sends them with EVALSHA and falls
  * back to EVAL after a restart emptied the script cache.
  */
 import type { RedisClient } from './redis-client.ts';
+
+/**
+ * KEYS: answer, lock. ARGV: token, ms. Returns {2, answer} when the answer is already there (a peer
+ * finished between our cache miss and now), {1, ''} when we took the lock, {0, ''} when a peer holds it.
+ */
+const ACQUIRE = `
+local answer = redis.call('GET', KEYS[1])
+if answer then return {2, answer} end
+if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {1, ''} end
+return {0, ''}`;
 
 /** KEYS: lock. ARGV: token, ms. Extends the lock only if we still hold it. */
 const RENEW = `
@@ -65,6 +75,7 @@ redis.call('PEXPIRE', cur, 130000)
 return {1, 0}`;
 
 export interface ScriptedClient {
+  ghostlineAcquire(answer: string, lock: string, token: string, ms: number): Promise<[number, string]>;
   ghostlineRenew(lock: string, token: string, ms: number): Promise<number>;
   ghostlineFinish(answer: string, lock: string, token: string, value: string, ttlSeconds: number, channel: string, message: string): Promise<number>;
   ghostlineCharge(teamKey: string, userKey: string, tokens: number, nanoUsd: number, ttlSeconds: number): Promise<number>;
@@ -73,6 +84,7 @@ export interface ScriptedClient {
 
 /** Registers the scripts on a client and returns it typed with them. */
 export function withScripts(client: RedisClient): RedisClient & ScriptedClient {
+  client.defineCommand('ghostlineAcquire', { numberOfKeys: 2, lua: ACQUIRE });
   client.defineCommand('ghostlineRenew', { numberOfKeys: 1, lua: RENEW });
   client.defineCommand('ghostlineFinish', { numberOfKeys: 2, lua: FINISH });
   client.defineCommand('ghostlineCharge', { numberOfKeys: 2, lua: CHARGE });
