@@ -3,7 +3,7 @@
  * uses REDIS_URL when set and the test does not need to kill it), a 3-node Redis Cluster, or a
  * Sentinel in front of a server. Every child process is killed when the test process exits.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -97,6 +97,8 @@ function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals): Pro
 export interface RedisServer {
   url: string;
   port: number;
+  /** The CA that signed the server certificate (TLS servers only). */
+  caFile?: string;
   /** True when REDIS_URL named a server this helper did not start (it cannot be killed). */
   external: boolean;
   cli(...args: string[]): Promise<string>;
@@ -118,11 +120,27 @@ export interface RedisStartOptions {
   args?: string[];
   /** Credentials for redis-cli and the URL. */
   auth?: { username?: string; password: string };
+  /** Listen on this port (e.g. one a server was told about before Redis existed). */
+  port?: number;
+  /** Serve TLS only, with a certificate for 127.0.0.1 signed by a fresh CA (`caFile`). */
+  tls?: boolean;
+}
+
+/** A throwaway CA and a server certificate for 127.0.0.1, made with openssl. */
+function makeCertificates(dir: string): { ca: string; cert: string; key: string } {
+  const file = (name: string) => join(dir, name);
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  const run = (args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  run(['req', '-x509', ...ec, '-keyout', file('ca.key'), '-out', file('ca.crt'), '-days', '2', '-subj', '/CN=ghostline test CA']);
+  run(['req', ...ec, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=127.0.0.1']);
+  writeFileSync(file('san.cnf'), 'subjectAltName=IP:127.0.0.1\n');
+  run(['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('server.crt'), '-days', '2', '-extfile', file('san.cnf')]);
+  return { ca: file('ca.crt'), cert: file('server.crt'), key: file('server.key') };
 }
 
 export async function startRedis(options: RedisStartOptions = {}): Promise<RedisServer> {
   const external = process.env.REDIS_URL;
-  if (external && !options.own && !options.args && !options.auth) {
+  if (external && !options.own && !options.args && !options.auth && !options.port && !options.tls) {
     const port = Number(new URL(external).port || 6379);
     const unsupported = () => Promise.reject(new Error('cannot kill or restart the REDIS_URL server'));
     const refuse = () => {
@@ -130,15 +148,23 @@ export async function startRedis(options: RedisStartOptions = {}): Promise<Redis
     };
     return { url: external, port, external: true, cli: (...args) => redisCli(port, args), kill: unsupported, restart: unsupported, freeze: refuse, thaw: refuse, stop: async () => undefined };
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'ghostline-redis-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'notice', ...(options.args ?? [])];
+  const certificates = options.tls ? makeCertificates(dir) : undefined;
+  const listen = certificates
+    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', certificates.cert, '--tls-key-file', certificates.key, '--tls-ca-cert-file', certificates.ca, '--tls-auth-clients', 'no']
+    : ['--port', String(port)];
+  const args = [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'notice', ...(options.args ?? [])];
   let child = await spawnRedis(args, /Ready to accept connections/);
-  const cliAuth = options.auth ? [...(options.auth.username ? ['--user', options.auth.username] : []), '--pass', options.auth.password, '--no-auth-warning'] : [];
+  const cliAuth = [
+    ...(options.auth ? [...(options.auth.username ? ['--user', options.auth.username] : []), '--pass', options.auth.password, '--no-auth-warning'] : []),
+    ...(certificates ? ['--tls', '--cacert', certificates.ca] : []),
+  ];
   const userinfo = options.auth ? `${encodeURIComponent(options.auth.username ?? '')}:${encodeURIComponent(options.auth.password)}@` : '';
   return {
-    url: `redis://${userinfo}127.0.0.1:${port}`,
+    url: `${certificates ? 'rediss' : 'redis'}://${userinfo}127.0.0.1:${port}`,
     port,
+    caFile: certificates?.ca,
     external: false,
     cli: (...cliArgs) => redisCli(port, cliArgs, cliAuth),
     kill: () => stopChild(child, 'SIGKILL'),

@@ -20,7 +20,7 @@ export function teamEnv(options: TeamEnv): Record<string, string> {
     REDIS_URL: options.redisUrl,
     GHOSTLINE_CACHE__TEAM: options.team,
     // Several node processes share two cores here: a generous deadline keeps the tests about behaviour.
-    GHOSTLINE_CACHE__REDIS_TIMEOUT_MS: '1000',
+    GHOSTLINE_CACHE__REDIS_TIMEOUT_MS: '3000',
     GHOSTLINE_COMPLETION__DEBOUNCE_MS: '0',
     ...options.extra,
   };

@@ -21,11 +21,11 @@ export function uniqueTeam(): string {
   return `test-${randomUUID().slice(0, 8)}`;
 }
 
-export function buildTier(url: string, team: string, settings: Partial<TierSettings> = {}): TestTier {
+export function buildTier(url: string, team: string, settings: Partial<TierSettings> = {}, caFile?: string): TestTier {
   const metrics = createMetrics();
   const messages: TestTier['messages'] = [];
   const merged = { ...TEST_SETTINGS, ...settings };
-  const built = createRedisTier({ url, team, settings: () => merged, logger: silentLogger(), metrics, report: (severity, message) => messages.push({ severity, message }) });
+  const built = createRedisTier({ url, team, caFile, settings: () => merged, logger: silentLogger(), metrics, report: (severity, message) => messages.push({ severity, message }) });
   if (!built.ok) throw new Error(built.error);
   return { tier: built.tier, metrics, messages, settings: merged };
 }

@@ -80,6 +80,20 @@ describe('cross-process single-flight', () => {
     expect(await holders[0]!.tier.cache.get('same-prompt')).toMatchObject({ text: 'shared result' });
   });
 
+  it('takes the answer instead of the lock when a peer finished between the cache miss and the lock', async () => {
+    const late = tier();
+    const writer = tier();
+    await writer.tier.cache.set('finished-meanwhile', answer('already computed'), 60);
+    let computed = false;
+    const outcome = await late.tier.coordinate('finished-meanwhile', new AbortController().signal, async () => {
+      computed = true;
+      return answer('computed again');
+    });
+    expect(outcome).toMatchObject({ from: 'peer', answer: { text: 'already computed' } });
+    expect(computed).toBe(false);
+    expect(await redis.cli('exists', new RedisKeys(team).lock('finished-meanwhile'))).toBe('0');
+  });
+
   it('takes over when the holder died: its lock expires and a waiter computes', async () => {
     const keys = new RedisKeys(team);
     // A holder that crashed right after taking the lock: nobody renews or releases it.
