@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisKeys } from '../../../server/src/cache/redis-keys.ts';
+import { probeRedis } from '../../../server/src/cache/redis-probe.ts';
 import { startRedis, startRedisCluster, startSentinel, type RedisServer } from '../../helpers/redis.ts';
 import { answer, buildTier, uniqueTeam, waitFor, type TestTier } from './setup.ts';
 
@@ -48,6 +49,7 @@ describe('connections', () => {
     await exercise(tier);
     expect(await redis.cli('-n', '3', 'exists', new RedisKeys(team).answer('conn'))).toBe('1');
     expect(await redis.cli('-n', '0', 'exists', new RedisKeys(team).answer('conn'))).toBe('0');
+    expect(await probeRedis(`${redis.url}/3`)).toEqual({ ok: true, version: expect.stringMatching(/^\d+\./) });
 
     const wrong = track(buildTier(redis.url.replace('s3cret', 'wrong'), team, { timeoutMs: 200 }));
     expect(await wrong.tier.cache.get('conn')).toBeUndefined();
@@ -61,6 +63,8 @@ describe('connections', () => {
     const team = uniqueTeam();
     expect(redis.url.startsWith('rediss://')).toBe(true);
     await exercise(track(buildTier(redis.url, team, {}, redis.caFile)));
+    expect((await probeRedis(redis.url, 2000, redis.caFile)).ok).toBe(true);
+    expect((await probeRedis(redis.url, 1000)).ok).toBe(false);
 
     const unverified = track(buildTier(redis.url, team, { timeoutMs: 200 }));
     expect(await unverified.tier.cache.get('conn')).toBeUndefined();
@@ -82,6 +86,7 @@ describe('connections', () => {
     const team = uniqueTeam();
     const tier = track(buildTier(cluster.url, team));
     await exercise(tier);
+    expect(await probeRedis(cluster.url)).toEqual({ ok: true, version: 'cluster' });
     // A second process on another seed node shares the flight and the cache.
     const other = track(buildTier(`redis+cluster://127.0.0.1:${cluster.ports[2]}`, team));
     expect(await other.tier.cache.get('flight')).toMatchObject({ text: 'computed' });
