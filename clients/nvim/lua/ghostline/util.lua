@@ -10,13 +10,16 @@ function M.has(version)
   return vim.fn.has('nvim-' .. version) == 1
 end
 
---- The ghostline clients attached to `bufnr` (0.7's get_active_clients had no filter).
+--- The ghostline clients attached to `bufnr`. Before 0.10 this reads `attached_buffers` itself:
+--- buf_get_clients() validates its argument on every call, and this runs on every keystroke.
 function M.clients(bufnr)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local found = {}
-  local all = vim.lsp.get_clients and vim.lsp.get_clients({ bufnr = bufnr }) or vim.lsp.buf_get_clients(bufnr)
-  for _, client in pairs(all) do
-    if client.name == M.name and not (client.is_stopped and client.is_stopped()) then
+  local all = vim.lsp.get_clients and vim.lsp.get_clients({ bufnr = bufnr, name = M.name }) or vim.lsp.get_active_clients()
+  for _, client in ipairs(all) do
+    -- get_clients (0.10+) returns only running clients attached to bufnr.
+    local usable = vim.lsp.get_clients ~= nil or ((client.attached_buffers or {})[bufnr] and not client.is_stopped())
+    if client.name == M.name and usable then
       table.insert(found, client)
     end
   end
