@@ -119,7 +119,7 @@ describe(`Neovim (${NVIM_VERSION})`, { timeout: 90_000 }, () => {
     expect(o.unchanged_by_explain).toBe(true);
   });
 
-  it('reports a healthy setup in :checkhealth ghostline and has help tags', async () => {
+  it('reports a healthy setup in :checkhealth ghostline, has help tags, and ships lsp/ghostline.lua for vim.lsp.enable', async () => {
     const project = makeProject({ 'a.ts': 'const a = 1;\n' });
     const run = await nvim('health', project, 'a.ts');
     const text = (run.observations.health as string[]).join('\n');
@@ -130,5 +130,7 @@ describe(`Neovim (${NVIM_VERSION})`, { timeout: 90_000 }, () => {
     expect(text).not.toMatch(/ERROR/);
     expect(run.observations.help_line).toMatch(/\*ghostline-setup\*/);
     expect(run.observations.help_tags).toBeGreaterThan(10);
+    expect(run.observations.lsp_config).toEqual({ name: 'ghostline', cmd: SERVER_CMD, roots: [project.dir], stream: true });
+    expect(run.observations.lsp_config_declines_help).toBe(true);
   });
 });

@@ -170,8 +170,18 @@ end
 
 function S.health(T)
   T.client()
+  local source = vim.api.nvim_get_current_buf()
   vim.cmd('checkhealth ghostline')
   T.record('health', T.lines())
+
+  -- lsp/ghostline.lua (for 0.11's vim.lsp.enable) loads here too; its root_dir picks the project
+  -- root for a file buffer and declines a help buffer.
+  local lsp_config = dofile(vim.api.nvim_get_runtime_file('lsp/ghostline.lua', false)[1])
+  local roots = {}
+  lsp_config.root_dir(source, function(dir)
+    table.insert(roots, dir)
+  end)
+  T.record('lsp_config', { cmd = lsp_config.cmd, name = lsp_config.name, roots = roots, stream = lsp_config.capabilities.experimental.ghostlineStream })
 
   -- The help file: tags build without errors (in a copy, to leave the plugin directory clean).
   local plugin_doc = vim.api.nvim_get_runtime_file('doc/ghostline.txt', false)[1]
@@ -182,6 +192,11 @@ function S.health(T)
   vim.opt.runtimepath:prepend(copy)
   vim.cmd('help ghostline-setup')
   T.record('help_line', vim.api.nvim_get_current_line())
+  local declined = true
+  lsp_config.root_dir(vim.api.nvim_get_current_buf(), function()
+    declined = false
+  end)
+  T.record('lsp_config_declines_help', declined)
   T.record('help_tags', #vim.fn.readfile(copy .. '/doc/tags'))
 end
 

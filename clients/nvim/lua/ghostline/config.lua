@@ -94,4 +94,33 @@ function M.client_config(options)
   }
 end
 
+--- True for buffers ghostline should serve: backed by a file, of a wanted filetype.
+function M.wanted(bufnr, options)
+  options = options or M.options
+  if not vim.api.nvim_buf_is_valid(bufnr) or vim.bo[bufnr].buftype ~= '' then
+    return false
+  end
+  if vim.api.nvim_buf_get_name(bufnr) == '' then
+    return false
+  end
+  local ft = vim.bo[bufnr].filetype
+  if vim.tbl_contains(options.exclude_filetypes or {}, ft) then
+    return false
+  end
+  return options.filetypes == nil or vim.tbl_contains(options.filetypes, ft)
+end
+
+--- The configuration for vim.lsp.config/enable (0.11+): a root_dir function that finds the
+--- project root and declines buffers ghostline should not serve (help, quickfix, scratch buffers).
+function M.enable_config(options)
+  local client_config = M.client_config(options)
+  client_config.filetypes = options.filetypes
+  client_config.root_dir = function(bufnr, on_dir)
+    if M.wanted(bufnr, options) then
+      on_dir(require('ghostline.util').root(vim.api.nvim_buf_get_name(bufnr), options.root_markers))
+    end
+  end
+  return client_config
+end
+
 return M

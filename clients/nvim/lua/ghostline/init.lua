@@ -13,25 +13,10 @@ local function define_highlights()
   vim.api.nvim_set_hl(0, 'GhostlineSuggestion', { link = 'Comment', default = true })
 end
 
-local function wanted(bufnr)
-  local options = config.options
-  if not vim.api.nvim_buf_is_valid(bufnr) or vim.bo[bufnr].buftype ~= '' then
-    return false
-  end
-  if vim.api.nvim_buf_get_name(bufnr) == '' then
-    return false
-  end
-  local ft = vim.bo[bufnr].filetype
-  if vim.tbl_contains(options.exclude_filetypes or {}, ft) then
-    return false
-  end
-  return options.filetypes == nil or vim.tbl_contains(options.filetypes, ft)
-end
-
 --- Attaches the server to `bufnr`, starting one client per project root (0.7–0.10 path).
 function M.attach_buffer(bufnr)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
-  if not wanted(bufnr) or util.client(bufnr) then
+  if not config.wanted(bufnr) or util.client(bufnr) then
     return
   end
   local root = util.root(vim.api.nvim_buf_get_name(bufnr), config.options.root_markers)
@@ -128,10 +113,7 @@ function M.setup(opts)
   define_highlights()
   M.did_setup = true
   if util.has('0.11') and vim.lsp.config and vim.lsp.enable and config.options.use_lsp_enable ~= false then
-    local client_config = config.client_config(config.options)
-    client_config.root_markers = config.options.root_markers
-    client_config.filetypes = config.options.filetypes
-    vim.lsp.config('ghostline', client_config)
+    vim.lsp.config('ghostline', config.enable_config(config.options))
     vim.lsp.enable('ghostline')
     return
   end
