@@ -3,8 +3,9 @@
 ;;; Commentary:
 
 ;; One command per ghostline action (`ghostline-refactor', `ghostline-explain', ...), run with
-;; workspace/executeCommand asynchronously (a model call outlives jsonrpc's 10 s request timeout);
-;; the server answers with workspace/applyEdit, which Eglot applies.  Eglot 1.9 never runs a
+;; workspace/executeCommand asynchronously (a model call outlives jsonrpc's 10 s request timeout),
+;; also when chosen from Eglot's code-action menu; the server answers with workspace/applyEdit,
+;; which Eglot applies.  Eglot 1.9 never runs a
 ;; completion item's command, so accepting a ghostline completion sends `ghostline.accept' here.
 ;; Part of ghostline.el.
 
@@ -54,14 +55,27 @@ INSTRUCTION is the instruction of refactorWithInstruction."
           (setq args (plist-put args :diagnostic diagnostic)))))
     ;; The server must see the text the range refers to.
     (eglot--signal-textDocument/didChange)
-    (message "ghostline: %s…" name)
-    (jsonrpc-async-request
-     server :workspace/executeCommand
-     (list :command (format "ghostline.%s" name) :arguments (vector args))
-     :timeout ghostline-action-timeout
-     :success-fn (lambda (_result) (message "ghostline: %s done" name))
-     :error-fn (lambda (error) (message "ghostline: %s failed: %s" name (plist-get error :message)))
-     :timeout-fn (lambda () (message "ghostline: %s timed out" name)))))
+    (ghostline--execute server (format "ghostline.%s" name) (vector args))))
+
+(defun ghostline--execute (server command arguments)
+  "Run COMMAND with ARGUMENTS on SERVER without blocking Emacs.
+Model calls can outlast jsonrpc's 10 s request timeout; the answer only
+reports the outcome, since the server applies edits with workspace/applyEdit."
+  (message "%s…" command)
+  (jsonrpc-async-request
+   server :workspace/executeCommand
+   (list :command command :arguments arguments)
+   :timeout ghostline-action-timeout
+   :success-fn (lambda (_result) (message "%s: done" command))
+   :error-fn (lambda (error) (message "%s failed: %s" command (plist-get error :message)))
+   :timeout-fn (lambda () (message "%s timed out" command))))
+
+(cl-defmethod eglot-execute-command ((server ghostline-server) command arguments)
+  "Run ghostline's COMMAND with ARGUMENTS asynchronously; others as Eglot does.
+This is what Eglot's code-action menu calls for the actions SERVER offers."
+  (if (string-prefix-p "ghostline." (format "%s" command))
+      (ghostline--execute server (format "%s" command) arguments)
+    (cl-call-next-method)))
 
 (defun ghostline--bounds ()
   "The region if active, else the current line."
