@@ -4,8 +4,44 @@
  * retries, and background reconnection with a capped backoff.
  */
 import { readFileSync } from 'node:fs';
-import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, SentinelConnector, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { StandaloneConnector } from 'ioredis/built/connectors/index.js';
 import type { RedisTarget } from './redis-url.ts';
+
+type ErrorEmitter = Parameters<StandaloneConnector['connect']>[0];
+type NetStream = Awaited<ReturnType<StandaloneConnector['connect']>>;
+
+/**
+ * ioredis listens to its sockets' errors with `once`. A TLS socket closed during its handshake
+ * emits a second error (the server's alert) that nobody hears, and an unheard error event ends the
+ * process (redis/ioredis#961). These connectors keep a listener on every socket they open;
+ * ioredis still receives the first error and reconnects as usual.
+ */
+function keepListening(stream: NetStream): NetStream {
+  stream.on('error', () => undefined);
+  return stream;
+}
+
+class ListeningStandaloneConnector extends StandaloneConnector {
+  // ioredis hands a connector its options untyped.
+  constructor(options: unknown) {
+    super(options as ConstructorParameters<typeof StandaloneConnector>[0]);
+  }
+
+  override async connect(emitter: ErrorEmitter): Promise<NetStream> {
+    return keepListening(await super.connect(emitter));
+  }
+}
+
+class ListeningSentinelConnector extends SentinelConnector {
+  constructor(options: unknown) {
+    super(options as ConstructorParameters<typeof SentinelConnector>[0]);
+  }
+
+  override async connect(emitter: ErrorEmitter): Promise<NetStream> {
+    return keepListening(await super.connect(emitter));
+  }
+}
 
 export type RedisClient = Redis | Cluster;
 
@@ -43,6 +79,7 @@ export function createRedisClient(target: RedisTarget, options: ClientOptions): 
     maxRetriesPerRequest: queue ? null : 0,
     autoResendUnfulfilledCommands: queue,
     connectionName: `ghostline-${options.role}`,
+    Connector: ListeningStandaloneConnector,
   };
   if (target.mode === 'cluster') {
     const clusterOptions: ClusterOptions = {
@@ -64,6 +101,7 @@ export function createRedisClient(target: RedisTarget, options: ClientOptions): 
   if (target.mode === 'sentinel') {
     return new Redis({
       ...common,
+      Connector: ListeningSentinelConnector,
       sentinels: target.sentinels,
       name: target.masterName,
       role: 'master',

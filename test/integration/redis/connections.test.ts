@@ -5,7 +5,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisKeys } from '../../../server/src/cache/redis-keys.ts';
+import { createRedisClient } from '../../../server/src/cache/redis-client.ts';
 import { probeRedis } from '../../../server/src/cache/redis-probe.ts';
+import { parseRedisUrl } from '../../../server/src/cache/redis-url.ts';
 import { startRedis, startRedisCluster, startSentinel, type RedisServer } from '../../helpers/redis.ts';
 import { answer, buildTier, uniqueTeam, waitFor, type TestTier } from './setup.ts';
 
@@ -69,6 +71,27 @@ describe('connections', () => {
     const unverified = track(buildTier(redis.url, team, { timeoutMs: 200 }));
     expect(await unverified.tier.cache.get('conn')).toBeUndefined();
     await waitFor(() => unverified.tier.status === 'down', 'the unverified connection to be given up');
+  });
+
+  it('survives TLS connections closed during their handshake (a second socket error nobody heard used to end the process)', async () => {
+    const redis = await own({ tls: true });
+    const parsed = parseRedisUrl(redis.url);
+    if (!parsed.ok) throw new Error(parsed.error);
+    const uncaught: Error[] = [];
+    const onUncaught = (error: Error) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      for (let round = 0; round < 150; round++) {
+        const client = createRedisClient(parsed.target, { role: 'commands', commandTimeoutMs: 500, caFile: round % 2 ? redis.caFile : undefined });
+        client.on('error', () => undefined);
+        await new Promise((r) => setTimeout(r, round % 7));
+        client.disconnect();
+      }
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(uncaught.map((e) => e.message)).toEqual([]);
   });
 
   it('finds the master through Sentinel', async () => {
