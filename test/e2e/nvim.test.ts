@@ -103,11 +103,12 @@ describe(`Neovim (${NVIM_VERSION})`, { timeout: 90_000 }, () => {
   it('applies a refactor chosen in the native code-action menu, and streams an explanation into a float', async () => {
     continuation = () => '';
     const project = makeProject({ 'total.ts': TOTAL_SOURCE });
-    const run = await nvim('actions', project, 'total.ts', { ghost_text: { enabled: false } }, {}, (request) =>
+    const run = await nvim('actions', project, 'total.ts', { ghost_text: { enabled: false }, settings: { actions: { variants: 4 } } }, {}, (request) =>
       request.body.model === 'gpt-4.1' ? { kind: 'text', text: TOTAL_REWRITTEN } : { kind: 'text', text: EXPLANATION, chunkChars: 7 },
     );
     const o = run.observations;
-    expect(o.menu).toEqual(expect.arrayContaining(['ghostline: Refactor', 'ghostline: Explain', 'ghostline: Generate unit tests']));
+    // setup({ settings }) reached the server: 4 variants instead of the default 3.
+    expect(o.menu).toEqual(expect.arrayContaining(['ghostline: Refactor', 'ghostline: Refactor (4 variants)', 'ghostline: Explain', 'ghostline: Generate unit tests']));
     expect(o.refactored).toEqual(['// Sums prices.', ...TOTAL_REWRITTEN.split('\n')]);
     // Progress of the resolve (server-created token) was shown: a begin and an end.
     expect(o.progress[0]).toMatchObject({ title: 'ghostline: Refactor', done: false });

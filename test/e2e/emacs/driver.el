@@ -85,6 +85,8 @@
 
 (defun e2e-scenario-actions ()
   "Refactor from Eglot's code-action menu, then explain with the streamed output."
+  ;; A setting the menu shows: it reaches the server as initializationOptions.
+  (setq ghostline-settings '(:actions (:variants 2)))
   (e2e-visit "total.js")
   (let* ((source (current-buffer))
          (before (buffer-string))
