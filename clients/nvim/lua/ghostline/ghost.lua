@@ -3,6 +3,7 @@
 -- extmarks, keeps it while the user types along it, and accepts it whole or word by word. On
 -- accept the item's command (`ghostline.accept`) is sent, which is how the server counts accepts.
 local util = require('ghostline.util')
+local uv = vim.uv or vim.loop
 
 local M = {}
 
@@ -181,7 +182,7 @@ function M.on_change(bufnr)
     return
   end
   stop_timer(st)
-  st.timer = vim.loop.new_timer()
+  st.timer = uv.new_timer()
   st.timer:start(options().debounce_ms or 50, 0, vim.schedule_wrap(function()
     stop_timer(st)
     if in_insert_mode() and vim.api.nvim_get_current_buf() == bufnr then

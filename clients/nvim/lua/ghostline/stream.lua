@@ -37,7 +37,7 @@ local function open_window(run)
     config.title = title(run)
   end
   run.win = vim.api.nvim_open_win(run.buf, false, config)
-  vim.api.nvim_win_set_option(run.win, 'wrap', true)
+  vim.wo[run.win].wrap = true
 end
 
 local function retitle(run)
@@ -49,8 +49,8 @@ end
 
 local function new_run(params)
   local buf = vim.api.nvim_create_buf(false, true)
-  vim.api.nvim_buf_set_option(buf, 'filetype', 'markdown')
-  vim.api.nvim_buf_set_option(buf, 'bufhidden', 'hide')
+  vim.bo[buf].filetype = 'markdown'
+  vim.bo[buf].bufhidden = 'hide'
   pcall(vim.api.nvim_buf_set_name, buf, 'ghostline://' .. (params.action or 'action') .. '/' .. params.id)
   vim.keymap.set('n', 'q', '<Cmd>close<CR>', { buffer = buf, nowait = true, desc = 'Close the ghostline output' })
   local run = { buf = buf, action = params.action, done = false, text = '', notifications = 0 }
