@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI, type Responder } from '../fake-openai/server.ts';
-import { describeRun, makeProject, ROOT, runEditor, SERVER_CMD, type EditorRun, type Project } from './helpers/editor.ts';
+import { describeRun, makeProject, removeProjects, ROOT, runEditor, SERVER_CMD, type EditorRun, type Project } from './helpers/editor.ts';
 
 let fake: FakeOpenAI;
 let responder: Responder = () => ({ kind: 'text', text: '' });
@@ -25,6 +25,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await fake.close();
+  removeProjects();
 });
 
 async function emacs(scenario: string, project: Project): Promise<EditorRun> {

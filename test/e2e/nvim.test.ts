@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI, type FakeRequest, type Responder } from '../fake-openai/server.ts';
 import { parseCompletionInput } from '../../server/src/context/prompt.ts';
-import { describeRun, makeProject, ROOT, runEditor, SERVER_CMD, type EditorRun, type Project } from './helpers/editor.ts';
+import { describeRun, makeProject, removeProjects, ROOT, runEditor, SERVER_CMD, type EditorRun, type Project } from './helpers/editor.ts';
 
 let fake: FakeOpenAI;
 let continuation: (prefix: string) => string = () => '';
@@ -30,6 +30,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await fake.close();
+  removeProjects();
 });
 
 async function nvim(scenario: string, project: Project, file: string, opts: Record<string, unknown> = {}, env: Record<string, string> = {}, answer?: Responder): Promise<EditorRun> {

@@ -4,7 +4,7 @@
  * JSON file the editor-side script writes its observations to.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,9 +29,12 @@ export interface Project {
   path(name: string): string;
 }
 
+const projects: string[] = [];
+
 /** A scratch project (with a .git marker, so it is its own root) holding `files`. */
 export function makeProject(files: Record<string, string>): Project {
   const dir = mkdtempSync(join(tmpdir(), 'ghostline-e2e-'));
+  projects.push(dir);
   mkdirSync(join(dir, '.git'));
   const home = join(dir, '.home');
   mkdirSync(join(home, '.config'), { recursive: true });
@@ -46,6 +49,11 @@ export interface RunOptions {
   env: Record<string, string>;
   /** Kill the editor after this long (a hung editor must not hang the suite). */
   timeoutMs?: number;
+}
+
+/** Deletes the scratch projects made so far (call from afterAll). */
+export function removeProjects(): void {
+  for (const dir of projects.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Runs the editor to completion and reads the observations its script wrote. */
