@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ClientCapabilities, CodeAction, Command, Range, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { onTestFailed } from 'vitest';
 import type { StreamParams } from '../../../server/src/lsp/protocol.ts';
 import { FULL_CAPABILITIES, TestClient } from '../../helpers/lsp-client.ts';
 
@@ -91,6 +92,8 @@ export class Editor {
 
   static async start(env: Record<string, string>, capabilities: ClientCapabilities, initializationOptions?: unknown): Promise<Editor> {
     const client = TestClient.start({ env });
+    // A failing test shows the end of the server's log, which says where a run stopped.
+    onTestFailed(() => void process.stderr.write(`--- server log (last 6000 chars) ---\n${client.stderr.slice(-6000)}\n`));
     await client.initialize({ capabilities, initializationOptions });
     return new Editor(client);
   }
