@@ -4,7 +4,7 @@
  * Sentinel in front of a server. Every child process is killed when the test process exits.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,21 +22,28 @@ function listenable(port: number): Promise<boolean> {
   });
 }
 
-/** A port free right now; with `busPort`, port + 10000 is free too (Redis Cluster's bus). */
-export async function freePort(busPort = false): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-      });
-    });
-    if (!busPort) return port;
-    if (port + 10000 < 65536 && (await listenable(port + 10000))) return port;
+/** Where the kernel picks ports for `listen(0)` and outgoing connections. */
+function ephemeralStart(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
   }
-  throw new Error('no free port pair found');
+}
+
+/**
+ * A port free right now, below the kernel's ephemeral range (with its Cluster bus port, + 10000):
+ * a server killed and restarted on it cannot lose it meanwhile to another test's `listen(0)`.
+ */
+export async function freePort(busPort = false): Promise<number> {
+  const low = 12000;
+  const high = Math.max(low + 1000, Math.min(ephemeralStart(), 32768) - 10000);
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (!(await listenable(port))) continue;
+    if (!busPort || (await listenable(port + 10000))) return port;
+  }
+  throw new Error('no free port found');
 }
 
 /** Runs redis-cli against a port and returns its output (rejects on a non-zero exit). */

@@ -66,8 +66,9 @@ describe('Redis outages under running servers', () => {
     }
     expect(answers).toHaveLength(24);
     for (const client of clients) {
-      expect(unavailable(client)).toHaveLength(1);
-      expect(back(client)).toHaveLength(1);
+      const heard = JSON.stringify(client.messages);
+      expect(unavailable(client), heard).toHaveLength(1);
+      expect(back(client), heard).toHaveLength(1);
     }
     // After the restart the editors share again: the second asker costs no model call.
     const before = fake.requests.length;
