@@ -3,6 +3,7 @@
  * call, answers are shared, budgets are charged through the cluster, and `ghostline stats` reads it.
  */
 import { execFile } from 'node:child_process';
+import type { TeamReport } from '../../../server/src/cache/redis-report.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI } from '../../fake-openai/server.ts';
 import { BIN, ROOT, type TestClient } from '../../helpers/lsp-client.ts';
@@ -50,7 +51,7 @@ describe('a team on Redis Cluster', () => {
 
     const env = { PATH: process.env.PATH, HOME: ROOT, REDIS_URL: cluster.url, GHOSTLINE_CACHE__TEAM: team };
     const read = () =>
-      new Promise<{ cache: Record<string, number>; teamSpend: { tokens: number } } | undefined>((resolve) =>
+      new Promise<TeamReport | undefined>((resolve) =>
         execFile(process.execPath, [BIN, 'stats', '--json'], { cwd: ROOT, env, timeout: 15_000 }, (error, stdout) => resolve(error ? undefined : JSON.parse(stdout))),
       );
     let report: Awaited<ReturnType<typeof read>>;

@@ -4,6 +4,7 @@
  * distinct prompts one call each, and `ghostline stats` reports what happened.
  */
 import { execFile } from 'node:child_process';
+import type { TeamReport } from '../../../server/src/cache/redis-report.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI } from '../../fake-openai/server.ts';
 import { BIN, ROOT, type TestClient } from '../../helpers/lsp-client.ts';
@@ -112,7 +113,7 @@ describe('a team on one Redis', () => {
 
     const cliEnv = { REDIS_URL: redis.url, GHOSTLINE_CACHE__TEAM: team, ...budget };
     // Statistics are written fire-and-forget; wait until all three answers are counted.
-    let report: { hitRate: number; cache: Record<string, number>; teamSpend: { tokens: number; costUsd: number }; userSpend: { tokens: number } } | undefined;
+    let report: (TeamReport & { hitRate: number }) | undefined;
     await waitFor(async () => {
       const result = await stats(cliEnv, ['--json']);
       report = result.code === 0 ? JSON.parse(result.stdout) : undefined;
