@@ -64,7 +64,9 @@ export class TestClient {
       this.stderr += chunk.toString('utf8');
     });
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-    this.connection.onNotification('window/showMessage', (params: { type: number; message: string }) => this.messages.push(params));
+    this.connection.onNotification('window/showMessage', (params: { type: number; message: string }) => {
+      this.messages.push(params);
+    });
     this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => this.settings));
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);

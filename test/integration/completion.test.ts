@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai/server.ts';
 import { parseCompletionInput } from '../../server/src/context/prompt.ts';
+import type { TextEdit } from 'vscode-languageserver-protocol';
 import { CancellationTokenSource, FULL_CAPABILITIES, TestClient } from '../helpers/lsp-client.ts';
 
 const URI = 'file:///work/demo/src/corner.ts';
@@ -181,7 +182,7 @@ describe('completion', () => {
     const prompt = parseCompletionInput(fake.requests.at(-1)!.body.input);
     expect(prompt?.prefix).toContain('😀漢字');
     const again = await client.completion(URI, { line: 0, character: utf8Cursor + 1 });
-    expect(again.items[0]?.textEdit?.range.end.character).toBe(utf8Cursor + 1);
+    expect((again.items[0]?.textEdit as TextEdit | undefined)?.range.end.character).toBe(utf8Cursor + 1);
     const last = parseCompletionInput(fake.requests.at(-1)!.body.input);
     expect(last?.prefix).toContain('"😀!漢字"');
   });
@@ -199,7 +200,7 @@ describe('bad input', () => {
     expect(fake.requests).toHaveLength(0);
     // Past the end of a line means the end of the line (LSP), not an error.
     fake.setResponder(() => ({ kind: 'text', text: ' more' }));
-    expect((await client.completion(URI, { line: 0, character: 500 })).items[0]?.textEdit?.range.end).toEqual({ line: 0, character: 8 });
+    expect(((await client.completion(URI, { line: 0, character: 500 })).items[0]?.textEdit as TextEdit | undefined)?.range.end).toEqual({ line: 0, character: 8 });
   });
 
   it('survives malformed messages and answers the next request', async () => {

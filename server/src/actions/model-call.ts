@@ -46,7 +46,7 @@ export async function callModel(deps: ActionDeps, call: ModelCall, sink: RunSink
   };
   deps.metrics.modelCalls++;
   const result = await runRouted(
-    { config, provider: deps.provider, logger: deps.logger, audit: deps.audit },
+    { config, provider: deps.provider, logger: deps.logger, audit: deps.audit, budget: deps.budget },
     {
       task: call.task,
       languageId: call.languageId,

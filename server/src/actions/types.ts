@@ -6,7 +6,7 @@ import type { GhostlineConfig } from '../config/schema.ts';
 import type { PromptGuard } from '../engine/guard.ts';
 import type { OpenDocument } from '../lsp/documents.ts';
 import type { ActionArgs, ActionName } from '../lsp/protocol.ts';
-import type { AuditHook, ProviderLookup } from '../router/router.ts';
+import type { AuditHook, BudgetHook, ProviderLookup } from '../router/router.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import type { TextChange } from './diff.ts';
@@ -24,6 +24,8 @@ export interface ActionDeps {
   guidance?: (filePath: string) => Promise<string>;
   /** Hears of every model call, for the audit trail. */
   audit?: AuditHook;
+  /** Team budgets and the shared rate limit, applied to every action's model call. */
+  budget?: BudgetHook;
 }
 
 /** Where a run's output goes while the model works: progress, and stream deltas for opted-in clients. */

@@ -67,7 +67,7 @@ export async function runDoctor(env: NodeJS.ProcessEnv): Promise<number> {
   }
 
   if (config.cache.redisUrl) {
-    const redis = await probeRedis(config.cache.redisUrl);
+    const redis = await probeRedis(config.cache.redisUrl, 2000, config.cache.redisCaFile);
     if (redis.ok) line(true, `Redis reachable (version ${redis.version})`);
     else fail(`Redis at ${config.cache.redisUrl.replace(/\/\/[^@]*@/, '//…@')} unreachable: ${redis.error} (ghostline still works from its in-memory cache)`);
   } else line('warn', 'no Redis configured: answers are cached in memory per editor (set REDIS_URL to share a cache across a team)');

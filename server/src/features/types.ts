@@ -7,7 +7,7 @@ import type { GhostlineConfig } from '../config/schema.ts';
 import type { CompletionEngine } from '../engine/engine.ts';
 import type { PromptGuard } from '../engine/guard.ts';
 import type { DocumentStore } from '../lsp/documents.ts';
-import type { AuditHook, ProviderLookup } from '../router/router.ts';
+import type { AuditHook, BudgetHook, ProviderLookup } from '../router/router.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 
@@ -29,6 +29,8 @@ export interface FeatureContext {
   guidance: (filePath: string) => Promise<string>;
   /** The audit trail, for features that call runRouted themselves. */
   audit: AuditHook;
+  /** Team budgets and rate limit, for features that call runRouted themselves. */
+  budget: BudgetHook;
 }
 
 export interface Feature {

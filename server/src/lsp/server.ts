@@ -141,6 +141,7 @@ export function serve(options: ServeOptions): Connection {
     guard: () => app.guard,
     guidance: (filePath: string) => app.guidance(filePath),
     audit: app.audit,
+    budget: app.budget,
   };
   // workspace/executeCommand takes one handler per connection: each feature registers its own on a
   // view of the connection, and one dispatcher hands every command to the feature that declared it.
@@ -163,6 +164,7 @@ export function serve(options: ServeOptions): Connection {
     logger.info({ metrics: app.metrics }, 'shutdown');
     // Audit lines still queued are written before the editor's `exit` ends the process.
     await app.audit.close();
+    await app.close();
   });
 
   connection.listen();
