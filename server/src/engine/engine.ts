@@ -53,6 +53,16 @@ export type SuggestOutcome =
   | { kind: 'superseded' }
   | { kind: 'stale' };
 
+/** Everything one model call needs, decided before the call (shared by single-flight waiters). */
+interface ModelCallPlan {
+  request: SuggestRequest;
+  config: GhostlineConfig;
+  prompt: Prompt & { meta: CallMeta };
+  multiline: boolean;
+  key: string;
+  live: { text: string; done?: RawAnswer };
+}
+
 /** What a model call leaves behind: the raw text, shared by every waiter and cached. */
 interface RawAnswer {
   text: string;
@@ -170,7 +180,8 @@ export class CompletionEngine {
       return text ? this.answer(request, text, 'cache', cached.model, started) : this.empty('cached answer adds nothing');
     }
 
-    const flight = this.flights.run(key, signal, (flightSignal) => this.callShared(request, config, { ...prompt, meta }, multiline, key, flightSignal, live));
+    const plan: ModelCallPlan = { request, config, prompt: { ...prompt, meta }, multiline, key, live };
+    const flight = this.flights.run(key, signal, (flightSignal) => this.callShared(plan, flightSignal));
     if (flight.shared) this.deps.metrics.singleFlightJoins++;
     else this.typedAhead.remember(request.uri, request.text, request.offset, { key, live, restore });
     const raw = await flight.promise;
@@ -212,18 +223,11 @@ export class CompletionEngine {
    * The model call, coordinated across ghostline processes when a team tier is configured: one
    * process calls the model; the others receive its final answer (not the stream).
    */
-  private async callShared(
-    request: SuggestRequest,
-    config: GhostlineConfig,
-    prompt: Prompt & { meta: CallMeta },
-    multiline: boolean,
-    key: string,
-    signal: AbortSignal,
-    live: { text: string; done?: RawAnswer },
-  ): Promise<RawAnswer> {
+  private async callShared(call: ModelCallPlan, signal: AbortSignal): Promise<RawAnswer> {
+    const { request, config, prompt, key, live } = call;
     const team = this.deps.team;
-    if (!team || !config.cache.enabled) return this.callModel(request, config, prompt, multiline, key, signal, live);
-    const { answer, from } = await team.coordinate(key, signal, (flightSignal) => this.callModel(request, config, prompt, multiline, key, flightSignal, live));
+    if (!team || !config.cache.enabled) return this.callModel(call, signal);
+    const { answer, from } = await team.coordinate(key, signal, (flightSignal) => this.callModel(call, flightSignal));
     if (from === 'self') {
       team.record('model', answer.inputTokens + answer.outputTokens, 0);
       return answer;
@@ -238,15 +242,8 @@ export class CompletionEngine {
   }
 
   /** One routed model call; stops the stream early once the answer is long enough to be cut anyway. */
-  private async callModel(
-    request: SuggestRequest,
-    config: GhostlineConfig,
-    prompt: Prompt & { meta: CallMeta },
-    multiline: boolean,
-    key: string,
-    signal: AbortSignal,
-    live: { text: string; done?: RawAnswer },
-  ): Promise<CachedAnswer> {
+  private async callModel(call: ModelCallPlan, signal: AbortSignal): Promise<CachedAnswer> {
+    const { request, config, prompt, multiline, key, live } = call;
     const metrics = this.deps.metrics;
     const early = new AbortController();
     const onAbort = () => early.abort(signal.reason);

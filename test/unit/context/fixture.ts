@@ -23,17 +23,10 @@ export function atCursor(fixture: string): CursorFixture {
   return { text, offset, prefix: text.slice(0, offset), suffix: text.slice(offset) };
 }
 
-/** mulberry32: a tiny seeded PRNG, so a failing random case can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, shared with the fake model server, so a failing random case can be replayed. */
+import { mulberry32 as seededRandom } from '../../fake-openai/rng.ts';
+
+export { seededRandom };
 
 const WORDS = [
   'const', 'let', 'return', 'function', 'if', 'else', 'for', 'while', '=', '==', '(', ')', '{', '}', '[', ']', ';', ',', '.',
