@@ -45,6 +45,9 @@ export class BenchClient {
   private readonly exited: Promise<void>;
   /** The last few kilobytes the server wrote to stderr, for error messages. */
   stderrTail = '';
+  /** Why the server stopped on its own, if it did. */
+  died: string | undefined;
+  private stopping = false;
 
   private constructor(child: ChildProcess, home: string) {
     this.child = child;
@@ -54,6 +57,12 @@ export class BenchClient {
       this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-4000);
     });
     this.exited = new Promise((resolve) => child.on('exit', () => resolve()));
+    // A server that dies must fail the benchmark, not leave it waiting for answers forever.
+    child.on('exit', (code, signal) => {
+      if (this.stopping) return;
+      this.died = `ghostline exited (code ${code}, signal ${signal})\n${this.stderrTail}`;
+      this.connection.dispose();
+    });
     this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => ({})));
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
@@ -76,6 +85,23 @@ export class BenchClient {
     return this.child.pid!;
   }
 
+  /**
+   * Spawns and initializes a server, once more if the first dies while starting (other work may be
+   * rebuilding dist/ at that moment).
+   */
+  static async started(env: Record<string, string>, inline: boolean, name: string): Promise<{ client: BenchClient; init: InitializeResult }> {
+    for (let attempt = 1; ; attempt++) {
+      const client = BenchClient.start(env);
+      try {
+        return { client, init: await client.initialize(inline, name) };
+      } catch (error) {
+        await client.shutdown();
+        if (attempt >= 2) throw new Error(`ghostline did not start: ${client.died ?? String(error)}`);
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+      }
+    }
+  }
+
   async initialize(inline: boolean, name: string): Promise<InitializeResult> {
     const result = await this.connection.sendRequest<InitializeResult>('initialize', {
       processId: process.pid,
@@ -96,6 +122,11 @@ export class BenchClient {
   }
 
   async shutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.died !== undefined) {
+      rmSync(this.home, { recursive: true, force: true });
+      return;
+    }
     try {
       await Promise.race([this.connection.sendRequest('shutdown'), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 5000))]);
       await this.connection.sendNotification('exit');

@@ -4,6 +4,7 @@
  * idle for a final pause until every request is answered, then closed.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { InitializeResult } from 'vscode-languageserver-protocol/node';
 import { BenchClient } from './client.ts';
 import type { CorpusFile, Segment } from './corpus.ts';
 import { createEditor, type EditorName } from './editors.ts';
@@ -61,9 +62,15 @@ export async function replay(options: ReplayOptions): Promise<ReplayRun> {
   const started = performance.now();
   const model = await BenchModel.start({ latency: options.latency, seed: options.seed });
   for (const file of options.corpus) model.oracle.register(file.path, file.text);
-  const client = BenchClient.start(serverEnv(model.url, options.env));
+  let client: BenchClient;
+  let init: InitializeResult;
   try {
-    const init = await client.initialize(options.editor === 'vscode', `bench-${options.editor}`);
+    ({ client, init } = await BenchClient.started(serverEnv(model.url, options.env), options.editor === 'vscode', `bench-${options.editor}`));
+  } catch (error) {
+    await model.close();
+    throw error;
+  }
+  try {
     const editor = createEditor(options.editor, init.capabilities.completionProvider?.triggerCharacters ?? []);
     options.onStart?.(client);
     const segments: ReplayedSegment[] = [];

@@ -40,7 +40,7 @@ export function targets(profiles: ProfileResult[], micro: MicroResult | undefine
   list.push({ name: 'model calls per typing pause, VS Code pattern', target: '≤ 1', value: perPause, pass: check(perPause, 1), source: 'profiles.vscode.callsPerPause' });
   list.push({
     name: `memory growth over the soak${soak ? ` (${soak.minutes} min)` : ''}`,
-    target: 'none (≤ 5 MB)',
+    target: 'none (live heap ≤ 2 MB)',
     value: soak?.growthMB ?? null,
     pass: soak?.pass ?? null,
     source: 'soak.json growthMB',

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultConfig } from '../server/src/config/schema.ts';
@@ -18,7 +18,7 @@ import { profileResult, type ProfileResult } from './profile-metrics.ts';
 import { replay } from './replay.ts';
 import { memoryTable, microTable, profilesTable, table, targets, targetsTable, type SoakSummary } from './report.ts';
 import { soak } from './soak.ts';
-import { cacheSizing, contextSweep, debounceSweep } from './sweep.ts';
+import { cacheSizing, contextSweep, debounceSweep, type CacheSizing, type ContextPoint } from './sweep.ts';
 import { HUMAN, PAUSE_MS } from './typing.ts';
 
 const { values } = parseArgs({
@@ -30,12 +30,15 @@ const { values } = parseArgs({
     out: { type: 'string', default: join(ROOT, 'bench', 'results') },
     seed: { type: 'string', default: '1' },
     editors: { type: 'string', default: EDITORS.join(',') },
+    /** Overrides completion.debounceMs for the replay, to compare with the default. */
+    debounce: { type: 'string' },
   },
 });
 
 const seed = Number(values.seed);
 const outDir = values.out;
 const defaults = defaultConfig();
+const START_LOAD = loadavg().map((v) => Number(v.toFixed(2)));
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
 function meta(mode: string) {
@@ -52,6 +55,8 @@ function meta(mode: string) {
     commit,
     node: process.version,
     cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+    /** Load averages (1, 5, 15 min) at the start and the end: other work on the machine skews timings. */
+    loadAverage: { start: START_LOAD, end: loadavg().map((v) => Number(v.toFixed(2))) },
     seed,
     defaults: {
       debounceMs: defaults.completion.debounceMs,
@@ -100,12 +105,14 @@ async function main(): Promise<void> {
   if (values.soak) return runSoak();
   if (values.sweep) return runSweep();
   const quick = values.quick;
-  const { corpus, segments } = segmentsFor(quick ? 30 : 40, quick ? 2 : 4);
+  const { corpus, segments } = segmentsFor(quick ? 30 : 100, quick ? 2 : 4);
   const editors = values.editors.split(',').filter((e): e is EditorName => (EDITORS as string[]).includes(e));
+  const debounceMs = values.debounce === undefined ? defaults.completion.debounceMs : Number(values.debounce);
+  const env: Record<string, string> = values.debounce === undefined ? {} : { GHOSTLINE_COMPLETION__DEBOUNCE_MS: String(debounceMs) };
   const profile = async (editor: EditorName) => {
     log(`replaying ${segments.length} documents under the ${editor} pattern`);
-    const run = await replay({ editor, corpus, segments, seed, latency: LATENCY });
-    return profileResult(run, defaults.completion.debounceMs);
+    const run = await replay({ editor, corpus, segments, seed, latency: LATENCY, env });
+    return profileResult(run, debounceMs);
   };
   // The replay mostly waits on the typing schedule (the CPU is idle over 90 % of the time), so the
   // quick run plays the editors side by side to stay under a minute; the full run plays them in turn.
@@ -126,7 +133,7 @@ async function main(): Promise<void> {
     `# ghostline bench (${header.mode}) — ${header.date}`,
     '',
     ...(quick ? ['Quick run: the editor patterns replay side by side and the micro-benchmarks are small; use `npm run bench` for numbers to quote.', ''] : []),
-    `commit ${header.commit ?? '?'} · Node ${header.node} · ${header.cpu} · seed ${seed} · debounce ${header.defaults.debounceMs} ms, prefix ${header.defaults.prefixLines} / suffix ${header.defaults.suffixLines} lines, ${header.defaults.maxPromptTokens} prompt tokens, cache ${header.defaults.cacheMaxEntries} entries`,
+    `commit ${header.commit ?? '?'} · Node ${header.node} · ${header.cpu} (load ${header.loadAverage.start[0]} → ${header.loadAverage.end[0]}) · seed ${seed} · debounce ${header.defaults.debounceMs} ms, prefix ${header.defaults.prefixLines} / suffix ${header.defaults.suffixLines} lines, ${header.defaults.maxPromptTokens} prompt tokens, cache ${header.defaults.cacheMaxEntries} entries`,
     '',
     `Files: ${json.corpus.map((c) => `${c.path} (line ${c.segmentLine}, ${c.segmentChars} chars)`).join(', ')}`,
     '',
@@ -151,19 +158,30 @@ async function runSweep(): Promise<void> {
   const { corpus, segments } = segmentsFor(150, 4);
   const debounces = [0, 75, 150, 250, 350, 450, 600];
   const seeds = [seed, seed + 1, seed + 2];
+  const parts: { debounce?: ProfileResult[]; context?: ContextPoint[]; cache?: CacheSizing } = {};
+  // Each stage is written as soon as it is done, so a long sweep that fails late keeps its results.
+  const save = () => {
+    const header = meta('sweep');
+    write('sweep', { ...header, seeds, corpus: corpusInfo(segments), ...parts }, sweepMarkdown(header, seeds, parts));
+  };
   log(`debounce sweep ${debounces.join('/')} ms under the VS Code pattern, seeds ${seeds.join(', ')}`);
-  const sweep = await debounceSweep(corpus, (s) => corpus.slice(0, 4).map((file, i) => pickSegment(file, 150, s * 100 + i)), seeds, debounces);
+  parts.debounce = await debounceSweep(corpus, (s) => corpus.slice(0, 4).map((file, i) => pickSegment(file, 150, s * 100 + i)), seeds, debounces);
+  save();
   log('context-window sweep');
-  const context = await contextSweep(corpus, seed, [[50, 25, 1024], [100, 50, 2048], [200, 100, 4096], [400, 200, 8192]], 150);
+  parts.context = await contextSweep(corpus, seed, [[50, 25, 1024], [100, 50, 2048], [200, 100, 4096], [400, 200, 8192]], 150);
+  save();
   log('cache sizing');
-  const cache = cacheSizing([40, 200]);
-  const header = meta('sweep');
-  const json = { ...header, seeds, corpus: corpusInfo(segments), debounce: sweep, context, cache };
+  parts.cache = cacheSizing([40, 200]);
+  save();
+}
+
+function sweepMarkdown(header: ReturnType<typeof meta>, seeds: number[], parts: { debounce?: ProfileResult[]; context?: ContextPoint[]; cache?: CacheSizing }): string {
   const fmt = (v: number | null | undefined, d = 2) => (v === null || v === undefined ? '–' : Number(v.toFixed(d)).toString());
-  const markdown = [
+  const sweep = parts.debounce ?? [];
+  const lines = [
     `# ghostline sweep — ${header.date}`,
     '',
-    `commit ${header.commit ?? '?'} · Node ${header.node} · ${header.cpu} · seeds ${seeds.join(', ')}`,
+    `commit ${header.commit ?? '?'} · Node ${header.node} · ${header.cpu} (load ${header.loadAverage.start[0]} → ${header.loadAverage.end[0]}) · seeds ${seeds.join(', ')}`,
     '',
     '## Debounce under the VS Code pattern',
     '',
@@ -185,28 +203,28 @@ async function runSweep(): Promise<void> {
         String(p.promptTokens.total),
       ]),
     ),
-    '',
-    '## Context windows (20 open 2,000-line documents, instant model)',
-    '',
-    table(
-      ['prefix / suffix lines', 'token budget', 'prompt tokens mean / max', 'overhead ms p50 / p99', 'USD per 1k calls (uncached / cached)'],
-      context.map((c) => [
-        `${c.prefixLines} / ${c.suffixLines}`,
-        String(c.maxPromptTokens),
-        `${fmt(c.promptTokens.mean, 0)} / ${fmt(c.promptTokens.max, 0)}`,
-        `${fmt(c.overheadMs.p50, 2)} / ${fmt(c.overheadMs.p99, 2)}`,
-        `${fmt(c.costPer1kCalls, 3)} / ${fmt(c.costPer1kCallsCached, 3)}`,
-      ]),
-    ),
-    '',
-    '## Cache memory',
-    '',
-    table(
-      ['cached answer length (chars)', 'heap bytes per entry'],
-      cache.points.map((p) => [String(p.answerChars), String(p.bytesPerEntry)]),
-    ),
-  ].join('\n');
-  write('sweep', json, markdown);
+  ];
+  if (parts.context) {
+    lines.push(
+      '',
+      '## Context windows (20 open 2,000-line documents, instant model)',
+      '',
+      table(
+        ['prefix / suffix lines', 'token budget', 'prompt tokens mean / max', 'overhead ms p50 / p99', 'USD per 1k calls (uncached / cached)'],
+        parts.context.map((c) => [
+          `${c.prefixLines} / ${c.suffixLines}`,
+          String(c.maxPromptTokens),
+          `${fmt(c.promptTokens.mean, 0)} / ${fmt(c.promptTokens.max, 0)}`,
+          `${fmt(c.overheadMs.p50, 2)} / ${fmt(c.overheadMs.p99, 2)}`,
+          `${fmt(c.costPer1kCalls, 3)} / ${fmt(c.costPer1kCallsCached, 3)}`,
+        ]),
+      ),
+    );
+  }
+  if (parts.cache) {
+    lines.push('', '## Cache memory', '', table(['cached answer length (chars)', 'heap bytes per entry'], parts.cache.points.map((p) => [String(p.answerChars), String(p.bytesPerEntry)])));
+  }
+  return lines.join('\n');
 }
 
 async function runSoak(): Promise<void> {
@@ -215,17 +233,29 @@ async function runSoak(): Promise<void> {
   const corpus = loadCorpus();
   const result = await soak({ corpus, minutes, seed, chars: 120, debounceMs: defaults.completion.debounceMs });
   const header = meta('soak');
-  const { samples, profile, ...summary } = result;
-  const json = { ...header, soak: summary, samples, profile };
+  const { samples, heapSamples, profile, ...summary } = result;
+  const json = { ...header, soak: summary, samples, heapSamples, profile };
+  const v = (x: number | null) => (x === null ? '–' : String(x));
   const markdown = [
     `# ghostline soak — ${header.date}`,
     '',
-    `commit ${header.commit ?? '?'} · Node ${header.node} · ${header.cpu} · seed ${seed} · ${minutes} minutes, VS Code pattern`,
+    `commit ${header.commit ?? '?'} · Node ${header.node} · ${header.cpu} (load ${header.loadAverage.start[0]} → ${header.loadAverage.end[0]}) · seed ${seed} · ${minutes} minutes, VS Code pattern`,
     '',
     table(
-      ['minutes', 'warm-up', 'RSS after warm-up MB', 'RSS at the end MB', 'growth MB', 'slope MB / 10 min', 'no growth (≤ 5 MB)'],
-      [[String(minutes), String(summary.warmupMinutes), String(summary.earlyMB), String(summary.lateMB), String(summary.growthMB), String(summary.slopeMBPer10Min), summary.pass === null ? '–' : summary.pass ? 'yes' : '**no**']],
+      ['minutes', 'warm-up', 'live heap after GC MB (first → last fifth)', 'heap growth MB', 'RSS MB (first → last fifth)', 'RSS growth MB', 'RSS slope MB / 10 min', 'no growth'],
+      [[
+        String(minutes),
+        String(summary.warmupMinutes),
+        `${v(summary.heapEarlyMB)} → ${v(summary.heapLateMB)}`,
+        v(summary.heapGrowthMB),
+        `${v(summary.earlyMB)} → ${v(summary.lateMB)}`,
+        v(summary.rssGrowthMB),
+        v(summary.slopeMBPer10Min),
+        summary.pass === null ? '–' : summary.pass ? 'yes' : '**no**',
+      ]],
     ),
+    '',
+    'No growth means the live heap after a forced full collection grew by at most 2 MB between the first and the last fifth after warm-up (RSS at most 5 MB when the heap could not be read).',
     '',
     `${profile.documents} documents, ${profile.keystrokes} keystrokes, ${profile.lspRequests} requests, ${profile.modelCalls} model calls (${profile.modelCallsAborted} aborted), peak RSS ${profile.peakRssMB} MB.`,
   ].join('\n');

@@ -70,15 +70,13 @@ export async function contextSweep(corpus: CorpusFile[], seed: number, points: [
   const results: ContextPoint[] = [];
   try {
     for (const [prefixLines, suffixLines, maxPromptTokens] of points) {
-      const client = BenchClient.start(
-        serverEnv(model.url, {
-          GHOSTLINE_COMPLETION__PREFIX_LINES: String(prefixLines),
-          GHOSTLINE_COMPLETION__SUFFIX_LINES: String(suffixLines),
-          GHOSTLINE_COMPLETION__MAX_PROMPT_TOKENS: String(maxPromptTokens),
-        }),
-      );
+      const env = {
+        GHOSTLINE_COMPLETION__PREFIX_LINES: String(prefixLines),
+        GHOSTLINE_COMPLETION__SUFFIX_LINES: String(suffixLines),
+        GHOSTLINE_COMPLETION__MAX_PROMPT_TOKENS: String(maxPromptTokens),
+      };
+      const { client } = await BenchClient.started(serverEnv(model.url, env), false, 'bench-context');
       try {
-        await client.initialize(false, 'bench-context');
         const { docs } = await openDocuments(client, corpus, 20, 2000);
         const { overhead, tokens } = await measureCompletions(client, model, docs, requests, seed);
         const promptTokens = summarize(tokens, 0);
