@@ -110,6 +110,25 @@ describe('completion', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it('reuses a still-streaming call after the editor cancels its request and asks again as the user types (VS Code)', async () => {
+    fake.setResponder(() => ({ kind: 'text', text: 'forEach((item) => print(item));', chunkChars: 4, chunkDelayMs: 40 }));
+    await startClient();
+    await client.open(URI, 'items.\n');
+    const source = new CancellationTokenSource();
+    const first = client.inline(URI, { line: 0, character: 6 }, { token: source });
+    const [request] = await fake.waitForRequests(1);
+    await new Promise((r) => setTimeout(r, 120));
+    source.cancel();
+    await expect(first).rejects.toMatchObject({ code: -32800 });
+    await client.change(URI, 2, [{ range: { start: { line: 0, character: 6 }, end: { line: 0, character: 6 } }, text: 'f' }]);
+    const second = await client.inline(URI, { line: 0, character: 7 }, { triggerKind: 2 });
+    // The word before the cursor ('f') plus the rest of the streamed answer, with no new model call.
+    expect(second?.items[0]?.insertText).toBe('forEach((item) => print(item));');
+    expect(fake.requests).toHaveLength(1);
+    await request!.done;
+    expect(request!.clientClosed).toBe(false);
+  });
+
   it('lets the latest request win: a superseded request is answered empty and only one model call starts', async () => {
     fake.setResponder(() => ({ kind: 'text', text: 'ok()' }));
     await startClient({ GHOSTLINE_COMPLETION__DEBOUNCE_MS: '300' });

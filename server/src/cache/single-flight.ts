@@ -1,16 +1,26 @@
 /**
  * In-process single-flight: concurrent calls with the same key share one execution. A caller
- * that cancels stops waiting; the shared work is aborted only when every caller has gone.
+ * that cancels stops waiting; the shared work is aborted only when every caller has gone and
+ * nobody joined during a short grace period — the next keystroke's request often wants the very
+ * answer still streaming (typed-ahead), and editors cancel the old request just before sending it.
  */
 
 interface Flight<T> {
   promise: Promise<T>;
   controller: AbortController;
   waiters: number;
+  /** Pending abort while nobody waits, cancelled when someone joins. */
+  grace?: NodeJS.Timeout;
 }
 
 export class SingleFlight<T> {
   private readonly flights = new Map<string, Flight<T>>();
+  private readonly graceMs: () => number;
+
+  /** `graceMs`: how long abandoned work keeps running for a late joiner (0: abort at once). */
+  constructor(graceMs: () => number = () => 0) {
+    this.graceMs = graceMs;
+  }
 
   get inFlight(): number {
     return this.flights.size;
@@ -30,7 +40,7 @@ export class SingleFlight<T> {
       flight = created;
     }
     const current = flight;
-    current.waiters++;
+    this.enter(current);
     return { promise: this.wait(key, current, signal), shared };
   }
 
@@ -38,8 +48,28 @@ export class SingleFlight<T> {
   join(key: string, signal: AbortSignal): Promise<T> | undefined {
     const flight = this.flights.get(key);
     if (!flight) return undefined;
-    flight.waiters++;
+    this.enter(flight);
     return this.wait(key, flight, signal);
+  }
+
+  private enter(flight: Flight<T>): void {
+    flight.waiters++;
+    clearTimeout(flight.grace);
+    flight.grace = undefined;
+  }
+
+  /** The last waiter left: abort now, or after the grace period unless someone joins. */
+  private abandon(key: string, flight: Flight<T>, reason: unknown): void {
+    const abort = () => {
+      flight.grace = undefined;
+      if (flight.waiters > 0) return;
+      flight.controller.abort(reason);
+      if (this.flights.get(key) === flight) this.flights.delete(key);
+    };
+    const grace = this.graceMs();
+    if (grace <= 0) return abort();
+    flight.grace = setTimeout(abort, grace);
+    flight.grace.unref?.();
   }
 
   private wait(key: string, flight: Flight<T>, signal: AbortSignal): Promise<T> {
@@ -53,10 +83,7 @@ export class SingleFlight<T> {
         if (settled) return;
         settled = true;
         leave();
-        if (flight.waiters === 0) {
-          flight.controller.abort(signal.reason);
-          if (this.flights.get(key) === flight) this.flights.delete(key);
-        }
+        if (flight.waiters === 0) this.abandon(key, flight, signal.reason);
         reject(signal.reason ?? new Error('aborted'));
       };
       if (signal.aborted) return onAbort();

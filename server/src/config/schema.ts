@@ -78,7 +78,8 @@ export const configSchema = z.strictObject({
   completion: z
     .strictObject({
       enabled: z.boolean().default(true).describe('Answer `textDocument/completion` and `textDocument/inlineCompletion`.'),
-      debounceMs: z.number().int().min(0).max(2000).default(250).describe('Wait this long after an automatic trigger before calling the model; a newer request in the same document replaces the waiting one.'),
+      debounceMs: z.number().int().min(0).max(2000).default(250).describe('Wait this long before calling the model after an automatic trigger, or an invoked one while the user is typing (a request within two debounce periods of the previous one); a newer request in the same document replaces the waiting one. Chosen from measurements: docs/performance.md.'),
+      abandonGraceMs: z.number().int().min(0).max(5000).default(150).describe('A model call whose requests were all cancelled keeps streaming this long, so the next keystroke can reuse it (typed-ahead) instead of starting a new call.'),
       prefixLines: z.number().int().min(1).max(2000).default(100).describe('Lines before the cursor offered to the prompt.'),
       suffixLines: z.number().int().min(0).max(2000).default(50).describe('Lines after the cursor offered to the prompt.'),
       maxPromptTokens: z.number().int().min(256).max(100000).default(2048).describe('Token budget for the code context (o200k tokens).'),

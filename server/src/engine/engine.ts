@@ -22,6 +22,12 @@ import { Scheduler, SUPERSEDED } from './scheduler.ts';
 import { lineSuffixAt, TypedAhead } from './typed-ahead.ts';
 import type { Prompt, PromptGuard } from './guard.ts';
 
+/** A request within this many debounce periods of the previous one means the user is typing. */
+const TYPING_WINDOW = 2;
+
+/** Tokens of the prompt's tags, path and mode line, on top of instructions and windows (an allowance, for routing). */
+const PROMPT_FRAME_TOKENS = 48;
+
 /** Characters each side of the cursor that post-processing compares a suggestion with. */
 const POSTPROCESS_CONTEXT = 4000;
 
@@ -58,6 +64,8 @@ interface ModelCallPlan {
   request: SuggestRequest;
   config: GhostlineConfig;
   prompt: Prompt & { meta: CallMeta };
+  /** Prompt size for escalation and budgets, from the window counts (not re-encoded). */
+  promptTokens: number;
   multiline: boolean;
   key: string;
   live: { text: string; done?: RawAnswer };
@@ -94,10 +102,12 @@ export class CompletionEngine {
   private readonly deps: EngineDeps;
   private readonly scheduler = new Scheduler();
   private readonly typedAhead = new TypedAhead();
-  private readonly flights = new SingleFlight<RawAnswer>();
+  private readonly flights: SingleFlight<RawAnswer>;
+  private readonly instructionCounts = new Map<string, number>();
 
   constructor(deps: EngineDeps) {
     this.deps = deps;
+    this.flights = new SingleFlight<RawAnswer>(() => deps.config().completion.abandonGraceMs);
   }
 
   forget(uri: string): void {
@@ -118,7 +128,9 @@ export class CompletionEngine {
     const multiline = isMultiline(request, config);
     const hit = this.typedAhead.find(request.uri, request.text, request.offset);
     const joined = hit ? this.joinSuggestion(hit.suggestion, request.signal) : undefined;
-    const ticket = this.scheduler.enter(request.uri, request.signal, request.automatic && !joined ? config.completion.debounceMs : 0);
+    const debounceMs = config.completion.debounceMs;
+    const debounce = !joined && (request.automatic || this.scheduler.typing(request.uri, TYPING_WINDOW * debounceMs));
+    const ticket = this.scheduler.enter(request.uri, request.signal, debounce ? debounceMs : 0);
     try {
       if (hit && joined) {
         const raw = await joined.catch(() => undefined);
@@ -147,6 +159,17 @@ export class CompletionEngine {
     }
   }
 
+  /** Token count of the instructions, which are byte-stable: counted once per distinct text. */
+  private instructionTokens(instructions: string): number {
+    let count = this.instructionCounts.get(instructions);
+    if (count === undefined) {
+      count = countTokens(instructions);
+      if (this.instructionCounts.size > 16) this.instructionCounts.clear();
+      this.instructionCounts.set(instructions, count);
+    }
+    return count;
+  }
+
   /** A suggestion already complete, or the in-flight call producing it, as a promise. */
   private joinSuggestion(suggestion: { key: string; live: { text: string; done?: RawAnswer } }, signal: AbortSignal): Promise<RawAnswer> | undefined {
     if (suggestion.live.done) return Promise.resolve(suggestion.live.done);
@@ -156,7 +179,7 @@ export class CompletionEngine {
   }
 
   private async compute(request: SuggestRequest, config: GhostlineConfig, multiline: boolean, signal: AbortSignal, started: number): Promise<SuggestOutcome> {
-    const { prefix, suffix } = buildWindows(request.text, request.offset, {
+    const { prefix, suffix, prefixTokens, suffixTokens } = buildWindows(request.text, request.offset, {
       prefixLines: config.completion.prefixLines,
       suffixLines: config.completion.suffixLines,
       maxTokens: config.completion.maxPromptTokens,
@@ -180,7 +203,9 @@ export class CompletionEngine {
       return text ? this.answer(request, text, 'cache', cached.model, started) : this.empty('cached answer adds nothing');
     }
 
-    const plan: ModelCallPlan = { request, config, prompt: { ...prompt, meta }, multiline, key, live };
+    // The windows were counted already; only the byte-stable instructions are counted (once).
+    const promptTokens = this.instructionTokens(prompt.instructions) + prefixTokens + suffixTokens + PROMPT_FRAME_TOKENS;
+    const plan: ModelCallPlan = { request, config, prompt: { ...prompt, meta }, promptTokens, multiline, key, live };
     const flight = this.flights.run(key, signal, (flightSignal) => this.callShared(plan, flightSignal));
     if (flight.shared) this.deps.metrics.singleFlightJoins++;
     else this.typedAhead.remember(request.uri, request.text, request.offset, { key, live, restore });
@@ -243,7 +268,7 @@ export class CompletionEngine {
 
   /** One routed model call; stops the stream early once the answer is long enough to be cut anyway. */
   private async callModel(call: ModelCallPlan, signal: AbortSignal): Promise<CachedAnswer> {
-    const { request, config, prompt, multiline, key, live } = call;
+    const { request, config, prompt, multiline, key, live, promptTokens } = call;
     const metrics = this.deps.metrics;
     const early = new AbortController();
     const onAbort = () => early.abort(signal.reason);
@@ -254,7 +279,6 @@ export class CompletionEngine {
       return multiline ? newlines > config.completion.maxLines : newlines > 0 && trimmed.trim() !== '';
     };
     metrics.modelCalls++;
-    const promptTokens = countTokens(prompt.instructions) + countTokens(prompt.input);
     try {
       const result = await runRouted(
         { config, provider: this.deps.provider, logger: this.deps.logger, budget: this.deps.budget, audit: this.deps.audit },

@@ -17,12 +17,24 @@ export interface Ticket {
 
 export class Scheduler {
   private readonly latest = new Map<string, AbortController>();
+  private readonly lastEnter = new Map<string, number>();
+
+  /**
+   * True when the previous request for this document came less than `windowMs` ago: the user is
+   * typing. Editors that send "invoked" completion on their own as you type (Neovim plugins,
+   * Helix) are then debounced too, while a manual invocation after a pause runs at once.
+   */
+  typing(documentKey: string, windowMs: number, now = performance.now()): boolean {
+    const last = this.lastEnter.get(documentKey);
+    return last !== undefined && now - last < windowMs;
+  }
 
   /** Starts a request for a document; `callerSignal` is the LSP cancellation turned into a signal. */
   enter(documentKey: string, callerSignal: AbortSignal, debounceMs: number): Ticket {
     this.latest.get(documentKey)?.abort(SUPERSEDED);
     const controller = new AbortController();
     this.latest.set(documentKey, controller);
+    this.lastEnter.set(documentKey, performance.now());
     const onCallerAbort = () => controller.abort(callerSignal.reason ?? 'cancelled');
     if (callerSignal.aborted) onCallerAbort();
     else callerSignal.addEventListener('abort', onCallerAbort, { once: true });
@@ -55,5 +67,6 @@ export class Scheduler {
   cancel(documentKey: string): void {
     this.latest.get(documentKey)?.abort(SUPERSEDED);
     this.latest.delete(documentKey);
+    this.lastEnter.delete(documentKey);
   }
 }

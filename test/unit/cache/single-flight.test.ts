@@ -44,6 +44,41 @@ describe('SingleFlight', () => {
     expect(workSignal.aborted).toBe(true);
   });
 
+  it('keeps abandoned work running for the grace period, for a late joiner', async () => {
+    const flights = new SingleFlight<string>(() => 50);
+    const gate = deferred<string>();
+    const first = new AbortController();
+    let workSignal!: AbortSignal;
+    const a = flights.run('k', first.signal, (signal) => {
+      workSignal = signal;
+      return gate.promise;
+    });
+    first.abort('cancelled');
+    await expect(a.promise).rejects.toBe('cancelled');
+    expect(workSignal.aborted).toBe(false);
+    const joined = flights.join('k', new AbortController().signal);
+    expect(joined).toBeDefined();
+    await new Promise((r) => setTimeout(r, 80));
+    expect(workSignal.aborted).toBe(false);
+    gate.resolve('reused');
+    expect(await joined).toBe('reused');
+  });
+
+  it('aborts abandoned work once the grace period passes with nobody joining', async () => {
+    const flights = new SingleFlight<string>(() => 20);
+    const caller = new AbortController();
+    let workSignal!: AbortSignal;
+    const a = flights.run('k', caller.signal, (signal) => {
+      workSignal = signal;
+      return new Promise<string>(() => undefined);
+    });
+    caller.abort('cancelled');
+    await expect(a.promise).rejects.toBe('cancelled');
+    await new Promise<void>((resolve) => workSignal.addEventListener('abort', () => resolve()));
+    expect(workSignal.reason).toBe('cancelled');
+    expect(flights.join('k', new AbortController().signal)).toBeUndefined();
+  });
+
   it('lets a late caller join a flight under way, keeping it alive', async () => {
     const flights = new SingleFlight<string>();
     const gate = deferred<string>();

@@ -27,6 +27,16 @@ describe('Scheduler', () => {
     expect(ticket.signal.aborted).toBe(true);
   });
 
+  it('knows whether the user is typing in a document from the time of its previous request', () => {
+    const scheduler = new Scheduler();
+    const start = performance.now();
+    expect(scheduler.typing('a', 500, start)).toBe(false);
+    scheduler.enter('a', new AbortController().signal, 0);
+    expect(scheduler.typing('a', 500, performance.now())).toBe(true);
+    expect(scheduler.typing('a', 500, performance.now() + 10_000)).toBe(false);
+    expect(scheduler.typing('b', 500)).toBe(false);
+  });
+
   it('frees the slot on done so a finished request is not superseded later', () => {
     const scheduler = new Scheduler();
     const ticket = scheduler.enter('a', new AbortController().signal, 0);
