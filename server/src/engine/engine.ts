@@ -59,6 +59,14 @@ export type SuggestOutcome =
   | { kind: 'superseded' }
   | { kind: 'stale' };
 
+/** The prompt of a request, prepared before the cache or the model is asked. */
+interface PreparedPrompt {
+  prompt: Prompt & { meta: CallMeta };
+  restore: (text: string) => string;
+  key: string;
+  promptTokens: number;
+}
+
 /** Everything one model call needs, decided before the call (shared by single-flight waiters). */
 interface ModelCallPlan {
   request: SuggestRequest;
@@ -129,8 +137,8 @@ export class CompletionEngine {
     const hit = this.typedAhead.find(request.uri, request.text, request.offset);
     const joined = hit ? this.joinSuggestion(hit.suggestion, request.signal) : undefined;
     const debounceMs = config.completion.debounceMs;
-    const debounce = !joined && (request.automatic || this.scheduler.typing(request.uri, TYPING_WINDOW * debounceMs));
-    const ticket = this.scheduler.enter(request.uri, request.signal, debounce ? debounceMs : 0);
+    const debounce = !joined && (request.automatic || this.scheduler.typing(request.uri, request.version, TYPING_WINDOW * debounceMs));
+    const ticket = this.scheduler.enter(request.uri, request.signal, debounce ? debounceMs : 0, request.version);
     try {
       if (hit && joined) {
         const raw = await joined.catch(() => undefined);
@@ -143,8 +151,12 @@ export class CompletionEngine {
         }
         if (ticket.signal.aborted) return this.interrupted(ticket.signal, request.signal);
       }
+      const prepared = this.prepare(request, config, multiline);
+      // An answer already in memory needs no debounce: it costs no model call.
+      const remembered = config.cache.enabled ? this.fromMemory(prepared.key) : undefined;
+      if (remembered) return this.serveCached(request, config, multiline, prepared, remembered, started);
       if (!(await ticket.ready)) return this.interrupted(ticket.signal, request.signal);
-      return await this.compute(request, config, multiline, ticket.signal, started);
+      return await this.compute(request, config, multiline, prepared, ticket.signal, started);
     } catch (error) {
       if (ticket.signal.aborted) return this.interrupted(ticket.signal, request.signal);
       if (error instanceof ProviderError) {
@@ -178,7 +190,8 @@ export class CompletionEngine {
     return joined;
   }
 
-  private async compute(request: SuggestRequest, config: GhostlineConfig, multiline: boolean, signal: AbortSignal, started: number): Promise<SuggestOutcome> {
+  /** The prompt, its cache key and size: everything decided before the cache or the model is asked. */
+  private prepare(request: SuggestRequest, config: GhostlineConfig, multiline: boolean): PreparedPrompt {
     const { prefix, suffix, prefixTokens, suffixTokens } = buildWindows(request.text, request.offset, {
       prefixLines: config.completion.prefixLines,
       suffixLines: config.completion.suffixLines,
@@ -188,24 +201,29 @@ export class CompletionEngine {
     let restore = (text: string) => text;
     let redactions = 0;
     if (this.deps.guard) ({ prompt, restore, redactions } = this.deps.guard.prepare(prompt));
-    const meta: CallMeta = { file: request.path, redactions };
     const route = resolveRoute(config, request.task, request.languageId);
     const key = cacheKey({ templateVersion: PROMPT_TEMPLATE_VERSION, model: route.model, temperature: route.temperature, maxOutputTokens: route.maxOutputTokens, ...prompt });
-    const live: { text: string; done?: RawAnswer } = { text: '' };
-
-    const cached = config.cache.enabled ? await this.lookup(key) : undefined;
-    if (cached) {
-      live.text = cached.text;
-      live.done = cached;
-      this.typedAhead.remember(request.uri, request.text, request.offset, { key, live, restore });
-      this.auditCached(request.task, prompt, meta, cached, 'cached answer', started);
-      const text = this.finish(request, cached.text, config, multiline, restore);
-      return text ? this.answer(request, text, 'cache', cached.model, started) : this.empty('cached answer adds nothing');
-    }
-
     // The windows were counted already; only the byte-stable instructions are counted (once).
     const promptTokens = this.instructionTokens(prompt.instructions) + prefixTokens + suffixTokens + PROMPT_FRAME_TOKENS;
-    const plan: ModelCallPlan = { request, config, prompt: { ...prompt, meta }, promptTokens, multiline, key, live };
+    return { prompt: { ...prompt, meta: { file: request.path, redactions } }, restore, key, promptTokens };
+  }
+
+  /** Serves a cached answer, remembering it for typed-ahead; a line of the audit trail too. */
+  private serveCached(request: SuggestRequest, config: GhostlineConfig, multiline: boolean, prepared: PreparedPrompt, cached: RawAnswer, started: number): SuggestOutcome {
+    const { prompt, restore, key } = prepared;
+    this.typedAhead.remember(request.uri, request.text, request.offset, { key, live: { text: cached.text, done: cached }, restore });
+    this.auditCached(request.task, prompt, prompt.meta, cached, 'cached answer', started);
+    const text = this.finish(request, cached.text, config, multiline, restore);
+    return text ? this.answer(request, text, 'cache', cached.model, started) : this.empty('cached answer adds nothing');
+  }
+
+  private async compute(request: SuggestRequest, config: GhostlineConfig, multiline: boolean, prepared: PreparedPrompt, signal: AbortSignal, started: number): Promise<SuggestOutcome> {
+    const { prompt, restore, key, promptTokens } = prepared;
+    const cached = config.cache.enabled ? await this.lookup(key) : undefined;
+    if (cached) return this.serveCached(request, config, multiline, prepared, cached, started);
+
+    const live: { text: string; done?: RawAnswer } = { text: '' };
+    const plan: ModelCallPlan = { request, config, prompt, promptTokens, multiline, key, live };
     const flight = this.flights.run(key, signal, (flightSignal) => this.callShared(plan, flightSignal));
     if (flight.shared) this.deps.metrics.singleFlightJoins++;
     else this.typedAhead.remember(request.uri, request.text, request.offset, { key, live, restore });
@@ -219,13 +237,18 @@ export class CompletionEngine {
     return text ? this.answer(request, text, 'model', raw.model, started) : this.empty('model answer adds nothing');
   }
 
-  private async lookup(key: string): Promise<RawAnswer | undefined> {
+  /** The memory tier alone (synchronous): counted and recorded as a saved call when it answers. */
+  private fromMemory(key: string): RawAnswer | undefined {
     const memory = this.deps.memory.peek(key);
-    if (memory) {
-      this.deps.metrics.cacheHits++;
-      this.recordSaved('memory', memory);
-      return memory;
-    }
+    if (!memory) return undefined;
+    this.deps.metrics.cacheHits++;
+    this.recordSaved('memory', memory);
+    return memory;
+  }
+
+  private async lookup(key: string): Promise<RawAnswer | undefined> {
+    const memory = this.fromMemory(key);
+    if (memory) return memory;
     const shared = await this.deps.shared?.get(key);
     if (shared) {
       this.deps.metrics.sharedCacheHits++;

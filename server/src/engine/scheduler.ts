@@ -17,24 +17,25 @@ export interface Ticket {
 
 export class Scheduler {
   private readonly latest = new Map<string, AbortController>();
-  private readonly lastEnter = new Map<string, number>();
+  private readonly lastEnter = new Map<string, { at: number; version: number }>();
 
   /**
-   * True when the previous request for this document came less than `windowMs` ago: the user is
-   * typing. Editors that send "invoked" completion on their own as you type (Neovim plugins,
-   * Helix) are then debounced too, while a manual invocation after a pause runs at once.
+   * True when the previous request for this document came less than `windowMs` ago and the
+   * document changed since: the user is typing. Editors that send "invoked" completion on their
+   * own as you type (Neovim plugins, Helix) are then debounced too, while a manual invocation —
+   * after a pause, or again on unchanged text — runs at once.
    */
-  typing(documentKey: string, windowMs: number, now = performance.now()): boolean {
+  typing(documentKey: string, version: number, windowMs: number, now = performance.now()): boolean {
     const last = this.lastEnter.get(documentKey);
-    return last !== undefined && now - last < windowMs;
+    return last !== undefined && last.version !== version && now - last.at < windowMs;
   }
 
   /** Starts a request for a document; `callerSignal` is the LSP cancellation turned into a signal. */
-  enter(documentKey: string, callerSignal: AbortSignal, debounceMs: number): Ticket {
+  enter(documentKey: string, callerSignal: AbortSignal, debounceMs: number, version = 0): Ticket {
     this.latest.get(documentKey)?.abort(SUPERSEDED);
     const controller = new AbortController();
     this.latest.set(documentKey, controller);
-    this.lastEnter.set(documentKey, performance.now());
+    this.lastEnter.set(documentKey, { at: performance.now(), version });
     const onCallerAbort = () => controller.abort(callerSignal.reason ?? 'cancelled');
     if (callerSignal.aborted) onCallerAbort();
     else callerSignal.addEventListener('abort', onCallerAbort, { once: true });

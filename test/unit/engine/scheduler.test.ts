@@ -27,14 +27,15 @@ describe('Scheduler', () => {
     expect(ticket.signal.aborted).toBe(true);
   });
 
-  it('knows whether the user is typing in a document from the time of its previous request', () => {
+  it('knows the user is typing when the document changed since a recent request', () => {
     const scheduler = new Scheduler();
-    const start = performance.now();
-    expect(scheduler.typing('a', 500, start)).toBe(false);
-    scheduler.enter('a', new AbortController().signal, 0);
-    expect(scheduler.typing('a', 500, performance.now())).toBe(true);
-    expect(scheduler.typing('a', 500, performance.now() + 10_000)).toBe(false);
-    expect(scheduler.typing('b', 500)).toBe(false);
+    expect(scheduler.typing('a', 1, 500)).toBe(false);
+    scheduler.enter('a', new AbortController().signal, 0, 1);
+    expect(scheduler.typing('a', 2, 500, performance.now())).toBe(true);
+    // The same text asked again (a manual invocation) or after a pause is not typing.
+    expect(scheduler.typing('a', 1, 500, performance.now())).toBe(false);
+    expect(scheduler.typing('a', 2, 500, performance.now() + 10_000)).toBe(false);
+    expect(scheduler.typing('b', 2, 500)).toBe(false);
   });
 
   it('frees the slot on done so a finished request is not superseded later', () => {
