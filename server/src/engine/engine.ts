@@ -1,26 +1,27 @@
 /**
  * The completion pipeline shared by `textDocument/completion` and `textDocument/inlineCompletion`:
- * typed-ahead reuse, debounce and latest-wins, context windows, cache, single-flight, the routed
- * model call with early stop, and post-processing. Returns outcomes as values; never throws for
- * expected situations (cancelled, superseded, no key, model down).
+ * typed-ahead reuse, debounce and latest-wins, the prompt and its cache key, single-flight, and
+ * post-processing; answers.ts supplies cached answers and the model call. Returns outcomes as
+ * values; never throws for expected situations (cancelled, superseded, no key, model down).
  */
 import type { GhostlineConfig } from '../config/schema.ts';
 import { cacheKey } from '../cache/key.ts';
 import type { MemoryCache } from '../cache/memory.ts';
 import { SingleFlight } from '../cache/single-flight.ts';
-import type { CacheStore, CachedAnswer, TeamTier } from '../cache/types.ts';
+import type { CacheStore, TeamTier } from '../cache/types.ts';
 import { countTokens } from '../context/tokens.ts';
-import { completionPrompt, promptCacheKey, PROMPT_TEMPLATE_VERSION } from '../context/prompt.ts';
+import { completionPrompt, PROMPT_TEMPLATE_VERSION } from '../context/prompt.ts';
 import { buildWindows } from '../context/window.ts';
 import { ProviderError } from '../providers/types.ts';
-import { modelInfo, resolveRoute } from '../router/policy.ts';
-import { EARLY_STOP, runRouted, type AuditHook, type BudgetHook, type CallMeta, type ProviderLookup } from '../router/router.ts';
+import { resolveRoute } from '../router/policy.ts';
+import type { AuditHook, BudgetHook, CallMeta, ProviderLookup } from '../router/router.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import { estimateCost, type Metrics } from '../telemetry/metrics.ts';
+import type { Metrics } from '../telemetry/metrics.ts';
 import { decideMultiline, postprocess } from './postprocess.ts';
 import { Scheduler, SUPERSEDED } from './scheduler.ts';
 import { lineSuffixAt, TypedAhead } from './typed-ahead.ts';
 import type { Prompt, PromptGuard } from './guard.ts';
+import { Answers, type ModelCallPlan, type RawAnswer } from './answers.ts';
 
 /** A request within this many debounce periods of the previous one means the user is typing. */
 const TYPING_WINDOW = 2;
@@ -67,23 +68,7 @@ interface PreparedPrompt {
   promptTokens: number;
 }
 
-/** Everything one model call needs, decided before the call (shared by single-flight waiters). */
-interface ModelCallPlan {
-  request: SuggestRequest;
-  config: GhostlineConfig;
-  prompt: Prompt & { meta: CallMeta };
-  /** Prompt size for escalation and budgets, from the window counts (not re-encoded). */
-  promptTokens: number;
-  multiline: boolean;
-  key: string;
-  live: { text: string; done?: RawAnswer };
-}
 
-/** What a model call leaves behind: the raw text, shared by every waiter and cached. */
-interface RawAnswer {
-  text: string;
-  model: string;
-}
 
 export interface EngineDeps {
   config: () => GhostlineConfig;
@@ -112,10 +97,12 @@ export class CompletionEngine {
   private readonly typedAhead = new TypedAhead();
   private readonly flights: SingleFlight<RawAnswer>;
   private readonly instructionCounts = new Map<string, number>();
+  private readonly answers: Answers;
 
   constructor(deps: EngineDeps) {
     this.deps = deps;
     this.flights = new SingleFlight<RawAnswer>(() => deps.config().completion.abandonGraceMs);
+    this.answers = new Answers(deps);
   }
 
   forget(uri: string): void {
@@ -153,7 +140,7 @@ export class CompletionEngine {
       }
       const prepared = this.prepare(request, config, multiline);
       // An answer already in memory needs no debounce: it costs no model call.
-      const remembered = config.cache.enabled ? this.fromMemory(prepared.key) : undefined;
+      const remembered = config.cache.enabled ? this.answers.fromMemory(prepared.key) : undefined;
       if (remembered) return this.serveCached(request, config, multiline, prepared, remembered, started);
       if (!(await ticket.ready)) return this.interrupted(ticket.signal, request.signal);
       return await this.compute(request, config, multiline, prepared, ticket.signal, started);
@@ -212,19 +199,19 @@ export class CompletionEngine {
   private serveCached(request: SuggestRequest, config: GhostlineConfig, multiline: boolean, prepared: PreparedPrompt, cached: RawAnswer, started: number): SuggestOutcome {
     const { prompt, restore, key } = prepared;
     this.typedAhead.remember(request.uri, request.text, request.offset, { key, live: { text: cached.text, done: cached }, restore });
-    this.auditCached(request.task, prompt, prompt.meta, cached, 'cached answer', started);
+    this.answers.auditCached(request.task, prompt, prompt.meta, cached, 'cached answer', started);
     const text = this.finish(request, cached.text, config, multiline, restore);
     return text ? this.answer(request, text, 'cache', cached.model, started) : this.empty('cached answer adds nothing');
   }
 
   private async compute(request: SuggestRequest, config: GhostlineConfig, multiline: boolean, prepared: PreparedPrompt, signal: AbortSignal, started: number): Promise<SuggestOutcome> {
     const { prompt, restore, key, promptTokens } = prepared;
-    const cached = config.cache.enabled ? await this.lookup(key) : undefined;
+    const cached = config.cache.enabled ? await this.answers.lookup(key) : undefined;
     if (cached) return this.serveCached(request, config, multiline, prepared, cached, started);
 
     const live: { text: string; done?: RawAnswer } = { text: '' };
     const plan: ModelCallPlan = { request, config, prompt, promptTokens, multiline, key, live };
-    const flight = this.flights.run(key, signal, (flightSignal) => this.callShared(plan, flightSignal));
+    const flight = this.flights.run(key, signal, (flightSignal) => this.answers.callShared(plan, flightSignal));
     if (flight.shared) this.deps.metrics.singleFlightJoins++;
     else this.typedAhead.remember(request.uri, request.text, request.offset, { key, live, restore });
     const raw = await flight.promise;
@@ -235,126 +222,6 @@ export class CompletionEngine {
     }
     const text = this.finish(request, raw.text, config, multiline, restore);
     return text ? this.answer(request, text, 'model', raw.model, started) : this.empty('model answer adds nothing');
-  }
-
-  /** The memory tier alone (synchronous): counted and recorded as a saved call when it answers. */
-  private fromMemory(key: string): RawAnswer | undefined {
-    const memory = this.deps.memory.peek(key);
-    if (!memory) return undefined;
-    this.deps.metrics.cacheHits++;
-    this.recordSaved('memory', memory);
-    return memory;
-  }
-
-  private async lookup(key: string): Promise<RawAnswer | undefined> {
-    const memory = this.fromMemory(key);
-    if (memory) return memory;
-    const shared = await this.deps.shared?.get(key);
-    if (shared) {
-      this.deps.metrics.sharedCacheHits++;
-      this.recordSaved('shared', shared);
-      void this.deps.memory.set(key, shared, this.deps.config().cache.ttlSeconds);
-      return shared;
-    }
-    return undefined;
-  }
-
-  /** Counts an answer served without a model call, with the tokens and cost it saved, for the team. */
-  private recordSaved(source: 'memory' | 'shared' | 'peer', answer: CachedAnswer): void {
-    const team = this.deps.team;
-    if (!team) return;
-    const usage = { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens, cachedTokens: answer.cachedTokens };
-    team.record(source, usage.inputTokens + usage.outputTokens, estimateCost(modelInfo(this.deps.config(), answer.model), usage));
-  }
-
-  /**
-   * The model call, coordinated across ghostline processes when a team tier is configured: one
-   * process calls the model; the others receive its final answer (not the stream).
-   */
-  private async callShared(call: ModelCallPlan, signal: AbortSignal): Promise<RawAnswer> {
-    const { request, config, prompt, key, live } = call;
-    const team = this.deps.team;
-    if (!team || !config.cache.enabled) return this.callModel(call, signal);
-    const { answer, from } = await team.coordinate(key, signal, (flightSignal) => this.callModel(call, flightSignal));
-    if (from === 'self') {
-      team.record('model', answer.inputTokens + answer.outputTokens, 0);
-      return answer;
-    }
-    this.deps.metrics.peerAnswers++;
-    this.recordSaved('peer', answer);
-    this.auditCached(request.task, prompt, prompt.meta, answer, "another editor's answer to the same prompt", performance.now());
-    live.text = answer.text;
-    live.done = answer;
-    void this.deps.memory.set(key, answer, config.cache.ttlSeconds);
-    return answer;
-  }
-
-  /** One routed model call; stops the stream early once the answer is long enough to be cut anyway. */
-  private async callModel(call: ModelCallPlan, signal: AbortSignal): Promise<CachedAnswer> {
-    const { request, config, prompt, multiline, key, live, promptTokens } = call;
-    const metrics = this.deps.metrics;
-    const early = new AbortController();
-    const onAbort = () => early.abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    const enough = (text: string) => {
-      const trimmed = text.replace(/^\s*\n/, '');
-      const newlines = trimmed.split('\n').length - 1;
-      return multiline ? newlines > config.completion.maxLines : newlines > 0 && trimmed.trim() !== '';
-    };
-    metrics.modelCalls++;
-    try {
-      const result = await runRouted(
-        { config, provider: this.deps.provider, logger: this.deps.logger, budget: this.deps.budget, audit: this.deps.audit },
-        { task: request.task, languageId: request.languageId, promptTokens, instructions: prompt.instructions, input: prompt.input, meta: prompt.meta, promptCacheKey: promptCacheKey(request.path, request.languageId), signal: early.signal },
-        {
-          delta: (text) => {
-            live.text += text;
-            if (enough(live.text)) early.abort(EARLY_STOP);
-          },
-          restart: () => {
-            live.text = '';
-          },
-        },
-      );
-      const answer = this.store(key, { text: result.text, model: result.model }, result.usage, config);
-      this.account(result.model, result.usage, config, request.task, false);
-      live.done = answer;
-      return answer;
-    } catch (error) {
-      if (early.signal.reason === EARLY_STOP && !signal.aborted) {
-        // We cut the stream ourselves: what arrived is the answer.
-        const model = resolveRoute(config, request.task, request.languageId).model;
-        const usage = { inputTokens: promptTokens, outputTokens: countTokens(live.text), cachedTokens: 0 };
-        const answer = this.store(key, { text: live.text, model }, usage, config);
-        this.account(model, usage, config, request.task, true);
-        live.done = answer;
-        return answer;
-      }
-      if (signal.aborted) metrics.modelCallsAborted++;
-      throw error;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
-  }
-
-  /** Counts a model call's tokens and estimated cost, and logs them (never the text). */
-  private account(model: string, usage: { inputTokens: number; outputTokens: number; cachedTokens: number }, config: GhostlineConfig, task: string, estimated: boolean): void {
-    const metrics = this.deps.metrics;
-    const costUsd = estimateCost(modelInfo(config, model), usage);
-    metrics.inputTokens += usage.inputTokens;
-    metrics.outputTokens += usage.outputTokens;
-    metrics.cachedTokens += usage.cachedTokens;
-    metrics.costUsd += costUsd;
-    this.deps.logger.info({ event: 'model-call', task, model, ...usage, costUsd, estimated, totalCostUsd: metrics.costUsd }, 'model call finished');
-  }
-
-  /** Caches an answer (when caching is on) and returns it with its usage, as peers and the cache see it. */
-  private store(key: string, answer: RawAnswer, usage: { inputTokens: number; outputTokens: number; cachedTokens: number }, config: GhostlineConfig): CachedAnswer {
-    const value = { ...answer, ...usage, createdAt: Date.now() };
-    if (!config.cache.enabled) return value;
-    void this.deps.memory.set(key, value, config.cache.ttlSeconds);
-    this.deps.shared?.set(key, value, config.cache.ttlSeconds).catch(() => undefined);
-    return value;
   }
 
   /**
@@ -369,11 +236,6 @@ export class CompletionEngine {
     return postprocess({ raw: safe, prefix, suffix, languageId: request.languageId, multiline, maxLines: config.completion.maxLines });
   }
 
-  /** An answer served without a model call is still one line of the audit trail (outcome `cache`). */
-  private auditCached(task: SuggestRequest['task'], prompt: Prompt, meta: CallMeta, answer: RawAnswer, reason: string, started: number): void {
-    const usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0 };
-    this.deps.audit?.record({ task, model: answer.model, reason, instructions: prompt.instructions, input: prompt.input, output: answer.text, usage, outcome: 'cache', latencyMs: performance.now() - started, meta });
-  }
 
   private answer(request: SuggestRequest, text: string, source: 'model' | 'cache' | 'typed-ahead', model: string, started: number): SuggestOutcome {
     const metrics = this.deps.metrics;
