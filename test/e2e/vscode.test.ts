@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { contributedConfiguration } from '../../clients/vscode/scripts/settings.mts';
+import { defaultConfig } from '../../server/src/config/schema.ts';
 import { Commands } from '../../server/src/lsp/protocol.ts';
 import { ROOT } from './helpers/editor.ts';
 import { openZip } from './helpers/zip.ts';
@@ -33,7 +34,7 @@ describe('the VS Code extension manifest', () => {
   it('contributes exactly the settings generated from the schema (run `npm run settings` in clients/vscode after a schema change)', () => {
     expect(manifest.contributes.configuration).toEqual(contributedConfiguration());
     const properties = manifest.contributes.configuration.properties as Record<string, { default?: unknown }>;
-    expect(properties['ghostline.completion.debounceMs']).toMatchObject({ type: 'integer', default: 75, minimum: 0, maximum: 2000 });
+    expect(properties['ghostline.completion.debounceMs']).toMatchObject({ type: 'integer', default: defaultConfig().completion.debounceMs, minimum: 0, maximum: 2000 });
     expect(properties['ghostline.cache.redisUrl']).toMatchObject({ type: ['string', 'null'], default: null });
     expect(properties['ghostline.server.path']).toMatchObject({ type: 'string', default: 'ghostline' });
     // VS Code needs a default for every setting; "not set" is null, which the extension never sends.
