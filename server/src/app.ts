@@ -37,6 +37,10 @@ export interface AppOptions {
   connectRedis?: boolean;
 }
 
+/** Said once when the default provider has no credentials, at start or on the first call. */
+export const NO_API_KEY_MESSAGE =
+  'ghostline: no API key. Set OPENAI_API_KEY (or providers.openai.apiKey), or point providers.openai.baseUrl at a local OpenAI-compatible server. Suggestions stay empty until then.';
+
 /** Apps of this process, so one-shot shell commands can close their connections and exit. */
 const openApps = new Set<App>();
 
@@ -289,7 +293,7 @@ export class App {
     // Budget refusals carry their own message, already reported by the budget gate.
     if (problem.details.code === BUDGET_HARD_CAP) return;
     const messages: Partial<Record<ProviderError['kind'], string>> = {
-      no_api_key: 'ghostline: no API key. Set OPENAI_API_KEY (or providers.openai.apiKey), or point providers.openai.baseUrl at a local OpenAI-compatible server. Suggestions stay empty until then.',
+      no_api_key: NO_API_KEY_MESSAGE,
       auth: `ghostline: the model API rejected the credentials (${problem.message}). Check OPENAI_API_KEY.`,
       quota: `ghostline: the OpenAI account is out of quota (${problem.message}). Suggestions stay empty until billing is fixed.`,
     };

@@ -17,6 +17,8 @@ export interface OpenDocument {
 
 export class DocumentStore {
   private readonly docs = new Map<string, TextDocument>();
+  /** The NUL scan, once per document version rather than on every keystroke's request. */
+  private readonly binary = new WeakMap<TextDocument, { version: number; binary: boolean }>();
   encoding: Encoding = 'utf-16';
 
   get size(): number {
@@ -46,7 +48,12 @@ export class DocumentStore {
     const doc = this.docs.get(uri);
     if (!doc) return undefined;
     const text = doc.getText();
-    return { uri, languageId: doc.languageId, version: doc.version, text, binary: text.includes('\0') };
+    let scanned = this.binary.get(doc);
+    if (scanned?.version !== doc.version) {
+      scanned = { version: doc.version, binary: text.includes('\0') };
+      this.binary.set(doc, scanned);
+    }
+    return { uri, languageId: doc.languageId, version: doc.version, text, binary: scanned.binary };
   }
 
   version(uri: string): number | undefined {

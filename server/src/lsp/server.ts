@@ -16,7 +16,7 @@ import {
   type InitializeResult,
   type ServerCapabilities,
 } from 'vscode-languageserver/node';
-import { App } from '../app.ts';
+import { App, NO_API_KEY_MESSAGE } from '../app.ts';
 import { codeActionsFeature } from '../features/code-actions.ts';
 import { commandsFeature } from '../features/commands.ts';
 import { completionFeature } from '../features/completion.ts';
@@ -91,7 +91,7 @@ export function serve(options: ServeOptions): Connection {
   connection.onInitialized(() => {
     initialized = true;
     for (const { type, message } of pending.splice(0)) void connection.sendNotification('window/showMessage', { type, message });
-    if (!app.hasCredentials()) app.report('error', 'ghostline: no API key. Set OPENAI_API_KEY (or providers.openai.apiKey), or point providers.openai.baseUrl at a local OpenAI-compatible server. Suggestions stay empty until then.');
+    if (!app.hasCredentials()) app.report('error', NO_API_KEY_MESSAGE);
     if (clientCapabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'ghostline' }).catch(() => undefined);
     }
