@@ -139,7 +139,60 @@ export async function enclosingDeclaration(languageId: string, text: string, off
 }
 
 function isDeclaration(node: Node): boolean {
+  // The root is the whole file (Python's `module`), never a unit to work on without asking.
+  if (!node.parent) return false;
   if (DECLARATION.test(node.type)) return true;
   // An arrow function or function expression bound to a name: `const f = () => …`.
   return (node.type === 'arrow_function' || node.type === 'function_expression') && node.parent?.type === 'variable_declarator';
+}
+
+/** Containers whose named children are statements: the file itself and the blocks of each grammar. */
+const STATEMENT_LIST =
+  /^(program|module|source_file|translation_unit|compilation_unit|block|statement_block|compound_statement|declaration_list|class_body|field_declaration_list|statement_list|body_statement|do_block|switch_body|switch_case|switch_default|case_clause|default_clause|expression_case|type_case|communication_case|else_clause|finally_clause)$/;
+
+/**
+ * The statement around offset, for a cursor in no declaration: the outermost statement that holds
+ * the cursor and has at most `maxLines` lines (never the file itself), else the innermost one. On a
+ * blank line or a comment between statements, the nearest statement of that block, below first.
+ * Undefined without a grammar or when there is no statement.
+ */
+export async function enclosingStatement(languageId: string, text: string, offset: number, maxLines: number): Promise<{ start: number; end: number } | undefined> {
+  const tree = await parse(languageId, text);
+  if (!tree) return undefined;
+  try {
+    const at = Math.max(0, Math.min(offset, text.length - 1));
+    const lines = (node: Node) => node.endPosition.row - node.startPosition.row + 1;
+    const leaf = tree.rootNode.descendantForIndex(at);
+    const statements: Node[] = [];
+    for (let node: Node | null = leaf; node?.parent; node = node.parent) {
+      if (node.isNamed && !/comment/.test(node.type) && STATEMENT_LIST.test(node.parent.type)) statements.push(node);
+    }
+    if (statements.length > 0) {
+      const chosen = statements.filter((node) => lines(node) <= maxLines).at(-1) ?? statements[0]!;
+      return { start: chosen.startIndex, end: chosen.endIndex };
+    }
+    let container: Node | null = leaf;
+    while (container && !STATEMENT_LIST.test(container.type)) container = container.parent;
+    const row = rowOf(text, offset);
+    let nearest: Node | undefined;
+    let nearestDistance = Infinity;
+    for (const child of container?.namedChildren ?? []) {
+      if (!child || /comment/.test(child.type)) continue;
+      // A statement below is preferred at equal distance: a blank line or comment introduces what follows.
+      const distance = child.startPosition.row >= row ? child.startPosition.row - row : row - child.endPosition.row + 0.5;
+      if (distance < nearestDistance) {
+        nearest = child;
+        nearestDistance = distance;
+      }
+    }
+    return nearest ? { start: nearest.startIndex, end: nearest.endIndex } : undefined;
+  } finally {
+    tree.delete();
+  }
+}
+
+function rowOf(text: string, offset: number): number {
+  let row = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) row++;
+  return row;
 }

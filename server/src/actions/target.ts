@@ -1,10 +1,11 @@
 /**
  * Decides which part of the document an action works on: the selection widened to whole lines, or,
- * with only a cursor, the declaration around it (tree-sitter) or else the paragraph of code it sits
- * in. Offsets are UTF-16 indices into the document text.
+ * with only a cursor, the declaration around it (tree-sitter), else the statement around it (never
+ * the whole file), else, without a grammar, the paragraph of code it sits in. Offsets are UTF-16
+ * indices into the document text.
  */
 import type { ActionName } from '../lsp/protocol.ts';
-import { enclosingDeclaration } from './syntax.ts';
+import { enclosingDeclaration, enclosingStatement, hasGrammar } from './syntax.ts';
 
 export interface Span {
   start: number;
@@ -16,6 +17,8 @@ const DOC_HEAD_ONLY_LINES = 40;
 /** A fix rewrites the whole enclosing declaration only up to this size, else nearby lines. */
 const FIX_DECLARATION_LINES = 80;
 const FIX_MARGIN_LINES = 3;
+/** Outside any declaration, a cursor takes the outermost statement around it up to this size. */
+const STATEMENT_LINES = 60;
 
 export function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
@@ -69,7 +72,11 @@ export async function targetSpan(action: ActionName, text: string, languageId: s
   }
   if (!empty && action !== 'document') return wholeLines(text, selection);
   const declaration = await enclosingDeclaration(languageId, text, selection.start);
-  if (!declaration) return empty ? paragraph(text, selection.start) : wholeLines(text, selection);
+  if (!declaration) {
+    if (!empty) return wholeLines(text, selection);
+    const statement = await enclosingStatement(languageId, text, selection.start, STATEMENT_LINES);
+    return statement ? wholeLines(text, statement) : hasGrammar(languageId) ? wholeLines(text, selection) : paragraph(text, selection.start);
+  }
   if (action !== 'document') return wholeLines(text, declaration);
   // Doc comments: the existing comment plus the declaration, or only its head when it is long.
   const whole = { start: declaration.commentStart, end: declaration.end };

@@ -42,6 +42,28 @@ describe('targetSpan', () => {
     expect(await target('document', 'python', `def big():\n    """Old doc."""\n${body.replace('x3 =', 'x3| =')}\n`)).toBe('def big():\n    """Old doc."""');
   });
 
+  it('takes the statement around a cursor outside any declaration, never the whole file', async () => {
+    const python = 'import os\nimport ma|th\n\nRATE = 2\n\ndef f(x):\n    return x * RATE\n\nprint(f(2))\n';
+    for (const action of ['refactor', 'document', 'explain', 'generateTests'] as const) expect(await target(action, 'python', python)).toBe('import math');
+    // Fix widens to a few lines around the cursor, not the module.
+    expect(await target('fix', 'python', python)).toBe('import os\nimport math\n\nRATE = 2\n');
+    expect(await target('refactor', 'python', 'x = 1\n|\nif x:\n    print(x)\n')).toBe('if x:\n    print(x)');
+    expect(await target('refactor', 'python', 'x = 1\nif x:\n    print(|x)\n')).toBe('if x:\n    print(x)');
+    const typescript = 'import { a } from "a";\nimport { b } f|rom "b";\nconst c = a + b;\nexport function d() {\n  return c;\n}\n';
+    expect(await target('refactor', 'typescript', typescript)).toBe('import { b } from "b";');
+    expect(await target('refactor', 'javascript', 'const a = 1;\n// note|\nconst b = 2;\n')).toBe('const b = 2;');
+    expect(await target('document', 'go', 'package main\n\nimport "f|mt"\n\nfunc main() {\n\tfmt.Println(1)\n}\n')).toBe('import "fmt"');
+    expect(await target('refactor', 'rust', 'use std::i|o;\n\nfn main() {\n    io::stdin();\n}\n')).toBe('use std::io;');
+    // Ruby's `module` is a declaration, not the file.
+    expect(await target('refactor', 'ruby', 'require "x"\nmodule Util\n  X = |1\nend\n')).toBe('module Util\n  X = 1\nend');
+  });
+
+  it('takes the outermost statement that is not too long inside a long top-level call', async () => {
+    const cases = Array.from({ length: 40 }, (_, i) => `  it('case ${i}', () => {\n    expect(${i}).toBe(${i});\n  });`).join('\n');
+    const fixture = `describe('all', () => {\n${cases.replace('expect(7)', 'expect(|7)')}\n});\n`;
+    expect(await target('refactor', 'typescript', fixture)).toBe("  it('case 7', () => {\n    expect(7).toBe(7);\n  });");
+  });
+
   it('falls back to the paragraph around the cursor without a grammar', async () => {
     expect(await target('refactor', 'haskell', 'a = 1\n\nf x =\n  x |+ 1\n\ng = 2\n')).toBe('f x =\n  x + 1');
   });
