@@ -2,7 +2,7 @@
  * Composition root and command line: `ghostline --stdio` serves LSP; `ghostline doctor`,
  * `ghostline complete FILE:LINE:COL` and `ghostline stats` are for people at a shell and for scripts.
  */
-import { closeAllApps } from './app.ts';
+import { parseArgs } from 'node:util';
 import { runComplete } from './cli/complete.ts';
 import { runDoctor } from './cli/doctor.ts';
 import { print, printError } from './cli/print.ts';
@@ -29,57 +29,66 @@ Environment: OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_PROJECT_ID, 
 GHOSTLINE_LOG_LEVEL, GHOSTLINE_LOG_FILE, GHOSTLINE_<SECTION>__<KEY> (see docs/configuration.md).
 `;
 
-function option(argv: string[], name: string): string | undefined {
-  const index = argv.findIndex((a) => a === name || a.startsWith(`${name}=`));
-  if (index < 0) return undefined;
-  const arg = argv[index]!;
-  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[index + 1];
+/** The command line; unknown options are tolerated (editors add their own, e.g. --socket). */
+function parse(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: {
+      stdio: { type: 'boolean' },
+      'node-ipc': { type: 'boolean' },
+      socket: { type: 'string' },
+      'log-file': { type: 'string' },
+      clientProcessId: { type: 'string' },
+      language: { type: 'string' },
+      days: { type: 'string' },
+      json: { type: 'boolean' },
+      version: { type: 'boolean', short: 'v' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return {
+    values: { ...values, logFile: text(values['log-file']), language: text(values.language), days: text(values.days) },
+    command: positionals[0],
+    target: positionals[1],
+  };
 }
 
 async function main(argv: string[]): Promise<number | undefined> {
-  if (argv.includes('--version') || argv.includes('-v')) {
+  const { values, command, target } = parse(argv);
+  if (values.version) {
     print(VERSION);
     return 0;
   }
-  if (argv.includes('--help') || argv.includes('-h')) {
+  if (values.help) {
     print(HELP);
     return 0;
   }
-  const logFile = option(argv, '--log-file');
-  const valued = new Set(['--log-file', '--language', '--days', '--clientProcessId']);
-  const [command, target] = argv.filter((a, i) => !a.startsWith('-') && !valued.has(argv[i - 1] ?? ''));
-  if (command === 'doctor' || command === 'complete' || command === 'stats') {
-    // One-shot commands close the Redis connections their App opened, so the process can exit.
-    try {
-      return await runShellCommand(command, target, argv, logFile);
-    } finally {
-      await closeAllApps();
-    }
-  }
-  if (argv.includes('--stdio') || argv.some((a) => a.startsWith('--node-ipc') || a.startsWith('--socket'))) {
-    process.on('unhandledRejection', (reason) => process.stderr.write(`ghostline: unhandled rejection: ${String(reason)}\n`));
-    serve({ env: process.env, logFile });
-    return undefined;
-  }
-  printError(HELP);
-  return 2;
-}
-
-async function runShellCommand(command: 'doctor' | 'complete' | 'stats', target: string | undefined, argv: string[], logFile: string | undefined): Promise<number> {
   if (command === 'doctor') return runDoctor(process.env);
   if (command === 'stats') {
-    const days = Number(option(argv, '--days') ?? 1);
+    const days = Number(values.days ?? 1);
     if (!Number.isInteger(days) || days < 1 || days > 40) {
       printError('usage: ghostline stats [--days N (1-40)] [--json]');
       return 2;
     }
-    return runStats(process.env, { days, json: argv.includes('--json') });
+    return runStats(process.env, { days, json: values.json === true });
   }
-  if (!target) {
-    printError('usage: ghostline complete FILE:LINE:COL');
-    return 2;
+  if (command === 'complete') {
+    if (!target) {
+      printError('usage: ghostline complete FILE:LINE:COL');
+      return 2;
+    }
+    return runComplete(target, { env: process.env, language: values.language, logFile: values.logFile });
   }
-  return runComplete(target, { env: process.env, language: option(argv, '--language'), logFile });
+  if (values.stdio || values['node-ipc'] || values.socket !== undefined) {
+    process.on('unhandledRejection', (reason) => process.stderr.write(`ghostline: unhandled rejection: ${String(reason)}\n`));
+    serve({ env: process.env, logFile: values.logFile, stdio: values.stdio === true });
+    return undefined;
+  }
+  printError(HELP);
+  return 2;
 }
 
 main(process.argv.slice(2)).then(

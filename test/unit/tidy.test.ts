@@ -17,14 +17,131 @@ function sources(dir = SRC): string[] {
 
 const files = sources().map((path) => ({ rel: relative(SRC, path), text: readFileSync(path, 'utf8') }));
 
-/** Runtime imports (type-only imports erase at build time and do not count). */
+/** Every import of a file: runtime and type-only, `export … from` and dynamic `import()`. */
+function imports(text: string): string[] {
+  const statements = [...text.matchAll(/^(?:import|export)\s[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]!);
+  const dynamic = [...text.matchAll(/import\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]!);
+  return [...statements, ...dynamic];
+}
+
+/** Runtime imports only (type-only imports erase at build time). */
 function runtimeImports(text: string): string[] {
   return [...text.matchAll(/^import\s+(?!type\b)[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]!);
 }
 
 function importersOf(pattern: RegExp): string[] {
-  return files.filter((f) => runtimeImports(f.text).some((spec) => pattern.test(spec))).map((f) => f.rel);
+  return files.filter((f) => imports(f.text).some((spec) => pattern.test(spec))).map((f) => f.rel);
 }
+
+/** The file a relative import names, relative to server/src. */
+function target(from: string, spec: string): string {
+  return relative(SRC, join(SRC, from, '..', spec));
+}
+
+/** A file's layer: its top folder, or its own name for a file at the root (main.ts, compose.ts). */
+function layerOf(rel: string): string {
+  return rel.includes('/') ? rel.split('/')[0]! : rel;
+}
+
+/**
+ * The allowed directions between layers (docs/ARCHITECTURE.md draws them): a layer imports only
+ * those it lists, plus the leaves. Type imports count: a layer that needs another's types depends on it.
+ */
+const LEAVES = ['config', 'telemetry', 'version.ts'];
+const ALLOWED: Record<string, readonly string[]> = {
+  'main.ts': ['cli', 'lsp'],
+  cli: ['compose.ts', 'budget', 'cache', 'providers', 'router'],
+  lsp: ['features', 'compose.ts'],
+  features: ['actions', 'engine', 'compose.ts'],
+  'compose.ts': ['budget', 'cache', 'calls', 'context', 'engine', 'providers', 'router', 'safety'],
+  engine: ['calls', 'cache', 'context', 'providers', 'router'],
+  actions: ['calls', 'context', 'providers'],
+  calls: ['router', 'providers'],
+  safety: ['calls', 'router', 'providers'],
+  budget: ['cache', 'router', 'providers'],
+  router: ['providers'],
+  cache: [],
+  context: [],
+  providers: [],
+  config: [],
+  telemetry: [],
+  'version.ts': [],
+};
+
+const edges = files.map((f) => ({
+  rel: f.rel,
+  to: imports(f.text)
+    .filter((spec) => spec.startsWith('.'))
+    .map((spec) => target(f.rel, spec)),
+}));
+
+/** Import cycles between files (Tarjan's strongly connected components of two or more files). */
+function cycles(): string[][] {
+  const graph = new Map(edges.map((e) => [e.rel, e.to]));
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!graph.has(w)) continue;
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const group: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        group.push(w);
+      } while (w !== v);
+      if (group.length > 1) found.push(group.sort());
+    }
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return found;
+}
+
+describe('layering', () => {
+  it('every layer is in the table', () => {
+    expect([...new Set(files.map((f) => layerOf(f.rel)))].filter((layer) => !(layer in ALLOWED))).toEqual([]);
+  });
+
+  it('imports point only in the allowed directions (type imports included)', () => {
+    const offenders = edges.flatMap((e) =>
+      e.to
+        .filter((to) => layerOf(to) !== layerOf(e.rel))
+        .filter((to) => !LEAVES.includes(layerOf(to)) || LEAVES.includes(layerOf(e.rel)))
+        .filter((to) => !ALLOWED[layerOf(e.rel)]?.includes(layerOf(to)))
+        .map((to) => `${e.rel} → ${to}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('the leaves (config/, telemetry/) import nothing from other layers', () => {
+    const offenders = edges.filter((e) => ['config', 'telemetry'].includes(layerOf(e.rel))).flatMap((e) => e.to.filter((to) => layerOf(to) !== layerOf(e.rel)).map((to) => `${e.rel} → ${to}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it('the table itself has no cycle between layers', () => {
+    const reaches = (from: string, to: string, seen = new Set<string>()): boolean =>
+      (ALLOWED[from] ?? []).some((next) => next === to || (!seen.has(next) && (seen.add(next), reaches(next, to, seen))));
+    expect(Object.keys(ALLOWED).filter((layer) => reaches(layer, layer))).toEqual([]);
+  });
+
+  it('no import cycle between files', () => {
+    expect(cycles()).toEqual([]);
+  });
+});
 
 describe('architecture invariants', () => {
   it('only providers/ imports the openai SDK', () => {
@@ -35,8 +152,13 @@ describe('architecture invariants', () => {
     expect(importersOf(/^ioredis$/).filter((f) => !f.startsWith('cache/'))).toEqual([]);
   });
 
-  it('only lsp/ and features/ import vscode-languageserver at runtime', () => {
-    expect(importersOf(/^vscode-languageserver(\/|$)/).filter((f) => !/^(lsp|features)\//.test(f))).toEqual([]);
+  it('only lsp/ imports vscode-languageserver (type imports included)', () => {
+    expect(importersOf(/^vscode-languageserver(\/|$)/).filter((f) => !f.startsWith('lsp/'))).toEqual([]);
+  });
+
+  it('only lsp/ uses the connection', () => {
+    const offenders = files.filter((f) => !f.rel.startsWith('lsp/') && /\b(sendNotification|sendRequest|createConnection|onRequest|onNotification)\(|\bconnection\.(window|workspace|client|languages|listen)\b/.test(f.text));
+    expect(offenders.map((f) => f.rel)).toEqual([]);
   });
 
   it('context/ and engine/postprocess are pure (no I/O modules)', () => {
@@ -44,11 +166,11 @@ describe('architecture invariants', () => {
     expect(impure.map((f) => f.rel)).toEqual([]);
   });
 
-  it('features do not import each other (shared shapes live in suggestion-shape.ts and types.ts)', () => {
-    const shared = new Set(['suggestion-shape.ts', 'types.ts']);
+  it('features do not import each other (shared shapes and helpers: suggestion-shape.ts, action-run.ts, types.ts)', () => {
+    const shared = new Set(['suggestion-shape.ts', 'action-run.ts', 'types.ts']);
     const offenders = files
       .filter((f) => f.rel.startsWith('features/'))
-      .flatMap((f) => runtimeImports(f.text).filter((s) => s.startsWith('./') && !shared.has(s.slice(2))).map((s) => `${f.rel} → ${s}`));
+      .flatMap((f) => imports(f.text).filter((s) => s.startsWith('./') && !shared.has(s.slice(2))).map((s) => `${f.rel} → ${s}`));
     expect(offenders).toEqual([]);
   });
 

@@ -4,8 +4,7 @@
  */
 import { callModel } from './model-call.ts';
 import { EXPLAIN_INSTRUCTIONS, regionInput } from './prompts.ts';
-import type { Prepared } from './run.ts';
-import { refused, type ActionDeps, type ActionOutcome, type ActionRequest } from './types.ts';
+import { refused, type ActionDeps, type ActionOutcome, type ActionRequest, type Prepared } from './types.ts';
 
 export async function runExplain(deps: ActionDeps, request: ActionRequest, prepared: Prepared): Promise<ActionOutcome> {
   if (prepared.region.trim() === '') return refused('ghostline: nothing to explain here; select some code.', 'info');

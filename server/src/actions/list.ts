@@ -1,10 +1,9 @@
 /**
- * Builds the code-action menu without calling a model (editors ask on every cursor move): each
- * action carries either `data` for codeAction/resolve or a `command` for workspace/executeCommand,
- * depending on what the client supports, and is filtered by the request's `only` kinds.
+ * Builds the code-action menu without calling a model (editors ask on every cursor move): which
+ * actions apply, their titles and kinds, filtered by the request's `only` kinds. The protocol edge
+ * turns each entry into a resolvable code action, one with a command, or a bare command.
  */
-import type { ClientCapabilities, CodeAction, Command, Diagnostic, Range } from 'vscode-languageserver';
-import { Commands, LLM_GENERATED_TAG, type ActionArgs, type ActionName } from '../lsp/protocol.ts';
+import type { ActionArgs, ActionName, Range } from './types.ts';
 
 /** The kind of each action. Standard kinds where eglot has a command for them (it filters by exact kind). */
 export const ACTION_KINDS: Record<ActionName, string> = {
@@ -37,72 +36,62 @@ export function actionTitle(action: ActionName, variants: number, diagnosticMess
     case 'document':
       return 'ghostline: Add or update doc comment';
     case 'fix': {
-      const message = diagnosticMessage.split('\n')[0]!;
+      const message = diagnosticMessage.split('\n')[0]!.trim();
+      if (message === '') return 'ghostline: Fix';
       return `ghostline: Fix "${message.length > 60 ? `${message.slice(0, 57)}...` : message}"`;
     }
   }
-}
-
-/** What the resolve request carries back in `data`. */
-export interface ActionData {
-  ghostline: ActionName;
-  args: ActionArgs;
-}
-
-export function isActionData(value: unknown): value is ActionData {
-  const data = value as Partial<ActionData> | undefined;
-  return typeof data === 'object' && data !== null && typeof data.ghostline === 'string' && typeof data.args?.uri === 'string';
-}
-
-export function supportsResolve(client: ClientCapabilities): boolean {
-  const codeAction = client.textDocument?.codeAction;
-  return codeAction?.dataSupport === true && (codeAction.resolveSupport?.properties ?? []).includes('edit');
 }
 
 export function kindWanted(kind: string, only: readonly string[] | undefined): boolean {
   return !only || only.length === 0 || only.some((wanted) => kind === wanted || kind.startsWith(`${wanted}.`));
 }
 
-export interface ListInput {
+/** A diagnostic as the client sent it; passed back untouched on the fix action. */
+export interface ListedDiagnostic {
+  message: string | { value: string };
+  range: Range;
+  source?: string | undefined;
+  code?: string | number | undefined;
+}
+
+export interface ListInput<D extends ListedDiagnostic> {
   uri: string;
   version: number;
   range: Range;
-  diagnostics: readonly Diagnostic[];
+  diagnostics: readonly D[];
   only?: readonly string[] | undefined;
   variants: number;
 }
 
-export function listActions(input: ListInput, client: ClientCapabilities): (CodeAction | Command)[] {
-  const literals = client.textDocument?.codeAction?.codeActionLiteralSupport !== undefined;
-  const resolve = supportsResolve(client);
-  const tagged = (client.textDocument?.codeAction?.tagSupport?.valueSet ?? []).includes(LLM_GENERATED_TAG as 1);
+/** One menu entry; the protocol edge makes it a code action (resolvable or with a command) or a bare command. */
+export interface ActionEntry<D extends ListedDiagnostic = ListedDiagnostic> {
+  action: ActionName;
+  title: string;
+  kind: string;
+  args: ActionArgs;
+  /** The diagnostic a fix entry is for. */
+  diagnostic?: D;
+  /** Its edit can be computed in codeAction/resolve; the others always run as commands. */
+  resolvable: boolean;
+}
+
+export function listActions<D extends ListedDiagnostic>(input: ListInput<D>): ActionEntry<D>[] {
   const base: Omit<ActionArgs, 'range'> = { uri: input.uri, version: input.version };
-  const entries: { action: ActionName; args: ActionArgs; diagnostic?: Diagnostic; message?: string }[] = [];
+  const entries: ActionEntry<D>[] = [];
+  const add = (action: ActionName, args: ActionArgs, diagnostic?: D, message?: string) => {
+    const kind = ACTION_KINDS[action];
+    if (!kindWanted(kind, input.only)) return;
+    entries.push({ action, title: actionTitle(action, input.variants, message), kind, args, ...(diagnostic ? { diagnostic } : {}), resolvable: RESOLVABLE.has(action) });
+  };
   for (const diagnostic of input.diagnostics) {
     const { source, code, range } = diagnostic;
     const message = typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value;
     const args: ActionArgs = { ...base, range, diagnostic: { message, range, ...(source !== undefined ? { source } : {}), ...(code !== undefined ? { code } : {}) } };
-    entries.push({ action: 'fix', args, diagnostic, message });
+    add('fix', args, diagnostic, message);
   }
   for (const action of ['refactor', 'refactorWithInstruction', 'refactorVariants', 'explain', 'document', 'generateTests'] as const) {
-    entries.push({ action, args: { ...base, range: input.range } });
+    add(action, { ...base, range: input.range });
   }
-  const result: (CodeAction | Command)[] = [];
-  for (const { action, args, diagnostic, message } of entries) {
-    const kind = ACTION_KINDS[action];
-    if (!kindWanted(kind, input.only)) continue;
-    const title = actionTitle(action, input.variants, message);
-    const command: Command = { title, command: Commands[action], arguments: [args] };
-    if (!literals) {
-      result.push(command);
-      continue;
-    }
-    const codeAction: CodeAction = { title, kind };
-    if (diagnostic) codeAction.diagnostics = [diagnostic];
-    if (tagged) codeAction.tags = [LLM_GENERATED_TAG as 1];
-    if (resolve && RESOLVABLE.has(action)) codeAction.data = { ghostline: action, args } satisfies ActionData;
-    else codeAction.command = command;
-    result.push(codeAction);
-  }
-  return result;
+  return entries;
 }

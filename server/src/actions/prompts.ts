@@ -3,7 +3,7 @@
  * cache hits across requests); the volatile parts — file, surrounding code, the region, the user's
  * instruction, parse errors from a previous try — go in the input, region last.
  */
-import type { ActionName } from '../lsp/protocol.ts';
+import type { ActionName } from './names.ts';
 
 export const REGION_OPEN = '<region>';
 export const REGION_CLOSE = '</region>';

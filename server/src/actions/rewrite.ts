@@ -8,9 +8,8 @@ import { diffText } from './diff.ts';
 import { callModel } from './model-call.ts';
 import { cleanCode, parseVariants } from './output.ts';
 import { docConvention, parseFeedback, regionInput, rewriteInstructions, VARIANTS_INSTRUCTIONS, VARIANTS_SCHEMA } from './prompts.ts';
-import type { Prepared } from './run.ts';
 import { lineOf } from './target.ts';
-import { refused, type ActionDeps, type ActionOutcome, type ActionRequest, type FileEdit } from './types.ts';
+import { refused, type ActionDeps, type ActionOutcome, type ActionRequest, type FileEdit, type Prepared } from './types.ts';
 import type { Task } from '../providers/types.ts';
 
 const TASKS: Record<string, Task> = { refactor: 'refactor', refactorWithInstruction: 'refactor', refactorVariants: 'refactor', fix: 'fix', document: 'docs' };

@@ -7,20 +7,9 @@ import { ProviderError } from '../providers/types.ts';
 import { TruncatedAnswer } from './model-call.ts';
 import { runExplain } from './explain.ts';
 import { runRewrite, runVariants } from './rewrite.ts';
-import { lineOf, offsetOfLine, targetSpan, type Span } from './target.ts';
+import { lineOf, offsetOfLine, targetSpan } from './target.ts';
 import { runTests } from './tests.ts';
-import { refused, type ActionDeps, type ActionOutcome, type ActionRequest } from './types.ts';
-import type { OpenDocument } from '../lsp/documents.ts';
-
-/** What every runner starts from: the document as the model will see it and the region to work on. */
-export interface Prepared {
-  doc: OpenDocument;
-  path: string;
-  span: Span;
-  region: string;
-  before: string;
-  after: string;
-}
+import { refused, type ActionDeps, type ActionOutcome, type ActionRequest, type Prepared } from './types.ts';
 
 const TASK_LABEL: Record<ActionRequest['action'], string> = {
   refactor: 'refactor',
@@ -70,7 +59,7 @@ async function prepare(deps: ActionDeps, request: ActionRequest): Promise<Prepar
   const end = deps.documents.offsetAt(args.uri, args.range.end);
   if (start === undefined || end === undefined || end < start) return refused('ghostline: the selection is outside the document.');
   const path = deps.pathOf(args.uri);
-  const refusal = deps.guard?.()?.refuse(path);
+  const refusal = deps.calls.refuse(path);
   if (refusal) return refused(`ghostline: ${refusal}`);
   const span = await targetSpan(request.action, doc.text, doc.languageId, { start, end });
   const lines = lineOf(doc.text, span.end) - lineOf(doc.text, span.start) + 1;

@@ -5,10 +5,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { OpenDocument } from '../lsp/documents.ts';
 import type { TextChange } from './diff.ts';
 import { rebase } from './rebase.ts';
-import type { FileEdit } from './types.ts';
+import type { FileEdit, OpenDocument } from './types.ts';
 
 /** Edits ready to send: `text` is what the changes' offsets refer to, `version` the editor's version of it. */
 export interface SettledFile {

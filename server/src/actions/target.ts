@@ -4,7 +4,7 @@
  * the whole file), else, without a grammar, the paragraph of code it sits in. Offsets are UTF-16
  * indices into the document text.
  */
-import type { ActionName } from '../lsp/protocol.ts';
+import type { ActionName } from './names.ts';
 import { enclosingDeclaration, enclosingStatement, hasGrammar } from './syntax.ts';
 
 export interface Span {

@@ -12,8 +12,7 @@ import { callModel } from './model-call.ts';
 import { parseTests } from './output.ts';
 import { parseFeedback, regionInput, TESTS_INSTRUCTIONS, TESTS_SCHEMA } from './prompts.ts';
 import { summarize } from './rewrite.ts';
-import type { Prepared } from './run.ts';
-import { refused, type ActionDeps, type ActionOutcome, type ActionRequest } from './types.ts';
+import { refused, type ActionDeps, type ActionOutcome, type ActionRequest, type Prepared } from './types.ts';
 
 /** Lines that belong to a file's head: package clauses, imports, `use`, requires, shebangs. */
 const HEAD_LINE = /^\s*(import\b|from\s+\S+\s+import\b|use\s|package\s|extern crate\b|#!|['"]use strict['"]|(const|let|var)\s+[\w{}\s,]+=\s*require\(|\)\s*$)/;
@@ -64,7 +63,7 @@ export async function runTests(deps: ActionDeps, request: ActionRequest, prepare
   const plan = planTests(prepared.path, doc.languageId, deps.workspaceRoot());
   if ('refused' in plan) return refused(plan.refused);
   // The existing test file goes into the prompt as context: an excluded one must not.
-  const testFileRefusal = deps.guard?.()?.refuse(plan.testPath);
+  const testFileRefusal = deps.calls.refuse(plan.testPath);
   if (testFileRefusal) return refused(`ghostline: ${testFileRefusal}`);
   const uri = plan.sameFile ? doc.uri : pathToFileURL(plan.testPath).href;
   const open = plan.sameFile ? doc : deps.documents.get(uri);

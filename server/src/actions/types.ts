@@ -2,30 +2,79 @@
  * What the code-action runners need and what they give back. Outcomes are values (an edit, a text,
  * variants, a refusal with its message, cancelled); only the protocol edge turns them into LSP.
  */
+import type { ModelCalls } from '../calls/model-calls.ts';
 import type { GhostlineConfig } from '../config/schema.ts';
-import type { PromptGuard } from '../engine/guard.ts';
-import type { OpenDocument } from '../lsp/documents.ts';
-import type { ActionArgs, ActionName } from '../lsp/protocol.ts';
-import type { AuditHook, BudgetHook, ProviderLookup } from '../router/router.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import type { Metrics } from '../telemetry/metrics.ts';
 import type { TextChange } from './diff.ts';
+import type { ActionName } from './names.ts';
+import type { Span } from './target.ts';
+
+/** A position in the client's negotiated encoding (zero-based line and column). */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** An open document as the editor has it now. */
+export interface OpenDocument {
+  uri: string;
+  languageId: string;
+  version: number;
+  text: string;
+  /** A NUL byte marks a binary file: no suggestions are offered there. */
+  binary: boolean;
+}
+
+/** The open documents; positions are converted from the negotiated encoding to UTF-16 offsets. */
+export interface DocumentView {
+  get(uri: string): OpenDocument | undefined;
+  /** The UTF-16 offset of a client position, or undefined when the line does not exist. */
+  offsetAt(uri: string, position: Position): number | undefined;
+  /** A UTF-16 offset back to a client position. */
+  positionAt(uri: string, offset: number): Position | undefined;
+  readonly size: number;
+}
+
+export { ACTION_NAMES, isActionName, type ActionName } from './names.ts';
+
+/** Arguments of every code-action command. */
+export interface ActionArgs {
+  uri: string;
+  /** The selection (or the diagnostic's range) in the negotiated encoding. */
+  range: Range;
+  /** Document version when the action was offered; edits are versioned against it. */
+  version: number;
+  /** For refactorWithInstruction: the instruction, when the client config fills it (else the server asks). */
+  instruction?: string;
+  /** For fix: the diagnostic to fix. */
+  diagnostic?: { message: string; source?: string; code?: string | number; range: Range };
+}
+
+/** What every runner starts from: the document as the model will see it and the region to work on. */
+export interface Prepared {
+  doc: OpenDocument;
+  path: string;
+  span: Span;
+  region: string;
+  before: string;
+  after: string;
+}
 
 export interface ActionDeps {
   config: () => GhostlineConfig;
-  provider: ProviderLookup;
   logger: Logger;
-  metrics: Metrics;
-  documents: { get(uri: string): OpenDocument | undefined; offsetAt(uri: string, position: { line: number; character: number }): number | undefined };
+  /** Every model call: guard, router, budgets, audit trail, accounting. */
+  calls: ModelCalls;
+  documents: DocumentView;
   pathOf: (uri: string) => string;
   workspaceRoot: () => string | undefined;
-  guard?: () => PromptGuard | undefined;
   /** Project instructions from the AGENTS.md files between the workspace root and this file ('' for none). */
-  guidance?: (filePath: string) => Promise<string>;
-  /** Hears of every model call, for the audit trail. */
-  audit?: AuditHook;
-  /** Team budgets and the shared rate limit, applied to every action's model call. */
-  budget?: BudgetHook;
+  guidance: (filePath: string) => Promise<string>;
 }
 
 /** Where a run's output goes while the model works: progress, and stream deltas for opted-in clients. */

@@ -11,7 +11,8 @@ import { ProviderError, type Task, type Usage } from '../providers/types.ts';
 import { modelInfo } from '../router/policy.ts';
 import type { BudgetHook } from '../router/router.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import { estimateCost, type Metrics } from '../telemetry/metrics.ts';
+import type { Metrics } from '../telemetry/metrics.ts';
+import { estimateCost } from '../router/prices.ts';
 import { capMessage, checkCaps, hasCaps, pickCheaper } from './policy.ts';
 
 export interface BudgetGateDeps {

@@ -5,15 +5,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { App } from '../app.ts';
+import { compose, type Services } from '../compose.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import { languageIdOf } from './languages.ts';
 import { print, printError } from './print.ts';
 
 export interface CompleteOptions {
   env: NodeJS.ProcessEnv;
-  language?: string;
-  logFile?: string;
+  language?: string | undefined;
+  logFile?: string | undefined;
 }
 
 /** Splits `path:line:col` from the right, so paths containing ':' still work. */
@@ -55,17 +55,25 @@ export async function runComplete(target: string, options: CompleteOptions): Pro
   }
   const messages: string[] = [];
   const level = options.env.GHOSTLINE_LOG_LEVEL ?? 'warn';
-  const app = new App({
+  const composition = compose({
     env: options.env,
     workspaceRoot: process.cwd(),
     logger: createLogger({ level, file: options.logFile }),
     report: (_severity, message) => messages.push(message),
   });
+  try {
+    return await completeWith(composition.services, parsed.path, text, offset, options, messages);
+  } finally {
+    await composition.close();
+  }
+}
+
+async function completeWith(app: Services, file: string, text: string, offset: number, options: CompleteOptions, messages: string[]): Promise<number> {
   if (!app.hasCredentials()) {
     printError('ghostline complete: no API key. Set OPENAI_API_KEY, or OPENAI_BASE_URL for a local OpenAI-compatible server. Run `ghostline doctor`.');
     return 1;
   }
-  const path = resolve(parsed.path);
+  const path = resolve(file);
   const outcome = await app.engine.suggest({
     uri: `file://${path}`,
     path,

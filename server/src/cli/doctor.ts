@@ -3,7 +3,7 @@
  * validity, the API key, the model endpoint and the routed models, Redis when configured — and says
  * exactly what is missing. Exit code 0 when everything needed works.
  */
-import { App } from '../app.ts';
+import { compose } from '../compose.ts';
 import { probeRedis } from '../cache/redis-probe.ts';
 import { TASKS } from '../providers/types.ts';
 import { resolveRoute } from '../router/policy.ts';
@@ -41,7 +41,9 @@ export async function runDoctor(env: NodeJS.ProcessEnv): Promise<number> {
   else fail(`Node.js ${process.versions.node}: ghostline needs Node.js 22 or newer`);
 
   const problems: string[] = [];
-  const app = new App({ env, workspaceRoot: process.cwd(), logger: silentLogger(), report: (_s, m) => problems.push(m) });
+  const composition = compose({ env, workspaceRoot: process.cwd(), logger: silentLogger(), report: (_s, m) => problems.push(m), connectRedis: false });
+  await composition.close();
+  const app = composition.services;
   if (problems.length === 0) line(true, 'configuration valid (environment, user file, .ghostline.json in this directory)');
   else for (const problem of problems) fail(problem);
   const config = app.config;

@@ -2,7 +2,7 @@
  * `ghostline stats [--days N] [--json]`: the team's cache hit rate, the tokens and cost the hits
  * saved, and spend against the daily budget, read from the team's Redis.
  */
-import { App } from '../app.ts';
+import { compose } from '../compose.ts';
 import type { Caps } from '../budget/policy.ts';
 import { readTeamReport, type TeamReport } from '../cache/redis-report.ts';
 import { redactRedisUrl } from '../cache/redis-url.ts';
@@ -52,7 +52,8 @@ export function formatReport(report: TeamReport, caps: { team: Caps; perUser: Ca
 
 export async function runStats(env: NodeJS.ProcessEnv, options: StatsOptions): Promise<number> {
   const problems: string[] = [];
-  const app = new App({ env, workspaceRoot: process.cwd(), logger: silentLogger(), report: (_s, m) => problems.push(m), connectRedis: false });
+  const composition = compose({ env, workspaceRoot: process.cwd(), logger: silentLogger(), report: (_s, m) => problems.push(m), connectRedis: false });
+  const app = composition.services;
   try {
     const config = app.config;
     for (const problem of problems) printError(problem);
@@ -72,6 +73,6 @@ export async function runStats(env: NodeJS.ProcessEnv, options: StatsOptions): P
     } else print(formatReport(result.report, caps, redactRedisUrl(config.cache.redisUrl)));
     return 0;
   } finally {
-    await app.close();
+    await composition.close();
   }
 }

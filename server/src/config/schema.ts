@@ -4,7 +4,7 @@
  * Every field carries a description; generated docs read it.
  */
 import { z } from 'zod';
-import { TASKS, type Task } from '../providers/types.ts';
+import { TASKS, type Task } from './tasks.ts';
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 

@@ -4,24 +4,22 @@
  * post-processing; answers.ts supplies cached answers and the model call. Returns outcomes as
  * values; never throws for expected situations (cancelled, superseded, no key, model down).
  */
-import type { GhostlineConfig } from '../config/schema.ts';
 import { cacheKey } from '../cache/key.ts';
-import type { MemoryCache } from '../cache/memory.ts';
 import { SingleFlight } from '../cache/single-flight.ts';
-import type { CacheStore, TeamTier } from '../cache/types.ts';
+import type { Guarded } from '../calls/guard.ts';
+import type { GhostlineConfig } from '../config/schema.ts';
 import { countTokens } from '../context/tokens.ts';
 import { completionPrompt, PROMPT_TEMPLATE_VERSION } from '../context/prompt.ts';
 import { buildWindows } from '../context/window.ts';
 import { ProviderError } from '../providers/types.ts';
 import { resolveRoute } from '../router/policy.ts';
-import type { AuditHook, BudgetHook, CallMeta, ProviderLookup } from '../router/router.ts';
-import type { Logger } from '../telemetry/logger.ts';
-import type { Metrics } from '../telemetry/metrics.ts';
 import { decideMultiline, postprocess } from './postprocess.ts';
 import { Scheduler, SUPERSEDED } from './scheduler.ts';
 import { lineSuffixAt, TypedAhead } from './typed-ahead.ts';
-import type { Prompt, PromptGuard } from './guard.ts';
 import { Answers, type ModelCallPlan, type RawAnswer } from './answers.ts';
+import type { EngineDeps, SuggestOutcome, SuggestRequest } from './types.ts';
+
+export type { EngineDeps, SuggestOutcome, SuggestRequest } from './types.ts';
 
 /** A request within this many debounce periods of the previous one means the user is typing. */
 const TYPING_WINDOW = 2;
@@ -37,58 +35,11 @@ function isMultiline(request: SuggestRequest, config: GhostlineConfig): boolean 
   return decideMultiline(request.text.slice(lineStart, request.offset), lineSuffixAt(request.text, request.offset), config.completion.multiline);
 }
 
-export interface SuggestRequest {
-  uri: string;
-  /** File system path (or the URI) named in the prompt. */
-  path: string;
-  languageId: string;
-  version: number;
-  /** Document text (UTF-16 string) and the cursor offset in it. */
-  text: string;
-  offset: number;
-  task: 'completion' | 'inline';
-  /** Automatic triggers are debounced; invoked ones run at once. */
-  automatic: boolean;
-  /** The LSP request's cancellation as a signal. */
-  signal: AbortSignal;
-}
-
-export type SuggestOutcome =
-  | { kind: 'ok'; text: string; source: 'model' | 'cache' | 'typed-ahead'; model: string; latencyMs: number }
-  | { kind: 'empty'; reason: string }
-  | { kind: 'cancelled' }
-  | { kind: 'superseded' }
-  | { kind: 'stale' };
-
 /** The prompt of a request, prepared before the cache or the model is asked. */
 interface PreparedPrompt {
-  prompt: Prompt & { meta: CallMeta };
-  restore: (text: string) => string;
+  guarded: Guarded;
   key: string;
   promptTokens: number;
-}
-
-
-
-export interface EngineDeps {
-  config: () => GhostlineConfig;
-  provider: ProviderLookup;
-  logger: Logger;
-  metrics: Metrics;
-  memory: MemoryCache;
-  /** A shared tier behind memory (Redis), optional. */
-  shared?: CacheStore;
-  /** Cross-process single-flight and team statistics (Redis), optional. */
-  team?: TeamTier;
-  /** Team budgets and the shared rate limit, applied by the router to every model call. */
-  budget?: BudgetHook;
-  guard?: PromptGuard;
-  /** Hears of every model call (through the router) and of every answer served from a cache. */
-  audit?: AuditHook;
-  /** The current version of a document, to drop answers for text that moved on (undefined: untracked). */
-  currentVersion: (uri: string) => number | undefined;
-  /** Called once per problem the user should hear about (no key, quota); the caller de-duplicates. */
-  notify?: (problem: ProviderError) => void;
 }
 
 export class CompletionEngine {
@@ -116,7 +67,7 @@ export class CompletionEngine {
     const metrics = this.deps.metrics;
     metrics.requests++;
     if (!config.completion.enabled) return this.empty('completion disabled');
-    const refusal = this.deps.guard?.refuse(request.path);
+    const refusal = this.deps.calls.refuse(request.path);
     if (refusal) return this.empty(refusal);
 
     // Typed-ahead first, before the scheduler supersedes the request whose stream we may reuse.
@@ -130,7 +81,7 @@ export class CompletionEngine {
       if (hit && joined) {
         const raw = await joined.catch(() => undefined);
         if (raw !== undefined) {
-          const text = this.finish(request, raw.text.slice(hit.typed.length), config, multiline, hit.suggestion.restore);
+          const text = this.finish(request, raw.text.slice(hit.typed.length), config, multiline, hit.suggestion.finish);
           if (text) {
             metrics.typedAheadHits++;
             return this.answer(request, text, 'typed-ahead', raw.model, started);
@@ -147,7 +98,6 @@ export class CompletionEngine {
     } catch (error) {
       if (ticket.signal.aborted) return this.interrupted(ticket.signal, request.signal);
       if (error instanceof ProviderError) {
-        metrics.modelErrors++;
         if (error.kind === 'no_api_key' || error.kind === 'quota' || error.kind === 'auth') this.deps.notify?.(error);
         this.deps.logger.warn({ kind: error.kind, status: error.details.status, uri: request.uri }, `completion failed: ${error.message}`);
         return this.empty(`model error: ${error.kind}`);
@@ -184,43 +134,41 @@ export class CompletionEngine {
       suffixLines: config.completion.suffixLines,
       maxTokens: config.completion.maxPromptTokens,
     });
-    let prompt = completionPrompt({ path: request.path, languageId: request.languageId, prefix, suffix, multiline });
-    let restore = (text: string) => text;
-    let redactions = 0;
-    if (this.deps.guard) ({ prompt, restore, redactions } = this.deps.guard.prepare(prompt));
+    const guarded = this.deps.calls.guard(completionPrompt({ path: request.path, languageId: request.languageId, prefix, suffix, multiline }), { file: request.path });
+    const { instructions, input } = guarded.prompt;
     const route = resolveRoute(config, request.task, request.languageId);
-    const key = cacheKey({ templateVersion: PROMPT_TEMPLATE_VERSION, model: route.model, temperature: route.temperature, maxOutputTokens: route.maxOutputTokens, ...prompt });
+    const key = cacheKey({ templateVersion: PROMPT_TEMPLATE_VERSION, model: route.model, temperature: route.temperature, maxOutputTokens: route.maxOutputTokens, instructions, input });
     // The windows were counted already; only the byte-stable instructions are counted (once).
-    const promptTokens = this.instructionTokens(prompt.instructions) + prefixTokens + suffixTokens + PROMPT_FRAME_TOKENS;
-    return { prompt: { ...prompt, meta: { file: request.path, redactions } }, restore, key, promptTokens };
+    const promptTokens = this.instructionTokens(instructions) + prefixTokens + suffixTokens + PROMPT_FRAME_TOKENS;
+    return { guarded, key, promptTokens };
   }
 
   /** Serves a cached answer, remembering it for typed-ahead; a line of the audit trail too. */
   private serveCached(request: SuggestRequest, config: GhostlineConfig, multiline: boolean, prepared: PreparedPrompt, cached: RawAnswer, started: number): SuggestOutcome {
-    const { prompt, restore, key } = prepared;
-    this.typedAhead.remember(request.uri, request.text, request.offset, { key, live: { text: cached.text, done: cached }, restore });
-    this.answers.auditCached(request.task, prompt, prompt.meta, cached, 'cached answer', started);
-    const text = this.finish(request, cached.text, config, multiline, restore);
+    const { guarded, key } = prepared;
+    this.typedAhead.remember(request.uri, request.text, request.offset, { key, live: { text: cached.text, done: cached }, finish: guarded.finish });
+    this.answers.auditCached(request.task, guarded.prompt, cached, 'cached answer', started);
+    const text = this.finish(request, cached.text, config, multiline, guarded.finish);
     return text ? this.answer(request, text, 'cache', cached.model, started) : this.empty('cached answer adds nothing');
   }
 
   private async compute(request: SuggestRequest, config: GhostlineConfig, multiline: boolean, prepared: PreparedPrompt, signal: AbortSignal, started: number): Promise<SuggestOutcome> {
-    const { prompt, restore, key, promptTokens } = prepared;
+    const { guarded, key, promptTokens } = prepared;
     const cached = config.cache.enabled ? await this.answers.lookup(key) : undefined;
     if (cached) return this.serveCached(request, config, multiline, prepared, cached, started);
 
     const live: { text: string; done?: RawAnswer } = { text: '' };
-    const plan: ModelCallPlan = { request, config, prompt, promptTokens, multiline, key, live };
+    const plan: ModelCallPlan = { request, config, prompt: guarded.prompt, promptTokens, multiline, key, live };
     const flight = this.flights.run(key, signal, (flightSignal) => this.answers.callShared(plan, flightSignal));
     if (flight.shared) this.deps.metrics.singleFlightJoins++;
-    else this.typedAhead.remember(request.uri, request.text, request.offset, { key, live, restore });
+    else this.typedAhead.remember(request.uri, request.text, request.offset, { key, live, finish: guarded.finish });
     const raw = await flight.promise;
     const current = this.deps.currentVersion(request.uri);
     if (current !== undefined && current !== request.version) {
       this.deps.metrics.stale++;
       return { kind: 'stale' };
     }
-    const text = this.finish(request, raw.text, config, multiline, restore);
+    const text = this.finish(request, raw.text, config, multiline, guarded.finish);
     return text ? this.answer(request, text, 'model', raw.model, started) : this.empty('model answer adds nothing');
   }
 
@@ -229,8 +177,8 @@ export class CompletionEngine {
    * then the placeholders of the user's own secrets are restored (so scrubbing never removes them),
    * then post-processing compares the suggestion with the user's real text.
    */
-  private finish(request: SuggestRequest, raw: string, config: GhostlineConfig, multiline: boolean, restore: (text: string) => string = (text) => text): string {
-    const safe = restore(this.deps.guard ? this.deps.guard.scrub(raw) : raw);
+  private finish(request: SuggestRequest, raw: string, config: GhostlineConfig, multiline: boolean, read: (raw: string) => string): string {
+    const safe = read(raw);
     const prefix = request.text.slice(Math.max(0, request.offset - POSTPROCESS_CONTEXT), request.offset);
     const suffix = request.text.slice(request.offset, request.offset + POSTPROCESS_CONTEXT);
     return postprocess({ raw: safe, prefix, suffix, languageId: request.languageId, multiline, maxLines: config.completion.maxLines });

@@ -15,8 +15,8 @@ export interface Suggestion {
   key: string;
   /** Raw model text so far (grows while streaming); `done` is set once the call finished. */
   live: { text: string; done?: { text: string; model: string } };
-  /** Maps the redaction placeholders of the prompt behind this suggestion back to the user's text. */
-  restore?: (text: string) => string;
+  /** Reads raw model text of the prompt behind this suggestion: scrubs it, then restores redacted text. */
+  finish: (raw: string) => string;
 }
 
 interface TypedAheadRecord {

@@ -1,69 +1,64 @@
 /**
- * `textDocument/inlineCompletion` (LSP 3.18): ghost text. Advertised only to clients that declare
- * `textDocument.inlineCompletion`. With `selectedCompletionInfo` the suggestion continues the
- * completion the user has selected, and the item extends that text over its range as the spec asks.
+ * Inline completion (`textDocument/inlineCompletion`, LSP 3.18): ghost text. With a selected
+ * completion the suggestion continues that text, and the item extends it over its range as the
+ * specification asks.
  */
-import { InlineCompletionTriggerKind, LSPErrorCodes, ResponseError, type InlineCompletionItem, type InlineCompletionList } from 'vscode-languageserver';
-import { toAbortSignal } from '../lsp/cancellation.ts';
-import { invalidPositionParams } from '../lsp/validate.ts';
-import type { Feature, FeatureContext } from './types.ts';
-import { acceptCommand, wordBefore } from './suggestion-shape.ts';
+import type { Position, Range } from '../actions/types.ts';
+import { acceptArgs, wordBefore, type SuggestAnswer } from './suggestion-shape.ts';
+import type { FeatureContext } from './types.ts';
 
-const EMPTY: InlineCompletionList = { items: [] };
+export interface InlineCompletionRequest {
+  uri: string;
+  position: Position;
+  automatic: boolean;
+  /** The completion the user has selected in the editor's menu, if any. */
+  selected?: { range: Range; text: string } | undefined;
+  signal: AbortSignal;
+}
 
-export const inlineCompletionFeature: Feature = {
-  name: 'inline-completion',
-  capabilities: (client) => (client.textDocument?.inlineCompletion ? { inlineCompletionProvider: {} } : {}),
-  register(context: FeatureContext) {
-    context.connection.languages.inlineCompletion.on(async (params, token) => {
-      const invalid = invalidPositionParams('textDocument/inlineCompletion', params);
-      if (invalid) return invalid;
-      const { documents } = context;
-      const uri = params.textDocument.uri;
-      const doc = documents.get(uri);
-      const cursor = documents.offsetAt(uri, params.position);
-      if (!doc || cursor === undefined || doc.binary) return EMPTY;
+export async function completeInline(context: FeatureContext, request: InlineCompletionRequest): Promise<SuggestAnswer> {
+  const { documents } = context;
+  const services = context.services();
+  const { uri } = request;
+  const doc = documents.get(uri);
+  const cursor = documents.offsetAt(uri, request.position);
+  if (!doc || cursor === undefined || doc.binary) return { kind: 'empty' };
 
-      // The text the suggestion continues: the document, or the document with the selected completion applied.
-      let text = doc.text;
-      let offset = cursor;
-      let rangeStart = cursor - wordBefore(doc.text, cursor).length;
-      let rangeEnd = cursor;
-      const selected = params.context?.selectedCompletionInfo;
-      if (selected) {
-        const start = documents.offsetAt(uri, selected.range.start);
-        const end = documents.offsetAt(uri, selected.range.end);
-        if (start === undefined || end === undefined || end < start) return EMPTY;
-        text = doc.text.slice(0, start) + selected.text + doc.text.slice(end);
-        offset = start + selected.text.length;
-        rangeStart = start;
-        rangeEnd = end;
-      }
-      const cancellation = toAbortSignal(token);
-      try {
-        const outcome = await context.engine.suggest({
-          uri,
-          path: context.pathOf(uri),
-          languageId: doc.languageId,
-          version: doc.version,
-          text,
-          offset,
-          task: 'inline',
-          automatic: params.context?.triggerKind === InlineCompletionTriggerKind.Automatic,
-          signal: cancellation.signal,
-        });
-        if (outcome.kind === 'cancelled') return new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
-        if (outcome.kind !== 'ok') return EMPTY;
-        const item: InlineCompletionItem = {
-          insertText: text.slice(rangeStart, offset) + outcome.text,
-          range: { start: documents.positionAt(uri, rangeStart)!, end: documents.positionAt(uri, rangeEnd)! },
-          command: acceptCommand('inline', outcome),
-        };
-        context.metrics.shown++;
-        return { items: [item] };
-      } finally {
-        cancellation.dispose();
-      }
-    });
-  },
-};
+  // The text the suggestion continues: the document, or the document with the selected completion applied.
+  let text = doc.text;
+  let offset = cursor;
+  let rangeStart = cursor - wordBefore(doc.text, cursor).length;
+  let rangeEnd = cursor;
+  const selected = request.selected;
+  if (selected) {
+    const start = documents.offsetAt(uri, selected.range.start);
+    const end = documents.offsetAt(uri, selected.range.end);
+    if (start === undefined || end === undefined || end < start) return { kind: 'empty' };
+    text = doc.text.slice(0, start) + selected.text + doc.text.slice(end);
+    offset = start + selected.text.length;
+    rangeStart = start;
+    rangeEnd = end;
+  }
+  const outcome = await services.engine.suggest({
+    uri,
+    path: context.pathOf(uri),
+    languageId: doc.languageId,
+    version: doc.version,
+    text,
+    offset,
+    task: 'inline',
+    automatic: request.automatic,
+    signal: request.signal,
+  });
+  if (outcome.kind === 'cancelled') return { kind: 'cancelled' };
+  if (outcome.kind !== 'ok') return { kind: 'empty' };
+  services.metrics.shown++;
+  return {
+    kind: 'ok',
+    range: { start: documents.positionAt(uri, rangeStart)!, end: documents.positionAt(uri, rangeEnd)! },
+    text: text.slice(rangeStart, offset) + outcome.text,
+    model: outcome.model,
+    languageId: doc.languageId,
+    accept: acceptArgs('inline', outcome),
+  };
+}

@@ -1,10 +1,18 @@
 /**
  * Shared by the completion and inline-completion features (not a feature itself): where an
- * inserted suggestion starts, and the accept command an item carries.
+ * inserted suggestion starts, and the accept signal an item carries.
  */
-import type { Command } from 'vscode-languageserver';
 import type { SuggestOutcome } from '../engine/engine.ts';
-import { Commands, type AcceptArgs } from '../lsp/protocol.ts';
+
+/** What the client sends back when a suggestion is accepted (the item's command argument). */
+export interface AcceptArgs {
+  id: string;
+  task: 'completion' | 'inline';
+  model: string;
+  source: string;
+  length: number;
+  latencyMs: number;
+}
 
 /** The identifier characters right before the cursor: clients filter items by this word. */
 export function wordBefore(text: string, offset: number): string {
@@ -14,8 +22,8 @@ export function wordBefore(text: string, offset: number): string {
 
 let nextId = 0;
 
-export function acceptCommand(task: AcceptArgs['task'], outcome: Extract<SuggestOutcome, { kind: 'ok' }>): Command {
-  const args: AcceptArgs = {
+export function acceptArgs(task: AcceptArgs['task'], outcome: Extract<SuggestOutcome, { kind: 'ok' }>): AcceptArgs {
+  return {
     id: `${process.pid.toString(36)}-${(nextId++).toString(36)}`,
     task,
     model: outcome.model,
@@ -23,5 +31,17 @@ export function acceptCommand(task: AcceptArgs['task'], outcome: Extract<Suggest
     length: outcome.text.length,
     latencyMs: Math.round(outcome.latencyMs),
   };
-  return { title: 'ghostline: suggestion accepted', command: Commands.accept, arguments: [args] };
 }
+
+/** A suggestion ready for the protocol edge: the text replacing `range`, and its accept signal. */
+export interface Suggested {
+  kind: 'ok';
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  text: string;
+  model: string;
+  languageId: string;
+  accept: AcceptArgs;
+}
+
+/** Every request gets one of these: a suggestion, nothing (with why), or cancelled by the client. */
+export type SuggestAnswer = Suggested | { kind: 'empty' } | { kind: 'cancelled' };

@@ -4,18 +4,12 @@
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position, Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import type { DocumentView, OpenDocument } from '../features/types.ts';
 import { utf16ToUtf8Column, utf8ToUtf16Column, type Encoding } from './encoding.ts';
 
-export interface OpenDocument {
-  uri: string;
-  languageId: string;
-  version: number;
-  text: string;
-  /** A NUL byte marks a binary file: no suggestions are offered there. */
-  binary: boolean;
-}
+export type { OpenDocument };
 
-export class DocumentStore {
+export class DocumentStore implements DocumentView {
   private readonly docs = new Map<string, TextDocument>();
   /** The NUL scan, once per document version rather than on every keystroke's request. */
   private readonly binary = new WeakMap<TextDocument, { version: number; binary: boolean }>();

@@ -4,6 +4,8 @@
  * configs in clients/ use these names.
  */
 
+import { ACTION_NAMES, type ActionName, type StreamEvent } from '../features/types.ts';
+
 export const SERVER_NAME = 'ghostline';
 
 export const Commands = {
@@ -21,28 +23,14 @@ export const Commands = {
   document: 'ghostline.document',
 } as const;
 
-export type ActionName = 'refactor' | 'refactorWithInstruction' | 'refactorVariants' | 'explain' | 'generateTests' | 'fix' | 'document';
+export type { AcceptArgs, ActionArgs, ActionName } from '../features/types.ts';
 
-export interface AcceptArgs {
-  id: string;
-  task: 'completion' | 'inline';
-  model: string;
-  source: string;
-  length: number;
-  latencyMs: number;
-}
+/** The action commands, in the order their ids are advertised. */
+export const ACTION_COMMANDS: readonly string[] = ACTION_NAMES.map((action) => Commands[action]);
 
-/** Arguments of every code-action command. */
-export interface ActionArgs {
-  uri: string;
-  /** The selection (or the diagnostic's range) in the negotiated encoding. */
-  range: { start: { line: number; character: number }; end: { line: number; character: number } };
-  /** Document version when the action was offered; edits are versioned against it. */
-  version: number;
-  /** For refactorWithInstruction: the instruction, when the client config fills it (else the server asks). */
-  instruction?: string;
-  /** For fix: the diagnostic to fix. */
-  diagnostic?: { message: string; source?: string; code?: string | number; range: ActionArgs['range'] };
+/** The action a command id runs, if it is an action command. */
+export function actionOfCommand(command: string): ActionName | undefined {
+  return ACTION_NAMES.find((action) => Commands[action] === command);
 }
 
 /**
@@ -54,20 +42,8 @@ export const StreamNotification = {
   method: 'ghostline/stream',
 } as const;
 
-export interface StreamParams {
-  /** One id per action run; all notifications of a run share it. */
-  id: string;
-  action: ActionName;
-  /** Text added since the previous notification ('' on the last). */
-  delta: string;
-  done: boolean;
-  /** On the last notification: the whole text (explanations) or a summary of the edit. */
-  final?: string;
-  /** On the last notification when the run failed or was cancelled. */
-  error?: string;
-  /** True when a fallback model starts over: drop the text streamed so far for this id. */
-  restart?: boolean;
-}
+/** One `ghostline/stream` notification: `id` groups a run, `restart` voids the text streamed so far. */
+export type StreamParams = StreamEvent;
 
 /** The experimental client capability that opts in to `ghostline/stream`. */
 export const STREAM_CAPABILITY = 'ghostlineStream';

@@ -3,9 +3,9 @@
  * only these types; providers/ is the only place that imports the `openai` SDK.
  */
 
-/** What a model call is for; the router maps each task to a model (SSOT.md). */
-export type Task = 'completion' | 'inline' | 'refactor' | 'explain' | 'tests' | 'fix' | 'docs';
-export const TASKS: readonly Task[] = ['completion', 'inline', 'refactor', 'explain', 'tests', 'fix', 'docs'];
+import type { Task } from '../config/tasks.ts';
+
+export { TASKS, type Task } from '../config/tasks.ts';
 
 /** Which wire protocol a provider speaks. */
 export type ProviderApi = 'responses' | 'chat';

@@ -56,6 +56,12 @@ export interface RoutedResult extends ModelResult {
   route: Route;
   /** Why this model answered: "primary", "escalated: …", "fallback after …". */
   reason: string;
+  /**
+   * True when the caller stopped the stream itself (abort reason EARLY_STOP): `text` is what
+   * streamed, `usage` an estimate, and `model` the model that was streaming — after a fallback or a
+   * soft-cap downgrade, not the route's primary.
+   */
+  stoppedEarly?: boolean;
 }
 
 /** Streaming events; `restart` means a failed attempt's deltas are void and a new model starts over. */
@@ -130,7 +136,7 @@ export async function runRouted(
       const { task: _task, languageId: _languageId, promptTokens: _promptTokens, meta: _meta, ...rest } = request;
       const result = await deps.provider(route.provider).complete({ ...rest, model, temperature: route.temperature, maxOutputTokens: route.maxOutputTokens }, (text) => {
         streamedChars += text.length;
-        if (deps.audit) streamed += text;
+        streamed += text;
         listener?.delta(text);
       });
       deps.budget?.charge({ task: request.task, model, usage: result.usage });
@@ -141,7 +147,10 @@ export async function runRouted(
       // A call cut short was billed for its prompt and what streamed (about 4 characters a token).
       const estimated = { inputTokens: streamedChars > 0 || request.signal.aborted ? request.promptTokens : 0, outputTokens: Math.ceil(streamedChars / 4), cachedTokens: 0 };
       if (request.signal.aborted) deps.budget?.charge({ task: request.task, model, usage: estimated });
-      audit(request.signal.aborted ? (request.signal.reason === EARLY_STOP ? 'ok' : 'cancelled') : `error:${failure.kind}`, estimated, streamed);
+      const stoppedEarly = request.signal.aborted && request.signal.reason === EARLY_STOP;
+      audit(request.signal.aborted ? (stoppedEarly ? 'ok' : 'cancelled') : `error:${failure.kind}`, estimated, streamed);
+      // The caller had enough: what streamed is the answer, from the model that streamed it.
+      if (stoppedEarly) return { text: streamed, model, usage: estimated, finishReason: 'stop', attempts: 1, route: { ...route, model }, reason, stoppedEarly: true };
       if (!worthFallback(failure) || request.signal.aborted) throw failure;
       lastError = failure;
       const next = models[index + 1];

@@ -3,7 +3,7 @@
  * `"apiToken": "..."`, env-file lines `DB_PASSWORD=...`. The name decides how strict the value
  * check is; values that are templates, environment lookups or placeholders are left alone.
  */
-import type { SecretMatch } from './detect.ts';
+import type { SecretMatch } from './secret.ts';
 import { classTransitionRate, shannonEntropy, wordShare } from './entropy.ts';
 
 const NAME = String.raw`[A-Za-z_$@][\w$@.\-]{0,100}`;

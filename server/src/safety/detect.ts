@@ -7,13 +7,9 @@ import { findAssignedSecrets } from './assignments.ts';
 import { looksRandom, MIN_RANDOM_TOKEN_LENGTH } from './entropy.ts';
 import { PATTERN_RULES } from './patterns.ts';
 import { findPrivateKeyBlocks } from './pem.ts';
+import type { SecretMatch } from './secret.ts';
 
-/** A detected secret: `text.slice(start, end)` is the secret, `kind` names its format. */
-export interface SecretMatch {
-  start: number;
-  end: number;
-  kind: string;
-}
+export type { SecretMatch };
 
 interface Candidate extends SecretMatch {
   priority: number;

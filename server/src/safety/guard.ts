@@ -4,7 +4,7 @@
  * placeholders, and credentials are scrubbed from answers. Built from the `safety` settings.
  */
 import path from 'node:path';
-import type { Prompt, PromptGuard } from '../engine/guard.ts';
+import type { Prompt, PromptGuard } from '../calls/guard.ts';
 import { createExclusion, type Exclusion } from './exclude.ts';
 import { typingSecretAt } from './partial.ts';
 import { createRedactor, type RedactionResult } from './redact.ts';

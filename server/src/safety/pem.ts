@@ -2,7 +2,7 @@
  * Finds PEM private-key blocks (RSA, EC, DSA, OPENSSH, ENCRYPTED, PKCS#8, PGP), also inside JSON
  * strings with escaped newlines (GCP service-account files) and when a prompt window cuts the block.
  */
-import type { SecretMatch } from './detect.ts';
+import type { SecretMatch } from './secret.ts';
 
 const BEGIN = /-----BEGIN[ ]?(?:(?:RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP|SSH2) )?PRIVATE KEY(?: BLOCK)?-----/g;
 const END = /-----END[ ]?(?:(?:RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP|SSH2) )?PRIVATE KEY(?: BLOCK)?-----/g;

@@ -2,8 +2,6 @@
  * Counters for one server process: what the benchmark, `ghostline.stats` and the logs report.
  * Plain numbers, cheap to bump on the keystroke path.
  */
-import type { ModelInfo } from '../config/schema.ts';
-import type { Usage } from '../providers/types.ts';
 
 export interface Metrics {
   requests: number;
@@ -69,10 +67,4 @@ export function createMetrics(): Metrics {
     outputTokens: 0,
     costUsd: 0,
   };
-}
-
-/** Estimated cost in USD of one call at list prices; cached input tokens are billed at the cached rate. */
-export function estimateCost(info: ModelInfo, usage: Usage): number {
-  const uncached = Math.max(0, usage.inputTokens - usage.cachedTokens);
-  return (uncached * info.inputPrice + usage.cachedTokens * info.cachedInputPrice + usage.outputTokens * info.outputPrice) / 1_000_000;
 }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cleanCode, parseTests, parseVariants } from '../../../server/src/actions/output.ts';
-import { positionsOf, toWorkspaceEdit } from '../../../server/src/actions/workspace-edit.ts';
+import { positionsOf, toWorkspaceEdit } from '../../../server/src/lsp/workspace-edit.ts';
 
 describe('cleanCode', () => {
   const cases: [string, string, string, string][] = [

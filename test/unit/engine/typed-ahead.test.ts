@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TypedAhead } from '../../../server/src/engine/typed-ahead.ts';
 
-const suggestion = (text: string) => ({ key: 'k', live: { text } });
+const suggestion = (text: string) => ({ key: 'k', live: { text }, finish: (raw: string) => raw });
 
 describe('TypedAhead', () => {
   const before = 'const total = values.';

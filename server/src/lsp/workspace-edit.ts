@@ -4,10 +4,11 @@
  * annotations asking for confirmation where the client supports them and SSOT.md's review policy
  * wants them. Positions are produced in the negotiated encoding.
  */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { AnnotatedTextEdit, ClientCapabilities, Position, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
-import { utf16ToUtf8Column, type Encoding } from '../lsp/encoding.ts';
-import type { ActionName } from '../lsp/protocol.ts';
-import type { SettledFile } from './settle.ts';
+import type { ActionName, SettledFile, VersionedEdit } from '../features/types.ts';
+import { utf16ToUtf8Column, type Encoding } from './encoding.ts';
 
 export const ANNOTATION_ID = 'ghostline';
 
@@ -48,6 +49,14 @@ export function positionsOf(text: string, encoding: Encoding): (offset: number) 
     const line = text.slice(starts[low], starts[low + 1] ?? text.length).replace(/\r?\n$/, '');
     return { line: low, character: utf16ToUtf8Column(line, character) };
   };
+}
+
+/** The WorkspaceEdit of a versioned edit; without CreateFile support a new file is made empty here first. */
+export function workspaceEditOf(edit: VersionedEdit, support: EditSupport): WorkspaceEdit {
+  for (const file of edit.files) {
+    if (file.create && !support.create && file.uri.startsWith('file:')) writeFileSync(fileURLToPath(file.uri), '', { flag: 'wx' });
+  }
+  return toWorkspaceEdit(edit.files, support, edit.action, edit.model);
 }
 
 export function toWorkspaceEdit(files: readonly SettledFile[], support: EditSupport, action: ActionName, model: string): WorkspaceEdit {
