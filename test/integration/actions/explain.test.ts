@@ -67,7 +67,7 @@ describe('explain', () => {
     expect(editor.streams).toEqual([]);
     expect(editor.shownDocuments).toHaveLength(1);
     const [shown] = editor.shownDocuments;
-    expect(shown!.uri).toMatch(/^file:.*ghostline\/explain-\d+\.md$/);
+    expect(shown!.uri).toMatch(/^file:.*ghostline-\d+\/\d+-explain-\d+\.md$/);
     expect(shown!.text).toContain(EXPLANATION);
     expect(shown!.text).toMatch(/^# ghostline: Explain \(gpt-4.1-mini\)/);
   });
