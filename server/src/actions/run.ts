@@ -41,7 +41,8 @@ export async function runAction(deps: ActionDeps, request: ActionRequest): Promi
     if (error instanceof TruncatedAnswer) return refused(`ghostline: the ${label} was cut off at the model's output limit; nothing was changed. Select a smaller region.`);
     if (error instanceof ProviderError) {
       deps.logger.warn({ kind: error.kind, status: error.details.status, action: request.action }, `code action failed: ${error.message}`);
-      return refused(`ghostline: the ${label} failed (${error.kind}): ${error.message}`, 'error');
+      // Messages made for the user (a budget refusal) already say who speaks: say it once.
+      return refused(`ghostline: the ${label} failed (${error.kind}): ${error.message.replace(/^ghostline: /, '')}`, 'error');
     }
     throw error;
   }

@@ -3,6 +3,10 @@
  * (setting or experimental capability), and for clients that do not, a Markdown document through
  * window/showDocument or else a window/showMessage.
  */
+import { existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CodeAction } from 'vscode-languageserver-protocol';
 import { startFakeOpenAI, type FakeOpenAI } from '../../fake-openai/server.ts';
@@ -70,6 +74,31 @@ describe('explain', () => {
     expect(shown!.uri).toMatch(/^file:.*ghostline-\d+\/\d+-explain-\d+\.md$/);
     expect(shown!.text).toContain(EXPLANATION);
     expect(shown!.text).toMatch(/^# ghostline: Explain \(gpt-4.1-mini\)/);
+  });
+
+  it('keeps the explanation file private to the user and deletes it at shutdown (#13 item 5)', async () => {
+    editor = await Editor.start(env(), RESOLVE_CAPABILITIES);
+    await explain(editor);
+    const path = fileURLToPath(editor.shownDocuments[0]!.uri);
+    expect(dirname(path)).not.toBe(join(tmpdir(), 'ghostline'));
+    expect(statSync(dirname(path)).mode & 0o777).toBe(0o700);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(path)).uid).toBe(process.getuid!());
+    await editor.client.shutdown();
+    editor = undefined;
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('names the file per server process, so two editors never overwrite each other (#13 item 5)', async () => {
+    editor = await Editor.start(env(), RESOLVE_CAPABILITIES);
+    const second = await Editor.start(env(), RESOLVE_CAPABILITIES);
+    try {
+      await explain(editor);
+      await explain(second);
+      expect(editor.shownDocuments[0]!.uri).not.toBe(second.shownDocuments[0]!.uri);
+    } finally {
+      await second.client.shutdown();
+    }
   });
 
   it('falls back to showMessage for a client with neither streaming nor showDocument (eglot)', async () => {

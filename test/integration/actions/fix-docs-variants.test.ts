@@ -49,6 +49,17 @@ describe('fix this diagnostic', () => {
     expect(body.instructions).toMatch(/diagnostic goes away/);
     expect(body.input).toContain("Diagnostic to fix (ts 18048), on line 2 of the region: 'user.name' is possibly 'undefined'.");
   });
+
+  it('titles the progress of a fix without a diagnostic message "Fix", never \'Fix ""\' (#13 item 14)', async () => {
+    fake.setResponder(() => ({ kind: 'text', text: SOURCE.trimEnd().replace('user.name.toUpperCase()', '(user.name ?? "").toUpperCase()') }));
+    editor = await Editor.start(env(), RESOLVE_CAPABILITIES);
+    await editor.open(URI, SOURCE);
+    const diagnostic = { range: { start: { line: 1, character: 20 }, end: { line: 1, character: 29 } }, message: '', severity: 1 };
+    const [action] = await editor.codeActions(URI, diagnostic.range, { diagnostics: [diagnostic], only: ['quickfix'] });
+    expect((action as CodeAction).title).toBe('ghostline: Fix');
+    await editor.resolve(action as CodeAction);
+    expect(editor.progress.find((p) => p.value.kind === 'begin')!.value.title).toBe('ghostline: Fix');
+  });
 });
 
 describe('doc comments', () => {
@@ -100,6 +111,24 @@ describe('refactor variants', () => {
     const body = fake.requests[0]!.body;
     expect(body.text.format).toMatchObject({ type: 'json_schema', name: 'refactor_variants', strict: true });
     expect(fake.requests).toHaveLength(1);
+  });
+
+  it('shows a streaming client the code of every variant before it asks which to apply (#13 item 14)', async () => {
+    fake.setResponder(() => ({ kind: 'text', text: JSON.stringify(VARIANTS) }));
+    editor = await Editor.start(env(), RESOLVE_CAPABILITIES, { actions: { streaming: true } });
+    let streamedBeforeAsking = '';
+    editor.answerMessageRequest = (request) => {
+      streamedBeforeAsking = editor!.streams.map((s) => s.final ?? s.delta).join('');
+      return request.actions[0]!;
+    };
+    await editor.open(URI, SOURCE);
+    const action = find(await editor.codeActions(URI, FUNCTION), /3 variants/) as CodeAction;
+    expect(await editor.execute(action.command!)).toEqual({ applied: true });
+    for (const variant of VARIANTS.variants) {
+      expect(streamedBeforeAsking).toContain(variant.title);
+      expect(streamedBeforeAsking).toContain(variant.code);
+    }
+    expect(editor.shownDocuments).toEqual([]);
   });
 
   it('offers the variants in the menu, without a model call, when the user dismissed the question', async () => {

@@ -222,6 +222,21 @@ describe('answers that do not parse', () => {
   });
 });
 
+describe('budgets', () => {
+  it('refuses an action past the hard cap with a message that says "ghostline:" once (#13 item 14)', async () => {
+    fake.setResponder(() => ({ kind: 'text', text: REWRITTEN, usage: { input: 500, output: 50 } }));
+    editor = await Editor.start(env({ GHOSTLINE_BUDGET__PER_USER__HARD_TOKENS: '100' }), EGLOT_LIKE_CAPABILITIES);
+    await editor.open(URI, SOURCE);
+    const refactor = async () => find(await editor!.codeActions(URI, WHOLE_FUNCTION), /^ghostline: Refactor$/);
+    expect(await editor.execute((await refactor()).command!)).toEqual({ applied: true });
+    expect(await editor.execute((await refactor()).command!)).toBeNull();
+    expect(fake.requests).toHaveLength(1);
+    const refusal = await editor.client.waitForMessage(/the refactor failed/);
+    expect(refusal.message).toMatch(/^ghostline: the refactor failed \(quota\): the user .* hard daily cap/);
+    expect(editor.client.messages.filter((m) => /ghostline: ghostline:/.test(m.message))).toEqual([]);
+  });
+});
+
 describe('cancellation', () => {
   it('cancelling the command mid-stream answers RequestCancelled, ends progress and closes the model request', async () => {
     fake.setResponder(() => ({ kind: 'stall', text: REWRITTEN, afterChunks: 3 }));

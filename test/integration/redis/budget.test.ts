@@ -78,6 +78,38 @@ describe('team budgets across editors', () => {
     expect(fake.requests.length).toBe(calls);
   });
 
+  it('caches and accounts an answer cut short after a soft-cap downgrade under the model that served it (#13 item 11)', async () => {
+    fake.setResponder((req) => {
+      const word = /word\d+/.exec(JSON.stringify(req.body))?.[0] ?? 'unknown';
+      // word1 answers on one line; word2 runs on, so the engine stops its stream once the first line is in.
+      if (word === 'word1') return { kind: 'text', text: `${word}Done();`, usage: { input: 1000, output: 100 } };
+      return { kind: 'text', text: `${word}Done();\nsecond();\nthird();\nfourth();\n`, chunkChars: 4, chunkDelayMs: 40 };
+    });
+    const team = uniqueTeam();
+    const caps = { GHOSTLINE_BUDGET__TEAM__SOFT_TOKENS: '1000' };
+    clients.push(...(await startTeam(2, teamEnv({ modelUrl: fake.url, redisUrl: redis.url, team, extra: caps }))));
+    const [alice, bob] = clients as [TestClient, TestClient];
+    expect(await complete(alice, 'word1')).toBe('word1Done();');
+    await waitFor(async () => (await teamTokens(team)) === 1100, 'the first charge');
+
+    expect(await complete(bob, 'word2')).toBe('word2Done();');
+    expect(fake.requests.at(-1)!.body.model).toBe('gpt-4.1-nano');
+    // Bob's one model call is logged and costed as gpt-4.1-nano, at its prices.
+    const calls = bob.stderr
+      .split('\n')
+      .filter((line) => line.includes('"event":"model-call"'))
+      .map((line) => JSON.parse(line) as { model: string; estimated: boolean; inputTokens: number; outputTokens: number; cachedTokens: number; costUsd: number });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ model: 'gpt-4.1-nano', estimated: true });
+    expect(calls[0]!.costUsd).toBeCloseTo((calls[0]!.inputTokens * 0.1 + calls[0]!.outputTokens * 0.4) / 1e6, 12);
+    const stats = await bob.request<{ costUsd: number }>('workspace/executeCommand', { command: 'ghostline.stats', arguments: [] });
+    expect(stats.costUsd).toBeCloseTo(calls[0]!.costUsd, 12);
+    // The team cache holds it under gpt-4.1-nano too, so "saved" is priced at what the model served.
+    const keys = (await redis.cli('keys', new RedisKeys(team).answer('*'))).split('\n').filter(Boolean);
+    const stored = await Promise.all(keys.map(async (key) => JSON.parse(await redis.cli('get', key)) as { text: string; model: string }));
+    expect(stored.find((answer) => answer.text.startsWith('word2'))).toMatchObject({ model: 'gpt-4.1-nano' });
+  });
+
   it('keeps the whole team under its requests per minute', async () => {
     answerByPrompt();
     const limit = { GHOSTLINE_BUDGET__REQUESTS_PER_MINUTE: '3', GHOSTLINE_BUDGET__RATE_LIMIT_WAIT_MS: '0' };

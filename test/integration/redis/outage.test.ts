@@ -77,6 +77,24 @@ describe('Redis outages under running servers', () => {
     expect(fake.requests.length - before).toBe(1);
   });
 
+  it('says the team cache is back after every recovery, not only the first (#13 item 9)', async () => {
+    answerByPrompt();
+    redis = await startRedis({ own: true });
+    clients.push(...(await startTeam(1, teamEnv({ modelUrl: fake.url, redisUrl: redis.url, team: uniqueTeam() }))));
+    const [client] = clients as [TestClient];
+    for (let outage = 1; outage <= 2; outage++) {
+      await redis.kill();
+      for (let i = 0; unavailable(client).length < outage; i++) {
+        expect(await complete(client, `word${outage}${i}`)).toBe(`word${outage}${i}Done();`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await redis.restart();
+      await waitFor(() => back(client).length === outage, `recovery ${outage} to be told`);
+    }
+    // The last thing the user heard is that the cache is back.
+    expect(client.messages.filter((m) => /team cache/.test(m.message)).at(-1)!.message).toMatch(/reachable again/);
+  });
+
   it('works from memory when Redis is absent at start, and joins the team when it appears', async () => {
     answerByPrompt();
     const port = await freePort();
