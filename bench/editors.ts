@@ -7,8 +7,10 @@
 import type { EditSession } from './session.ts';
 import type { Keystroke } from './typing.ts';
 
-export type EditorName = 'vscode' | 'neovim' | 'helix';
+export type EditorName = 'vscode' | 'neovim' | 'helix' | 'helix-manual';
+/** The patterns of the main replay; `helix-manual` joins them in the answer-style matrix. */
 export const EDITORS: EditorName[] = ['vscode', 'neovim', 'helix'];
+export const ALL_EDITORS: EditorName[] = ['vscode', 'neovim', 'helix', 'helix-manual'];
 
 export interface EditorPattern {
   readonly name: EditorName;
@@ -101,6 +103,35 @@ class Helix implements EditorPattern {
   }
 }
 
+/** How long a typist who stopped takes to decide and press Helix's completion key (Ctrl-x). */
+export const MANUAL_TRIGGER_MS = 350;
+
+/**
+ * Helix with `auto-completion = false`: completion only when the user asks for it. Modelled as a
+ * typist who, having stopped typing for MANUAL_TRIGGER_MS, presses Ctrl-x (Invoked); typing on
+ * before that means they did not need it. Never cancels; late answers are re-filtered.
+ */
+class HelixManual implements EditorPattern {
+  readonly name = 'helix-manual';
+  readonly description = `completion only on Ctrl-x, pressed ${MANUAL_TRIGGER_MS} ms after the typist stops (Invoked); never cancels`;
+  readonly inline = false;
+  private timer: NodeJS.Timeout | undefined;
+  get waiting(): boolean {
+    return this.timer !== undefined;
+  }
+  keystroke(session: EditSession, _key: Keystroke): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      session.request('completion', INVOKED, false, true);
+    }, MANUAL_TRIGGER_MS);
+  }
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
 export function createEditor(name: EditorName, triggerCharacters: readonly string[]): EditorPattern {
   const triggers = new Set(triggerCharacters);
   switch (name) {
@@ -110,5 +141,7 @@ export function createEditor(name: EditorName, triggerCharacters: readonly strin
       return new Neovim(triggers);
     case 'helix':
       return new Helix(triggers);
+    case 'helix-manual':
+      return new HelixManual();
   }
 }

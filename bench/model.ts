@@ -4,8 +4,8 @@
  * whether ghostline hung up) that the metrics line up with the editor's requests.
  */
 import { countTokens } from '../server/src/context/tokens.ts';
-import { parseCompletionInput } from '../server/src/context/prompt.ts';
-import { createOracle, promptInputOf, promptInstructionsOf, type Oracle } from '../test/fake-openai/oracle.ts';
+import { createOracle, cursorWindowOf, promptInputOf, promptInstructionsOf, type Oracle } from '../test/fake-openai/oracle.ts';
+import type { AnswerStyle } from '../test/fake-openai/styles.ts';
 import { jittered, mulberry32 } from '../test/fake-openai/rng.ts';
 import { startFakeOpenAI, type FakeOpenAI, type LatencyModel, type Script } from '../test/fake-openai/server.ts';
 
@@ -53,8 +53,8 @@ export class BenchModel {
   }
 
   /** Starts the server; `fixed` answers every call with that text instead of the oracle. */
-  static async start(options: { latency: Record<string, LatencyModel>; seed: number; fixed?: string }): Promise<BenchModel> {
-    const oracle = createOracle();
+  static async start(options: { latency: Record<string, LatencyModel>; seed: number; fixed?: string; style?: AnswerStyle }): Promise<BenchModel> {
+    const oracle = createOracle({ style: options.style ?? 'clean', seed: options.seed });
     const random = mulberry32(options.seed + 7919);
     let model!: BenchModel;
     const fake = await startFakeOpenAI({
@@ -63,7 +63,7 @@ export class BenchModel {
       responder: (req): Script | Promise<Script> => {
         const arrivedAt = performance.now();
         const input = promptInputOf(req.body) ?? '';
-        const parsed = parseCompletionInput(input);
+        const parsed = cursorWindowOf(input);
         const script = options.fixed !== undefined ? ({ kind: 'text', text: options.fixed } as const) : oracle.responder(req);
         const call: ModelCall = {
           model: String(req.body?.model),

@@ -11,6 +11,8 @@ import { PAUSE_MS } from './typing.ts';
 
 export interface ProfileResult {
   editor: string;
+  /** The fake model's answer style (clean unless the style matrix chose another). */
+  style: string;
   pattern: string;
   debounceMs: number;
   documents: number;
@@ -53,6 +55,17 @@ export interface ProfileResult {
   pausesWithAtMostOneCall: number | null;
   peakRssMB: number | null;
   finalRssMB: number | null;
+  /** Typed characters (indentation the editor inserts excluded) and those a shown, right suggestion offered first. */
+  typedChars: number;
+  savedChars: number;
+  /** savedChars / typedChars: the share of typing a user accepting every right suggestion would save. */
+  savedShare: number | null;
+  callsPerKeystroke: number | null;
+  /** Requests still without an answer when the document closed (must be 0). */
+  unanswered: number;
+  /** Non-empty suggestions carrying a fence, tag, prose, echo or suffix duplicate, by kind. */
+  artifacts: Record<string, number>;
+  suggestionsWithArtifacts: number;
 }
 
 const MB = 1024 * 1024;
@@ -122,6 +135,43 @@ export function pauseToSuggestion(segment: ReplayedSegment): (number | undefined
   return waits;
 }
 
+/** Offsets in `typed` the typist types (not indentation the editor inserts after Enter or at the start). */
+function typedMask(typed: string): boolean[] {
+  const mask: boolean[] = [];
+  let atLineStart = true;
+  for (const char of typed) {
+    const indent = atLineStart && (char === ' ' || char === '\t');
+    mask.push(!indent);
+    if (char === '\n') atLineStart = true;
+    else if (!indent) atLineStart = false;
+  }
+  return mask;
+}
+
+/**
+ * Characters of a segment that some shown, right suggestion offered before the typist reached
+ * them: from the cursor where it was shown to the end of the suggestion.
+ */
+export function savedChars(segment: ReplayedSegment): { typed: number; saved: number } {
+  const { before, typed } = segment.session.segment;
+  const mask = typedMask(typed);
+  const covered = new Array<boolean>(typed.length).fill(false);
+  for (const record of segment.session.records) {
+    if (!record.correct || record.shownCursor === undefined || record.suggestion === undefined) continue;
+    const from = record.shownCursor - before.length;
+    const to = Math.min(typed.length, record.cursor - before.length + record.suggestion.length);
+    for (let i = Math.max(0, from); i < to; i++) covered[i] = true;
+  }
+  let typedCount = 0;
+  let saved = 0;
+  for (let i = 0; i < typed.length; i++) {
+    if (!mask[i]) continue;
+    typedCount++;
+    if (covered[i]) saved++;
+  }
+  return { typed: typedCount, saved };
+}
+
 export function profileResult(run: ReplayRun, debounceMs: number): ProfileResult {
   const records = run.segments.flatMap((s) => s.session.records);
   const calls = run.calls;
@@ -137,12 +187,26 @@ export function profileResult(run: ReplayRun, debounceMs: number): ProfileResult
   const shown = records.filter((r) => r.shown).length;
   const correct = records.filter((r) => r.correct).length;
   const stats = run.stats;
+  const coverage = run.segments.map(savedChars);
+  const typedChars = coverage.reduce((n, c) => n + c.typed, 0);
+  const saved = coverage.reduce((n, c) => n + c.saved, 0);
+  const keystrokes = run.segments.reduce((n, s) => n + s.keys.length, 0);
+  const artifacts: Record<string, number> = {};
+  for (const r of ok) for (const kind of r.artifacts ?? []) artifacts[kind] = (artifacts[kind] ?? 0) + 1;
   return {
     editor: run.editor,
+    style: run.style,
+    typedChars,
+    savedChars: saved,
+    savedShare: ratio(saved, typedChars),
+    callsPerKeystroke: ratio(calls.length, keystrokes),
+    unanswered: count('pending'),
+    artifacts,
+    suggestionsWithArtifacts: ok.filter((r) => (r.artifacts?.length ?? 0) > 0).length,
     pattern: run.description,
     debounceMs,
     documents: run.segments.length,
-    keystrokes: run.segments.reduce((n, s) => n + s.keys.length, 0),
+    keystrokes,
     durationS: round(run.durationMs / 1000, 1),
     lspRequests: records.length,
     answered: ok.length,

@@ -12,6 +12,7 @@ import { BenchModel, type ModelCall } from './model.ts';
 import { EditSession } from './session.ts';
 import { typeSegment, type Keystroke } from './typing.ts';
 import type { LatencyModel } from '../test/fake-openai/server.ts';
+import type { AnswerStyle } from '../test/fake-openai/styles.ts';
 
 export interface ReplayOptions {
   editor: EditorName;
@@ -22,6 +23,8 @@ export interface ReplayOptions {
   deadline?: number;
   seed: number;
   latency: Record<string, LatencyModel>;
+  /** How the fake model shapes its answers (default clean). */
+  style?: AnswerStyle;
   /** Extra server environment, e.g. GHOSTLINE_COMPLETION__DEBOUNCE_MS for a sweep. */
   env?: Record<string, string>;
   /** Idle time after the last key of a document before it closes. */
@@ -39,6 +42,7 @@ export interface ReplayedSegment {
 
 export interface ReplayRun {
   editor: EditorName;
+  style: AnswerStyle;
   description: string;
   segments: ReplayedSegment[];
   calls: ModelCall[];
@@ -60,7 +64,7 @@ async function sleepUntil(at: number): Promise<void> {
 
 export async function replay(options: ReplayOptions): Promise<ReplayRun> {
   const started = performance.now();
-  const model = await BenchModel.start({ latency: options.latency, seed: options.seed });
+  const model = await BenchModel.start({ latency: options.latency, seed: options.seed, ...(options.style ? { style: options.style } : {}) });
   for (const file of options.corpus) model.oracle.register(file.path, file.text);
   let client: BenchClient;
   let init: InitializeResult;
@@ -103,6 +107,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayRun> {
     model.countTokens();
     return {
       editor: options.editor,
+      style: options.style ?? 'clean',
       description: editor.description,
       segments,
       calls: model.calls,

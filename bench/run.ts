@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultConfig } from '../server/src/config/schema.ts';
 import { loadCorpus, pickSegment, ROOT } from './corpus.ts';
-import { EDITORS, type EditorName } from './editors.ts';
+import { ALL_EDITORS, EDITORS, type EditorName } from './editors.ts';
+import { styleTargets, stylesTable, type StyleMatrix } from './styles-report.ts';
+import { ANSWER_STYLES, type AnswerStyle } from '../test/fake-openai/styles.ts';
 import { micro } from './micro.ts';
 import { LATENCY } from './model.ts';
 import { profileResult, type ProfileResult } from './profile-metrics.ts';
@@ -32,6 +34,13 @@ const { values } = parseArgs({
     editors: { type: 'string', default: EDITORS.join(',') },
     /** Overrides completion.debounceMs for the replay, to compare with the default. */
     debounce: { type: 'string' },
+    /** Answer styles of the style matrix (default: all; quick: a few), and its editor patterns. */
+    styles: { type: 'string' },
+    'style-editors': { type: 'string', default: ALL_EDITORS.join(',') },
+    /** Only the style matrix (no main replay, no micro-benchmarks): a faster loop while tuning. */
+    'styles-only': { type: 'boolean', default: false },
+    /** Replays of the style matrix run at once (they mostly wait on the typing schedule). */
+    parallel: { type: 'string', default: '12' },
   },
 });
 
@@ -101,6 +110,37 @@ function lastSoak(): SoakSummary | undefined {
   }
 }
 
+const QUICK_STYLES: AnswerStyle[] = ['clean', 'fenced', 'echo-line', 'mix'];
+
+/** Runs tasks with at most `limit` at a time, results in order. */
+async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const index = next++;
+      results[index] = await tasks[index]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
+  return results;
+}
+
+/** Every answer style under every editor pattern, on the same typing: saved %, calls, artifacts. */
+async function styleMatrix(corpus: ReturnType<typeof segmentsFor>['corpus'], segments: ReturnType<typeof segmentsFor>['segments'], quick: boolean, env: Record<string, string>, debounceMs: number): Promise<StyleMatrix> {
+  const styles = (values.styles ? values.styles.split(',') : quick ? QUICK_STYLES : [...ANSWER_STYLES]).filter((s): s is AnswerStyle => (ANSWER_STYLES as readonly string[]).includes(s));
+  const editors = values['style-editors'].split(',').filter((e): e is EditorName => (ALL_EDITORS as string[]).includes(e));
+  log(`style matrix: ${styles.length} answer styles × ${editors.length} editor patterns, ${values.parallel} at a time`);
+  const tasks = editors.flatMap((editor) =>
+    styles.map((style) => async () => {
+      const run = await replay({ editor, corpus, segments, seed, latency: LATENCY, env, style });
+      return profileResult(run, debounceMs);
+    }),
+  );
+  const results = await pool(tasks, Number(values.parallel));
+  return { styles, editors, results };
+}
+
 async function main(): Promise<void> {
   if (values.soak) return runSoak();
   if (values.sweep) return runSweep();
@@ -109,6 +149,13 @@ async function main(): Promise<void> {
   const editors = values.editors.split(',').filter((e): e is EditorName => (EDITORS as string[]).includes(e));
   const debounceMs = values.debounce === undefined ? defaults.completion.debounceMs : Number(values.debounce);
   const env: Record<string, string> = values.debounce === undefined ? {} : { GHOSTLINE_COMPLETION__DEBOUNCE_MS: String(debounceMs) };
+  if (values['styles-only']) {
+    const matrix = await styleMatrix(corpus, segments, quick, env, debounceMs);
+    const header = meta(quick ? 'styles-quick' : 'styles');
+    const checked = styleTargets(matrix);
+    write(quick ? 'styles-quick' : 'styles', { ...header, corpus: corpusInfo(segments), styleMatrix: matrix, styleTargets: checked }, [`# ghostline bench (answer styles) — ${header.date}`, '', `commit ${header.commit ?? '?'} · load ${header.loadAverage.start[0]} → ${header.loadAverage.end[0]} · seed ${seed}`, '', stylesTable(matrix), '', targetsTable(checked)].join('\n'));
+    return;
+  }
   const profile = async (editor: EditorName) => {
     log(`replaying ${segments.length} documents under the ${editor} pattern`);
     const run = await replay({ editor, corpus, segments, seed, latency: LATENCY, env });
@@ -125,10 +172,11 @@ async function main(): Promise<void> {
       ? { corpus, seed, coldStarts: 2, documents: 50, linesPerDocument: 2000, overheadRequests: 40, cachePositions: 20, cacheRounds: 2 }
       : { corpus, seed, coldStarts: 5, documents: 500, linesPerDocument: 2000, overheadRequests: 300, cachePositions: 20, cacheRounds: 10 },
   );
+  const matrix = await styleMatrix(corpus, segments, quick, env, debounceMs);
   const soakSummary = quick ? undefined : lastSoak();
-  const checked = targets(profiles, microResult, soakSummary);
+  const checked = [...targets(profiles, microResult, soakSummary), ...styleTargets(matrix)];
   const header = meta(quick ? 'quick' : 'full');
-  const json = { ...header, corpus: corpusInfo(segments), profiles: Object.fromEntries(profiles.map((p) => [p.editor, p])), micro: microResult, targets: checked };
+  const json = { ...header, corpus: corpusInfo(segments), profiles: Object.fromEntries(profiles.map((p) => [p.editor, p])), styleMatrix: matrix, micro: microResult, targets: checked };
   const markdown = [
     `# ghostline bench (${header.mode}) — ${header.date}`,
     '',
@@ -140,6 +188,10 @@ async function main(): Promise<void> {
     '## Replay',
     '',
     profilesTable(profiles),
+    '',
+    '## Answer styles × editor patterns',
+    '',
+    stylesTable(matrix),
     '',
     '## Micro-benchmarks',
     '',

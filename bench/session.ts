@@ -8,6 +8,10 @@ import type { BenchClient } from './client.ts';
 import type { Segment } from './corpus.ts';
 import { TAIL } from './model.ts';
 import type { Keystroke } from './typing.ts';
+import { artifactsOf, type Artifact } from '../test/fake-openai/styles.ts';
+
+/** Characters of the document each side of the cursor kept to judge a suggestion's artifacts. */
+const AROUND_CHARS = 600;
 
 /** Characters of the real continuation kept to judge a suggestion. */
 const NEXT_CHARS = 1000;
@@ -30,7 +34,11 @@ export interface RequestRecord {
   suggestion?: string;
   source?: string;
   shown: boolean;
+  /** Cursor offset when the suggestion was shown (Helix: after the keys typed into it meanwhile). */
+  shownCursor?: number;
   correct: boolean;
+  /** Fences, tags, prose, echoes or suffix duplicates the suggestion carried (styles.ts). */
+  artifacts?: Artifact[];
   cancel?: CancellationTokenSource;
 }
 
@@ -149,6 +157,7 @@ export class EditSession {
     this.records.push(record);
     const position = { line: this.line, character: this.character };
     const word = this.wordBefore.length;
+    const around = { prefix: this.textBefore(AROUND_CHARS), suffix: ('\n' + this.segment.after).slice(0, AROUND_CHARS) };
     const params = { textDocument: { uri: this.uri }, position, context: { triggerKind } };
     const sent =
       method === 'inline'
@@ -177,6 +186,8 @@ export class EditSession {
         const args = answer.command?.arguments?.[0] as { source?: string } | undefined;
         record.source = args?.source;
         record.shown = this.stillVisible(record, filtersLateAnswers);
+        if (record.shown) record.shownCursor = this.cursorOffset;
+        record.artifacts = artifactsOf(answer.text, around, record.realNext);
         record.correct = record.shown && record.realNext !== undefined && record.realNext.startsWith(answer.text);
       },
       (error: { code?: number }) => {

@@ -53,6 +53,7 @@ export function mergeRuns(runs: ReplayRun[]): ReplayRun {
   for (const run of runs) for (const [name, value] of Object.entries(run.stats)) if (typeof value === 'number') stats[name] = (stats[name] ?? 0) + value;
   return {
     editor: runs[0]!.editor,
+    style: runs[0]!.style,
     description: runs[0]!.description,
     segments: runs.flatMap((r) => r.segments),
     calls: runs.flatMap((r) => r.calls),

@@ -3,7 +3,8 @@
  * that really follows the cursor in a registered corpus file, so a benchmark can count which
  * suggestions would have been right. Deterministic: the same prompt always gets the same answer.
  */
-import { parseCompletionInput, type CompletionPromptArgs } from '../../server/src/context/prompt.ts';
+import { CURSOR_MARKER, parseCompletionInput, type CompletionPromptArgs } from '../../server/src/context/prompt.ts';
+import { styleAnswer, type AnswerStyle } from './styles.ts';
 import type { FakeRequest, Script } from './types.ts';
 
 /** Characters at the end of the prompt's prefix searched for in the corpus. */
@@ -14,6 +15,10 @@ export interface OracleOptions {
   multilineLines?: number;
   /** Characters per streamed delta (default 4, about one token). */
   chunkChars?: number;
+  /** How the answer is shaped (styles.ts): clean by default, or as real chat models wrap it. */
+  style?: AnswerStyle;
+  /** Seed of the style's choices (the mix, the sentences). */
+  seed?: number;
 }
 
 export interface Oracle {
@@ -44,6 +49,36 @@ export function promptInstructionsOf(body: any): string {
     if (typeof system?.content === 'string') return system.content;
   }
   return '';
+}
+
+const WINDOW_OPEN = /<file path="([^"]*)" language="([^"]*)">\n/g;
+
+/**
+ * The cursor window of a completion prompt: what parseCompletionInput reads, or — when the prompt
+ * carries more than it knows (repository context sections before the cursor's file) — the last
+ * `<file …>` block holding the single `<cursor>` marker, with the mode from the `<mode>` tag.
+ */
+export function cursorWindowOf(input: string): CompletionPromptArgs | undefined {
+  const parsed = parseCompletionInput(input);
+  if (parsed) return parsed;
+  const at = input.indexOf(CURSOR_MARKER);
+  if (at === -1 || input.indexOf(CURSOR_MARKER, at + 1) !== -1) return undefined;
+  let open: RegExpExecArray | undefined;
+  WINDOW_OPEN.lastIndex = 0;
+  for (let match = WINDOW_OPEN.exec(input); match && match.index < at; match = WINDOW_OPEN.exec(input)) open = match;
+  if (!open) return undefined;
+  const close = input.indexOf('\n</file>', at);
+  if (close === -1) return undefined;
+  const mode = /<mode>(single-line|multi-line)<\/mode>/.exec(input)?.[1];
+  const unescape = (value: string) => value.replace(/&(amp|quot|lt|#10);/g, (_, name: string) => ({ amp: '&', quot: '"', lt: '<', '#10': '\n' })[name] ?? '');
+  const unescapeCursor = (text: string) => (text.includes('<cursor') ? text.replace(/<cursor(\\*)\\>/g, '<cursor$1>') : text);
+  return {
+    path: unescape(open[1]!),
+    languageId: unescape(open[2]!),
+    prefix: unescapeCursor(input.slice(open.index + open[0].length, at)),
+    suffix: unescapeCursor(input.slice(at + CURSOR_MARKER.length, close)),
+    multiline: mode === 'multi-line',
+  };
 }
 
 export function createOracle(options: OracleOptions = {}): Oracle {
@@ -91,8 +126,9 @@ export function createOracle(options: OracleOptions = {}): Oracle {
 
   const responder = (req: Pick<FakeRequest, 'body'>): Script => {
     const input = promptInputOf(req.body);
-    const args = input === undefined ? undefined : parseCompletionInput(input);
-    const text = args ? (continuation(args) ?? '') : '';
+    const args = input === undefined ? undefined : cursorWindowOf(input);
+    const code = args ? (continuation(args) ?? '') : '';
+    const text = args && options.style && options.style !== 'clean' ? styleAnswer(options.style, code, args, options.seed ?? 1) : code;
     return { kind: 'text', text, chunkChars: options.chunkChars ?? 4 };
   };
 
