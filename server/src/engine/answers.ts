@@ -17,6 +17,25 @@ export interface RawAnswer {
   model: string;
 }
 
+/**
+ * A call's answer as it streams: the raw text so far, the code the normalizer makes of it (what
+ * the early stop counts and typed-ahead matches), and the final answer once the call ended.
+ */
+export interface LiveAnswer {
+  text: string;
+  code: string;
+  done?: RawAnswer;
+  /** Raw text (partial or final) to normalized code, for the cursor of the request that made the call. */
+  normalize: (raw: string, final: boolean) => string;
+}
+
+/** Sets the final answer of a live call, and its final code. */
+export function settle(live: LiveAnswer, answer: RawAnswer): void {
+  live.text = answer.text;
+  live.code = live.normalize(answer.text, true);
+  live.done = answer;
+}
+
 /** Everything one model call needs, decided before the call (shared by single-flight waiters). */
 export interface ModelCallPlan {
   request: SuggestRequest;
@@ -26,7 +45,7 @@ export interface ModelCallPlan {
   promptTokens: number;
   multiline: boolean;
   key: string;
-  live: { text: string; done?: RawAnswer };
+  live: LiveAnswer;
 }
 
 export class Answers {
@@ -82,8 +101,7 @@ export class Answers {
     this.deps.metrics.peerAnswers++;
     this.recordSaved('peer', answer);
     this.auditCached(request.task, prompt, answer, "another editor's answer to the same prompt", performance.now());
-    live.text = answer.text;
-    live.done = answer;
+    settle(live, answer);
     void this.deps.memory.set(key, answer, config.cache.ttlSeconds);
     return answer;
   }
@@ -95,8 +113,9 @@ export class Answers {
     const onAbort = () => early.abort(signal.reason);
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
-    const enough = (text: string) => {
-      const trimmed = text.replace(/^\s*\n/, '');
+    // Counted on the normalized code, never on raw lines: a fenced answer's first raw line is the fence.
+    const enough = (code: string) => {
+      const trimmed = code.replace(/^\s*\n/, '');
       const newlines = trimmed.split('\n').length - 1;
       return multiline ? newlines > config.completion.maxLines : newlines > 0 && trimmed.trim() !== '';
     };
@@ -106,16 +125,18 @@ export class Answers {
         {
           delta: (text) => {
             live.text += text;
-            if (enough(live.text)) early.abort(EARLY_STOP);
+            live.code = live.normalize(live.text, false);
+            if (enough(live.code)) early.abort(EARLY_STOP);
           },
           restart: () => {
             live.text = '';
+            live.code = '';
           },
         },
       );
       // Cached under the model that answered (a fallback or a soft-cap downgrade included).
       const answer = this.store(key, { text: result.text, model: result.model }, result.usage, config);
-      live.done = answer;
+      settle(live, answer);
       return answer;
     } finally {
       signal.removeEventListener('abort', onAbort);

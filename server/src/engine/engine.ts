@@ -13,10 +13,10 @@ import { completionPrompt, PROMPT_TEMPLATE_VERSION } from '../context/prompt.ts'
 import { buildWindows } from '../context/window.ts';
 import { ProviderError } from '../providers/types.ts';
 import { resolveRoute } from '../router/policy.ts';
-import { decideMultiline, postprocess } from './postprocess.ts';
+import { buildContext, decideMultiline, fitSuggestion, streamNormalizer, type PostprocessContext } from './postprocess.ts';
 import { Scheduler, SUPERSEDED } from './scheduler.ts';
 import { lineSuffixAt, TypedAhead } from './typed-ahead.ts';
-import { Answers, type ModelCallPlan, type RawAnswer } from './answers.ts';
+import { Answers, type LiveAnswer, type ModelCallPlan, type RawAnswer } from './answers.ts';
 import type { EngineDeps, SuggestOutcome, SuggestRequest } from './types.ts';
 
 export type { EngineDeps, SuggestOutcome, SuggestRequest } from './types.ts';
@@ -81,10 +81,12 @@ export class CompletionEngine {
       if (hit && joined) {
         const raw = await joined.catch(() => undefined);
         if (raw !== undefined) {
-          const text = this.finish(request, raw.text.slice(hit.typed.length), config, multiline, hit.suggestion.finish);
+          // The call's normalized code (final once it finished), past what the user typed since.
+          const code = hit.suggestion.live.code;
+          const text = code.startsWith(hit.typed) ? this.fit(request, code.slice(hit.typed.length), config, multiline) : '';
           if (text) {
             metrics.typedAheadHits++;
-            return this.answer(request, text, 'typed-ahead', raw.model, started);
+            return this.deliver(request, text, 'typed-ahead', raw.model, started);
           }
         }
         if (ticket.signal.aborted) return this.interrupted(ticket.signal, request.signal);
@@ -120,7 +122,7 @@ export class CompletionEngine {
   }
 
   /** A suggestion already complete, or the in-flight call producing it, as a promise. */
-  private joinSuggestion(suggestion: { key: string; live: { text: string; done?: RawAnswer } }, signal: AbortSignal): Promise<RawAnswer> | undefined {
+  private joinSuggestion(suggestion: { key: string; live: { done?: RawAnswer } }, signal: AbortSignal): Promise<RawAnswer> | undefined {
     if (suggestion.live.done) return Promise.resolve(suggestion.live.done);
     const joined = this.flights.join(suggestion.key, signal);
     if (joined) this.deps.metrics.singleFlightJoins++;
@@ -146,10 +148,11 @@ export class CompletionEngine {
   /** Serves a cached answer, remembering it for typed-ahead; a line of the audit trail too. */
   private serveCached(request: SuggestRequest, config: GhostlineConfig, multiline: boolean, prepared: PreparedPrompt, cached: RawAnswer, started: number): SuggestOutcome {
     const { guarded, key } = prepared;
-    this.typedAhead.remember(request.uri, request.text, request.offset, { key, live: { text: cached.text, done: cached }, finish: guarded.finish });
+    const normalize = this.normalizer(request, config, multiline, guarded.finish);
+    const live: LiveAnswer = { text: cached.text, code: normalize(cached.text, true), done: cached, normalize };
+    this.typedAhead.remember(request.uri, request.text, request.offset, { key, live });
     this.answers.auditCached(request.task, guarded.prompt, cached, 'cached answer', started);
-    const text = this.finish(request, cached.text, config, multiline, guarded.finish);
-    return text ? this.answer(request, text, 'cache', cached.model, started) : this.empty('cached answer adds nothing');
+    return this.deliver(request, this.fit(request, live.code, config, multiline), 'cache', cached.model, started);
   }
 
   private async compute(request: SuggestRequest, config: GhostlineConfig, multiline: boolean, prepared: PreparedPrompt, signal: AbortSignal, started: number): Promise<SuggestOutcome> {
@@ -157,35 +160,50 @@ export class CompletionEngine {
     const cached = config.cache.enabled ? await this.answers.lookup(key) : undefined;
     if (cached) return this.serveCached(request, config, multiline, prepared, cached, started);
 
-    const live: { text: string; done?: RawAnswer } = { text: '' };
+    const live: LiveAnswer = { text: '', code: '', normalize: this.normalizer(request, config, multiline, guarded.finish) };
     const plan: ModelCallPlan = { request, config, prompt: guarded.prompt, promptTokens, multiline, key, live };
     const flight = this.flights.run(key, signal, (flightSignal) => this.answers.callShared(plan, flightSignal));
     if (flight.shared) this.deps.metrics.singleFlightJoins++;
-    else this.typedAhead.remember(request.uri, request.text, request.offset, { key, live, finish: guarded.finish });
+    else this.typedAhead.remember(request.uri, request.text, request.offset, { key, live });
     const raw = await flight.promise;
+    // A joined flight's live answer was normalized for its own request's cursor: normalize again here.
+    const code = flight.shared ? live.normalize(raw.text, true) : live.code;
+    return this.deliver(request, this.fit(request, code, config, multiline), 'model', raw.model, started);
+  }
+
+  /** The text around a request's cursor, as the normalizer and the fitting filters see it. */
+  private view(request: SuggestRequest, config: GhostlineConfig, multiline: boolean): PostprocessContext {
+    const prefix = request.text.slice(Math.max(0, request.offset - POSTPROCESS_CONTEXT), request.offset);
+    const suffix = request.text.slice(request.offset, request.offset + POSTPROCESS_CONTEXT);
+    return buildContext({ raw: '', prefix, suffix, languageId: request.languageId, multiline, maxLines: config.completion.maxLines });
+  }
+
+  /**
+   * Model text (partial or complete) to normalized code for this request's cursor: `read` scrubs
+   * credentials the model produced and then restores the user's own redacted text (so scrubbing
+   * never removes it); the normalizer then removes fences, prose, tags and echoes.
+   */
+  private normalizer(request: SuggestRequest, config: GhostlineConfig, multiline: boolean, read: (raw: string) => string): (raw: string, final: boolean) => string {
+    const normalize = streamNormalizer(this.view(request, config, multiline));
+    return (raw, final) => normalize(read(raw), final);
+  }
+
+  /** Normalized code to the suggestion shown at this request's cursor. */
+  private fit(request: SuggestRequest, code: string, config: GhostlineConfig, multiline: boolean): string {
+    return code === '' ? '' : fitSuggestion(code, this.view(request, config, multiline));
+  }
+
+  /**
+   * The one exit of every answer — model call, memory or shared cache, typed-ahead or
+   * single-flight join: an answer for a document version that moved on is never returned.
+   */
+  private deliver(request: SuggestRequest, text: string, source: 'model' | 'cache' | 'typed-ahead', model: string, started: number): SuggestOutcome {
     const current = this.deps.currentVersion(request.uri);
     if (current !== undefined && current !== request.version) {
       this.deps.metrics.stale++;
       return { kind: 'stale' };
     }
-    const text = this.finish(request, raw.text, config, multiline, guarded.finish);
-    return text ? this.answer(request, text, 'model', raw.model, started) : this.empty('model answer adds nothing');
-  }
-
-  /**
-   * Model text to suggestion: credentials the model produced are scrubbed from the raw text first,
-   * then the placeholders of the user's own secrets are restored (so scrubbing never removes them),
-   * then post-processing compares the suggestion with the user's real text.
-   */
-  private finish(request: SuggestRequest, raw: string, config: GhostlineConfig, multiline: boolean, read: (raw: string) => string): string {
-    const safe = read(raw);
-    const prefix = request.text.slice(Math.max(0, request.offset - POSTPROCESS_CONTEXT), request.offset);
-    const suffix = request.text.slice(request.offset, request.offset + POSTPROCESS_CONTEXT);
-    return postprocess({ raw: safe, prefix, suffix, languageId: request.languageId, multiline, maxLines: config.completion.maxLines });
-  }
-
-
-  private answer(request: SuggestRequest, text: string, source: 'model' | 'cache' | 'typed-ahead', model: string, started: number): SuggestOutcome {
+    if (!text) return this.empty(source === 'cache' ? 'cached answer adds nothing' : `${source} answer adds nothing`);
     const metrics = this.deps.metrics;
     metrics.answered++;
     const latencyMs = performance.now() - started;

@@ -1,17 +1,21 @@
 /**
- * Post-processing of a model's completion: a pipeline of small named filters that turns the raw
- * answer into the text to insert at the cursor, or '' when nothing useful remains.
+ * Post-processing of a model's completion in two stages: the answer normalizer
+ * (`postprocess/normalize.ts`: fences, prose, prompt tags, echoes, CRLF — what the call's answer
+ * is, streaming-aware) and the fitting filters below (what of that code to show at the cursor of
+ * the request being answered: one line or a block, scope, repetition, text after the cursor).
  * Ideas follow Tabby's agent filters (fences, echoes, scope, repetition, suffix duplicates).
  */
-import { buildContext, toLf, type Filter, type PostprocessInput } from './postprocess/context.ts';
-import { collapseDoubleSpace, dropEchoedPrefix } from './postprocess/echo.ts';
+import { buildContext, type Filter, type PostprocessContext, type PostprocessInput } from './postprocess/context.ts';
+import { collapseDoubleSpace } from './postprocess/echo.ts';
 import { keepFirstLine, limitLines, trimTrailingWhitespace } from './postprocess/lines.ts';
-import { stripFences, stripPromptTags } from './postprocess/markup.ts';
+import { normalizeAnswer } from './postprocess/normalize.ts';
 import { stopAtRepetition } from './postprocess/repetition.ts';
 import { limitScope } from './postprocess/scope.ts';
 import { dropSuffixLines, dropSuffixTail } from './postprocess/suffix.ts';
 
-export type { PostprocessInput } from './postprocess/context.ts';
+export type { PostprocessInput, PostprocessContext } from './postprocess/context.ts';
+export { buildContext } from './postprocess/context.ts';
+export { normalizeAnswer, streamNormalizer } from './postprocess/normalize.ts';
 export { decideMultiline, type MultilineMode } from './postprocess/multiline.ts';
 
 const multilineOnly =
@@ -19,11 +23,8 @@ const multilineOnly =
   (text, context) =>
     context.multiline ? filter(text, context) : text;
 
-/** The filters in the order they run; each is unit-tested on its own. */
+/** The fitting filters in the order they run, on normalized code; each is unit-tested on its own. */
 export const FILTERS: readonly (readonly [name: string, filter: Filter])[] = [
-  ['stripFences', stripFences],
-  ['stripPromptTags', stripPromptTags],
-  ['dropEchoedPrefix', dropEchoedPrefix],
   ['collapseDoubleSpace', collapseDoubleSpace],
   ['keepFirstLine', keepFirstLine],
   ['limitScope', multilineOnly(limitScope)],
@@ -37,14 +38,22 @@ export const FILTERS: readonly (readonly [name: string, filter: Filter])[] = [
   ['dropSuffixTail', dropSuffixTail],
 ];
 
-/** The text to insert at the cursor, with the document's line endings; '' when nothing useful remains. */
-export function postprocess(input: PostprocessInput): string {
-  const context = buildContext(input);
-  let text = toLf(input.raw);
+/**
+ * Normalized code (LF line endings) to the text to insert at the cursor described by `context`,
+ * with the document's line endings; '' when nothing useful remains.
+ */
+export function fitSuggestion(code: string, context: PostprocessContext): string {
+  let text = code;
   for (const [, filter] of FILTERS) {
     if (text === '') return '';
     text = filter(text, context);
   }
   if (text.trim() === '') return '';
-  return /\r\n/.test(input.prefix) || /\r\n/.test(input.suffix) ? text.replace(/\n/g, '\r\n') : text;
+  return context.crlf ? text.replace(/\n/g, '\r\n') : text;
+}
+
+/** A complete raw answer to the text to insert at the cursor; '' when nothing useful remains. */
+export function postprocess(input: PostprocessInput): string {
+  const context = buildContext(input);
+  return fitSuggestion(normalizeAnswer(input.raw, context, true), context);
 }

@@ -1,6 +1,7 @@
 /**
  * Typed-ahead reuse: when the user types the first characters of a suggestion already shown (or
- * still streaming), the rest is served without a new model call. A record remembers where a
+ * still streaming), the rest is served without a new model call. Matching is on the call's
+ * normalized code (no fence, prose or echo), never on its raw text. A record remembers where a
  * suggestion was anchored in the document; a later request matches when the text between the old
  * and the new cursor is a prefix of that suggestion and the text around it is unchanged.
  */
@@ -13,10 +14,11 @@ const MAX_RECORDS = 8;
 export interface Suggestion {
   /** The cache and single-flight key of the model call that produces it. */
   key: string;
-  /** Raw model text so far (grows while streaming); `done` is set once the call finished. */
-  live: { text: string; done?: { text: string; model: string } };
-  /** Reads raw model text of the prompt behind this suggestion: scrubs it, then restores redacted text. */
-  finish: (raw: string) => string;
+  /**
+   * The call's answer: `code` is its normalized code so far (grows while streaming, final once
+   * `done` is set), what the user's typing is matched against.
+   */
+  live: { code: string; done?: { text: string; model: string } };
 }
 
 interface TypedAheadRecord {
@@ -54,12 +56,12 @@ export class TypedAhead {
     const lineSuffix = lineSuffixAt(text, offset);
     for (const record of list) {
       const typedLength = offset - record.offset;
-      if (typedLength < 0 || typedLength > record.suggestion.live.text.length) continue;
+      if (typedLength < 0 || typedLength > record.suggestion.live.code.length) continue;
       if (record.lineSuffix !== lineSuffix) continue;
       const anchorStart = record.offset - record.anchor.length;
       if (text.slice(anchorStart, record.offset) !== record.anchor) continue;
       const typed = text.slice(record.offset, offset);
-      if (!record.suggestion.live.text.startsWith(typed)) continue;
+      if (!record.suggestion.live.code.startsWith(typed)) continue;
       return { typed, suggestion: record.suggestion };
     }
     return undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TypedAhead } from '../../../server/src/engine/typed-ahead.ts';
 
-const suggestion = (text: string) => ({ key: 'k', live: { text }, finish: (raw: string) => raw });
+const suggestion = (text: string) => ({ key: 'k', live: { code: text } });
 
 describe('TypedAhead', () => {
   const before = 'const total = values.';
@@ -35,7 +35,7 @@ describe('TypedAhead', () => {
     const live = suggestion('re');
     store.remember('u', before, before.length, live);
     expect(store.find('u', `${before}red`, before.length + 3)).toBeUndefined();
-    live.live.text = 'reduce(';
+    live.live.code = 'reduce(';
     expect(store.find('u', `${before}red`, before.length + 3)?.typed).toBe('red');
   });
 

@@ -30,6 +30,8 @@ export interface PostprocessContext {
   languageId: string;
   multiline: boolean;
   maxLines: number;
+  /** The document uses CRLF line endings (suggestions are given them back). */
+  crlf: boolean;
 }
 
 /** One named step of the pipeline: suggestion text in, suggestion text out. */
@@ -56,6 +58,7 @@ export function buildContext(input: PostprocessInput): PostprocessContext {
     languageId: input.languageId,
     multiline: input.multiline,
     maxLines: Math.max(1, Math.floor(input.maxLines)),
+    crlf: /\r\n/.test(input.prefix) || /\r\n/.test(input.suffix),
   };
 }
 

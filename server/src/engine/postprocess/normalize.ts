@@ -1,0 +1,192 @@
+/**
+ * The answer normalizer: turns what a chat model really returns for "only the code" — fenced,
+ * wrapped in sentences, echoing the prompt's tags or the lines before the cursor, CRLF — into the
+ * code alone, as it would read inserted at the cursor of the request that made the call. It works
+ * on partial streamed text too: while the stream runs it holds back whatever may still turn out
+ * to be wrapping (a fence being written, a first line that may be a sentence, an echo not finished
+ * yet), so the early stop and typed-ahead reuse of a still-streaming call only ever see code.
+ */
+import { isBlank, toLf, type PostprocessContext } from './context.ts';
+import { dropEchoedPrefix } from './echo.ts';
+import { stripPromptTags } from './markup.ts';
+
+// In these languages a fenced block is content the user may want, not wrapping.
+const FENCED_LANGUAGES = new Set(['markdown', 'mdx', 'quarto', 'rmd', 'restructuredtext']);
+
+const FENCE = /^[ \t]*(`{3,}|~{3,})([\w+#.-]*)[ \t]*$/;
+/** What a fence line looks like while it is still being streamed. */
+const FENCE_START = /^[ \t]*(`{1,}|~{1,})[\w+#.-]*$/;
+/** The end of a partial text that may be the start of one of the prompt's tags. */
+const PARTIAL_TAG = /<\/?(?:c(?:u(?:r(?:s(?:o(?:r)?)?)?)?)?|f(?:i(?:l(?:e)?)?)?|m(?:o(?:d(?:e)?)?)?)?$/;
+
+/**
+ * A sentence addressed to the user: starts with a capital letter, has at least three words, ends
+ * with `:` `.` or `!`, and has none of the characters code is made of.
+ */
+const SENTENCE = /^[A-Z][\w'’]*(?:[ \t]+[^\s;{}=<>|\\]+){2,}[:.!]$/;
+/** A line being streamed that may still become such a sentence (only words so far). */
+const SENTENCE_START = /^[A-Z][\w'’]*(?:[ \t]+[\w'’,!?`"-]*)*$/;
+const CODE_CHARS = /[;{}=<>()[\]\\|&]/;
+/** Text before the cursor that puts it in a comment or a docstring, where sentences are content. */
+const IN_COMMENT = /\/\/|\/\*|^\s*\*|#|--|"""|'''|^\s*;/;
+
+/** After these at the end of the line before the cursor, a line break cannot start the answer. */
+const NEEDS_CONTINUATION = /(?:[,+\-*/%&|^.?<>]|[^=!<>]=)\s*$/;
+
+/** Text after the cursor that a block may be written before: nothing, or closers an editor inserted. */
+const ONLY_CLOSERS = /^[\s)\]}'"`]*[;,]?\s*$/;
+
+/** Lines before the cursor an echo may start at. */
+const ECHO_LINES = 8;
+
+export function isSentence(line: string): boolean {
+  const trimmed = line.trim();
+  return SENTENCE.test(trimmed) && !CODE_CHARS.test(trimmed.replace(/`[^`]*`/g, ''));
+}
+
+function mayBecomeSentence(partial: string): boolean {
+  const trimmed = partial.trimStart();
+  return trimmed === '' || (SENTENCE_START.test(trimmed) && !CODE_CHARS.test(trimmed));
+}
+
+/**
+ * The code of `raw` (the model's text so far); `final` says the answer is complete. A partial
+ * answer's code is a prefix of what the complete answer's code will be in every common shape.
+ */
+export function normalizeAnswer(raw: string, context: PostprocessContext, final: boolean): string {
+  let text = toLf(raw);
+  if (!final) text = text.replace(PARTIAL_TAG, '');
+  text = stripPromptTags(text, context);
+  text = unwrap(text, context, final);
+  if (text === '') return '';
+  text = dropLeadingBreak(text, context);
+  if (!final && mayStillBeEcho(text, context)) return '';
+  return dropEchoedPrefix(text, context);
+}
+
+/** A normalizer for one call's stream: the same result for the same text, computed once. */
+export function streamNormalizer(context: PostprocessContext): (raw: string, final: boolean) => string {
+  let lastRaw: string | undefined;
+  let lastFinal = false;
+  let lastCode = '';
+  return (raw, final) => {
+    if (raw !== lastRaw || final !== lastFinal) {
+      lastCode = normalizeAnswer(raw, context, final);
+      lastRaw = raw;
+      lastFinal = final;
+    }
+    return lastCode;
+  };
+}
+
+/** Removes fences and the sentences around the code. */
+function unwrap(text: string, context: PostprocessContext, final: boolean): string {
+  const lines = text.split('\n');
+  // The last line of a partial answer is still being written.
+  const open = final ? undefined : lines.pop();
+  const proseAllowed = !IN_COMMENT.test(context.linePrefix);
+  const fences = !FENCED_LANGUAGES.has(context.languageId);
+
+  // A preamble: sentences on lines of their own before the code, the last one introducing it
+  // (ending with `:`) or followed by a fence. Only sentences so far: nothing is known yet.
+  let start = 0;
+  if (proseAllowed) {
+    const first = firstContent(lines);
+    let end = first;
+    while (end < lines.length && isSentence(lines[end]!)) end++;
+    const next = firstContent(lines.slice(end)) + end;
+    if (end > first) {
+      const introduces = lines[end - 1]!.trim().endsWith(':');
+      if (next < lines.length) {
+        if (introduces || FENCE.test(lines[next]!)) start = next;
+      } else if (open === undefined) {
+        // Only sentences, and the answer is complete: they are the suggestion (a comment, a docstring).
+      } else if (isBlank(open) || mayBecomeSentence(open)) {
+        return '';
+      } else if (introduces || FENCE_START.test(open)) {
+        start = lines.length;
+      }
+    } else if (first === lines.length && open !== undefined && !isBlank(open) && mayBecomeSentence(open)) {
+      return '';
+    }
+  }
+  let body = lines.slice(start);
+  let tail = open;
+
+  if (fences) {
+    const opening = body.findIndex((line) => FENCE.test(line));
+    if (opening !== -1) {
+      const marker = FENCE.exec(body[opening]!)![1]!;
+      const hasTag = FENCE.exec(body[opening]!)![2] !== '';
+      const closing = body.findIndex((line, i) => i > opening && line.trim() === marker);
+      const firstCode = body.findIndex((line) => !isBlank(line));
+      if (opening === firstCode || hasTag || closing !== -1) {
+        // An opening fence: the block is the code; what follows its closing fence is an epilogue.
+        const block = body.slice(opening + 1, closing === -1 ? undefined : closing);
+        if (closing !== -1) return block.join('\n');
+        body = block;
+      } else {
+        // A bare fence with no partner closes a block the model never opened.
+        return body.slice(0, opening).join('\n');
+      }
+    }
+    // A fence being written: hold the line back.
+    if (tail !== undefined && FENCE_START.test(tail) && /[`~]/.test(tail)) tail = undefined;
+  }
+
+  if (proseAllowed) {
+    // An epilogue: after a blank line, sentences to the end (complete), or one being written.
+    const blank = lastBlankBefore(body);
+    if (blank !== -1) {
+      const after = body.slice(blank + 1);
+      const partialSentence = tail !== undefined && mayBecomeSentence(tail);
+      if (after.every(isSentence) && (after.length > 0 || partialSentence)) {
+        body = body.slice(0, blank);
+        tail = partialSentence ? undefined : tail;
+        if (tail === undefined) return trimEndBlank(body).join('\n');
+      }
+    }
+    if (tail !== undefined && body.length > 0 && isBlank(body.at(-1)!) && mayBecomeSentence(tail)) return trimEndBlank(body).join('\n');
+  }
+  return tail === undefined ? body.join('\n') + (final || body.length === 0 ? '' : '\n') : [...body, tail].join('\n');
+}
+
+function firstContent(lines: string[]): number {
+  const index = lines.findIndex((line) => !isBlank(line));
+  return index === -1 ? lines.length : index;
+}
+
+function lastBlankBefore(lines: string[]): number {
+  for (let i = lines.length - 1; i > 0; i--) if (isBlank(lines[i]!) && !isBlank(lines[i - 1]!)) return i;
+  return -1;
+}
+
+function trimEndBlank(lines: string[]): string[] {
+  const copy = [...lines];
+  while (copy.length > 0 && isBlank(copy.at(-1)!)) copy.pop();
+  return copy;
+}
+
+/** A line break first, where the cursor is mid-line or the line cannot end there, is formatting. */
+function dropLeadingBreak(text: string, context: PostprocessContext): string {
+  if (!text.startsWith('\n') || isBlank(context.linePrefix)) return text;
+  if (!ONLY_CLOSERS.test(context.lineSuffix) || NEEDS_CONTINUATION.test(context.linePrefix)) return text.replace(/^(?:[ \t]*\n)+[ \t]*/, '');
+  return text;
+}
+
+/**
+ * True while the partial answer could still be a repeat of the text before the cursor from the
+ * start of one of its last lines (or of the word being typed): whether it is an echo is known
+ * only once it goes past the cursor or departs from the text.
+ */
+function mayStillBeEcho(text: string, context: PostprocessContext): boolean {
+  const answer = text.trimStart();
+  if (answer === '') return true;
+  const lines = [...context.previousLines.slice(-ECHO_LINES), context.linePrefix];
+  for (let i = 0; i < lines.length; i++) {
+    const tail = lines.slice(i).join('\n');
+    if (tail.startsWith(text) || tail.trimStart().startsWith(answer)) return true;
+  }
+  const word = /[\p{L}\p{N}_$]+$/u.exec(context.linePrefix)?.[0];
+  return word !== undefined && word.length > 1 && word.startsWith(answer) && answer.length < word.length;
+}
