@@ -131,8 +131,9 @@ async function styleMatrix(corpus: ReturnType<typeof segmentsFor>['corpus'], seg
   const styles = (values.styles ? values.styles.split(',') : quick ? QUICK_STYLES : [...ANSWER_STYLES]).filter((s): s is AnswerStyle => (ANSWER_STYLES as readonly string[]).includes(s));
   const editors = values['style-editors'].split(',').filter((e): e is EditorName => (ALL_EDITORS as string[]).includes(e));
   log(`style matrix: ${styles.length} answer styles × ${editors.length} editor patterns, ${values.parallel} at a time`);
-  const tasks = editors.flatMap((editor) =>
-    styles.map((style) => async () => {
+  // Interleaved, so the replays running at the same moment are of different editor patterns.
+  const tasks = styles.flatMap((style) =>
+    editors.map((editor) => async () => {
       const run = await replay({ editor, corpus, segments, seed, latency: LATENCY, env, style });
       return profileResult(run, debounceMs);
     }),

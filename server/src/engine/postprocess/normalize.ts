@@ -25,7 +25,7 @@ const PARTIAL_TAG = /<\/?(?:c(?:u(?:r(?:s(?:o(?:r)?)?)?)?)?|f(?:i(?:l(?:e)?)?)?|
  */
 const SENTENCE = /^[A-Z][\w'’]*(?:[ \t]+[^\s;{}=<>|\\]+){2,}[:.!]$/;
 /** A line being streamed that may still become such a sentence (only words so far). */
-const SENTENCE_START = /^[A-Z][\w'’]*(?:[ \t]+[\w'’,!?`"-]*)*$/;
+const SENTENCE_START = /^[A-Z][\w'’]*[:.!]?(?:[ \t]+[\w'’,.:!?`"-]*)*$/;
 const CODE_CHARS = /[;{}=<>()[\]\\|&]/;
 /** Text before the cursor that puts it in a comment or a docstring, where sentences are content. */
 const IN_COMMENT = /\/\/|\/\*|^\s*\*|#|--|"""|'''|^\s*;/;
