@@ -36,7 +36,7 @@ const { values } = parseArgs({
     debounce: { type: 'string' },
     /** Answer styles of the style matrix (default: all; quick: a few), and its editor patterns. */
     styles: { type: 'string' },
-    'style-editors': { type: 'string', default: ALL_EDITORS.join(',') },
+    'style-editors': { type: 'string' },
     /** Only the style matrix (no main replay, no micro-benchmarks): a faster loop while tuning. */
     'styles-only': { type: 'boolean', default: false },
     /** Replays of the style matrix run at once (they mostly wait on the typing schedule). */
@@ -110,7 +110,8 @@ function lastSoak(): SoakSummary | undefined {
   }
 }
 
-const QUICK_STYLES: AnswerStyle[] = ['clean', 'fenced', 'echo-line', 'mix'];
+const QUICK_STYLES: AnswerStyle[] = ['clean', 'fenced', 'echo-line'];
+const QUICK_STYLE_EDITORS: EditorName[] = ['vscode', 'helix'];
 
 /** Runs tasks with at most `limit` at a time, results in order. */
 async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
@@ -129,7 +130,7 @@ async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]>
 /** Every answer style under every editor pattern, on the same typing: saved %, calls, artifacts. */
 async function styleMatrix(corpus: ReturnType<typeof segmentsFor>['corpus'], segments: ReturnType<typeof segmentsFor>['segments'], quick: boolean, env: Record<string, string>, debounceMs: number): Promise<StyleMatrix> {
   const styles = (values.styles ? values.styles.split(',') : quick ? QUICK_STYLES : [...ANSWER_STYLES]).filter((s): s is AnswerStyle => (ANSWER_STYLES as readonly string[]).includes(s));
-  const editors = values['style-editors'].split(',').filter((e): e is EditorName => (ALL_EDITORS as string[]).includes(e));
+  const editors = (values['style-editors'] ? values['style-editors'].split(',') : quick ? QUICK_STYLE_EDITORS : ALL_EDITORS).filter((e): e is EditorName => (ALL_EDITORS as string[]).includes(e));
   log(`style matrix: ${styles.length} answer styles × ${editors.length} editor patterns, ${values.parallel} at a time`);
   // Interleaved, so the replays running at the same moment are of different editor patterns.
   const tasks = styles.flatMap((style) =>

@@ -50,6 +50,20 @@ describe('npm run bench -- --quick', () => {
     expect(new Set(result.corpus.map((f: any) => f.path.split('.').pop())).size).toBe(result.corpus.length);
   });
 
+  it('replays answer styles under editor patterns: saved share, calls per keystroke, no unanswered request', () => {
+    const matrix = result.styleMatrix;
+    expect(matrix.styles).toEqual(['clean', 'fenced', 'echo-line']);
+    expect(matrix.results).toHaveLength(matrix.styles.length * matrix.editors.length);
+    for (const cell of matrix.results) {
+      expect(cell.typedChars).toBeGreaterThan(10);
+      expect(cell.savedChars).toBeLessThanOrEqual(cell.typedChars);
+      expect(cell.savedShare).toBeGreaterThanOrEqual(0);
+      expect(cell.callsPerKeystroke).toBeGreaterThan(0);
+      expect(cell.unanswered).toBe(0);
+    }
+    expect(markdown).toContain('## Answer styles × editor patterns');
+  });
+
   it('replays the three editor patterns with consistent counts', () => {
     expect(Object.keys(result.profiles).sort()).toEqual(['helix', 'neovim', 'vscode']);
     for (const profile of Object.values<any>(result.profiles)) {
