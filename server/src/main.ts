@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { runComplete } from './cli/complete.ts';
+import { runDashboard } from './cli/dashboard.ts';
 import { runDoctor } from './cli/doctor.ts';
 import { print, printError } from './cli/print.ts';
 import { runStats } from './cli/stats.ts';
@@ -16,7 +17,9 @@ Usage:
   ghostline --stdio [--log-file PATH]     serve the Language Server Protocol on stdin/stdout
   ghostline doctor                        check configuration, API key, model endpoint and Redis
   ghostline complete FILE:LINE:COL        print one completion (1-based line and column)
-  ghostline stats [--days N] [--json]     the team's cache hit rate, savings and spend against budget
+  ghostline stats [--days N | --range 7d|30d|90d] [--json]
+                                          the team's cache hit rate, savings, spend, suggestions and errors
+  ghostline dashboard [--port N]          a read-only dashboard on 127.0.0.1 (charts, JSON, Prometheus)
   ghostline --version | --help
 
 Options:
@@ -43,6 +46,8 @@ function parse(argv: string[]) {
       clientProcessId: { type: 'string' },
       language: { type: 'string' },
       days: { type: 'string' },
+      range: { type: 'string' },
+      port: { type: 'string' },
       json: { type: 'boolean' },
       version: { type: 'boolean', short: 'v' },
       help: { type: 'boolean', short: 'h' },
@@ -50,7 +55,7 @@ function parse(argv: string[]) {
   });
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   return {
-    values: { ...values, logFile: text(values['log-file']), language: text(values.language), days: text(values.days) },
+    values: { ...values, logFile: text(values['log-file']), language: text(values.language), days: text(values.days), range: text(values.range), port: text(values.port) },
     command: positionals[0],
     target: positionals[1],
   };
@@ -68,12 +73,20 @@ async function main(argv: string[]): Promise<number | undefined> {
   }
   if (command === 'doctor') return runDoctor(process.env);
   if (command === 'stats') {
-    const days = Number(values.days ?? 1);
-    if (!Number.isInteger(days) || days < 1 || days > 40) {
-      printError('usage: ghostline stats [--days N (1-40)] [--json]');
+    const days = values.range !== undefined ? Number(/^(\d+)d?$/.exec(values.range)?.[1] ?? NaN) : Number(values.days ?? 1);
+    if (!Number.isInteger(days) || days < 1 || days > 90) {
+      printError('usage: ghostline stats [--days N (1-90) | --range 7d|30d|90d] [--json]');
       return 2;
     }
     return runStats(process.env, { days, json: values.json === true });
+  }
+  if (command === 'dashboard') {
+    const port = Number(values.port ?? 0);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      printError('usage: ghostline dashboard [--port N (0-65535, 0 picks a free port)]');
+      return 2;
+    }
+    return runDashboard(process.env, { port });
   }
   if (command === 'complete') {
     if (!target) {

@@ -8,8 +8,8 @@
 /** Bump when the layout or the stored value format changes; old keys then simply expire. */
 export const KEY_LAYOUT_VERSION = 'v1';
 
-/** Days of spend and statistics kept for `ghostline stats --days`. */
-export const HISTORY_DAYS = 40;
+/** Days of spend, statistics and usage counters kept, for `ghostline stats --days` and the dashboard's 90-day view. */
+export const HISTORY_DAYS = 92;
 
 /** The UTC day (`YYYY-MM-DD`) budgets and statistics are counted in. */
 export function utcDay(nowMs: number): string {
@@ -66,5 +66,20 @@ export class RedisKeys {
   /** Cache statistics of a day (hits per tier, model calls, tokens and cost saved). */
   stats(day: string): string {
     return `${this.tagged}:stats:${day}`;
+  }
+
+  /** Usage counters of a day for the dashboard (suggestions, tokens, latency histogram, errors). */
+  usage(day: string): string {
+    return `${this.tagged}:usage:${day}`;
+  }
+
+  /** The users who spent on a day (a set of user names), for per-user spend. */
+  users(day: string): string {
+    return `${this.tagged}:users:${day}`;
+  }
+
+  /** The team's health facts: the last model error (time, kind, model). */
+  health(): string {
+    return `${this.tagged}:health`;
   }
 }

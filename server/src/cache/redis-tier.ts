@@ -14,6 +14,7 @@ import { RedisKeys } from './redis-keys.ts';
 import { withScripts } from './redis-scripts.ts';
 import { RedisSpendStore } from './redis-spend.ts';
 import { RedisStats } from './redis-stats.ts';
+import { RedisUsageSink } from './redis-usage.ts';
 import { parseRedisUrl, redactRedisUrl } from './redis-url.ts';
 import type { AnswerSource, CachedAnswer, FlightOutcome, TeamTier } from './types.ts';
 
@@ -37,6 +38,8 @@ export class RedisTier implements TeamTier {
   readonly label: string;
   readonly cache: RedisCache;
   readonly spend: RedisSpendStore;
+  /** The dashboard's daily usage counters (usage/recorder.ts writes through it). */
+  readonly usage: RedisUsageSink;
   private readonly client: RedisClient;
   private readonly subscriber: RedisClient;
   private readonly guard: RedisGuard;
@@ -55,6 +58,7 @@ export class RedisTier implements TeamTier {
     this.flights = new RedisFlights({ client, subscriber: this.subscriber, guard: this.guard, keys, cache: this.cache, settings: options.settings, logger: options.logger });
     this.stats = new RedisStats(client, this.guard, keys);
     this.spend = new RedisSpendStore(client, this.guard, keys);
+    this.usage = new RedisUsageSink(client, this.guard, keys);
   }
 
   get status(): 'starting' | 'up' | 'down' {

@@ -7,11 +7,26 @@ import type { Caps } from '../budget/policy.ts';
 import { readTeamReport, type TeamReport } from '../cache/redis-report.ts';
 import { redactRedisUrl } from '../cache/redis-url.ts';
 import { silentLogger } from '../telemetry/logger.ts';
+import { localUsageDir } from '../usage/local-store.ts';
+import type { DashboardReport } from '../usage/report.ts';
+import { UsageSource } from '../usage/source.ts';
+import { existsSync } from 'node:fs';
 import { print, printError } from './print.ts';
 
 export interface StatsOptions {
   days: number;
   json: boolean;
+}
+
+/** The per-day view the dashboard draws, in a few lines: suggestions, latency, tokens and problems. */
+export function formatDaily(report: DashboardReport): string {
+  const t = report.totals;
+  const ms = (n: number | null) => (n === null ? 'n/a' : `${count(n)} ms`);
+  return [
+    `  suggestions   ${count(t.shown)} shown, ${count(t.accepted)} accepted (${t.acceptanceRate === null ? 'n/a' : `${(100 * t.acceptanceRate).toFixed(1)}%`}); first suggestion p50 ${ms(t.latencyP50Ms)}, p90 ${ms(t.latencyP90Ms)}`,
+    `  tokens        ${count(t.tokensIn)} in (${t.cachedShare === null ? 'n/a' : `${(100 * t.cachedShare).toFixed(1)}%`} cached), ${count(t.tokensOut)} out; calls avoided ${count(t.callsAvoided)} (typed-ahead ${count(t.hitsTypedAhead)}, joined ${count(t.hitsJoined)})`,
+    `  problems      ${count(t.modelErrors)} model errors, ${count(t.fallbacks)} fallbacks, ${count(t.budgetDowngrades)} budget downgrades, ${count(t.budgetRefusals)} refusals, ${count(t.rateLimitWaits)} rate-limit waits, ${count(t.rateLimited)} rate-limited`,
+  ].join('\n');
 }
 
 const count = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -58,7 +73,8 @@ export async function runStats(env: NodeJS.ProcessEnv, options: StatsOptions): P
     const config = app.config;
     for (const problem of problems) printError(problem);
     if (!config.cache.redisUrl) {
-      printError('ghostline stats: no team cache configured. Set REDIS_URL (or cache.redisUrl in .ghostline.json); see docs/team.md.');
+      if (existsSync(localUsageDir(env))) return await localStats(env, config, options);
+      printError(`ghostline stats: no team cache configured, and no local usage counters yet (${localUsageDir(env)}). Set REDIS_URL (or cache.redisUrl in .ghostline.json); see docs/team.md.`);
       return 2;
     }
     const result = await readTeamReport({ url: config.cache.redisUrl, team: config.cache.team, user: app.user, days: options.days, caFile: config.cache.redisCaFile });
@@ -67,12 +83,43 @@ export async function runStats(env: NodeJS.ProcessEnv, options: StatsOptions): P
       return 1;
     }
     const caps = { team: config.budget.team, perUser: config.budget.perUser };
+    const source = new UsageSource({ config, env, workspaceRoot: process.cwd() });
+    const daily = await source.report(options.days).finally(() => source.close());
+    if (!daily.ok) {
+      printError(`ghostline stats: cannot read the team's daily counters at ${redactRedisUrl(config.cache.redisUrl)}: ${daily.error}`);
+      return 1;
+    }
     if (options.json) {
       const { hits, lookups } = hitRate(result.report);
-      print(JSON.stringify({ ...result.report, hitRate: lookups > 0 ? hits / lookups : null, caps }, null, 2));
-    } else print(formatReport(result.report, caps, redactRedisUrl(config.cache.redisUrl)));
+      print(JSON.stringify({ ...result.report, hitRate: lookups > 0 ? hits / lookups : null, caps, daily: daily.report }, null, 2));
+    } else print(`${formatReport(result.report, caps, redactRedisUrl(config.cache.redisUrl))}\n${formatDaily(daily.report)}`);
     return 0;
   } finally {
     await composition.close();
   }
+}
+
+/** Without a team Redis: this developer's counters from the local usage files (the dashboard's local mode). */
+async function localStats(env: NodeJS.ProcessEnv, config: App['config'], options: StatsOptions): Promise<number> {
+  const source = new UsageSource({ config, env, workspaceRoot: process.cwd() });
+  const daily = await source.report(options.days).finally(() => source.close());
+  if (!daily.ok) {
+    printError(`ghostline stats: cannot read the local usage counters: ${daily.error}`);
+    return 1;
+  }
+  const report = daily.report;
+  if (options.json) {
+    print(JSON.stringify({ source: 'local', days: [...report.days].reverse(), caps: report.caps, daily: report }, null, 2));
+    return 0;
+  }
+  const t = report.totals;
+  const period = report.days.length === 1 ? `today (${report.days[0]} UTC)` : `${report.days[0]} to ${report.days.at(-1)} (UTC)`;
+  print(
+    [
+      `ghostline — this developer (no team Redis) — ${period} — ${source.where}`,
+      `  spend         ${count(t.spendTokens)} tokens, ${usd(t.spendUsd)}; saved ${usd(t.savedUsd)} (${count(t.hitsMemory)} memory hits, ${count(t.modelCalls)} model calls)`,
+      formatDaily(report),
+    ].join('\n'),
+  );
+  return 0;
 }
