@@ -13,6 +13,7 @@ export function pageHtml(token: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>ghostline dashboard</title>
 <link rel="stylesheet" href="/assets/uplot.css${q}">
 <link rel="stylesheet" href="/assets/app.css${q}">
@@ -59,9 +60,9 @@ main { display:grid; grid-template-columns:repeat(auto-fill, minmax(620px, 1fr))
 table { border-collapse:collapse; width:100%; font-variant-numeric:tabular-nums; }
 th, td { text-align:right; padding:3px 6px; border-bottom:1px solid var(--line); white-space:nowrap; }
 th:first-child, td:first-child { text-align:left; } th { color:var(--muted); font-weight:500; font-size:12px; }
-.breakdowns { display:grid; grid-template-columns:repeat(auto-fill, minmax(280px, 1fr)); gap:18px; }
+.breakdowns { display:grid; grid-template-columns:repeat(auto-fill, minmax(420px, 1fr)); gap:18px 28px; }
 .breakdowns h3 { font-size:13px; margin:4px 0 6px; color:var(--muted); font-weight:600; text-transform:uppercase; letter-spacing:.4px; }
-.bar { position:relative; height:8px; background:#edf0f7; border-radius:4px; min-width:60px; }
+td.barcell { width:28%; } .bar { position:relative; height:8px; background:#edf0f7; border-radius:4px; min-width:60px; }
 .bar span { position:absolute; left:0; top:0; bottom:0; background:var(--accent); border-radius:4px; }
 .empty { color:var(--muted); font-style:italic; }
 .error { margin:16px 24px; padding:12px 16px; border:1px solid #ffc9c9; background:#fff5f5; color:#c92a2a; border-radius:8px; }
@@ -73,6 +74,7 @@ export const APP_JS = String.raw`
 'use strict';
 (function () {
   const token = new URLSearchParams(location.search).get('token') || '';
+  const WHOLE_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6, 1e7, 2e7, 5e7, 1e8, 1e9, 1e10];
   const COLORS = ['#3b5bdb', '#f08c00', '#2f9e44', '#ae3ec9', '#1098ad', '#e03131', '#5c940d', '#868e96'];
   const state = { days: Number(new URLSearchParams(location.search).get('days')) || 30, plots: {}, data: null };
   window.__ghostline = state;
@@ -95,7 +97,7 @@ export const APP_JS = String.raw`
     return Math.round(v).toLocaleString('en-US');
   }
   function axis(value, unit) {
-    if (unit === 'usd') return '$' + (value >= 1 || value === 0 ? value.toFixed(value >= 10 || value === 0 ? 0 : 1) : value.toPrecision(2));
+    if (unit === 'usd') return '$' + (value >= 10 || value === 0 ? value.toFixed(0) : value >= 1 ? value.toFixed(1) : String(Number(value.toFixed(5))));
     if (unit === 'percent') return Math.round(value * 100) + '%';
     if (unit === 'ms') return compact(value);
     return compact(value);
@@ -155,7 +157,8 @@ export const APP_JS = String.raw`
     const width = Math.max(280, holder.clientWidth);
     const xs = chart.days.map(function (d) { return Date.parse(d + 'T00:00:00Z') / 1000; });
     const many = chart.days.length > 31;
-    const series = [{ value: function (u, v) { return v == null ? '—' : new Date(v * 1000).toISOString().slice(0, 10); } }].concat(chart.series.map(function (s, i) {
+    const whole = chart.unit === 'count' || chart.unit === 'tokens';
+    const series = [{ label: 'day', value: function (u, v) { return v == null ? '—' : new Date(v * 1000).toISOString().slice(0, 10); } }].concat(chart.series.map(function (s, i) {
       const color = s.dashed ? (s.label === 'hard cap' ? '#e03131' : '#f08c00') : COLORS[i % COLORS.length];
       return {
         label: s.label, stroke: color, width: s.dashed ? 1.5 : 2, dash: s.dashed ? [6, 4] : undefined,
@@ -170,7 +173,7 @@ export const APP_JS = String.raw`
       scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.1 : 1]; } } },
       axes: [
         { stroke: '#667085', grid: { stroke: '#eef0f4' }, ticks: { stroke: '#e4e7ec' } },
-        { stroke: '#667085', grid: { stroke: '#eef0f4' }, ticks: { stroke: '#e4e7ec' }, size: 58, values: function (u, splits) { return splits.map(function (v) { return axis(v, chart.unit); }); } },
+        { stroke: '#667085', grid: { stroke: '#eef0f4' }, ticks: { stroke: '#e4e7ec' }, size: 64, incrs: whole ? WHOLE_STEPS : undefined, values: function (u, splits) { return splits.map(function (v) { return axis(v, chart.unit); }); } },
       ],
       legend: { live: true },
       cursor: { drag: { x: false, y: false } },
@@ -188,13 +191,13 @@ export const APP_JS = String.raw`
     const titles = { editor: 'Editor', language: 'Language', model: 'Model', task: 'Task' };
     Object.keys(titles).forEach(function (dim) {
       const rows = report.acceptance[dim] || [];
-      const table = el('table', { 'data-dimension': dim }, [el('tr', {}, [el('th', { text: titles[dim] }), el('th', { text: 'shown' }), el('th', { text: 'accepted' }), el('th', { text: 'rate' }), el('th', {})])]);
+      const table = el('table', { 'data-dimension': dim }, [el('tr', {}, [el('th', { text: 'name' }), el('th', { text: 'shown' }), el('th', { text: 'accepted' }), el('th', { text: 'rate' }), el('th', {})])]);
       rows.forEach(function (r) {
         const bar = el('div', { class: 'bar' }, [el('span', {})]);
         bar.firstChild.style.width = Math.round((r.rate || 0) * 100) + '%';
         table.appendChild(el('tr', { 'data-name': r.name }, [
           el('td', { text: r.name }), el('td', { text: fmt(r.shown, 'count') }), el('td', { text: fmt(r.accepted, 'count') }),
-          el('td', { text: fmt(r.rate, 'percent'), 'data-rate': r.rate === null ? '' : String(r.rate) }), el('td', { style: 'width:30%' }, [bar]),
+          el('td', { text: fmt(r.rate, 'percent'), 'data-rate': r.rate === null ? '' : String(r.rate) }), el('td', { class: 'barcell' }, [bar]),
         ]));
       });
       if (rows.length === 0) table.appendChild(el('tr', {}, [el('td', { class: 'empty', colspan: '5', text: 'nothing shown yet' })]));

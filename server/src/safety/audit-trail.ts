@@ -45,6 +45,8 @@ export interface AuditTrailOptions {
   user: () => string;
   costOf: (model: string, usage: Usage) => number;
   logger?: AuditLogger;
+  /** Hears of every call whether or not the file is on (the dashboard's counters: fallbacks, last error). */
+  observe?: (call: CallRecord) => void;
 }
 
 export class AuditTrail implements AuditHook {
@@ -58,6 +60,7 @@ export class AuditTrail implements AuditHook {
   }
 
   record(call: CallRecord): void {
+    this.options.observe?.(call);
     const log = this.log();
     if (log === undefined) return;
     log.record({

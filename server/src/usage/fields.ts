@@ -59,8 +59,8 @@ export function latencyField(ms: number): string {
  * Values come from editors (clientInfo, accept arguments), so their number is bounded too by the
  * caller keeping only short identifier-like names; anything else becomes `other`.
  */
-export function cleanValue(value: string | undefined): string {
-  if (value === undefined) return 'unknown';
+export function cleanValue(value: unknown): string {
+  if (typeof value !== 'string') return 'unknown';
   const trimmed = value.trim();
   if (trimmed === '') return 'unknown';
   if (!/^[\w .+\-/@()]{1,48}$/.test(trimmed)) return 'other';
