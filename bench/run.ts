@@ -20,6 +20,7 @@ import { profileResult, type ProfileResult } from './profile-metrics.ts';
 import { replay } from './replay.ts';
 import { memoryTable, microTable, profilesTable, table, targets, targetsTable, type SoakSummary } from './report.ts';
 import { soak } from './soak.ts';
+import { dashboardBench } from './dashboard.ts';
 import { cacheSizing, contextSweep, debounceSweep, type CacheSizing, type ContextPoint } from './sweep.ts';
 import { HUMAN, PAUSE_MS } from './typing.ts';
 
@@ -28,6 +29,8 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     sweep: { type: 'boolean', default: false },
     soak: { type: 'boolean', default: false },
+    /** Times the dashboard page with 90 days of counters for 50 users. */
+    dashboard: { type: 'boolean', default: false },
     minutes: { type: 'string', default: '30' },
     out: { type: 'string', default: join(ROOT, 'bench', 'results') },
     seed: { type: 'string', default: '1' },
@@ -145,6 +148,7 @@ async function styleMatrix(corpus: ReturnType<typeof segmentsFor>['corpus'], seg
 
 async function main(): Promise<void> {
   if (values.soak) return runSoak();
+  if (values.dashboard) return runDashboardBench();
   if (values.sweep) return runSweep();
   const quick = values.quick;
   const { corpus, segments } = segmentsFor(quick ? 30 : 100, quick ? 2 : 4);
@@ -206,6 +210,32 @@ async function main(): Promise<void> {
     targetsTable(checked),
   ].join('\n');
   write(quick ? 'quick' : 'latest', json, markdown);
+}
+
+async function runDashboardBench(): Promise<void> {
+  const result = await dashboardBench({ seed, log });
+  const header = meta('dashboard');
+  const markdown = [
+    '# ghostline dashboard bench',
+    '',
+    `commit ${header.commit ?? '?'} · ${header.date} · ${header.cpu} · load ${header.loadAverage.start.join(' / ')} → ${header.loadAverage.end.join(' / ')}`,
+    '',
+    `A page of ${result.days} days for ${result.users} users (real redis-server, the built \`ghostline dashboard\`, headless Chromium), ${result.runs} loads after a warm-up, each reading Redis afresh.`,
+    '',
+    '| measure | value | target |',
+    '| --- | --- | --- |',
+    `| page loaded, every chart drawn (median) | ${result.pageMedianMs} ms | < ${result.targetMs} ms ${result.met ? '✓' : '✗'} |`,
+    `| page loaded (slowest run) | ${result.pageMaxMs} ms | |`,
+    `| /api/charts?days=90 (median) | ${median(result.jsonMs)} ms, ${(result.jsonBytes / 1024).toFixed(0)} KiB | |`,
+    '',
+    `Runs: page ${result.pageMs.join(', ')} ms; JSON ${result.jsonMs.join(', ')} ms.`,
+  ].join('\n');
+  write('dashboard', { ...header, ...result }, markdown);
+  process.stdout.write(`${markdown}\n`);
+}
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 }
 
 async function runSweep(): Promise<void> {

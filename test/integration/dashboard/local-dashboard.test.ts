@@ -70,7 +70,7 @@ describe('the dashboard of one developer (no team Redis)', () => {
       await page.screenshot({ path: join(ARTIFACTS, 'local-7-days.png'), fullPage: true });
       const figures = await page.$$eval('[data-field]', (nodes) => nodes.map((n) => [n.getAttribute('data-field')!, n.getAttribute('data-value')!] as const));
       for (const [field, value] of figures) {
-        const expected = field === 'users.length' ? daily.users.length : field.split('.').reduce<unknown>((o, key) => (o as Record<string, unknown>)[key], daily);
+        const expected = field === 'users.length' ? daily.users.length : field.split('.').reduce<unknown>((o: unknown, key: string) => (o as Record<string, unknown>)[key], daily);
         expect(value === '' ? null : Number(value), field).toBe(expected);
       }
       expect(await page.textContent('#scope')).toContain('this developer');

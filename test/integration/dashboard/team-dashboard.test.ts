@@ -147,7 +147,7 @@ describe('the team dashboard', () => {
     }
     // Every chart draws the report's series, day by day.
     const plotted = await page.evaluate(() => {
-      const state = (window as unknown as { __ghostline: { data: { charts: { name: string; series: { label: string }[] }[] }; plots: Record<string, { data: (number | null)[][] }> } }).__ghostline;
+      const state = (globalThis as unknown as { __ghostline: { data: { charts: { name: string; series: { label: string }[] }[] }; plots: Record<string, { data: (number | null)[][] }> } }).__ghostline;
       return state.data.charts.map((chart) => ({ name: chart.name, labels: chart.series.map((s) => s.label), data: state.plots[chart.name]!.data.slice(1) }));
     });
     const series = (name: string) => plotted.find((p) => p.name === name)!;
