@@ -7,6 +7,7 @@ import type { Caps } from '../budget/policy.ts';
 import { readTeamReport, type TeamReport } from '../cache/redis-report.ts';
 import { redactRedisUrl } from '../cache/redis-url.ts';
 import { silentLogger } from '../telemetry/logger.ts';
+import { resolveAudit } from '../safety/audit-trail.ts';
 import { localUsageDir } from '../usage/local-store.ts';
 import type { DashboardReport } from '../usage/report.ts';
 import { UsageSource } from '../usage/source.ts';
@@ -73,8 +74,9 @@ export async function runStats(env: NodeJS.ProcessEnv, options: StatsOptions): P
     const config = app.config;
     for (const problem of problems) printError(problem);
     if (!config.cache.redisUrl) {
-      if (existsSync(localUsageDir(env))) return await localStats(env, config, options);
-      printError(`ghostline stats: no team cache configured, and no local usage counters yet (${localUsageDir(env)}). Set REDIS_URL (or cache.redisUrl in .ghostline.json); see docs/team.md.`);
+      const local = localUsageDir(env, resolveAudit(config.safety.audit, env));
+      if (existsSync(local)) return await localStats(env, config, options);
+      printError(`ghostline stats: no team cache configured, and no local usage counters (${local}; kept while safety.audit is on). Set REDIS_URL (or cache.redisUrl in .ghostline.json); see docs/team.md.`);
       return 2;
     }
     const result = await readTeamReport({ url: config.cache.redisUrl, team: config.cache.team, user: app.user, days: options.days, caFile: config.cache.redisCaFile });

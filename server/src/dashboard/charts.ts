@@ -42,7 +42,7 @@ export function buildCharts(report: DashboardReport): Chart[] {
   const charts: Chart[] = [
     {
       name: 'spend',
-      title: 'Team spend per day',
+      title: report.health.source === 'team' ? 'Team spend per day' : 'Spend per day',
       note: 'Estimated at list prices; dashed lines are the daily caps.',
       unit: 'usd',
       days,

@@ -1,18 +1,19 @@
 /**
- * The usage counters of one developer without a team Redis: one JSON-lines file per UTC day in the
- * state directory beside the audit trail (`$XDG_STATE_HOME/ghostline/usage/YYYY-MM-DD.jsonl`), each
+ * The usage counters of one developer without a team Redis, kept with the local audit trail (and
+ * only while it is on): one JSON-lines file per UTC day in `usage/` beside the audit file
+ * (by default `$XDG_STATE_HOME/ghostline/usage/YYYY-MM-DD.jsonl`), each
  * line the sums of one flush of one process (appends of a few hundred bytes, so processes sharing
  * the folder never interleave). Reading sums a day's lines; a past day's file is compacted to one
  * line when read. Counts and sums only — the same fields as the team's Redis hash.
  */
 import { appendFile, mkdir, readFile, readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { defaultAuditFile } from '../safety/audit-trail.ts';
+import { defaultAuditFile, type ResolvedAudit } from '../safety/audit-trail.ts';
 import type { LastError, UsageSink } from './recorder.ts';
 
-/** The folder of the local usage files. */
-export function localUsageDir(env: NodeJS.ProcessEnv): string {
-  return path.join(path.dirname(defaultAuditFile(env)), 'usage');
+/** The folder of the local usage files: `usage/` beside the audit file in force (or its default place). */
+export function localUsageDir(env: NodeJS.ProcessEnv, audit?: ResolvedAudit): string {
+  return path.join(path.dirname(audit?.file ?? defaultAuditFile(env)), 'usage');
 }
 
 const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
@@ -25,7 +26,7 @@ interface Line {
 
 export class LocalUsageSink implements UsageSink {
   readonly keepsCacheStats = false;
-  private readonly dir: string;
+  readonly dir: string;
 
   constructor(dir: string) {
     this.dir = dir;

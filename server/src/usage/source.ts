@@ -13,6 +13,7 @@ import { TeamUsageReader } from '../cache/redis-usage-read.ts';
 import { BUILTIN_MODELS, DEFAULT_ROUTES } from '../router/policy.ts';
 import { VERSION } from '../version.ts';
 import { NANO } from './fields.ts';
+import { resolveAudit } from '../safety/audit-trail.ts';
 import { localUsageDir, pruneLocalUsage, readLocalUsage } from './local-store.ts';
 import { buildReport, type DashboardReport, type DayInput, type Health } from './report.ts';
 
@@ -64,7 +65,7 @@ export class UsageSource {
   }
 
   private get localDir(): string {
-    return this.options.localDir ?? localUsageDir(this.options.env);
+    return this.options.localDir ?? localUsageDir(this.options.env, resolveAudit(this.options.config.safety.audit, this.options.env));
   }
 
   /** The report of the last `days` UTC days (today included), or why it cannot be read. */

@@ -1,6 +1,7 @@
 /**
- * The dashboard without a team Redis: one developer's real ghostline server completes code against
- * the fake model and writes its counters to the local usage files; `ghostline dashboard` then shows
+ * The dashboard without a team Redis: one developer's real ghostline server, with the local audit
+ * trail on, completes code against the fake model and writes its counters to the usage files beside
+ * the audit file; `ghostline dashboard` then shows
  * the same views for that developer, equal to `ghostline stats --json` and to what the model served.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -32,7 +33,7 @@ afterAll(async () => {
 describe('the dashboard of one developer (no team Redis)', () => {
   it('shows the local counters, equal to `ghostline stats --json`', async () => {
     fake.setResponder(() => ({ kind: 'text', text: 'result)', firstTokenDelayMs: 50, usage: { input: 800, cached: 400, output: 10 } }));
-    const env = { HOME: home, XDG_STATE_HOME: join(home, 'state'), OPENAI_API_KEY: 'sk-test-key-0000', OPENAI_BASE_URL: fake.url, GHOSTLINE_COMPLETION__DEBOUNCE_MS: '0', GHOSTLINE_BUDGET__USER: 'dana' };
+    const env = { HOME: home, XDG_STATE_HOME: join(home, 'state'), GHOSTLINE_SAFETY__AUDIT__ENABLED: 'true', OPENAI_API_KEY: 'sk-test-key-0000', OPENAI_BASE_URL: fake.url, GHOSTLINE_COMPLETION__DEBOUNCE_MS: '0', GHOSTLINE_BUDGET__USER: 'dana' };
     const client = TestClient.start({ env });
     await client.initialize();
     const uri = 'file:///work/app.go';
