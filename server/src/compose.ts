@@ -27,6 +27,8 @@ import { createPromptGuard } from './safety/guard.ts';
 import { loadGuidance } from './safety/guidance.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
 import { createMetrics, type Metrics } from './telemetry/metrics.ts';
+import { localUsageDir, LocalUsageSink } from './usage/local-store.ts';
+import { UsageCounters, type UsageEvents } from './usage/recorder.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -60,6 +62,8 @@ export interface Services {
   readonly metrics: Metrics;
   readonly engine: CompletionEngine;
   readonly calls: ModelCalls;
+  /** The dashboard's daily counters (suggestions shown and accepted, the editor's name). */
+  readonly usage: UsageEvents;
   readonly workspaceRoot: string | undefined;
   /** The team's Redis tier when `cache.redisUrl` is set (it may be down; it degrades by itself). */
   readonly redis: RedisTier | undefined;
@@ -137,12 +141,28 @@ export function compose(options: ComposeOptions): Composition {
   const providers = new Map<string, { signature: string; provider: ModelProvider }>();
   let redis: { signature: string; tier: RedisTier | undefined } = { signature: '', tier: undefined };
   let closed = false;
+  let localUsage: LocalUsageSink | undefined;
+  const usage = new UsageCounters({
+    // The team's Redis; without one, local day files kept only while the audit trail is on (beside it).
+    sink: () => {
+      if (options.connectRedis === false) return undefined;
+      if (redis.tier) return redis.tier.usage;
+      const trail = resolveAudit(store.config.safety.audit, env);
+      if (!trail) return undefined;
+      const dir = localUsageDir(trail.file);
+      if (localUsage?.dir !== dir) localUsage = new LocalUsageSink(dir);
+      return localUsage;
+    },
+    user,
+    metrics,
+  });
   const budget = new BudgetGate({
     config: () => store.config,
     store: () => redis.tier?.spend ?? localSpend,
     user,
     logger,
     metrics,
+    usage,
     report: (severity, message) => report(severity, message),
   });
   const guard = createPromptGuard({
@@ -155,8 +175,9 @@ export function compose(options: ComposeOptions): Composition {
   const audit = new AuditTrail({
     settings: () => resolveAudit(store.config.safety.audit, env),
     user: () => store.config.safety.audit.user ?? user(),
-    costOf: (model, usage) => costOf(store.config, model, usage),
+    costOf: (model, spent) => costOf(store.config, model, spent),
     logger,
+    observe: (call) => usage.attempt(call),
   });
   const calls = new ModelCalls({ config: () => store.config, provider: (name) => provider(name), logger, metrics, guard, budget, audit });
   const engine = new CompletionEngine({
@@ -167,6 +188,7 @@ export function compose(options: ComposeOptions): Composition {
     calls,
     team: () => redis.tier,
     audit,
+    usage,
     currentVersion: options.currentVersion ?? (() => undefined),
     notify: (problem) => notifyProviderProblem(problem),
   });
@@ -290,6 +312,7 @@ export function compose(options: ComposeOptions): Composition {
       metrics,
       engine,
       calls,
+      usage,
       workspaceRoot,
       redis: redis.tier,
       user: user(),
@@ -320,6 +343,8 @@ export function compose(options: ComposeOptions): Composition {
     report,
     async close() {
       closed = true;
+      // Counts still in memory go out while the Redis tier is still open.
+      await usage.close();
       const tier = redis.tier;
       redis = { signature: 'closed', tier: undefined };
       services = snapshot();

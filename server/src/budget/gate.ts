@@ -12,6 +12,7 @@ import { modelInfo } from '../router/policy.ts';
 import type { BudgetHook } from '../router/router.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
+import type { UsageEvents } from '../usage/recorder.ts';
 import { estimateCost } from '../router/prices.ts';
 import { capMessage, checkCaps, hasCaps, pickCheaper } from './policy.ts';
 
@@ -22,6 +23,8 @@ export interface BudgetGateDeps {
   user: () => string;
   logger: Logger;
   metrics: Metrics;
+  /** The dashboard's daily counters: tokens and cost of every charged call, rate-limit waits. */
+  usage?: UsageEvents;
   report: (severity: 'error' | 'warning' | 'info', message: string) => void;
   now?: () => number;
 }
@@ -86,6 +89,7 @@ export class BudgetGate implements BudgetHook {
     const config = this.deps.config();
     const tokens = spend.usage.inputTokens + spend.usage.outputTokens;
     const cost = estimateCost(modelInfo(config, spend.model), spend.usage);
+    this.deps.usage?.charged({ model: spend.model, ...spend.usage, costUsd: cost });
     this.deps
       .store()
       .charge(utcDay(this.now()), this.deps.user(), tokens, cost)
@@ -109,6 +113,7 @@ export class BudgetGate implements BudgetHook {
         this.deps.report('warning', `ghostline: the team "${config.cache.team}" is at its shared limit of ${limit} per minute; some suggestions are skipped until there is room.`);
         throw new ProviderError('rate_limited', `team rate limit reached; room again in about ${seconds} s`, { code: TEAM_RATE_LIMIT, retryAfterMs: taken.retryAfterMs });
       }
+      this.deps.usage?.rateLimitWait();
       await sleep(taken.retryAfterMs, request.signal);
     }
   }

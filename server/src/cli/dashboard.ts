@@ -3,10 +3,10 @@
  * token in the printed URL, reading the team's Redis (or, without one, this developer's local usage
  * counters) until interrupted.
  */
-import { App } from '../app.ts';
+import { compose } from '../compose.ts';
 import { startDashboard } from '../dashboard/server.ts';
 import { silentLogger } from '../telemetry/logger.ts';
-import { UsageSource } from '../usage/source.ts';
+import { UsageSource } from '../dashboard/source.ts';
 import { print, printError } from './print.ts';
 
 export interface DashboardCliOptions {
@@ -17,9 +17,9 @@ export interface DashboardCliOptions {
 
 export async function runDashboard(env: NodeJS.ProcessEnv, options: DashboardCliOptions): Promise<number> {
   const problems: string[] = [];
-  const app = new App({ env, workspaceRoot: process.cwd(), logger: silentLogger(), report: (_s, m) => problems.push(m), connectRedis: false });
-  const config = app.config;
-  await app.close();
+  const composition = compose({ env, workspaceRoot: process.cwd(), logger: silentLogger(), report: (_s, m) => problems.push(m), connectRedis: false });
+  const config = composition.services.config;
+  await composition.close();
   for (const problem of problems) printError(problem);
   const source = new UsageSource({ config, env, workspaceRoot: process.cwd() });
   let dashboard;

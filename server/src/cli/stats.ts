@@ -2,15 +2,14 @@
  * `ghostline stats [--days N] [--json]`: the team's cache hit rate, the tokens and cost the hits
  * saved, and spend against the daily budget, read from the team's Redis.
  */
+import type { GhostlineConfig } from '../config/schema.ts';
 import { compose } from '../compose.ts';
 import type { Caps } from '../budget/policy.ts';
 import { readTeamReport, type TeamReport } from '../cache/redis-report.ts';
 import { redactRedisUrl } from '../cache/redis-url.ts';
 import { silentLogger } from '../telemetry/logger.ts';
-import { resolveAudit } from '../safety/audit-trail.ts';
-import { localUsageDir } from '../usage/local-store.ts';
 import type { DashboardReport } from '../usage/report.ts';
-import { UsageSource } from '../usage/source.ts';
+import { localCountersDir, UsageSource } from '../dashboard/source.ts';
 import { existsSync } from 'node:fs';
 import { print, printError } from './print.ts';
 
@@ -74,7 +73,7 @@ export async function runStats(env: NodeJS.ProcessEnv, options: StatsOptions): P
     const config = app.config;
     for (const problem of problems) printError(problem);
     if (!config.cache.redisUrl) {
-      const local = localUsageDir(env, resolveAudit(config.safety.audit, env));
+      const local = localCountersDir(config, env);
       if (existsSync(local)) return await localStats(env, config, options);
       printError(`ghostline stats: no team cache configured, and no local usage counters (${local}; kept while safety.audit is on). Set REDIS_URL (or cache.redisUrl in .ghostline.json); see docs/team.md.`);
       return 2;
@@ -102,7 +101,7 @@ export async function runStats(env: NodeJS.ProcessEnv, options: StatsOptions): P
 }
 
 /** Without a team Redis: this developer's counters from the local usage files (the dashboard's local mode). */
-async function localStats(env: NodeJS.ProcessEnv, config: App['config'], options: StatsOptions): Promise<number> {
+async function localStats(env: NodeJS.ProcessEnv, config: GhostlineConfig, options: StatsOptions): Promise<number> {
   const source = new UsageSource({ config, env, workspaceRoot: process.cwd() });
   const daily = await source.report(options.days).finally(() => source.close());
   if (!daily.ok) {

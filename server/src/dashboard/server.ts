@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { DashboardReport } from '../usage/report.ts';
-import { MAX_RANGE_DAYS } from '../usage/source.ts';
+import { MAX_RANGE_DAYS } from './source.ts';
 import { buildCharts } from './charts.ts';
 import { APP_JS, PAGE_CSS, pageHtml } from './page.ts';
 import { prometheusText } from './prometheus.ts';

@@ -80,9 +80,12 @@ export class Answers {
   /** Counts an answer served without a model call, with the tokens and cost it saved, for the team. */
   private recordSaved(source: 'memory' | 'shared' | 'peer', answer: CachedAnswer): void {
     const team = this.deps.team();
-    if (!team) return;
     const usage = { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens, cachedTokens: answer.cachedTokens };
-    team.record(source, usage.inputTokens + usage.outputTokens, this.deps.calls.costOf(answer.model, usage));
+    const tokens = usage.inputTokens + usage.outputTokens;
+    const costUsd = this.deps.calls.costOf(answer.model, usage);
+    // A team tier keeps these in its statistics hash; without one the dashboard's local counters do.
+    if (team) team.record(source, tokens, costUsd);
+    else this.deps.usage?.saved({ source, tokens, costUsd });
   }
 
   /**

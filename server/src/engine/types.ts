@@ -2,6 +2,7 @@
  * The completion pipeline's request, outcome and dependencies, shared by engine.ts (the flow) and
  * answers.ts (where answers come from), so neither imports the other.
  */
+import type { UsageEvents } from '../usage/recorder.ts';
 import type { CacheStore, TeamTier } from '../cache/types.ts';
 import type { MemoryCache } from '../cache/memory.ts';
 import type { ModelCalls } from '../calls/model-calls.ts';
@@ -45,6 +46,8 @@ export interface EngineDeps {
   team: () => (TeamTier & { cache: CacheStore }) | undefined;
   /** Hears of every answer served from a cache (model calls reach it through the router). */
   audit: AuditHook;
+  /** The dashboard's daily counters: what cached answers saved, when no team tier keeps it. */
+  usage?: UsageEvents;
   /** The current version of a document, to drop answers for text that moved on (undefined: untracked). */
   currentVersion: (uri: string) => number | undefined;
   /** Called once per problem the user should hear about (no key, quota); the caller de-duplicates. */

@@ -6,8 +6,9 @@ import type { AcceptArgs } from './suggestion-shape.ts';
 import type { FeatureContext } from './types.ts';
 
 export function accepted(context: FeatureContext, args: Partial<AcceptArgs> | undefined): void {
-  const { metrics, logger } = context.services();
+  const { metrics, logger, usage } = context.services();
   metrics.accepted++;
+  usage.accepted({ task: args?.task, language: args?.language, model: args?.model });
   logger.info(
     { event: 'accepted', id: args?.id, task: args?.task, model: args?.model, source: args?.source, length: args?.length, latencyMs: args?.latencyMs, shown: metrics.shown, accepted: metrics.accepted },
     'suggestion accepted',

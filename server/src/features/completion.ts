@@ -40,12 +40,13 @@ export async function complete(context: FeatureContext, request: CompletionReque
   if (outcome.kind !== 'ok') return { kind: 'empty' };
   const word = wordBefore(doc.text, offset);
   services.metrics.shown++;
+  services.usage.shown({ task: 'completion', language: doc.languageId, model: outcome.model, latencyMs: outcome.latencyMs });
   return {
     kind: 'ok',
     range: { start: documents.positionAt(uri, offset - word.length)!, end: documents.positionAt(uri, offset)! },
     text: word + outcome.text,
     model: outcome.model,
     languageId: doc.languageId,
-    accept: acceptArgs('completion', outcome),
+    accept: acceptArgs('completion', outcome, doc.languageId),
   };
 }

@@ -53,12 +53,13 @@ export async function completeInline(context: FeatureContext, request: InlineCom
   if (outcome.kind === 'cancelled') return { kind: 'cancelled' };
   if (outcome.kind !== 'ok') return { kind: 'empty' };
   services.metrics.shown++;
+  services.usage.shown({ task: 'inline', language: doc.languageId, model: outcome.model, latencyMs: outcome.latencyMs });
   return {
     kind: 'ok',
     range: { start: documents.positionAt(uri, rangeStart)!, end: documents.positionAt(uri, rangeEnd)! },
     text: text.slice(rangeStart, offset) + outcome.text,
     model: outcome.model,
     languageId: doc.languageId,
-    accept: acceptArgs('inline', outcome),
+    accept: acceptArgs('inline', outcome, doc.languageId),
   };
 }

@@ -12,6 +12,8 @@ export interface AcceptArgs {
   source: string;
   length: number;
   latencyMs: number;
+  /** The document's language id, for acceptance by language on the dashboard. */
+  language?: string;
 }
 
 /** The identifier characters right before the cursor: clients filter items by this word. */
@@ -22,7 +24,7 @@ export function wordBefore(text: string, offset: number): string {
 
 let nextId = 0;
 
-export function acceptArgs(task: AcceptArgs['task'], outcome: Extract<SuggestOutcome, { kind: 'ok' }>): AcceptArgs {
+export function acceptArgs(task: AcceptArgs['task'], outcome: Extract<SuggestOutcome, { kind: 'ok' }>, language?: string): AcceptArgs {
   return {
     id: `${process.pid.toString(36)}-${(nextId++).toString(36)}`,
     task,
@@ -30,6 +32,7 @@ export function acceptArgs(task: AcceptArgs['task'], outcome: Extract<SuggestOut
     source: outcome.source,
     length: outcome.text.length,
     latencyMs: Math.round(outcome.latencyMs),
+    language,
   };
 }
 

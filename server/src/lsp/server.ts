@@ -107,6 +107,7 @@ export function serve(options: ServeOptions): Connection {
       composition.report('warning', `ghostline: initializationOptions must be an object of settings (see docs/configuration.md), but the editor sent ${describeType(settings)}; it was ignored.`);
     }
     const declared = serverCapabilities(capabilities, services().config, documents.encoding);
+    services().usage.setEditor((init.clientInfo as { name?: unknown } | undefined)?.name);
     services().logger.info({ client: init.clientInfo, encoding: documents.encoding, features: Object.keys(declared) }, 'initialize');
     return { capabilities: declared, serverInfo: { name: SERVER_NAME, version: VERSION } };
   }) as never);

@@ -8,12 +8,11 @@
  */
 import { appendFile, mkdir, readFile, readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { defaultAuditFile, type ResolvedAudit } from '../safety/audit-trail.ts';
 import type { LastError, UsageSink } from './recorder.ts';
 
-/** The folder of the local usage files: `usage/` beside the audit file in force (or its default place). */
-export function localUsageDir(env: NodeJS.ProcessEnv, audit?: ResolvedAudit): string {
-  return path.join(path.dirname(audit?.file ?? defaultAuditFile(env)), 'usage');
+/** The folder of the local usage files: `usage/` beside the audit file. */
+export function localUsageDir(auditFile: string): string {
+  return path.join(path.dirname(auditFile), 'usage');
 }
 
 const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;

@@ -11,7 +11,7 @@ import { cleanValue, dimensionField, latencyField, NANO, type Counter } from './
 /** What the server tells the counters. Every method is fire-and-forget and never throws. */
 export interface UsageEvents {
   /** The editor (LSP `clientInfo.name`) every later suggestion of this process is counted for. */
-  setEditor(name: string | undefined): void;
+  setEditor(name: unknown): void;
   /** A suggestion reached the editor, `latencyMs` after its request arrived. */
   shown(event: { task: string; language: string; model: string; latencyMs: number }): void;
   /** The editor ran a suggestion's accept command. */
@@ -94,7 +94,7 @@ export class UsageCounters implements UsageEvents {
     counts.set(field, (counts.get(field) ?? 0) + by);
   }
 
-  setEditor(name: string | undefined): void {
+  setEditor(name: unknown): void {
     this.editor = cleanValue(name);
   }
 

@@ -4,10 +4,22 @@
  * model and task, and latency quantiles from the histogram. Pure: the same input gives the same
  * numbers on the page, in the JSON endpoints, in Prometheus and in the shell.
  */
-import type { Caps } from '../budget/policy.ts';
-import type { SpendTotals } from '../cache/types.ts';
 import { DIMENSIONS, histogramQuantile, LATENCY_BUCKETS_MS, NANO, parseDimensionField, type Dimension } from './fields.ts';
 import type { LastError } from './recorder.ts';
+
+/** Daily caps as configured (`budget.team`, `budget.perUser`); the same shape as budget/policy.ts' Caps. */
+export interface Caps {
+  softTokens?: number;
+  hardTokens?: number;
+  softCostUsd?: number;
+  hardCostUsd?: number;
+}
+
+/** Tokens and estimated cost. */
+export interface SpendTotals {
+  tokens: number;
+  costUsd: number;
+}
 
 /** One UTC day as read from Redis or the local files. */
 export interface DayInput {

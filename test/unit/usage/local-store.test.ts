@@ -10,7 +10,7 @@ import { defaultConfig } from '../../../server/src/config/schema.ts';
 import { createMetrics } from '../../../server/src/telemetry/metrics.ts';
 import { LocalUsageSink, pruneLocalUsage, readLocalUsage } from '../../../server/src/usage/local-store.ts';
 import { UsageCounters } from '../../../server/src/usage/recorder.ts';
-import { UsageSource } from '../../../server/src/usage/source.ts';
+import { UsageSource } from '../../../server/src/dashboard/source.ts';
 
 const dirs: string[] = [];
 afterEach(() => {

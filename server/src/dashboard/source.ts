@@ -12,10 +12,15 @@ import { HISTORY_DAYS, utcDay } from '../cache/redis-keys.ts';
 import { TeamUsageReader } from '../cache/redis-usage-read.ts';
 import { BUILTIN_MODELS, DEFAULT_ROUTES } from '../router/policy.ts';
 import { VERSION } from '../version.ts';
-import { NANO } from './fields.ts';
-import { resolveAudit } from '../safety/audit-trail.ts';
-import { localUsageDir, pruneLocalUsage, readLocalUsage } from './local-store.ts';
-import { buildReport, type DashboardReport, type DayInput, type Health } from './report.ts';
+import { defaultAuditFile, resolveAudit } from '../safety/audit-trail.ts';
+import { NANO } from '../usage/fields.ts';
+import { localUsageDir, pruneLocalUsage, readLocalUsage } from '../usage/local-store.ts';
+import { buildReport, type DashboardReport, type DayInput, type Health } from '../usage/report.ts';
+
+/** Where one developer's counters are kept: `usage/` beside the audit file in force (or its default place). */
+export function localCountersDir(config: GhostlineConfig, env: NodeJS.ProcessEnv): string {
+  return localUsageDir(resolveAudit(config.safety.audit, env)?.file ?? defaultAuditFile(env));
+}
 
 /** The ranges the dashboard offers. */
 export const RANGES = [7, 30, 90] as const;
@@ -65,7 +70,7 @@ export class UsageSource {
   }
 
   private get localDir(): string {
-    return this.options.localDir ?? localUsageDir(this.options.env, resolveAudit(this.options.config.safety.audit, this.options.env));
+    return this.options.localDir ?? localCountersDir(this.options.config, this.options.env);
   }
 
   /** The report of the last `days` UTC days (today included), or why it cannot be read. */
