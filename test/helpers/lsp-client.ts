@@ -23,11 +23,18 @@ import {
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'ghostline.js');
+/**
+ * The Node that runs the server under test. `GHOSTLINE_TEST_NODE=/path/to/node` runs the same tests
+ * against another version (CI proves the lowest supported one this way).
+ */
+export const SERVER_NODE = process.env.GHOSTLINE_TEST_NODE || process.execPath;
 
 export interface StartOptions {
   env?: Record<string, string | undefined>;
   args?: string[];
   cwd?: string;
+  /** The server command without `--stdio` (default: SERVER_NODE bin/ghostline.js). */
+  command?: string[];
 }
 
 export interface InitOptions {
@@ -75,7 +82,8 @@ export class TestClient {
 
   static start(options: StartOptions = {}): TestClient {
     const home = mkdtempSync(join(tmpdir(), 'ghostline-home-'));
-    const child = spawn(process.execPath, [BIN, '--stdio', ...(options.args ?? [])], {
+    const [program, ...programArgs] = options.command ?? [SERVER_NODE, BIN];
+    const child = spawn(program!, [...programArgs, '--stdio', ...(options.args ?? [])], {
       cwd: options.cwd ?? ROOT,
       env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), GHOSTLINE_LOG_LEVEL: 'debug', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -3,9 +3,11 @@
  * declaration around the cursor and to check that generated code parses. Grammars load lazily,
  * once each; a language without a grammar gets `undefined` and callers skip the check.
  */
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
+import type { Language, Node, Tree } from 'web-tree-sitter';
+import { readAsset } from '../assets.ts';
 
 /** LSP language ids mapped to the grammar files @vscode/tree-sitter-wasm ships. */
 const GRAMMARS: Record<string, string> = {
@@ -27,12 +29,38 @@ const GRAMMARS: Record<string, string> = {
   css: 'css',
 };
 
-let init: Promise<void> | undefined;
+type TreeSitter = typeof import('web-tree-sitter');
+
+let runtime: Promise<TreeSitter> | undefined;
 const languages = new Map<string, Promise<Language | undefined>>();
 
-function grammarDir(): string {
+/** Where the shipped wasm files live beside the bundle (and in the executable's assets). */
+export const TREE_SITTER_ASSETS = 'tree-sitter';
+
+/**
+ * A wasm file: shipped beside the bundle or in the executable, else from its npm package when
+ * running from the sources.
+ */
+async function wasm(file: string, inPackage: (resolve: (id: string) => string) => string): Promise<Uint8Array> {
+  const shipped = readAsset(`${TREE_SITTER_ASSETS}/${file}`);
+  if (shipped) return shipped;
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm');
+  return readFile(join(inPackage(require.resolve), file));
+}
+
+/** tree-sitter itself, loaded on the first parse: completion never needs it. */
+function treeSitter(): Promise<TreeSitter> {
+  runtime ??= (async () => {
+    const module = await import('web-tree-sitter');
+    await module.Parser.init({ wasmBinary: await wasm('web-tree-sitter.wasm', (resolve) => dirname(resolve('web-tree-sitter'))) });
+    return module;
+  })();
+  return runtime;
+}
+
+/** The grammar files the build ships (every one GRAMMARS names). */
+export function grammarFiles(): string[] {
+  return [...new Set(Object.values(GRAMMARS))].map((grammar) => `tree-sitter-${grammar}.wasm`);
 }
 
 export function hasGrammar(languageId: string): boolean {
@@ -44,8 +72,10 @@ async function language(languageId: string): Promise<Language | undefined> {
   if (!grammar) return undefined;
   let loading = languages.get(grammar);
   if (!loading) {
-    init ??= Parser.init();
-    loading = init.then(() => Language.load(join(grammarDir(), `tree-sitter-${grammar}.wasm`)));
+    // A grammar that cannot load (a broken install) means no syntax check, as for a language without one.
+    loading = treeSitter()
+      .then(async ({ Language }) => Language.load(await wasm(`tree-sitter-${grammar}.wasm`, (resolve) => join(dirname(resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm'))))
+      .catch(() => undefined);
     languages.set(grammar, loading);
   }
   return loading;
@@ -55,6 +85,7 @@ async function language(languageId: string): Promise<Language | undefined> {
 export async function parse(languageId: string, text: string): Promise<Tree | undefined> {
   const lang = await language(languageId);
   if (!lang) return undefined;
+  const { Parser } = await treeSitter();
   const parser = new Parser();
   try {
     parser.setLanguage(lang);

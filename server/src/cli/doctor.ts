@@ -8,6 +8,8 @@ import { probeRedis } from '../cache/redis-probe.ts';
 import { TASKS } from '../providers/types.ts';
 import { resolveRoute } from '../router/policy.ts';
 import { silentLogger } from '../telemetry/logger.ts';
+import { isExecutable } from '../assets.ts';
+import { MIN_NODE_MAJOR } from '../version.ts';
 import { print } from './print.ts';
 
 const OPENAI_URL = 'https://api.openai.com/v1';
@@ -37,8 +39,9 @@ export async function runDoctor(env: NodeJS.ProcessEnv): Promise<number> {
     line(false, text);
   };
   const major = Number(process.versions.node.split('.')[0]);
-  if (major >= 22) line(true, `Node.js ${process.versions.node}`);
-  else fail(`Node.js ${process.versions.node}: ghostline needs Node.js 22 or newer`);
+  if (isExecutable()) line(true, `Node.js ${process.versions.node} (built into this executable)`);
+  else if (major >= MIN_NODE_MAJOR) line(true, `Node.js ${process.versions.node}`);
+  else fail(`Node.js ${process.versions.node}: ghostline needs Node.js ${MIN_NODE_MAJOR} or newer (or the self-contained executable, see README.md)`);
 
   const problems: string[] = [];
   const composition = compose({ env, workspaceRoot: process.cwd(), logger: silentLogger(), report: (_s, m) => problems.push(m), connectRedis: false });

@@ -1,10 +1,11 @@
 /**
- * Token counting and trimming with o200k_base, the tokenizer of gpt-4.1 and gpt-4o-mini.
+ * Token counting and trimming with o200k_base, the tokenizer of gpt-4.1 and gpt-4o-mini (counted by
+ * the compact counter in o200k.ts).
  * Completion runs on every keystroke, so trimming cuts whole lines first and encodes only the
  * text it keeps (plus one line), never the whole document.
  */
-import { countTokens as countO200k, isWithinTokenLimit } from 'gpt-tokenizer/encoding/o200k_base';
 import { O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
+import { countO200k } from './o200k.ts';
 
 /** Text cut to a budget, with its exact token count. */
 export interface TokenSlice {
@@ -12,25 +13,21 @@ export interface TokenSlice {
   tokens: number;
 }
 
-// Documents may contain text such as `<|endoftext|>`; to us it is plain text, never a control
-// token, and the tokenizer must not throw on it.
-const PLAIN = { disallowedSpecial: new Set<string>() };
-
 // The longest o200k token is 128 characters (a run of spaces), so text longer than
 // budget * 128 characters cannot fit the budget and need not be encoded to know it.
 const MAX_CHARS_PER_TOKEN = 128;
 
 /** Number of o200k tokens in `text`. */
 export function countTokens(text: string): number {
-  return text === '' ? 0 : countO200k(text, PLAIN);
+  // Documents may contain text such as `<|endoftext|>`; to the counter it is plain text.
+  return text === '' ? 0 : countO200k(text)!;
 }
 
 /** The token count of `text` when it is at most `limit`, otherwise undefined; stops encoding early. */
 export function countTokensUpTo(text: string, limit: number): number | undefined {
   if (limit < 0 || text.length > (limit + 1) * MAX_CHARS_PER_TOKEN) return undefined;
   if (text === '') return 0;
-  const count = isWithinTokenLimit(text, limit, PLAIN);
-  return count === false ? undefined : count;
+  return countO200k(text, limit);
 }
 
 /** The start of `text` within `maxTokens` tokens: whole lines when at least one fits. */

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCompletionInput } from '../../../server/src/context/prompt.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../../fake-openai/server.ts';
-import { BIN } from '../../helpers/lsp-client.ts';
+import { BIN, SERVER_NODE } from '../../helpers/lsp-client.ts';
 
 const run = promisify(execFile);
 let fake: FakeOpenAI;
@@ -18,7 +18,7 @@ let work: string;
 
 async function ghostline(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: work, env: { PATH: process.env.PATH, HOME: work, XDG_CONFIG_HOME: join(work, 'cfg'), ...env } });
+    const { stdout, stderr } = await run(SERVER_NODE, [BIN, ...args], { cwd: work, env: { PATH: process.env.PATH, HOME: work, XDG_CONFIG_HOME: join(work, 'cfg'), ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import type { TeamReport } from '../../../server/src/cache/redis-report.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI } from '../../fake-openai/server.ts';
-import { BIN, ROOT, type TestClient } from '../../helpers/lsp-client.ts';
+import { BIN, ROOT, SERVER_NODE, type TestClient } from '../../helpers/lsp-client.ts';
 import { startRedisCluster, type RedisCluster } from '../../helpers/redis.ts';
 import { shutdownAll, startTeam, teamEnv } from './servers.ts';
 import { uniqueTeam, waitFor } from './setup.ts';
@@ -52,7 +52,7 @@ describe('a team on Redis Cluster', () => {
     const env = { PATH: process.env.PATH, HOME: ROOT, REDIS_URL: cluster.url, GHOSTLINE_CACHE__TEAM: team };
     const read = () =>
       new Promise<TeamReport | undefined>((resolve) =>
-        execFile(process.execPath, [BIN, 'stats', '--json'], { cwd: ROOT, env, timeout: 15_000 }, (error, stdout) => resolve(error ? undefined : JSON.parse(stdout))),
+        execFile(SERVER_NODE, [BIN, 'stats', '--json'], { cwd: ROOT, env, timeout: 15_000 }, (error, stdout) => resolve(error ? undefined : JSON.parse(stdout))),
       );
     let report: Awaited<ReturnType<typeof read>>;
     await waitFor(async () => {

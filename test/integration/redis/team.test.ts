@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import type { TeamReport } from '../../../server/src/cache/redis-report.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI } from '../../fake-openai/server.ts';
-import { BIN, ROOT, type TestClient } from '../../helpers/lsp-client.ts';
+import { BIN, ROOT, SERVER_NODE, type TestClient } from '../../helpers/lsp-client.ts';
 import { startRedis, type RedisServer } from '../../helpers/redis.ts';
 import { shutdownAll, shutdownMetrics, startTeam, teamEnv } from './servers.ts';
 import { uniqueTeam, waitFor } from './setup.ts';
@@ -36,7 +36,7 @@ async function complete(client: TestClient, word: string): Promise<string | unde
 
 function stats(env: Record<string, string>, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'stats', ...args], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: ROOT, ...env }, timeout: 15_000 }, (error, stdout, stderr) =>
+    execFile(SERVER_NODE, [BIN, 'stats', ...args], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: ROOT, ...env }, timeout: 15_000 }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
