@@ -90,8 +90,9 @@ export class Editor {
     });
   }
 
-  static async start(env: Record<string, string>, capabilities: ClientCapabilities, initializationOptions?: unknown): Promise<Editor> {
-    const client = TestClient.start({ env });
+  /** `command` starts another server build (the self-contained executable) instead of bin/ghostline.js. */
+  static async start(env: Record<string, string>, capabilities: ClientCapabilities, initializationOptions?: unknown, command?: string[]): Promise<Editor> {
+    const client = TestClient.start({ env, ...(command ? { command } : {}) });
     // A failing test shows the end of the server's log, which says where a run stopped.
     onTestFailed(() => void process.stderr.write(`--- server log (last 6000 chars) ---\n${client.stderr.slice(-6000)}\n`));
     await client.initialize({ capabilities, initializationOptions });
