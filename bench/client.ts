@@ -70,10 +70,13 @@ export class BenchClient {
     this.connection.listen();
   }
 
-  /** Spawns the server with a clean HOME (no user config) and the given settings as environment. */
-  static start(env: Record<string, string>): BenchClient {
+  /**
+   * Spawns the server with a clean HOME (no user config) and the given settings as environment;
+   * `args` runs another server script with the same Node (the start-up reference).
+   */
+  static start(env: Record<string, string>, args: readonly string[] = [BIN, '--stdio']): BenchClient {
     const home = mkdtempSync(join(tmpdir(), 'ghostline-bench-'));
-    const child = spawn(process.execPath, [BIN, '--stdio'], {
+    const child = spawn(process.execPath, [...args], {
       cwd: home,
       env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), ...env },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -10,6 +10,7 @@ import { BenchModel, INSTANT } from './model.ts';
 import { serverEnv } from './replay.ts';
 import { mulberry32 } from '../test/fake-openai/rng.ts';
 import { round, summarize, type Summary } from './stats.ts';
+import { startup, type StartupResult } from './startup.ts';
 
 const MB = 1024 * 1024;
 
@@ -23,6 +24,8 @@ export interface MicroOptions {
   corpus: CorpusFile[];
   seed: number;
   coldStarts: number;
+  /** Starts of ghostline and of the reference server each, alternating (median of these). */
+  referenceStarts: number;
   documents: number;
   linesPerDocument: number;
   overheadRequests: number;
@@ -32,6 +35,8 @@ export interface MicroOptions {
 }
 
 export interface MicroResult {
+  /** ghostline against bench/reference-server.ts: spawn → initialize and RSS after initialize. */
+  startup: StartupResult;
   coldStartMs: Summary;
   /** First completion after initialize (loads the tokenizer and the HTTP client). */
   firstCompletionMs: Summary;
@@ -152,6 +157,7 @@ export async function micro(options: MicroOptions): Promise<MicroResult> {
   const model = await BenchModel.start({ latency: INSTANT, seed: options.seed, fixed: 'value + 1;' });
   const env = options.env ?? {};
   try {
+    const startupResult = await startup(options.referenceStarts, model.url, env);
     const cold = await coldStarts(options.coldStarts, model.url, env);
     const { client } = await BenchClient.started(serverEnv(model.url, env), false, 'bench-micro');
     try {
@@ -183,6 +189,7 @@ export async function micro(options: MicroOptions): Promise<MicroResult> {
       }
       const peak = client.memory().peak;
       return {
+        startup: startupResult,
         coldStartMs: summarize(cold.init, 1),
         firstCompletionMs: summarize(cold.first, 1),
         documents: options.documents,

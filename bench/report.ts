@@ -38,6 +38,28 @@ export function targets(profiles: ProfileResult[], micro: MicroResult | undefine
   const vscode = profiles.find((p) => p.editor === 'vscode');
   const perPause = vscode?.callsPerPause ?? null;
   list.push({ name: 'model calls per typing pause, VS Code pattern', target: '≤ 1', value: perPause, pass: check(perPause, 1), source: 'profiles.vscode.callsPerPause' });
+  const start = micro?.startup;
+  list.push({
+    name: 'spawn → initialize answer against the reference server (median ratio)',
+    target: '≤ 1.2',
+    value: start?.ratio ?? null,
+    pass: check(start?.ratio ?? null, 1.2),
+    source: 'micro.startup.ratio',
+  });
+  const restingRss = start?.ghostline.rssAfterInitializeMB.p50 ?? null;
+  list.push({ name: 'RSS after initialize (MB, median)', target: '≤ 60', value: restingRss, pass: check(restingRss, 60), source: 'micro.startup.ghostline.rssAfterInitializeMB.p50' });
+  const typingPeak = worst(profiles.map((p) => p.peakRssMB));
+  list.push({ name: 'peak RSS in the typing replay (MB, worst profile)', target: '≤ 90', value: typingPeak, pass: check(typingPeak, 90), source: 'profiles.*.peakRssMB' });
+  const textMB = micro?.documentTextMB ?? null;
+  const openRss = micro?.rssAfterOpenMB ?? null;
+  const openLimit = textMB === null ? null : 2 * textMB + 60;
+  list.push({
+    name: `RSS with ${micro?.documents ?? 0} open documents (MB)`,
+    target: `≤ 2 × text + 60${openLimit === null ? '' : ` = ${fmt(openLimit, 1)}`}`,
+    value: openRss,
+    pass: openLimit === null ? null : check(openRss, openLimit),
+    source: 'micro.rssAfterOpenMB',
+  });
   list.push({
     name: `memory growth over the soak${soak ? ` (${soak.minutes} min)` : ''}`,
     target: 'none (live heap ≤ 2 MB)',
@@ -99,6 +121,18 @@ export function microTable(m: MicroResult): string {
       const summary = s as Summary;
       return [name as string, fmt(summary.p50, 3), fmt(summary.p90, 3), fmt(summary.p99, 3), fmt(summary.max, 3), String(summary.count)];
     }),
+  );
+}
+
+export function startupTable(m: MicroResult): string {
+  const { ghostline, reference, starts, ratio } = m.startup;
+  return table(
+    [`start-up (${starts} starts each, alternating; median / max)`, 'ghostline', 'reference server (bench/reference-server.ts)'],
+    [
+      ['spawn → initialize answer (ms)', `${fmt(ghostline.initializeMs.p50, 1)} / ${fmt(ghostline.initializeMs.max, 1)}`, `${fmt(reference.initializeMs.p50, 1)} / ${fmt(reference.initializeMs.max, 1)}`],
+      ['RSS after initialize (MB)', `${fmt(ghostline.rssAfterInitializeMB.p50, 1)} / ${fmt(ghostline.rssAfterInitializeMB.max, 1)}`, `${fmt(reference.rssAfterInitializeMB.p50, 1)} / ${fmt(reference.rssAfterInitializeMB.max, 1)}`],
+      ['ratio of the medians (start-up)', fmt(ratio, 2), '1'],
+    ],
   );
 }
 

@@ -18,7 +18,7 @@ import { micro } from './micro.ts';
 import { LATENCY } from './model.ts';
 import { profileResult, type ProfileResult } from './profile-metrics.ts';
 import { replay } from './replay.ts';
-import { memoryTable, microTable, profilesTable, table, targets, targetsTable, type SoakSummary } from './report.ts';
+import { memoryTable, microTable, profilesTable, startupTable, table, targets, targetsTable, type SoakSummary } from './report.ts';
 import { soak } from './soak.ts';
 import { dashboardBench } from './dashboard.ts';
 import { cacheSizing, contextSweep, debounceSweep, type CacheSizing, type ContextPoint } from './sweep.ts';
@@ -175,8 +175,8 @@ async function main(): Promise<void> {
   log('micro-benchmarks');
   const microResult = await micro(
     quick
-      ? { corpus, seed, coldStarts: 2, documents: 50, linesPerDocument: 2000, overheadRequests: 40, cachePositions: 20, cacheRounds: 2 }
-      : { corpus, seed, coldStarts: 5, documents: 500, linesPerDocument: 2000, overheadRequests: 300, cachePositions: 20, cacheRounds: 10 },
+      ? { corpus, seed, coldStarts: 2, referenceStarts: 3, documents: 50, linesPerDocument: 2000, overheadRequests: 40, cachePositions: 20, cacheRounds: 2 }
+      : { corpus, seed, coldStarts: 5, referenceStarts: 7, documents: 500, linesPerDocument: 2000, overheadRequests: 300, cachePositions: 20, cacheRounds: 10 },
   );
   const matrix = await styleMatrix(corpus, segments, quick, env, debounceMs);
   const soakSummary = quick ? undefined : lastSoak();
@@ -202,6 +202,8 @@ async function main(): Promise<void> {
     '## Micro-benchmarks',
     '',
     microTable(microResult),
+    '',
+    startupTable(microResult),
     '',
     memoryTable(microResult),
     '',

@@ -113,11 +113,18 @@ describe('npm run bench -- --quick', () => {
     expect(micro.documents).toBeGreaterThan(0);
     expect(micro.rssAfterOpenMB).toBeGreaterThan(0);
     expect(micro.peakRssMB).toBeGreaterThanOrEqual(micro.rssAfterOpenMB);
+    // Start-up against the reference server, both started in the same run.
+    for (const side of [micro.startup.ghostline, micro.startup.reference]) {
+      expectSummary(side.initializeMs, true);
+      expectSummary(side.rssAfterInitializeMB, true);
+      expect(side.initializeMs.count).toBe(micro.startup.starts);
+    }
+    expect(micro.startup.ratio).toBeGreaterThan(0);
   });
 
   it('checks every target and writes the markdown tables', () => {
     const names = result.targets.map((t: any) => t.name).join('\n');
-    for (const words of ['overhead p99', 'cache-hit round trip', 'per typing pause', 'memory growth']) expect(names).toContain(words);
+    for (const words of ['overhead p99', 'cache-hit round trip', 'per typing pause', 'memory growth', 'against the reference server', 'RSS after initialize', 'peak RSS in the typing replay', 'open documents']) expect(names).toContain(words);
     for (const target of result.targets) expect([true, false, null]).toContain(target.pass);
     for (const heading of ['## Replay', '## Micro-benchmarks', '## Targets']) expect(markdown).toContain(heading);
     expect(markdown).toMatch(/\| metric \| vscode .* \| neovim .* \| helix .* \|/);

@@ -16,7 +16,7 @@ const CLIENT_SETTINGS: Record<string, Json> = {
   'ghostline.server.path': {
     type: 'string',
     default: 'ghostline',
-    markdownDescription: 'The `ghostline` executable (`npm install -g ghostline`), or its full path.',
+    markdownDescription: 'The `ghostline` executable (installed from a ghostline clone or the self-contained executable, see its README), or its full path.',
   },
   'ghostline.server.args': {
     type: 'array',

@@ -3,7 +3,7 @@
 local M = {}
 
 M.defaults = {
-  -- How to start the server; `npm install -g ghostline` puts `ghostline` on PATH.
+  -- How to start the server; installing it from a clone (README.md, "Install") puts `ghostline` on PATH.
   cmd = { 'ghostline', '--stdio' },
   -- Extra environment for the server process, e.g. { OPENAI_BASE_URL = 'http://127.0.0.1:11434/v1' }.
   cmd_env = nil,
