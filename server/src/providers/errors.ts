@@ -2,8 +2,7 @@
  * The one place that turns whatever a model call threw — SDK errors with status and headers,
  * in-stream error events, undici's raw network errors, aborts — into a ProviderError kind.
  */
-// The SDK's error classes alone: the client itself loads on the first model call.
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai/core/error';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { DeadlineReason } from './deadline.ts';
 import { parseRetryAfterMs } from './retry.ts';
 import { ProviderError, type ProviderErrorKind } from './types.ts';

@@ -3,7 +3,7 @@
  * retries off: this file owns the retry loop, the deadlines and the per-attempt log line; the
  * wire details live in responses-attempt.ts and chat-attempt.ts.
  */
-import type OpenAI from 'openai';
+import OpenAI from 'openai';
 import type { Logger } from 'pino';
 import type { AttemptInput, AttemptOutput } from './attempt.ts';
 import { runChatAttempt } from './chat-attempt.ts';
@@ -52,20 +52,11 @@ function sdkLogging(logger: Logger | undefined): Pick<ConstructorParameters<type
   return { logLevel: 'warn', logger: { error: warn, warn, info: quiet, debug: quiet } };
 }
 
-/**
- * The SDK client, built on the first model call: loading the SDK is a sixth of a fresh server's
- * memory and time, and completion that never calls a model (no key, cache hits) never needs it.
- */
-function lazyClient(options: OpenAIProviderOptions): (() => Promise<OpenAI>) | undefined {
+function createClient(options: OpenAIProviderOptions): OpenAI | undefined {
   const apiKey = options.apiKey || (options.baseUrl ? PLACEHOLDER_API_KEY : undefined);
   if (!apiKey) return undefined;
-  let client: Promise<OpenAI> | undefined;
-  return () => (client ??= import('openai').then(({ OpenAI }) => createClient(OpenAI, apiKey, options)));
-}
-
-function createClient(SDK: typeof OpenAI, apiKey: string, options: OpenAIProviderOptions): OpenAI {
   // Everything is passed explicitly so the SDK reads nothing from the environment on its own.
-  return new SDK({
+  return new OpenAI({
     apiKey,
     baseURL: options.baseUrl ?? OPENAI_BASE_URL,
     organization: options.organization ?? null,
@@ -85,7 +76,7 @@ function failure(error: ProviderError, attempts: number): ProviderError {
 }
 
 export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvider {
-  const client = lazyClient(options);
+  const client = createClient(options);
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? sleepUnlessAborted;
   const runAttempt: (input: AttemptInput) => Promise<AttemptOutput> = options.api === 'chat' ? runChatAttempt : runResponsesAttempt;
@@ -102,7 +93,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
     const elapsed = () => Math.round(performance.now() - started);
     try {
       const output = await runAttempt({
-        client: await client!(),
+        client: client!,
         request,
         deadline,
         emit,
