@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { grammarFiles, TREE_SITTER_ASSETS } from '../server/src/actions/syntax.ts';
-import { encodeRanks, parseTiktoken, RANKS_FILE } from '../server/src/context/o200k-ranks.ts';
+import { encodeRanks, parseTiktoken, RANKS_FILE } from '../server/src/tokenizer-data.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DIST = join(ROOT, 'dist');

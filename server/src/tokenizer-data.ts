@@ -1,13 +1,115 @@
 /**
- * Reads the o200k vocabulary once, for context/o200k.ts (which stays free of I/O): the
- * `o200k.bin` shipped beside the bundle or inside the executable, else, running from the sources,
- * gpt-tokenizer's data file converted on the fly.
+ * The o200k_base vocabulary in a compact form for context/o200k.ts: every token's bytes in one
+ * buffer, their offsets in another, and an open-addressing hash table from bytes to rank — about
+ * 4 MB, against ~90 MB for gpt-tokenizer's string tables. The build writes it (`o200k.bin`)
+ * beside the bundle and into the executable; running from the sources, it is converted on the fly
+ * from gpt-tokenizer's data. A leaf: context/ reads its vocabulary here and stays free of I/O.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { readAsset } from './assets.ts';
-import { encodeRanks, parseTiktoken, RANKS_FILE } from './context/o200k-ranks.ts';
+
+/** The file name of the compact vocabulary, beside the bundle and as an executable's asset. */
+export const RANKS_FILE = 'o200k.bin';
+const MAGIC = 0x324b3230; // "02K2" little-endian: the layout with the hash table
+const HEADER_BYTES = 12;
+
+export interface RankTable {
+  /** The rank of bytes[start, end), or -1 when it is not a token. */
+  rank(bytes: Uint8Array, start: number, end: number): number;
+  readonly size: number;
+}
+
+/**
+ * Serializes token byte strings (index = rank) into the `o200k.bin` layout: a header (magic,
+ * count, hash capacity), the offsets of each token's bytes, the open-addressing hash table
+ * (rank per slot, -1 for empty), then the bytes. The table is built here, at build time, so
+ * loading is a file read and three typed-array views.
+ */
+export function encodeRanks(tokens: Uint8Array[]): Uint8Array {
+  const count = tokens.length;
+  let capacity = 1;
+  while (capacity < count * 2.5) capacity <<= 1;
+  const total = tokens.reduce((sum, t) => sum + t.length, 0);
+  const offsetsAt = HEADER_BYTES;
+  const slotsAt = offsetsAt + 4 * (count + 1);
+  const dataAt = slotsAt + 4 * capacity;
+  const out = new Uint8Array(dataAt + total);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, MAGIC, true);
+  view.setUint32(4, count, true);
+  view.setUint32(8, capacity, true);
+  const slots = new Int32Array(capacity).fill(-1);
+  let offset = 0;
+  tokens.forEach((token, rank) => {
+    view.setUint32(offsetsAt + 4 * rank, offset, true);
+    out.set(token, dataAt + offset);
+    offset += token.length;
+    let slot = fnv1a(token, 0, token.length) & (capacity - 1);
+    while (slots[slot] !== -1) slot = (slot + 1) & (capacity - 1);
+    slots[slot] = rank;
+  });
+  view.setUint32(offsetsAt + 4 * count, offset, true);
+  slots.forEach((rank, i) => view.setInt32(slotsAt + 4 * i, rank, true));
+  return out;
+}
+
+/** Token byte strings by rank from a `.tiktoken` file (base64 token, space, rank per line). */
+export function parseTiktoken(text: string): Uint8Array[] {
+  const tokens: Uint8Array[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const space = line.indexOf(' ');
+    const rank = Number(line.slice(space + 1));
+    if (rank !== tokens.length) throw new Error(`o200k ranks are not contiguous at ${rank}`);
+    tokens.push(new Uint8Array(Buffer.from(line.slice(0, space), 'base64')));
+  }
+  return tokens;
+}
+
+function fnv1a(bytes: Uint8Array, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+  return hash >>> 0;
+}
+
+/** The lookup table over a serialized vocabulary: views into it, no copy, no hashing. */
+export function rankTable(file: Uint8Array): RankTable {
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  if (file.byteLength < HEADER_BYTES || view.getUint32(0, true) !== MAGIC) throw new Error('not an o200k rank file');
+  // Typed-array views need 4-byte alignment; a file read into a shared pool may not have it.
+  const bytes = file.byteOffset % 4 === 0 ? file : file.slice();
+  const count = view.getUint32(4, true);
+  const capacity = view.getUint32(8, true);
+  const mask = capacity - 1;
+  const offsets = new Uint32Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES, count + 1);
+  const slots = new Int32Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES + 4 * (count + 1), capacity);
+  const data = bytes.subarray(HEADER_BYTES + 4 * (count + 1) + 4 * capacity);
+  return {
+    size: count,
+    rank(bytes, start, end) {
+      const length = end - start;
+      let slot = fnv1a(bytes, start, end) & mask;
+      for (;;) {
+        const rank = slots[slot]!;
+        if (rank === -1) return -1;
+        const from = offsets[rank]!;
+        if (offsets[rank + 1]! - from === length) {
+          let same = true;
+          for (let i = 0; i < length; i++) {
+            if (data[from + i] !== bytes[start + i]) {
+              same = false;
+              break;
+            }
+          }
+          if (same) return rank;
+        }
+        slot = (slot + 1) & mask;
+      }
+    },
+  };
+}
 
 /** The serialized vocabulary: shipped with the bundle or the executable, else built from a checkout's data. */
 export function loadRankFile(): Uint8Array {

@@ -1,12 +1,11 @@
 /**
  * Counts o200k_base tokens without building token ids: split with the tokenizer's own pre-token
- * pattern, then byte-pair merge each piece against the compact rank table (o200k-ranks.ts). The
+ * pattern, then byte-pair merge each piece against the compact rank table (../tokenizer-data.ts). The
  * counts equal gpt-tokenizer's (test/unit/context/o200k.test.ts checks real code and odd text);
  * what differs is memory (~5 MB instead of ~90 MB) and load time (tens of ms instead of hundreds).
  */
 import { O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
-import { loadRankFile } from '../tokenizer-data.ts';
-import { rankTable, type RankTable } from './o200k-ranks.ts';
+import { loadRankFile, rankTable, type RankTable } from '../tokenizer-data.ts';
 
 let table: RankTable | undefined;
 

@@ -11,8 +11,7 @@ import { countTokens as reference } from 'gpt-tokenizer/encoding/o200k_base';
 import { O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
 import { describe, expect, it } from 'vitest';
 import { countO200k, mergeCount } from '../../../server/src/context/o200k.ts';
-import { encodeRanks, parseTiktoken, rankTable } from '../../../server/src/context/o200k-ranks.ts';
-import { loadRankFile } from '../../../server/src/tokenizer-data.ts';
+import { encodeRanks, loadRankFile, parseTiktoken, rankTable } from '../../../server/src/tokenizer-data.ts';
 import { randomDocument, seededRandom } from './fixture.ts';
 
 const PLAIN = { disallowedSpecial: new Set<string>() };
