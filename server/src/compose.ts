@@ -87,6 +87,11 @@ export interface Composition {
   report(severity: Severity, message: string, topic?: string): void;
   /** Writes queued audit lines and closes the Redis connections. */
   close(): Promise<void>;
+  /**
+   * Loads what the first completion would otherwise load on the keystroke path (the o200k
+   * vocabulary, ~10 ms); the protocol edge calls it once the initialize answer is out.
+   */
+  warmUp(): void;
 }
 
 /** Said once when the default provider has no credentials, at start or on the first call. */
@@ -330,6 +335,9 @@ export function compose(options: ComposeOptions): Composition {
   return {
     get services() {
       return services;
+    },
+    warmUp() {
+      countTokens('warm up');
     },
     configure(source, value) {
       const layer = clientLayer(source, value);

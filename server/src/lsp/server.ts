@@ -120,6 +120,9 @@ export function serve(options: ServeOptions): Connection {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'ghostline' }).catch(() => undefined);
     }
     void pullSettings();
+    // After the initialize answer, before the first keystroke: the first completion's debounce
+    // timer must not run out while it loads the tokenizer.
+    setImmediate(() => composition?.warmUp());
   });
 
   /** Pulls the `ghostline` section when the client answers workspace/configuration. */
