@@ -19,9 +19,12 @@ export const BUNDLE = join(DIST, 'ghostline.cjs');
 const require = createRequire(import.meta.url);
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
 
+/** uPlot's files the dashboard serves, by the package path it asks for (server/src/dashboard/server.ts). */
+const UPLOT_FILES = ['uplot/dist/uPlot.iife.min.js', 'uplot/dist/uPlot.min.css'];
+
 /** Every data file the bundle reads, by its name relative to dist/ (the executable embeds them too). */
 export function assetNames(): string[] {
-  return [RANKS_FILE, `${TREE_SITTER_ASSETS}/web-tree-sitter.wasm`, ...grammarFiles().map((f) => `${TREE_SITTER_ASSETS}/${f}`)];
+  return [RANKS_FILE, `${TREE_SITTER_ASSETS}/web-tree-sitter.wasm`, ...grammarFiles().map((f) => `${TREE_SITTER_ASSETS}/${f}`), ...UPLOT_FILES];
 }
 
 async function bundle(version: string): Promise<Metafile> {
@@ -47,13 +50,15 @@ async function bundle(version: string): Promise<Metafile> {
   return result.metafile;
 }
 
-/** The license text of every package inside the bundle, for dist/THIRD_PARTY_LICENSES.txt. */
+/** The license text of every package inside the bundle or shipped beside it, for dist/THIRD_PARTY_LICENSES.txt. */
 function licenses(metafile: Metafile): string {
   const packages = new Set<string>();
   for (const input of Object.keys(metafile.inputs)) {
     const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
     if (match) packages.add(match[1]!);
   }
+  // Shipped as data files beside the bundle rather than inside it.
+  for (const data of ['@vscode/tree-sitter-wasm', 'gpt-tokenizer', 'uplot']) packages.add(data);
   const sections: string[] = [];
   for (const name of [...packages].sort()) {
     const dir = join(ROOT, 'node_modules', name);
@@ -69,6 +74,10 @@ function copyAssets(): void {
   mkdirSync(join(DIST, TREE_SITTER_ASSETS), { recursive: true });
   copyFileSync(join(dirname(require.resolve('web-tree-sitter')), 'web-tree-sitter.wasm'), join(DIST, TREE_SITTER_ASSETS, 'web-tree-sitter.wasm'));
   for (const file of grammarFiles()) copyFileSync(join(packageDir('@vscode/tree-sitter-wasm'), 'wasm', file), join(DIST, TREE_SITTER_ASSETS, file));
+  for (const file of UPLOT_FILES) {
+    mkdirSync(dirname(join(DIST, file)), { recursive: true });
+    copyFileSync(require.resolve(file), join(DIST, file));
+  }
 }
 
 export async function buildAll(): Promise<void> {

@@ -14,6 +14,7 @@ import { MAX_RANGE_DAYS } from './source.ts';
 import { buildCharts } from './charts.ts';
 import { APP_JS, PAGE_CSS, pageHtml } from './page.ts';
 import { prometheusText } from './prometheus.ts';
+import { readAsset } from '../assets.ts';
 
 /** Only this interface is ever listened on. */
 export const DASHBOARD_HOST = '127.0.0.1';
@@ -40,9 +41,10 @@ export interface Dashboard {
 
 const require = createRequire(import.meta.url);
 
-/** uPlot, read once from node_modules (the package depends on it, so it is installed with ghostline). */
+/** uPlot: shipped beside the bundle and in the executable (scripts/build.ts), else from node_modules. */
 function asset(path: string): Buffer {
-  return readFileSync(require.resolve(path));
+  const shipped = readAsset(path);
+  return shipped ? Buffer.from(shipped) : readFileSync(require.resolve(path));
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
