@@ -44,6 +44,8 @@ export interface ModelCallPlan {
   /** Prompt size for escalation and budgets, from the window counts (not re-encoded). */
   promptTokens: number;
   multiline: boolean;
+  /** A single-line suggestion that also fetches the next line (engine.ts `looksAhead`). */
+  lookahead: boolean;
   key: string;
   live: LiveAnswer;
 }
@@ -111,7 +113,7 @@ export class Answers {
 
   /** One model call; stops the stream early once the answer is long enough to be cut anyway. */
   private async callModel(call: ModelCallPlan, signal: AbortSignal): Promise<CachedAnswer> {
-    const { request, config, prompt, multiline, key, live, promptTokens } = call;
+    const { request, config, prompt, multiline, lookahead, key, live, promptTokens } = call;
     const early = new AbortController();
     const onAbort = () => early.abort(signal.reason);
     if (signal.aborted) onAbort();
@@ -120,7 +122,7 @@ export class Answers {
     const enough = (code: string) => {
       const trimmed = code.replace(/^\s*\n/, '');
       const newlines = trimmed.split('\n').length - 1;
-      return multiline ? newlines > config.completion.maxLines : newlines > 0 && trimmed.trim() !== '';
+      return multiline ? newlines > config.completion.maxLines : newlines > (lookahead ? 1 : 0) && trimmed.trim() !== '';
     };
     try {
       const result = await this.deps.calls.call(

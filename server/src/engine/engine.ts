@@ -35,6 +35,16 @@ function isMultiline(request: SuggestRequest, config: GhostlineConfig): boolean 
   return decideMultiline(request.text.slice(lineStart, request.offset), lineSuffixAt(request.text, request.offset), config.completion.multiline);
 }
 
+/**
+ * A single-line suggestion at the end of a line also asks for the next line (the prompt's
+ * multi-line mode, the stream stopped once that line is complete): only the current line is
+ * shown, and when the user accepts or types it to its end and presses Enter, typed-ahead serves
+ * the next line with no new model call.
+ */
+function looksAhead(request: SuggestRequest, config: GhostlineConfig, multiline: boolean): boolean {
+  return !multiline && config.completion.multiline === 'auto' && lineSuffixAt(request.text, request.offset).trim() === '';
+}
+
 /** The prompt of a request, prepared before the cache or the model is asked. */
 interface PreparedPrompt {
   guarded: Guarded;
@@ -136,7 +146,8 @@ export class CompletionEngine {
       suffixLines: config.completion.suffixLines,
       maxTokens: config.completion.maxPromptTokens,
     });
-    const guarded = this.deps.calls.guard(completionPrompt({ path: request.path, languageId: request.languageId, prefix, suffix, multiline }), { file: request.path });
+    const promptMultiline = multiline || looksAhead(request, config, multiline);
+    const guarded = this.deps.calls.guard(completionPrompt({ path: request.path, languageId: request.languageId, prefix, suffix, multiline: promptMultiline }), { file: request.path });
     const { instructions, input } = guarded.prompt;
     const route = resolveRoute(config, request.task, request.languageId);
     const key = cacheKey({ templateVersion: PROMPT_TEMPLATE_VERSION, model: route.model, temperature: route.temperature, maxOutputTokens: route.maxOutputTokens, instructions, input });
@@ -161,7 +172,7 @@ export class CompletionEngine {
     if (cached) return this.serveCached(request, config, multiline, prepared, cached, started);
 
     const live: LiveAnswer = { text: '', code: '', normalize: this.normalizer(request, config, multiline, guarded.finish) };
-    const plan: ModelCallPlan = { request, config, prompt: guarded.prompt, promptTokens, multiline, key, live };
+    const plan: ModelCallPlan = { request, config, prompt: guarded.prompt, promptTokens, multiline, lookahead: looksAhead(request, config, multiline), key, live };
     const flight = this.flights.run(key, signal, (flightSignal) => this.answers.callShared(plan, flightSignal));
     if (flight.shared) this.deps.metrics.singleFlightJoins++;
     else this.typedAhead.remember(request.uri, request.text, request.offset, { key, live });
