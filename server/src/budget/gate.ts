@@ -73,10 +73,10 @@ export class BudgetGate implements BudgetHook {
         throw new ProviderError('quota', message, { code: BUDGET_HARD_CAP });
       }
       if (check.level === 'soft') {
-        const model = pickCheaper(config, request.models, request.promptTokens, request.maxOutputTokens);
+        const model = pickCheaper(config, request.task, request.models, request.promptTokens, request.maxOutputTokens);
         if (model) {
           this.deps.metrics.budgetDowngrades++;
-          this.deps.report('info', capMessage(check, config.cache.team, user, model));
+          this.deps.report('info', capMessage(check, config.cache.team, user, { task: request.task, model }));
           decision = { model, reason: `budget: ${check.scope} soft cap on ${check.measure} reached, using ${model}` };
         }
       }

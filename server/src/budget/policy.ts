@@ -4,7 +4,8 @@
  */
 import type { GhostlineConfig, ModelInfo } from '../config/schema.ts';
 import type { SpendTotals } from '../cache/types.ts';
-import { isApprovedModel, modelInfo } from '../router/policy.ts';
+import type { Task } from '../providers/types.ts';
+import { isApprovedModel, modelInfo, SOFT_CAP_MODELS } from '../router/policy.ts';
 
 export interface Caps {
   softTokens?: number;
@@ -48,14 +49,15 @@ export function unitPrice(info: ModelInfo): number {
 }
 
 /**
- * The model to use past a soft cap: the cheapest of the configured cheaper model and the route's
- * chain that is approved and fits the prompt, when it is cheaper than the route's first model.
- * Undefined when nothing cheaper exists (the route keeps its model).
+ * The model to use past a soft cap: the cheapest of the task's soft-cap model (SSOT.md, or
+ * `budget.cheaperModel` when a team set one) and the route's chain that is approved and fits the
+ * prompt, when it is cheaper than the route's first model. Undefined when nothing cheaper exists
+ * (the route keeps its model).
  */
-export function pickCheaper(config: GhostlineConfig, chain: string[], promptTokens: number, maxOutputTokens: number): string | undefined {
+export function pickCheaper(config: GhostlineConfig, task: Task, chain: string[], promptTokens: number, maxOutputTokens: number): string | undefined {
   const primary = chain[0];
   if (!primary) return undefined;
-  const candidates = [config.budget.cheaperModel, ...chain].filter(
+  const candidates = [config.budget.cheaperModel ?? SOFT_CAP_MODELS[task], ...chain].filter(
     (model, index, all) => all.indexOf(model) === index && isApprovedModel(config, model) && promptTokens + maxOutputTokens <= modelInfo(config, model).contextWindow,
   );
   let best: string | undefined;
@@ -70,13 +72,25 @@ function amount(measure: 'tokens' | 'cost', value: number): string {
   return measure === 'cost' ? `$${value.toFixed(2)}` : `${value.toLocaleString('en-US')} tokens`;
 }
 
-/** The sentence users read when a cap is crossed; stable per cap so it is shown once. */
-export function capMessage(check: CapCheck, team: string, user: string, model?: string): string {
+/** What users call each task's results, in the soft-cap message. */
+const TASK_NOUNS: Record<Task, string> = {
+  completion: 'completions',
+  inline: 'inline suggestions',
+  refactor: 'refactors',
+  tests: 'generated tests',
+  explain: 'explanations',
+  fix: 'fixes',
+  docs: 'doc comments',
+};
+
+/** The sentence users read when a cap is crossed; stable per cap (and, at a soft cap, per task) so it is shown once. */
+export function capMessage(check: CapCheck, team: string, user: string, downgrade?: { task: Task; model: string }): string {
   const who = check.scope === 'team' ? `team "${team}"` : `user "${user}"`;
   const cap = `${check.level} daily cap of ${amount(check.measure ?? 'tokens', check.limit ?? 0)}`;
   const setting = `budget.${check.scope === 'team' ? 'team' : 'perUser'}.${check.level}${check.measure === 'cost' ? 'CostUsd' : 'Tokens'}`;
   if (check.level === 'hard') {
     return `ghostline: the ${who} reached its ${cap}; model calls are refused until 00:00 UTC (cached answers still work). An admin can raise ${setting}.`;
   }
-  return `ghostline: the ${who} passed its ${cap}; completions use the cheaper ${model ?? 'model'} until 00:00 UTC.`;
+  const what = downgrade ? TASK_NOUNS[downgrade.task] : 'model calls';
+  return `ghostline: the ${who} passed its ${cap}; ${what} use the cheaper ${downgrade?.model ?? 'model'} until 00:00 UTC.`;
 }

@@ -40,19 +40,28 @@ const taskOverrides = z.strictObject(
   Object.fromEntries(TASKS.map((task) => [task, routeOverrideSchema.optional()])) as Record<Task, z.ZodOptional<typeof routeOverrideSchema>>,
 );
 
+/** A model declared under `models`: for a built-in model, only the fields given replace the built-in ones. */
 export const modelInfoSchema = z.strictObject({
-  contextWindow: z.number().int().positive().describe('Context window in tokens.'),
-  inputPrice: z.number().min(0).default(0).describe('USD per 1M input tokens.'),
-  cachedInputPrice: z.number().min(0).default(0).describe('USD per 1M cached input tokens.'),
-  outputPrice: z.number().min(0).default(0).describe('USD per 1M output tokens.'),
+  contextWindow: z.number().int().positive().optional().describe('Context window in tokens (required for a model that is not built in).'),
+  inputPrice: z.number().min(0).optional().describe('USD per 1M input tokens (default: the built-in price, else 0).'),
+  cachedInputPrice: z.number().min(0).optional().describe('USD per 1M cached input tokens (default: the built-in price, else 0).'),
+  outputPrice: z.number().min(0).optional().describe('USD per 1M output tokens (default: the built-in price, else 0).'),
 });
-export type ModelInfo = z.infer<typeof modelInfoSchema>;
+export type ModelDeclaration = z.infer<typeof modelInfoSchema>;
+
+/** What the router and the budgets know of a model: built-in facts with the declared fields over them. */
+export interface ModelInfo {
+  contextWindow: number;
+  inputPrice: number;
+  cachedInputPrice: number;
+  outputPrice: number;
+}
 
 /** Daily caps (per UTC day); a cap is crossed once spend reaches it. */
 export const budgetCapsSchema = z.strictObject({
-  softTokens: z.number().int().min(1).max(1e12).optional().describe('Tokens per day after which calls move to `budget.cheaperModel`.'),
+  softTokens: z.number().int().min(1).max(1e12).optional().describe('Tokens per day after which calls move to a cheaper model (SSOT.md "Past a soft cap", or `budget.cheaperModel`).'),
   hardTokens: z.number().int().min(1).max(1e12).optional().describe('Tokens per day after which model calls are refused.'),
-  softCostUsd: z.number().min(0).max(1e9).optional().describe('Estimated USD per day after which calls move to `budget.cheaperModel`.'),
+  softCostUsd: z.number().min(0).max(1e9).optional().describe('Estimated USD per day after which calls move to a cheaper model (SSOT.md "Past a soft cap", or `budget.cheaperModel`).'),
   hardCostUsd: z.number().min(0).max(1e9).optional().describe('Estimated USD per day after which model calls are refused.'),
 });
 
@@ -74,7 +83,7 @@ export const configSchema = z.strictObject({
   models: z
     .record(z.string(), modelInfoSchema)
     .default({})
-    .describe('Context windows and prices of models beyond the built-in ones (used for escalation and cost estimates).'),
+    .describe('Context windows and prices of models beyond the built-in ones, or of built-in ones whose facts differ (declared fields replace the built-in ones; used for escalation and cost estimates).'),
   completion: z
     .strictObject({
       enabled: z.boolean().default(true).describe('Answer `textDocument/completion` and `textDocument/inlineCompletion`.'),
@@ -150,7 +159,11 @@ export const configSchema = z.strictObject({
       user: z.string().min(1).optional().describe('Who is charged under `budget.perUser` (default: the login name).'),
       team: budgetCapsSchema.prefault({}).describe('Daily caps for the whole team (counted in Redis; per process without it).'),
       perUser: budgetCapsSchema.prefault({}).describe('Daily caps for each user.'),
-      cheaperModel: z.string().min(1).default('gpt-4.1-nano').describe("Model used past a soft cap when cheaper than the routed one (else the cheapest model in the route's chain)."),
+      cheaperModel: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Model every task moves to past a soft cap, when cheaper than the routed one (default: the task\'s model in SSOT.md "Past a soft cap"; else the cheapest model in the route\'s chain).'),
       requestsPerMinute: z.number().int().min(1).max(1e9).optional().describe("Team-wide model requests per minute (a sliding window shared through Redis), e.g. the organisation's OpenAI limit."),
       tokensPerMinute: z.number().int().min(1).max(1e12).optional().describe('Team-wide tokens per minute, counted as prompt plus output allowance as OpenAI does.'),
       rateLimitWaitMs: z.number().int().min(0).max(10000).default(250).describe('Longest a request waits for room under the team limit before it is answered without a suggestion.'),

@@ -37,6 +37,17 @@ export const DEFAULT_ROUTES: Record<Task, Route> = {
   docs: { model: 'gpt-4.1-mini', temperature: 0.2, maxOutputTokens: 1024, fallbacks: ['gpt-4o-mini'], provider: 'openai' },
 };
 
+/** The model each task moves to past a budget soft cap (SSOT.md "Past a soft cap"). */
+export const SOFT_CAP_MODELS: Record<Task, string> = {
+  completion: 'gpt-4.1-nano',
+  inline: 'gpt-4.1-nano',
+  refactor: 'gpt-4.1-mini',
+  tests: 'gpt-4.1-mini',
+  explain: 'gpt-4o-mini',
+  fix: 'gpt-4.1-mini',
+  docs: 'gpt-4o-mini',
+};
+
 /** Approved temperature ranges per task (SSOT.md "Temperature ranges"). */
 export const TEMPERATURE_RANGES: Record<Task, [number, number]> = {
   completion: [0, 0.3],
@@ -51,8 +62,11 @@ export const TEMPERATURE_RANGES: Record<Task, [number, number]> = {
 /** Retired Codex models and what replaces them. */
 const RETIRED = /^code-(davinci|cushman)-/;
 
+/** A model's facts: what is declared under `models` over the built-in entry (a context window alone keeps the built-in prices). */
 export function modelInfo(config: GhostlineConfig, model: string): ModelInfo {
-  return config.models[model] ?? BUILTIN_MODELS[model] ?? UNKNOWN_MODEL;
+  const base = BUILTIN_MODELS[model] ?? UNKNOWN_MODEL;
+  const declared = config.models[model];
+  return declared ? { ...base, ...stripUndefined(declared) } : base;
 }
 
 export function isApprovedModel(config: GhostlineConfig, model: string): boolean {
@@ -82,6 +96,11 @@ export function checkPolicy(config: GhostlineConfig): { path: string; message: s
       problems.push({ path, message: `${path} = "${model}": not an approved model (SSOT.md); approved: ${approved}, or declare it under "models"` });
     }
   };
+  for (const [model, declared] of Object.entries(config.models)) {
+    if (declared.contextWindow === undefined && !(model in BUILTIN_MODELS)) {
+      problems.push({ path: `models.${model}.contextWindow`, message: `models.${model}: a model that is not built in needs its contextWindow (and its prices, or it is counted as free)` });
+    }
+  }
   const scopes: [string, GhostlineConfig['router']['tasks']][] = [['router.tasks', config.router.tasks]];
   for (const [language, tasks] of Object.entries(config.router.languages)) scopes.push([`router.languages.${language}`, tasks]);
   for (const [prefix, tasks] of scopes) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_MODELS, DEFAULT_ROUTES, TEMPERATURE_RANGES } from '../../../server/src/router/policy.ts';
+import { unitPrice } from '../../../server/src/budget/policy.ts';
+import { BUILTIN_MODELS, DEFAULT_ROUTES, SOFT_CAP_MODELS, TEMPERATURE_RANGES } from '../../../server/src/router/policy.ts';
 import { TASKS } from '../../../server/src/providers/types.ts';
 
 const ssot = readFileSync(new URL('../../../SSOT.md', import.meta.url), 'utf8');
@@ -44,6 +45,16 @@ describe('SSOT.md and router/policy.ts agree', () => {
       const t = DEFAULT_ROUTES[task as keyof typeof DEFAULT_ROUTES].temperature;
       expect(t).toBeGreaterThanOrEqual(low!);
       expect(t).toBeLessThanOrEqual(high!);
+    }
+  });
+
+  it('on the models past a soft cap, each approved and cheaper than the task\'s routed model', () => {
+    const rows = tableRows('Past a soft cap');
+    expect(rows.map((r) => r[0]).sort()).toEqual([...TASKS].sort());
+    for (const [task, model] of rows) {
+      expect(SOFT_CAP_MODELS[task as keyof typeof SOFT_CAP_MODELS]).toBe(model);
+      expect(BUILTIN_MODELS[model!]).toBeDefined();
+      expect(unitPrice(BUILTIN_MODELS[model!]!)).toBeLessThan(unitPrice(BUILTIN_MODELS[DEFAULT_ROUTES[task as keyof typeof DEFAULT_ROUTES].model]!));
     }
   });
 });
