@@ -73,11 +73,6 @@ export class RedisKeys {
     return `${this.tagged}:usage:${day}`;
   }
 
-  /** The users who spent on a day (a set of user names), for per-user spend. */
-  users(day: string): string {
-    return `${this.tagged}:users:${day}`;
-  }
-
   /** The team's health facts: the last model error (time, kind, model). */
   health(): string {
     return `${this.tagged}:health`;

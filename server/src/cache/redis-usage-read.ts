@@ -1,11 +1,12 @@
 /**
  * Reads days of the team's counters for the dashboard and `ghostline stats`: the cache statistics,
- * usage counters, team spend, the users who spent and their spend, and the health hash — in two
- * pipelined round trips whatever the range (all keys share the team's Cluster slot).
+ * usage counters (per-user spend included), team spend and the health hash — in one pipelined round
+ * trip whatever the range (all keys share the team's Cluster slot).
  */
 import { createRedisClient, type RedisClient } from './redis-client.ts';
 import { RedisKeys } from './redis-keys.ts';
 import { totalsFrom } from './redis-spend.ts';
+import { usersIn } from '../usage/fields.ts';
 import { parseRedisUrl, redactRedisUrl } from './redis-url.ts';
 import type { DayInput } from '../usage/report.ts';
 import type { LastError } from '../usage/recorder.ts';
@@ -72,23 +73,15 @@ export class TeamUsageReader {
       const ready = this.client.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => this.client.once('ready', () => resolve()));
       await Promise.race([ready, deadline]);
       const first = this.client.pipeline();
-      for (const day of days) first.hgetall(this.keys.stats(day)).hgetall(this.keys.usage(day)).hgetall(this.keys.teamSpend(day)).smembers(this.keys.users(day));
+      for (const day of days) first.hgetall(this.keys.stats(day)).hgetall(this.keys.usage(day)).hgetall(this.keys.teamSpend(day));
       first.hgetall(this.keys.health());
       const replies = values(await Promise.race([first.exec(), deadline]));
-      const perDay = days.map((day, i) => {
-        const [stats, usage, team, users] = replies.slice(i * 4, i * 4 + 4) as [Record<string, string>, Record<string, string>, Record<string, string>, string[]];
-        return { day, counts: { ...numbers(stats), ...numbers(usage) }, team: totalsFrom(team), names: users };
+      const result: DayInput[] = days.map((day, i) => {
+        const [stats, usage, team] = replies.slice(i * 3, i * 3 + 3) as [Record<string, string>, Record<string, string>, Record<string, string>];
+        const counts = { ...numbers(stats), ...numbers(usage) };
+        return { day, counts, team: totalsFrom(team), users: usersIn(counts) };
       });
       const health = (replies.at(-1) ?? {}) as Record<string, string>;
-      const second = this.client.pipeline();
-      for (const { day, names } of perDay) for (const name of names) second.hmget(this.keys.userSpend(day, name), 'tokens', 'cost_nano');
-      const userReplies = values(await Promise.race([second.exec(), deadline])) as (string | null)[][];
-      let index = 0;
-      const result: DayInput[] = perDay.map(({ day, counts, team, names }) => {
-        const users: DayInput['users'] = {};
-        for (const name of names) users[name] = totalsFrom(userReplies[index++] ?? []);
-        return { day, counts, team, users };
-      });
       const at = Number(health['last_error_at']);
       const lastError = Number.isFinite(at) && at > 0 ? { at, kind: health['last_error_kind'] ?? 'unknown', model: health['last_error_model'] ?? 'unknown' } : undefined;
       return { ok: true, usage: { days: result, lastError } };

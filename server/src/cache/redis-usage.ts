@@ -1,6 +1,6 @@
 /**
  * The dashboard's usage counters in the team's Redis: one hash of counts per UTC day (HINCRBY from
- * every process, kept HISTORY_DAYS days), a set of the users who spent that day, and a small health
+ * every process, kept HISTORY_DAYS days; per-user spend included), and a small health
  * hash (the last model error: time, kind and model). Written fire-and-forget within the Redis
  * deadline, like the cache statistics.
  */
@@ -25,11 +25,10 @@ export class RedisUsageSink implements UsageSink {
     const ttl = HISTORY_DAYS * 86400;
     await this.guard.run('usage', () => {
       const pipeline = this.client.pipeline();
-      for (const { day, user, counts } of batch) {
+      for (const { day, counts } of batch) {
         const key = this.keys.usage(day);
         for (const [field, value] of Object.entries(counts)) pipeline.hincrby(key, field, Math.round(value));
         pipeline.expire(key, ttl);
-        if ((counts['spend_tokens'] ?? 0) > 0 || (counts['shown'] ?? 0) > 0) pipeline.sadd(this.keys.users(day), user).expire(this.keys.users(day), ttl);
       }
       if (lastError) pipeline.hset(this.keys.health(), 'last_error_at', String(lastError.at), 'last_error_kind', lastError.kind, 'last_error_model', lastError.model).expire(this.keys.health(), ttl);
       return pipeline.exec();

@@ -229,7 +229,12 @@ export const APP_JS = String.raw`
 
   function load() {
     document.querySelectorAll('#ranges button').forEach(function (b) { b.classList.toggle('active', Number(b.getAttribute('data-days')) === state.days); });
-    return api('/api/charts?days=' + state.days).then(render, function (error) {
+    const asked = performance.now();
+    return api('/api/charts?days=' + state.days).then(function (data) {
+      const fetched = performance.now();
+      render(data);
+      state.timing = { fetchMs: Math.round(fetched - asked), renderMs: Math.round(performance.now() - fetched) };
+    }, function (error) {
       const main = document.getElementById('charts');
       main.textContent = '';
       document.getElementById('health').textContent = '';

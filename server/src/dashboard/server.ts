@@ -141,7 +141,12 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     }
     if (url.pathname === '/metrics') send(response, 200, 'text/plain; version=0.0.4; charset=utf-8', prometheusText(result.report));
     else if (url.pathname === '/api/report') json(response, 200, result.report);
-    else if (url.pathname === '/api/charts') json(response, 200, { report: result.report, charts: buildCharts(result.report) });
+    else if (url.pathname === '/api/charts') {
+      // The page draws the charts' series; the report rides along without its own copy of them.
+      const { series: _series, ...rest } = result.report;
+      const users = rest.users.map(({ name, totalUsd, totalTokens }) => ({ name, totalUsd, totalTokens }));
+      json(response, 200, { report: { ...rest, users }, charts: buildCharts(result.report) });
+    }
     else {
       const chart = buildCharts(result.report).find((c) => c.name === chartName);
       if (chart) json(response, 200, chart);

@@ -13,7 +13,7 @@ import { TeamUsageReader } from '../cache/redis-usage-read.ts';
 import { BUILTIN_MODELS, DEFAULT_ROUTES } from '../router/policy.ts';
 import { VERSION } from '../version.ts';
 import { defaultAuditFile, resolveAudit } from '../safety/audit-trail.ts';
-import { NANO } from '../usage/fields.ts';
+import { NANO, usersIn } from '../usage/fields.ts';
 import { localUsageDir, pruneLocalUsage, readLocalUsage } from '../usage/local-store.ts';
 import { buildReport, type DashboardReport, type DayInput, type Health } from '../usage/report.ts';
 
@@ -103,8 +103,7 @@ export class UsageSource {
       const sums = local.get(day) ?? { counts: {}, users: new Set<string>() };
       if (sums.lastError && (!lastError || sums.lastError.at > lastError.at)) lastError = sums.lastError;
       const spend = { tokens: sums.counts['spend_tokens'] ?? 0, costUsd: (sums.counts['cost_nano'] ?? 0) / NANO };
-      // One developer's files: their spend is the whole spend of each day.
-      return { day, counts: sums.counts, team: spend, users: Object.fromEntries([...sums.users].map((user) => [user, spend])) };
+      return { day, counts: sums.counts, team: spend, users: usersIn(sums.counts) };
     });
     return { ok: true, report: buildReport({ days: input, caps, health: { ...health, lastError }, now }) };
   }

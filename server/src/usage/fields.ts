@@ -67,6 +67,25 @@ export function cleanValue(value: unknown): string {
   return trimmed;
 }
 
+/** `user_tokens|alice` and `user_cost_nano|alice`: what one user's charged calls cost that day. */
+export function userFields(user: string): { tokens: string; costNano: string } {
+  const name = cleanValue(user);
+  return { tokens: `user_tokens|${name}`, costNano: `user_cost_nano|${name}` };
+}
+
+/** The per-user spend in a day's counters, by user name. */
+export function usersIn(counts: Record<string, number>): Record<string, { tokens: number; costUsd: number }> {
+  const users: Record<string, { tokens: number; costUsd: number }> = {};
+  for (const [field, value] of Object.entries(counts)) {
+    const [kind, ...rest] = field.split('|');
+    if ((kind !== 'user_tokens' && kind !== 'user_cost_nano') || rest.length === 0) continue;
+    const user = (users[rest.join('|')] ??= { tokens: 0, costUsd: 0 });
+    if (kind === 'user_tokens') user.tokens += value;
+    else user.costUsd += value / NANO;
+  }
+  return users;
+}
+
 /** Splits a dimensioned field back into its parts (undefined for plain counters). */
 export function parseDimensionField(field: string): { event: 'shown' | 'accepted'; dimension: Dimension; value: string } | undefined {
   const [event, dimension, ...rest] = field.split('|');

@@ -6,7 +6,7 @@
  * one map update per event. Counts and sums only — never text or file names.
  */
 import type { Metrics } from '../telemetry/metrics.ts';
-import { cleanValue, dimensionField, latencyField, NANO, type Counter } from './fields.ts';
+import { cleanValue, dimensionField, latencyField, NANO, userFields, type Counter } from './fields.ts';
 
 /** What the server tells the counters. Every method is fire-and-forget and never throws. */
 export interface UsageEvents {
@@ -125,6 +125,10 @@ export class UsageCounters implements UsageEvents {
     this.add('tokens_cached', Math.round(event.cachedTokens));
     this.add('spend_tokens', Math.round(event.inputTokens + event.outputTokens));
     this.add('cost_nano', Math.round(event.costUsd * NANO));
+    // Per user in the same hash: the dashboard reads every user's day in the one round trip.
+    const fields = userFields(this.options.user());
+    this.add(fields.tokens, Math.round(event.inputTokens + event.outputTokens));
+    this.add(fields.costNano, Math.round(event.costUsd * NANO));
   }
 
   saved(event: { source: 'memory' | 'shared' | 'peer'; tokens: number; costUsd: number }): void {
