@@ -2,7 +2,7 @@
  * Budget counters and the rate limiter kept in this process, used when no Redis is configured:
  * per-user caps still hold for one editor, and the same sliding-window rule as the Redis script.
  */
-import type { SpendStore, SpendTotals } from '../cache/types.ts';
+import type { RateCarry, SpendStore, SpendTotals } from '../cache/types.ts';
 
 const WINDOW_MS = 60_000;
 
@@ -53,11 +53,13 @@ export class MemorySpendStore implements SpendStore {
     }
   }
 
-  async takeRate(limits: { requestsPerMinute: number; tokensPerMinute: number }, tokens: number): Promise<{ admitted: boolean; retryAfterMs: number }> {
+  async takeRate(limits: { requestsPerMinute: number; tokensPerMinute: number }, tokens: number, carry?: RateCarry): Promise<{ admitted: boolean; retryAfterMs: number }> {
     const now = this.now();
     const window = Math.floor(now / WINDOW_MS);
     for (const old of this.windows.keys()) if (old < window - 1) this.windows.delete(old);
-    const current = this.windows.get(window) ?? { requests: 0, tokens: 0 };
+    const before = this.windows.get(window) ?? { requests: 0, tokens: 0 };
+    const current = { requests: before.requests + (carry?.requests ?? 0), tokens: before.tokens + (carry?.tokens ?? 0) };
+    this.windows.set(window, current);
     const wait = rateWait(now, this.windows.get(window - 1) ?? { requests: 0, tokens: 0 }, current, limits, tokens);
     if (wait > 0) return { admitted: false, retryAfterMs: wait };
     this.windows.set(window, { requests: current.requests + 1, tokens: current.tokens + tokens });

@@ -42,9 +42,13 @@ end
 return 1`;
 
 /**
- * KEYS: rate key prefix (window index appended). ARGV: requests/min (0 = none), tokens/min (0 = none), tokens.
- * Sliding-window counter over one-minute windows on Redis's clock: the previous window counts in
- * proportion to how much of it still overlaps the last minute. Returns {admitted (1/0), retry-after ms}.
+ * KEYS: rate key prefix (window index appended). ARGV: requests/min (0 = none), tokens/min (0 = none),
+ * tokens, carried requests, carried tokens, within share (1/0). Sliding-window counter over one-minute
+ * windows on Redis's clock: the previous window counts in proportion to how much of it still overlaps
+ * the last minute. Carried calls (made while Redis did not answer) are counted first, whatever the
+ * outcome, and mark the window: while this or the previous window is marked, nobody knows what other
+ * processes took alone, so a caller past its own share of the limit is refused.
+ * Returns {admitted (1/0), retry-after ms, window marked (1/0)}.
  */
 const RATE = `
 local t = redis.call('TIME')
@@ -56,6 +60,17 @@ local cur = KEYS[1] .. window
 local prev = KEYS[1] .. (window - 1)
 local pr = tonumber(redis.call('HGET', prev, 'r') or '0')
 local pt = tonumber(redis.call('HGET', prev, 't') or '0')
+local carried = tonumber(ARGV[4] or '0')
+local carriedTokens = tonumber(ARGV[5] or '0')
+if carried > 0 or carriedTokens > 0 then
+  redis.call('HINCRBY', cur, 'r', carried)
+  redis.call('HINCRBY', cur, 't', carriedTokens)
+  redis.call('HSET', cur, 'o', 1)
+  redis.call('PEXPIRE', cur, 130000)
+end
+local marked = 0
+if redis.call('HEXISTS', cur, 'o') == 1 or redis.call('HEXISTS', prev, 'o') == 1 then marked = 1 end
+if marked == 1 and ARGV[6] == '0' then return {0, 60000 - elapsed + 1, 1} end
 local cr = tonumber(redis.call('HGET', cur, 'r') or '0')
 local ct = tonumber(redis.call('HGET', cur, 't') or '0')
 local rpm = tonumber(ARGV[1])
@@ -68,18 +83,18 @@ local function need(p, c, add, limit)
   return math.ceil((60000 - elapsed) - (limit - c - add) / p * 60000) + 1
 end
 wait = math.max(need(pr, cr, 1, rpm), need(pt, ct, tokens, tpm))
-if wait > 0 then return {0, wait} end
+if wait > 0 then return {0, wait, marked} end
 redis.call('HINCRBY', cur, 'r', 1)
 redis.call('HINCRBY', cur, 't', tokens)
 redis.call('PEXPIRE', cur, 130000)
-return {1, 0}`;
+return {1, 0, marked}`;
 
 export interface ScriptedClient {
   ghostlineAcquire(answer: string, lock: string, token: string, ms: number): Promise<[number, string]>;
   ghostlineRenew(lock: string, token: string, ms: number): Promise<number>;
   ghostlineFinish(answer: string, lock: string, token: string, value: string, ttlSeconds: number, channel: string, message: string): Promise<number>;
   ghostlineCharge(teamKey: string, userKey: string, tokens: number, nanoUsd: number, ttlSeconds: number): Promise<number>;
-  ghostlineRate(prefix: string, rpm: number, tpm: number, tokens: number): Promise<[number, number]>;
+  ghostlineRate(prefix: string, rpm: number, tpm: number, tokens: number, carried: number, carriedTokens: number, withinShare: number): Promise<[number, number, number]>;
 }
 
 /** Registers the scripts on a client and returns it typed with them. */

@@ -7,7 +7,7 @@ import { HISTORY_DAYS, type RedisKeys } from './redis-keys.ts';
 import type { RedisClient } from './redis-client.ts';
 import type { RedisGuard } from './redis-guard.ts';
 import type { ScriptedClient } from './redis-scripts.ts';
-import type { SpendStore, SpendTotals } from './types.ts';
+import type { RateAnswer, RateCarry, SpendStore, SpendTotals } from './types.ts';
 
 const NANO = 1_000_000_000;
 
@@ -42,10 +42,23 @@ export class RedisSpendStore implements SpendStore {
     );
   }
 
-  async takeRate(limits: { requestsPerMinute: number; tokensPerMinute: number }, tokens: number): Promise<{ admitted: boolean; retryAfterMs: number } | undefined> {
-    const result = await this.guard.run('rate', () => this.client.ghostlineRate(this.keys.ratePrefix(), limits.requestsPerMinute, limits.tokensPerMinute, Math.round(tokens)));
-    if (!result.ok) return undefined;
-    const [admitted, retryAfterMs] = result.value;
-    return { admitted: Number(admitted) === 1, retryAfterMs: Number(retryAfterMs) };
+  async takeRate(limits: { requestsPerMinute: number; tokensPerMinute: number }, tokens: number, carry?: RateCarry): Promise<RateAnswer | undefined> {
+    let sent: Promise<[number, number, number]> | undefined;
+    const result = await this.guard.run('rate', () => {
+      sent = this.client.ghostlineRate(this.keys.ratePrefix(), limits.requestsPerMinute, limits.tokensPerMinute, Math.round(tokens), carry?.requests ?? 0, Math.round(carry?.tokens ?? 0), carry?.withinShare === false ? 0 : 1);
+      return sent;
+    });
+    if (result.ok) return answerOf(result.value);
+    const late = carry?.late;
+    if (late) {
+      // Past the deadline the script may still run (a slow or frozen Redis); tell the caller what it did.
+      if (sent) sent.then((value) => late(answerOf(value)), () => late(undefined));
+      else late(undefined);
+    }
+    return undefined;
   }
+}
+
+function answerOf([admitted, retryAfterMs, marked]: [number, number, number]): RateAnswer {
+  return { admitted: Number(admitted) === 1, retryAfterMs: Number(retryAfterMs), ...(Number(marked) === 1 ? { outage: true } : {}) };
 }

@@ -51,6 +51,27 @@ export interface SpendStore {
   read(day: string, user: string): Promise<{ team: SpendTotals; user: SpendTotals } | undefined>;
   /** Adds one call's tokens and cost to the team's and the user's counters of the day, atomically. */
   charge(day: string, user: string, tokens: number, costUsd: number): Promise<void>;
-  /** Takes one request and `tokens` from the team's per-minute allowance (0 = no limit); undefined when unavailable. */
-  takeRate(limits: { requestsPerMinute: number; tokensPerMinute: number }, tokens: number): Promise<{ admitted: boolean; retryAfterMs: number } | undefined>;
+  /**
+   * Takes one request and `tokens` from the team's per-minute allowance (0 = no limit); undefined
+   * when the store cannot answer in time. `carry` adds calls made without the store's confirmation
+   * to the window first; when the answer is undefined but the request was sent, `carry.late` hears
+   * later what the store made of it (its answer, or undefined if it never counted anything).
+   */
+  takeRate(limits: { requestsPerMinute: number; tokensPerMinute: number }, tokens: number, carry?: RateCarry): Promise<RateAnswer | undefined>;
+}
+
+export interface RateAnswer {
+  admitted: boolean;
+  retryAfterMs: number;
+  /** Some process took calls alone in the last minutes (the store did not answer it): shares apply. */
+  outage?: boolean;
+}
+
+/** Calls admitted while the shared store could not answer, counted into its window with the next request. */
+export interface RateCarry {
+  requests: number;
+  tokens: number;
+  /** False when this call would take the process past its share of the limit (refused after an outage). */
+  withinShare?: boolean;
+  late?: (answer: RateAnswer | undefined) => void;
 }

@@ -167,6 +167,15 @@ export const configSchema = z.strictObject({
       requestsPerMinute: z.number().int().min(1).max(1e9).optional().describe("Team-wide model requests per minute (a sliding window shared through Redis), e.g. the organisation's OpenAI limit."),
       tokensPerMinute: z.number().int().min(1).max(1e12).optional().describe('Team-wide tokens per minute, counted as prompt plus output allowance as OpenAI does.'),
       rateLimitWaitMs: z.number().int().min(0).max(10000).default(250).describe('Longest a request waits for room under the team limit before it is answered without a suggestion.'),
+      rateLimitProcesses: z
+        .number()
+        .int()
+        .min(1)
+        .max(10000)
+        .default(10)
+        .describe(
+          'How many ghostline processes share the team limit. While Redis cannot confirm a call in time, each process takes at most this fraction of the limit per minute on its own (its calls of the minute included), and counts those calls into the shared window once Redis answers.',
+        ),
     })
     .prefault({})
     .describe('Team budgets (per UTC day) and the shared rate limit. See docs/team.md.'),

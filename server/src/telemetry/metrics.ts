@@ -27,6 +27,8 @@ export interface Metrics {
   budgetDowngrades: number;
   budgetRefusals: number;
   teamRateLimited: number;
+  /** Calls let through within this process's share of the team limit while Redis did not answer in time. */
+  rateAdmittedAlone: number;
   typedAheadHits: number;
   singleFlightJoins: number;
   shown: number;
@@ -58,6 +60,7 @@ export function createMetrics(): Metrics {
     budgetDowngrades: 0,
     budgetRefusals: 0,
     teamRateLimited: 0,
+    rateAdmittedAlone: 0,
     typedAheadHits: 0,
     singleFlightJoins: 0,
     shown: 0,

@@ -92,3 +92,112 @@ describe('budget gate', () => {
     expect((await store.read(today(), 'alice'))?.user.tokens).toBe(1000 + 2);
   });
 });
+
+describe('the team rate limit when the shared store does not answer in time', () => {
+  /** One shared store (the team's Redis) that can stop answering; `late` answers are held until it is back. */
+  function flakyStore(now: () => number) {
+    const shared = new MemorySpendStore(now);
+    const held: (() => void)[] = [];
+    const store = {
+      answering: true,
+      sent: 0,
+      read: shared.read.bind(shared),
+      charge: shared.charge.bind(shared),
+      async takeRate(limits: { requestsPerMinute: number; tokensPerMinute: number }, tokens: number, carry?: Parameters<MemorySpendStore['takeRate']>[2]) {
+        store.sent++;
+        if (store.answering) return shared.takeRate(limits, tokens, carry);
+        // The request reached a hung Redis: it runs when Redis wakes up, after the caller gave up.
+        held.push(() => void shared.takeRate(limits, tokens, carry).then((answer) => carry?.late?.(answer)));
+        return undefined;
+      },
+      wake() {
+        store.answering = true;
+        for (const run of held.splice(0)) run();
+      },
+    };
+    return store;
+  }
+
+  function processes(count: number, budget: object) {
+    let clock = 600_000;
+    const now = () => clock;
+    const store = flakyStore(now);
+    const config = configSchema.parse({ budget: { user: 'alice', rateLimitWaitMs: 0, ...budget }, cache: { team: 'acme' } });
+    const gates = Array.from({ length: count }, () => {
+      const metrics = createMetrics();
+      const gate = new BudgetGate({ config: () => config, store: () => store, user: () => 'alice', logger: silentLogger(), metrics, report: () => undefined, now });
+      return { gate, metrics };
+    });
+    const admit = async (index: number) => {
+      try {
+        await gates[index]!.gate.admit({ task: 'completion', models: ['gpt-4.1-mini'], promptTokens: 100, maxOutputTokens: 100, signal: new AbortController().signal });
+        return true;
+      } catch (error) {
+        expect((error as ProviderError).details.code).toBe(TEAM_RATE_LIMIT);
+        return false;
+      }
+    };
+    return { store, gates, admit, tick: (ms: number) => (clock += ms) };
+  }
+
+  it('lets each process take only its share while the store is silent, so the team stays under its limit', async () => {
+    const { store, admit, gates } = processes(2, { requestsPerMinute: 4, rateLimitProcesses: 2 });
+    store.answering = false;
+    const admitted = await Promise.all(Array.from({ length: 12 }, (_, i) => admit(i % 2)));
+    expect(admitted.filter(Boolean)).toHaveLength(4);
+    expect(gates.map((g) => g.metrics.rateAdmittedAlone)).toEqual([2, 2]);
+  });
+
+  it('counts the calls taken alone into the shared window once the store answers again', async () => {
+    const { store, admit, gates } = processes(2, { requestsPerMinute: 4, rateLimitProcesses: 2 });
+    store.answering = false;
+    expect(await admit(0)).toBe(true);
+    expect(await admit(1)).toBe(true);
+    store.wake();
+    await new Promise((resolve) => setImmediate(resolve));
+    // Two calls are in the window now (the held requests ran and counted them), so two more fit, not four.
+    // (Had a new request left before those late answers came back, it would carry the two calls again:
+    // counted twice, never missed.)
+    const after = await Promise.all(Array.from({ length: 6 }, (_, i) => admit(i % 2)));
+    expect(after.filter(Boolean)).toHaveLength(2);
+    expect(gates.every((g) => g.gate.ledger.waiting === 0)).toBe(true);
+  });
+
+  it('carries calls taken alone to the store when their own request never reached it', async () => {
+    const { store, admit, gates } = processes(1, { requestsPerMinute: 4, rateLimitProcesses: 1 });
+    const silent = store.takeRate;
+    // Down, not hung: nothing reaches the store, and nothing comes back late.
+    store.takeRate = async (limits, tokens, carry) => {
+      if (store.answering) return silent(limits, tokens, carry);
+      carry?.late?.(undefined);
+      return undefined;
+    };
+    store.answering = false;
+    expect([await admit(0), await admit(0), await admit(0)]).toEqual([true, true, true]);
+    expect(gates[0]!.gate.ledger.waiting).toBe(3);
+    store.answering = true;
+    // The three calls are carried with the next request: 3 + this one fill the limit of 4.
+    expect([await admit(0), await admit(0)]).toEqual([true, false]);
+    expect(gates[0]!.gate.ledger.waiting).toBe(0);
+  });
+
+  it('keeps each process to its share after an outage, even where Redis would have room', async () => {
+    const { store, admit, tick } = processes(2, { requestsPerMinute: 4, rateLimitProcesses: 2 });
+    expect(await admit(0)).toBe(true);
+    store.answering = false;
+    // Process 0 has one more call of its share; process 1 takes its two alone.
+    expect([await admit(0), await admit(0), await admit(1), await admit(1), await admit(1)]).toEqual([true, false, true, true, false]);
+    store.wake();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect([await admit(0), await admit(1)]).toEqual([false, false]);
+    // Two minutes on, the calls have slid out of every window and the limit is whole again.
+    tick(120_000);
+    expect(await Promise.all([admit(0), admit(0), admit(0), admit(0), admit(0)])).toEqual([true, true, true, true, false]);
+  });
+
+  it('takes nothing alone when the limit is smaller than the number of processes', async () => {
+    const { store, admit } = processes(1, { requestsPerMinute: 3, rateLimitProcesses: 4 });
+    store.answering = false;
+    expect(await admit(0)).toBe(false);
+  });
+});
