@@ -14,6 +14,11 @@ export interface RawLayer {
   /** Where the layer came from, named in messages: "environment", a file path, "initializationOptions". */
   source: string;
   value: RawConfig;
+  /**
+   * Independent entries (one per environment variable): the store applies each on its own, so a
+   * bad one is dropped and named instead of discarding the whole layer.
+   */
+  entries?: { name: string; path: string[]; value: unknown }[];
 }
 
 /** Variables with well-known names, mapped onto settings paths. */
@@ -81,16 +86,18 @@ function innerShape(schema: unknown): Record<string, unknown> | undefined {
 
 export function environmentLayer(env: NodeJS.ProcessEnv): RawLayer {
   const value: RawConfig = {};
+  const entries: NonNullable<RawLayer['entries']> = [];
   for (const [name, path] of Object.entries(NAMED_ENV)) {
     const text = env[name];
-    if (text !== undefined && text !== '') setPath(value, path, text);
+    if (text !== undefined && text !== '') entries.push({ name, path, value: text });
   }
   for (const [name, text] of Object.entries(env)) {
-    if (text === undefined || NAMED_ENV[name]) continue;
+    if (text === undefined || Object.hasOwn(NAMED_ENV, name)) continue;
     const path = genericEnvPath(name);
-    if (path) setPath(value, path, envValue(text));
+    if (path) entries.push({ name, path, value: envValue(text) });
   }
-  return { source: 'environment', value };
+  for (const entry of entries) setPath(value, entry.path, entry.value);
+  return { source: 'environment', value, entries };
 }
 
 export function userConfigPath(env: NodeJS.ProcessEnv): string {

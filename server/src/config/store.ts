@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { configSchema, type GhostlineConfig } from './schema.ts';
-import type { RawConfig, RawLayer } from './sources.ts';
+import { setPath, type RawConfig, type RawLayer } from './sources.ts';
 
 export interface ConfigProblem {
   source: string;
@@ -22,20 +22,37 @@ function isPlainObject(value: unknown): value is RawConfig {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Deep merge: objects merge key by key, everything else (arrays included) replaces. */
+/** Keys that reach an object's prototype when assigned; a settings file has no business with them. */
+export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Deep merge: objects merge key by key, everything else (arrays included) replaces. Prototype keys are never copied. */
 export function deepMerge(base: RawConfig, over: RawConfig): RawConfig {
   const out: RawConfig = { ...base };
   for (const [key, value] of Object.entries(over)) {
-    const current = out[key];
+    if (PROTOTYPE_KEYS.has(key)) continue;
+    const current = Object.hasOwn(out, key) ? out[key] : undefined;
     out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
   }
   return out;
+}
+
+/** The dotted paths of every prototype key in a raw layer (JSON.parse makes `__proto__` an own key). */
+export function prototypeKeyPaths(value: unknown, path: string[] = []): string[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const found: string[] = [];
+  for (const key of Object.keys(value)) {
+    const here = [...path, key];
+    if (PROTOTYPE_KEYS.has(key)) found.push(here.join('.'));
+    else found.push(...prototypeKeyPaths((value as Record<string, unknown>)[key], here));
+  }
+  return found;
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let node = root;
   for (const key of path) {
     if (!isPlainObject(node) && !Array.isArray(node)) return undefined;
+    if (!Object.hasOwn(node, key)) return undefined;
     node = (node as Record<PropertyKey, unknown>)[key];
   }
   return node;
@@ -46,17 +63,38 @@ function deleteAt(root: RawConfig, path: readonly PropertyKey[], key: string): v
   if (isPlainObject(parent)) delete parent[key];
 }
 
-function describeValue(value: unknown): string {
+/**
+ * Settings whose values are never echoed: keys, tokens, passwords, headers (Authorization) and
+ * URLs that may carry credentials (`redis://user:password@host`).
+ */
+const SECRET_PATH = /api[-_]?key|secret|token|passw|credential|auth|cookie|headers|redisurl|baseurl|private/i;
+
+/** A string that looks like a credential (long, no spaces, letters and digits mixed) is described, not quoted. */
+function looksLikeSecret(text: string): boolean {
+  if (/^(sk|pk|rk|ghp|gho|xox[a-z]?|AKIA|AIza)[-_]/i.test(text)) return true;
+  return text.length >= 20 && !/\s/.test(text) && /[a-z]/i.test(text) && /\d/.test(text);
+}
+
+/**
+ * How a problem shows the offending value: short plain values are quoted; objects, arrays,
+ * secret-typed settings and credential-looking strings are described by shape only, so no message
+ * ever quotes a merged settings object or a key.
+ */
+export function describeValue(path: string, value: unknown): string {
   if (value === undefined) return 'missing';
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  if (SECRET_PATH.test(path)) return '[redacted]';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'object' && value !== null) return 'an object';
+  if (typeof value === 'string') {
+    if (looksLikeSecret(value)) return `a ${value.length}-character string (not shown)`;
+    return value.length > 60 ? `a ${value.length}-character string` : JSON.stringify(value);
+  }
+  return String(value);
 }
 
 function issueMessage(issue: z.core.$ZodIssue, raw: RawConfig): string {
   const path = issue.path.join('.');
-  const value = describeValue(valueAt(raw, issue.path));
-  const key = /apikey|password|token/i.test(path) ? '[redacted]' : value;
-  return `${path || '(root)'} = ${key}: ${issue.message}`;
+  return `${path || '(root)'} = ${describeValue(path, valueAt(raw, issue.path))}: ${issue.message}`;
 }
 
 export class ConfigStore {
@@ -102,6 +140,14 @@ export class ConfigStore {
   }
 
   private tryLayer(base: RawConfig, layer: RawLayer, problems: ConfigProblem[]): { raw: RawConfig; config: GhostlineConfig } | undefined {
+    if (layer.entries) return this.tryEntries(base, layer, problems);
+    // Prototype keys are refused by name before anything is merged: `{"__proto__": {...}}` would
+    // otherwise replace the merged object's prototype.
+    const poisoned = prototypeKeyPaths(layer.value);
+    if (poisoned.length > 0) {
+      for (const path of poisoned) problems.push({ source: layer.source, path, message: `${path}: the prototype key "${path.split('.').pop()}" is refused; these settings are ignored`, severity: 'error' });
+      return undefined;
+    }
     const merged = deepMerge(base, structuredClone(layer.value));
     let result = configSchema.safeParse(merged);
     if (!result.success) {
@@ -127,6 +173,21 @@ export class ConfigStore {
       return undefined;
     }
     return { raw: merged, config: result.data };
+  }
+
+  /**
+   * A layer made of independent entries (environment variables): each is tried on its own, so one
+   * bad variable is dropped and named while the others (OPENAI_API_KEY, OPENAI_BASE_URL) apply.
+   */
+  private tryEntries(base: RawConfig, layer: RawLayer, problems: ConfigProblem[]): { raw: RawConfig; config: GhostlineConfig } | undefined {
+    let accepted: { raw: RawConfig; config: GhostlineConfig } | undefined;
+    for (const entry of layer.entries ?? []) {
+      const value: RawConfig = {};
+      setPath(value, entry.path, entry.value);
+      const attempt = this.tryLayer(accepted?.raw ?? base, { source: `${layer.source} ${entry.name}`, value }, problems);
+      if (attempt) accepted = attempt;
+    }
+    return accepted;
   }
 }
 

@@ -83,4 +83,58 @@ describe('ConfigStore', () => {
     expect(problems[0]!.message).not.toContain('sk-');
     expect(problems[0]!.message).toContain('[redacted]');
   });
+
+  const KEY = 'sk-proj-Zq3x9Lr7Vt2Nw8Kp4Hs6Jd1Fg5Ya0Bc7Xe3Mu9Wo2Ri8Tn4Qv6Pz1Sl5Dk';
+  const keyFragments = (text: string) => [KEY.slice(0, 12), KEY.slice(8, 20), KEY.slice(-12)].filter((part) => text.includes(part));
+
+  it.each([
+    ['at the root', '{"__proto__": {"completion": {"maxLines": 3}}}', '__proto__'],
+    ['nested', '{"completion": {"__proto__": {"x": 1}}}', 'completion.__proto__'],
+    ['as constructor', '{"cache": {"constructor": {"prototype": {"x": 1}}}}', 'cache.constructor'],
+  ])('refuses a prototype key %s by name and never quotes the merged settings', (_name, json, path) => {
+    const s = store();
+    const problems = s.load([
+      { source: 'environment', value: { providers: { openai: { apiKey: KEY } } } },
+      { source: '.ghostline.json', value: JSON.parse(json) as Record<string, unknown> },
+    ]);
+    expect(problems).toEqual([expect.objectContaining({ severity: 'error', source: '.ghostline.json', path })]);
+    const text = formatProblems(problems);
+    expect(text).toContain('prototype key');
+    expect(keyFragments(text)).toEqual([]);
+    expect(text).not.toContain('providers');
+    expect(s.config.providers.openai?.apiKey).toBe(KEY);
+    expect(s.config.completion.maxLines).toBe(12);
+    expect(Object.getPrototypeOf(s.config)).toBe(Object.prototype);
+  });
+
+  it('describes objects, arrays and credential-looking strings by shape, never by content', () => {
+    const s = store();
+    const problems = s.load([
+      { source: 'team', value: { completion: [KEY], cache: { team: { secret: KEY } }, log: { level: KEY }, providers: { openai: { headers: { Authorization: 5 } } } } },
+    ]);
+    const text = formatProblems(problems);
+    expect(text).toMatch(/completion = an array of 1/);
+    expect(text).toMatch(/cache.team = an object/);
+    expect(text).toMatch(/log.level = a 66-character string \(not shown\)/);
+    expect(text).toMatch(/providers.openai.headers.Authorization = \[redacted\]/);
+    expect(keyFragments(text)).toEqual([]);
+  });
+
+  it('drops one bad environment variable, names it, and keeps the others (OPENAI_API_KEY, OPENAI_BASE_URL)', () => {
+    const s = store();
+    const problems = s.load([
+      environmentLayer({ OPENAI_API_KEY: KEY, OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', GHOSTLINE_COMPLETION__DEBOUNCE_MS: 'fast', GHOSTLINE_COMPLETION__MAX_LINES: '4' }),
+    ]);
+    expect(problems).toEqual([expect.objectContaining({ severity: 'error', source: 'environment GHOSTLINE_COMPLETION__DEBOUNCE_MS', path: 'completion.debounceMs' })]);
+    expect(formatProblems(problems)).toContain('GHOSTLINE_COMPLETION__DEBOUNCE_MS');
+    expect(s.config.providers.openai).toMatchObject({ apiKey: KEY, baseUrl: 'http://127.0.0.1:9/v1' });
+    expect(s.config.completion).toMatchObject({ maxLines: 4, debounceMs: 250 });
+  });
+
+  it('drops an environment variable whose model the policy refuses, and keeps the rest', () => {
+    const s = store();
+    const problems = s.load([environmentLayer({ OPENAI_API_KEY: KEY, GHOSTLINE_ROUTER__TASKS: '{"completion": {"model": "code-davinci-002"}}' })]);
+    expect(problems.map((p) => p.source)).toEqual(['environment GHOSTLINE_ROUTER__TASKS']);
+    expect(s.config.providers.openai?.apiKey).toBe(KEY);
+  });
 });
