@@ -2,7 +2,9 @@
  * Token counting and trimming with o200k_base, the tokenizer of gpt-4.1 and gpt-4o-mini (counted by
  * the compact counter in o200k.ts).
  * Completion runs on every keystroke, so trimming cuts whole lines first and encodes only the
- * text it keeps (plus one line), never the whole document.
+ * text it keeps (plus one line), never the whole document. BPE merging is quadratic in the length
+ * of one pre-token piece (a base64 blob or a minified run is one piece), so the tokenizer is only
+ * ever given short strings with short pieces: the cost stays linear whatever the text.
  */
 import { O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
 import { countO200k } from './o200k.ts';
@@ -17,17 +19,73 @@ export interface TokenSlice {
 // budget * 128 characters cannot fit the budget and need not be encoded to know it.
 const MAX_CHARS_PER_TOKEN = 128;
 
-/** Number of o200k tokens in `text`. */
+/**
+ * Longest pre-token piece handed to the BPE. A longer piece (a run of letters without spaces) is
+ * counted in chunks of this size: tokens never cross a chunk boundary, so the count is a slight
+ * over-estimate on such runs (at most about one token per chunk) and the cost is linear.
+ */
+export const MAX_PIECE_CHARS = 256;
+/** Longest string handed to the tokenizer in one call, so a count can stop early at its limit. */
+export const MAX_SEGMENT_CHARS = 4096;
+
+const SPLIT = new RegExp(O200K_TOKEN_SPLIT_REGEX.source, O200K_TOKEN_SPLIT_REGEX.flags.includes('g') ? O200K_TOKEN_SPLIT_REGEX.flags : `${O200K_TOKEN_SPLIT_REGEX.flags}g`);
+
+/**
+ * The strings the tokenizer is given for `text`, lazily: cut between pre-token pieces into
+ * segments of at most MAX_SEGMENT_CHARS, with pieces longer than MAX_PIECE_CHARS cut into chunks.
+ */
+function* segments(text: string): Generator<string> {
+  if (text.length <= MAX_PIECE_CHARS) {
+    yield text;
+    return;
+  }
+  const split = new RegExp(SPLIT.source, SPLIT.flags);
+  let start = 0;
+  for (const match of text.matchAll(split)) {
+    const end = match.index + match[0].length;
+    if (match[0].length > MAX_PIECE_CHARS) {
+      if (match.index > start) yield text.slice(start, match.index);
+      yield* chunks(text, match.index, end);
+      start = end;
+    } else if (end - start >= MAX_SEGMENT_CHARS) {
+      yield text.slice(start, end);
+      start = end;
+    }
+  }
+  if (start < text.length) yield text.slice(start);
+}
+
+/** `text[from, to)` in chunks of at most MAX_PIECE_CHARS, never splitting a surrogate pair. */
+function* chunks(text: string, from: number, to: number): Generator<string> {
+  for (let at = from; at < to; ) {
+    let next = Math.min(to, at + MAX_PIECE_CHARS);
+    if (next < to) next = Math.max(at + 1, safeEnd(text, next));
+    yield text.slice(at, next);
+    at = next;
+  }
+}
+
+/** Tokens of `text`, or undefined as soon as they exceed `limit`. */
+function boundedCount(text: string, limit: number): number | undefined {
+  let used = 0;
+  for (const segment of segments(text)) {
+    used += countO200k(segment)!;
+    if (used > limit) return undefined;
+  }
+  return used;
+}
+
+/** Number of o200k tokens in `text` (an upper estimate on pieces longer than MAX_PIECE_CHARS). */
 export function countTokens(text: string): number {
   // Documents may contain text such as `<|endoftext|>`; to the counter it is plain text.
-  return text === '' ? 0 : countO200k(text)!;
+  return text === '' ? 0 : boundedCount(text, Number.POSITIVE_INFINITY)!;
 }
 
 /** The token count of `text` when it is at most `limit`, otherwise undefined; stops encoding early. */
 export function countTokensUpTo(text: string, limit: number): number | undefined {
   if (limit < 0 || text.length > (limit + 1) * MAX_CHARS_PER_TOKEN) return undefined;
   if (text === '') return 0;
-  return countO200k(text, limit);
+  return boundedCount(text, limit);
 }
 
 /** The start of `text` within `maxTokens` tokens: whole lines when at least one fits. */
@@ -143,9 +201,22 @@ function growingWindow(total: number, budget: number, slice: (size: number) => s
   }
 }
 
+/** The tokenizer's pre-token pieces of `text`, long ones cut into chunks as `segments` does. */
 function pieces(text: string): { index: number; text: string }[] {
-  const split = new RegExp(O200K_TOKEN_SPLIT_REGEX.source, O200K_TOKEN_SPLIT_REGEX.flags);
-  return Array.from(text.matchAll(split), (match) => ({ index: match.index, text: match[0] }));
+  const split = new RegExp(SPLIT.source, SPLIT.flags);
+  const out: { index: number; text: string }[] = [];
+  for (const match of text.matchAll(split)) {
+    if (match[0].length <= MAX_PIECE_CHARS) {
+      out.push({ index: match.index, text: match[0] });
+      continue;
+    }
+    let at = match.index;
+    for (const chunk of chunks(text, match.index, match.index + match[0].length)) {
+      out.push({ index: at, text: chunk });
+      at += chunk.length;
+    }
+  }
+  return out;
 }
 
 /** Moves a cut that would split a surrogate pair one code unit earlier. */

@@ -23,6 +23,14 @@ export interface CursorWindows {
   truncated: boolean;
 }
 
+/**
+ * A window never offers the token cut more than this many characters per budget token. Code
+ * averages 3–5 characters per token; text beyond this is a whitespace run or a blob that helps
+ * the model little, and the cap keeps the work per keystroke proportional to the budget, not to
+ * the length of the line the cursor is on.
+ */
+export const MAX_WINDOW_CHARS_PER_TOKEN = 16;
+
 /** The prefix keeps this share of the budget when both sides want more than they can have. */
 export const PREFIX_SHARE = 0.75;
 
@@ -33,9 +41,10 @@ export const PREFIX_SHARE = 0.75;
  */
 export function buildWindows(text: string, offset: number, opts: WindowOptions): CursorWindows {
   const cursor = Math.min(Math.max(0, offset), text.length);
-  const prefixText = text.slice(prefixStart(text, cursor, opts.prefixLines), cursor);
-  const suffixText = text.slice(cursor, suffixEnd(text, cursor, opts.suffixLines));
   const maxTokens = Math.max(0, Math.floor(opts.maxTokens));
+  const maxChars = maxTokens * MAX_WINDOW_CHARS_PER_TOKEN;
+  const prefixText = text.slice(keepSurrogate(text, Math.max(prefixStart(text, cursor, opts.prefixLines), cursor - maxChars)), cursor);
+  const suffixText = text.slice(cursor, keepSurrogateEnd(text, Math.min(suffixEnd(text, cursor, opts.suffixLines), cursor + maxChars)));
 
   let prefix = lastTokens(prefixText, Math.floor(maxTokens * PREFIX_SHARE));
   const suffix = firstTokens(suffixText, maxTokens - prefix.tokens);
@@ -78,4 +87,16 @@ function suffixEnd(text: string, cursor: number, lines: number): number {
 function lineEndAfter(text: string, at: number): number {
   const newline = text.indexOf('\n', at);
   return newline === -1 ? text.length : newline;
+}
+
+/** Moves a window start that would split a surrogate pair one code unit later. */
+function keepSurrogate(text: string, start: number): number {
+  const code = text.charCodeAt(start);
+  return start > 0 && code >= 0xdc00 && code <= 0xdfff ? start + 1 : start;
+}
+
+/** Moves a window end that would split a surrogate pair one code unit earlier. */
+function keepSurrogateEnd(text: string, end: number): number {
+  const code = text.charCodeAt(end - 1);
+  return end < text.length && code >= 0xd800 && code <= 0xdbff ? end - 1 : end;
 }

@@ -10,8 +10,9 @@ export type MultilineMode = 'auto' | 'always' | 'never';
 const BLOCK_OPENER = /(?:[{([]|(?<!:):|=>|\bthen|\bdo)\s*$/;
 
 // What may follow the cursor for a block to be completed: nothing, or closers an editor
-// auto-inserted (`)`, `]`, `}`), with a trailing `;` or `,`.
-const CLOSERS_ONLY = /^[\s)\]}]*[;,]?\s*$/;
+// auto-inserted (`)`, `]`, `}`), with a trailing `;` or `,`. Tested on the suffix without its
+// trailing whitespace: `[\s)\]}]*[;,]?\s*$` backtracks quadratically over a long run of spaces.
+const CLOSERS_ONLY = /^[\s)\]}]*[;,]?$/;
 
 /** True when `line` ends by opening a block or an argument list. */
 export function endsWithBlockOpener(line: string): boolean {
@@ -25,5 +26,5 @@ export function endsWithBlockOpener(line: string): boolean {
 export function decideMultiline(linePrefix: string, lineSuffix: string, mode: MultilineMode): boolean {
   if (mode === 'always') return true;
   if (mode === 'never') return false;
-  return CLOSERS_ONLY.test(lineSuffix) && (linePrefix.trim() === '' || endsWithBlockOpener(linePrefix));
+  return CLOSERS_ONLY.test(lineSuffix.trimEnd()) && (linePrefix.trim() === '' || endsWithBlockOpener(linePrefix));
 }
