@@ -4,6 +4,7 @@
  * the model's answer becomes the user's own text again, locally; credentials the model makes up
  * are not inserted.
  */
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CodeAction, CompletionList, InlineCompletionList } from 'vscode-languageserver-protocol';
@@ -85,6 +86,32 @@ describe('redaction of prompts', () => {
     process.stderr.write(`[safety] ${total} secrets typed in ${samples.length} files, ${fake.requests.length} model requests: ${leaked.length} leaked whole, ${halfLeaked.length} half-typed prefixes seen\n`);
     expect(leaked).toEqual([]);
     expect(halfLeaked).toEqual([]);
+    expect(received).toContain('«secret:');
+  });
+
+  it('sends no 64-digit hex value under hmac, signing, salt, pepper or webhook, in JSON, YAML, env or code', async () => {
+    client = await startServer(fake, root, { GHOSTLINE_CACHE__ENABLED: 'false' });
+    const names = ['hmac', 'signing', 'salt', 'pepper', 'webhook'];
+    const values = names.map(() => randomBytes(32).toString('hex'));
+    const files: [string, string][] = [
+      ['config/keys.json', `{\n${names.map((name, i) => `  "${name}": "${values[i]}"`).join(',\n')}\n}\n`],
+      ['config/keys.yaml', names.map((name, i) => `${name}: ${values[i]}`).join('\n') + '\n'],
+      ['deploy/settings.sh', names.map((name, i) => `export ${name.toUpperCase()}=${values[i]}`).join('\n') + '\n'],
+      ['src/keys.ts', names.map((name, i) => `export const ${name} = '${values[i]}';`).join('\n') + '\n'],
+    ];
+    let asked = 0;
+    for (const [name, text] of files) {
+      const secrets = values.flatMap((value) => {
+        const start = text.indexOf(value);
+        return start < 0 ? [] : [{ start, end: start + value.length }];
+      });
+      expect(secrets).toHaveLength(5);
+      asked += await typeSample(client, uriOf(root, name), text, secrets);
+    }
+    expect(fake.requests.length).toBeGreaterThanOrEqual(asked * 0.9);
+    const received = receivedText(fake);
+    const seen = values.flatMap((value) => [value, value.slice(0, 32)]).filter((piece) => received.includes(piece));
+    expect(seen).toEqual([]);
     expect(received).toContain('«secret:');
   });
 
