@@ -78,7 +78,7 @@ describe('a 120,000-character line without spaces', () => {
       const before = fake.requests.length;
       const long = track(client.completion(LONG, position));
       // The long document's prompt was cut and sent: its model call is now pending.
-      const [longCall] = (await fake.waitForRequests(before + 1)).slice(before);
+      const [longCall] = (await fake.waitForRequests(before + 1, 20_000)).slice(before);
       expect(JSON.stringify(longCall!.body), where).toContain('bundle.ts');
       // Meanwhile another document is answered.
       const other = await client.completion(OTHER, { line: 1, character: 9 });
@@ -111,7 +111,7 @@ describe('a 120,000-character line without spaces', () => {
       token = new CancellationTokenSource();
       pending.push(track(client.completion(LONG, { line: at.line, character: at.character + 1 }, { token })));
     }
-    await fake.waitForRequests(1);
+    await fake.waitForRequests(1, 20_000);
     const other = await client.completion(OTHER, { line: 1, character: 9 });
     expect(other.items).toHaveLength(1);
     token!.cancel();
