@@ -196,6 +196,8 @@ export function compose(options: ComposeOptions): Composition {
     usage,
     currentVersion: options.currentVersion ?? (() => undefined),
     notify: (problem) => notifyProviderProblem(problem),
+    // One topic: "not answering" and "answers again" alternate, each said once per change.
+    health: (severity, message) => report(severity, message, 'model-health'),
   });
 
   let services = snapshot();

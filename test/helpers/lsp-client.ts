@@ -85,7 +85,9 @@ export class TestClient {
     const [program, ...programArgs] = options.command ?? [SERVER_NODE, BIN];
     const child = spawn(program!, [...programArgs, '--stdio', ...(options.args ?? [])], {
       cwd: options.cwd ?? ROOT,
-      env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), GHOSTLINE_LOG_LEVEL: 'debug', ...options.env },
+      // Tests that are not about the completion budget or hedging must not depend on the machine's
+      // speed: a generous budget and no hedged calls unless a test asks for them.
+      env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), GHOSTLINE_LOG_LEVEL: 'debug', GHOSTLINE_COMPLETION__BUDGET_MS: '30000', GHOSTLINE_COMPLETION__HEDGE_MS: '0', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     return new TestClient(child);

@@ -44,6 +44,14 @@ export class SingleFlight<T> {
     return { promise: this.wait(key, current, signal), shared };
   }
 
+  /**
+   * Lets the next `run` for `key` start afresh (the flight under way went silent): its current
+   * waiters keep waiting for it, and it is aborted once they have all left.
+   */
+  detach(key: string): void {
+    this.flights.delete(key);
+  }
+
   /** Joins a flight already under way for `key`; undefined when there is none. */
   join(key: string, signal: AbortSignal): Promise<T> | undefined {
     const flight = this.flights.get(key);

@@ -35,6 +35,8 @@ export interface ModelCallRequest {
   prediction?: string;
   jsonSchema?: { name: string; schema: Record<string, unknown> };
   signal: AbortSignal;
+  /** Start this far down the route's chain (hedged calls). */
+  startAt?: number;
 }
 
 export class ModelCalls {
@@ -84,6 +86,7 @@ export class ModelCalls {
           promptCacheKey: request.promptCacheKey,
           ...(request.prediction !== undefined ? { prediction: request.prediction } : {}),
           ...(request.jsonSchema ? { jsonSchema: request.jsonSchema } : {}),
+          ...(request.startAt !== undefined ? { startAt: request.startAt } : {}),
           signal: request.signal,
         },
         listener,

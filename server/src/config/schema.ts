@@ -88,6 +88,20 @@ export const configSchema = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(true).describe('Answer `textDocument/completion` and `textDocument/inlineCompletion`.'),
       debounceMs: z.number().int().min(0).max(2000).default(250).describe('Wait this long before calling the model after an automatic trigger, or an invoked one while the user is typing (a request within two debounce periods of the previous one); a newer request in the same document replaces the waiting one. Chosen from measurements: docs/performance.md.'),
+      budgetMs: z
+        .number()
+        .int()
+        .min(200)
+        .max(60000)
+        .default(2500)
+        .describe('Longest a completion waits for the model. Past it the request is answered without a suggestion, the call is stopped, and the user is told once that the model is stalling (and once when it answers again).'),
+      hedgeMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(60000)
+        .default(1000)
+        .describe('When a completion\'s model call has sent nothing for this long, a second call starts on the next model of the chain (or the same model) and the first answer wins; a call silent this long is never joined by a new request. 0 turns hedging off.'),
       abandonGraceMs: z.number().int().min(0).max(5000).default(150).describe('A model call whose requests were all cancelled keeps streaming this long, so the next keystroke can reuse it (typed-ahead) instead of starting a new call.'),
       prefixLines: z.number().int().min(1).max(2000).default(100).describe('Lines before the cursor offered to the prompt.'),
       suffixLines: z.number().int().min(0).max(2000).default(50).describe('Lines after the cursor offered to the prompt.'),

@@ -8,7 +8,10 @@ import type { CachedAnswer } from '../cache/types.ts';
 import type { GuardedPrompt } from '../calls/guard.ts';
 import type { GhostlineConfig } from '../config/schema.ts';
 import { promptCacheKey } from '../context/prompt.ts';
-import { EARLY_STOP } from '../router/router.ts';
+import { EARLY_STOP, type RoutedResult } from '../router/router.ts';
+
+/** Abort reason of a hedged attempt that lost to the other one. */
+const HEDGE_LOST = 'hedge lost';
 import type { EngineDeps, SuggestRequest } from './types.ts';
 
 /** What a model call leaves behind: the raw text, shared by every waiter and cached. */
@@ -27,6 +30,8 @@ export interface LiveAnswer {
   done?: RawAnswer;
   /** Raw text (partial or final) to normalized code, for the cursor of the request that made the call. */
   normalize: (raw: string, final: boolean) => string;
+  /** performance.now() of the call's start or its last delta: a call silent too long is not joined. */
+  lastActivity?: number;
 }
 
 /** Sets the final answer of a live call, and its final code. */
@@ -111,39 +116,108 @@ export class Answers {
     return answer;
   }
 
-  /** One model call; stops the stream early once the answer is long enough to be cut anyway. */
+  /**
+   * One model call; stops the stream early once the answer is long enough to be cut anyway. When
+   * the call sends nothing for `completion.hedgeMs`, a second call starts on the next model of the
+   * chain while the user is still waiting; the first answer wins and the other call is stopped.
+   */
   private async callModel(call: ModelCallPlan, signal: AbortSignal): Promise<CachedAnswer> {
     const { request, config, prompt, multiline, lookahead, key, live, promptTokens } = call;
-    const early = new AbortController();
-    const onAbort = () => early.abort(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
     // Counted on the normalized code, never on raw lines: a fenced answer's first raw line is the fence.
     const enough = (code: string) => {
       const trimmed = code.replace(/^\s*\n/, '');
       const newlines = trimmed.split('\n').length - 1;
       return multiline ? newlines > config.completion.maxLines : newlines > (lookahead ? 1 : 0) && trimmed.trim() !== '';
     };
-    try {
-      const result = await this.deps.calls.call(
-        { task: request.task, languageId: request.languageId, prompt, promptTokens, promptCacheKey: promptCacheKey(request.path, request.languageId), signal: early.signal },
+    live.lastActivity = performance.now();
+    type Attempt = { controller: AbortController; text: string; promise: Promise<RoutedResult> };
+    const attempts: Attempt[] = [];
+    let leader: Attempt | undefined;
+    const start = (startAt: number): Attempt => {
+      const attempt: Attempt = { controller: new AbortController(), text: '', promise: undefined as unknown as Promise<RoutedResult> };
+      attempt.promise = this.deps.calls.call(
+        { task: request.task, languageId: request.languageId, prompt, promptTokens, promptCacheKey: promptCacheKey(request.path, request.languageId), signal: attempt.controller.signal, ...(startAt > 0 ? { startAt } : {}) },
         {
           delta: (text) => {
-            live.text += text;
-            live.code = live.normalize(live.text, false);
-            if (enough(live.code)) early.abort(EARLY_STOP);
+            attempt.text += text;
+            leader ??= attempt;
+            const code = live.normalize(attempt.text, false);
+            if (leader === attempt) {
+              live.text = attempt.text;
+              live.code = code;
+              live.lastActivity = performance.now();
+              armHedge();
+            }
+            if (enough(code)) attempt.controller.abort(EARLY_STOP);
           },
           restart: () => {
+            attempt.text = '';
+            if (leader !== attempt) return;
             live.text = '';
             live.code = '';
           },
         },
       );
-      // Cached under the model that answered (a fallback or a soft-cap downgrade included).
+      attempts.push(attempt);
+      return attempt;
+    };
+    const hedgeMs = config.completion.hedgeMs;
+    let hedgeTimer: NodeJS.Timeout | undefined;
+    const armHedge = () => {
+      clearTimeout(hedgeTimer);
+      if (hedgeMs <= 0 || attempts.length > 1) return;
+      hedgeTimer = setTimeout(() => {
+        if (closed || attempts.length > 1 || signal.aborted) return;
+        this.deps.metrics.hedgedCalls++;
+        this.deps.logger.debug({ event: 'hedge', task: request.task, silentMs: Math.round(performance.now() - (live.lastActivity ?? 0)) }, 'model silent: starting a hedged call');
+        // The hedge takes over the suggestion only if it streams first.
+        if (leader === attempts[0] && attempts[0]!.text === '') leader = undefined;
+        void watch(start(1));
+      }, hedgeMs);
+      hedgeTimer.unref?.();
+    };
+    const onAbort = () => {
+      for (const attempt of attempts) attempt.controller.abort(signal.reason);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+
+    let resolveWinner!: (result: RoutedResult) => void;
+    let rejectAll!: (error: unknown) => void;
+    const winner = new Promise<RoutedResult>((resolve, reject) => {
+      resolveWinner = resolve;
+      rejectAll = reject;
+    });
+    let failures = 0;
+    let firstError: unknown;
+    let closed = false;
+    // Fails only when every attempt started has failed; a failed primary starts no hedge (it already
+    // went down its chain).
+    const watch = (attempt: Attempt) =>
+      attempt.promise.then(
+        (result) => resolveWinner(result),
+        (error: unknown) => {
+          failures++;
+          firstError ??= error;
+          if (failures < attempts.length) return;
+          closed = true;
+          clearTimeout(hedgeTimer);
+          rejectAll(firstError);
+        },
+      );
+    try {
+      void watch(start(0));
+      armHedge();
+      const result = await winner;
+      // The first answer wins: the other call is stopped (and charged for what it streamed).
+      closed = true;
+      for (const attempt of attempts) attempt.controller.abort(HEDGE_LOST);
+      // Cached under the model that answered (a fallback, a hedge or a soft-cap downgrade included).
       const answer = this.store(key, { text: result.text, model: result.model }, result.usage, config);
       settle(live, answer);
       return answer;
     } finally {
+      clearTimeout(hedgeTimer);
       signal.removeEventListener('abort', onAbort);
     }
   }

@@ -30,6 +30,12 @@ const PROMPT_FRAME_TOKENS = 48;
 /** Characters each side of the cursor that post-processing compares a suggestion with. */
 const POSTPROCESS_CONTEXT = 4000;
 
+/** Abort reason of a completion that waited `completion.budgetMs` for the model. */
+const BUDGET_EXPIRED = 'completion budget expired';
+
+/** Failures that mean the model cannot be reached or does not answer (told once, until it recovers). */
+const UNREACHABLE: ReadonlySet<string> = new Set(['network', 'timeout', 'server', 'stream']);
+
 function isMultiline(request: SuggestRequest, config: GhostlineConfig): boolean {
   const lineStart = request.text.lastIndexOf('\n', request.offset - 1) + 1;
   return decideMultiline(request.text.slice(lineStart, request.offset), lineSuffixAt(request.text, request.offset), config.completion.multiline);
@@ -59,6 +65,10 @@ export class CompletionEngine {
   private readonly flights: SingleFlight<RawAnswer>;
   private readonly instructionCounts = new Map<string, number>();
   private readonly answers: Answers;
+  /** Live answers of the calls under way, by cache key: a silent one is not joined. */
+  private readonly liveByKey = new Map<string, LiveAnswer>();
+  /** Whether the user was told that the model stalls or is unreachable (told again only after it recovered). */
+  private modelDown = false;
 
   constructor(deps: EngineDeps) {
     this.deps = deps;
@@ -132,11 +142,34 @@ export class CompletionEngine {
   }
 
   /** A suggestion already complete, or the in-flight call producing it, as a promise. */
-  private joinSuggestion(suggestion: { key: string; live: { done?: RawAnswer } }, signal: AbortSignal): Promise<RawAnswer> | undefined {
+  private joinSuggestion(suggestion: { key: string; live: { done?: RawAnswer; lastActivity?: number } }, signal: AbortSignal): Promise<RawAnswer> | undefined {
     if (suggestion.live.done) return Promise.resolve(suggestion.live.done);
-    const joined = this.flights.join(suggestion.key, signal);
+    // A call that went silent is not joined: the request computes afresh (and may hedge).
+    if (this.silent(suggestion.live)) return undefined;
+    // Joining is bounded by the same budget as a call of this request's own.
+    const bounded = AbortSignal.any([signal, AbortSignal.timeout(this.deps.config().completion.budgetMs)]);
+    const joined = this.flights.join(suggestion.key, bounded);
     if (joined) this.deps.metrics.singleFlightJoins++;
     return joined;
+  }
+
+  /** A call under way that has sent nothing for `completion.hedgeMs` (hedging off: the idle deadline, at most half the budget). */
+  private silent(live: { done?: RawAnswer; lastActivity?: number }): boolean {
+    if (live.done || live.lastActivity === undefined) return false;
+    const config = this.deps.config();
+    const limit = config.completion.hedgeMs > 0 ? config.completion.hedgeMs : Math.min(config.timeouts.idleMs, config.completion.budgetMs / 2);
+    return performance.now() - live.lastActivity > limit;
+  }
+
+  /** Tells the user once that the model stalls or is unreachable; `recovered` once it answers again. */
+  private modelHealth(state: 'down' | 'recovered', detail = ''): void {
+    if (state === 'down' && !this.modelDown) {
+      this.modelDown = true;
+      this.deps.health?.('warning', `ghostline: the model is not answering${detail}; completions stay empty (each waits at most ${this.deps.config().completion.budgetMs} ms) until it does.`);
+    } else if (state === 'recovered' && this.modelDown) {
+      this.modelDown = false;
+      this.deps.health?.('info', 'ghostline: the model answers again.');
+    }
   }
 
   /** The prompt, its cache key and size: everything decided before the cache or the model is asked. */
@@ -173,10 +206,41 @@ export class CompletionEngine {
 
     const live: LiveAnswer = { text: '', code: '', normalize: this.normalizer(request, config, multiline, guarded.finish) };
     const plan: ModelCallPlan = { request, config, prompt: guarded.prompt, promptTokens, multiline, lookahead: looksAhead(request, config, multiline), key, live };
-    const flight = this.flights.run(key, signal, (flightSignal) => this.answers.callShared(plan, flightSignal));
+    // Never join a call that went silent: start afresh instead.
+    const running = this.liveByKey.get(key);
+    if (running && this.silent(running)) this.flights.detach(key);
+    // The whole wait for the model is bounded; past the budget this request leaves the call, which
+    // stops once nobody waits for it.
+    const budget = new AbortController();
+    const budgetTimer = setTimeout(() => budget.abort(BUDGET_EXPIRED), config.completion.budgetMs);
+    budgetTimer.unref?.();
+    const waitSignal = AbortSignal.any([signal, budget.signal]);
+    const flight = this.flights.run(key, waitSignal, (flightSignal) =>
+      this.answers.callShared(plan, flightSignal).finally(() => {
+        if (this.liveByKey.get(key) === live) this.liveByKey.delete(key);
+      }),
+    );
     if (flight.shared) this.deps.metrics.singleFlightJoins++;
-    else this.typedAhead.remember(request.uri, request.text, request.offset, { key, live });
-    const raw = await flight.promise;
+    else {
+      this.liveByKey.set(key, live);
+      this.typedAhead.remember(request.uri, request.text, request.offset, { key, live });
+    }
+    let raw: RawAnswer;
+    try {
+      raw = await flight.promise;
+      this.modelHealth('recovered');
+    } catch (error) {
+      if (budget.signal.aborted && !signal.aborted) {
+        this.deps.metrics.budgetExpired++;
+        this.deps.logger.warn({ uri: request.uri, budgetMs: config.completion.budgetMs, streamed: live.text.length }, 'completion budget expired: the model did not answer in time');
+        this.modelHealth('down', ` within ${config.completion.budgetMs} ms`);
+        return this.empty('model did not answer within the completion budget');
+      }
+      if (error instanceof ProviderError && UNREACHABLE.has(error.kind)) this.modelHealth('down', ` (${error.kind === 'network' ? 'unreachable' : error.kind === 'timeout' ? 'stalled' : error.kind})`);
+      throw error;
+    } finally {
+      clearTimeout(budgetTimer);
+    }
     // A joined flight's live answer was normalized for its own request's cursor: normalize again here.
     const code = flight.shared ? live.normalize(raw.text, true) : live.code;
     return this.deliver(request, this.fit(request, code, config, multiline), 'model', raw.model, started);

@@ -52,5 +52,10 @@ export interface EngineDeps {
   currentVersion: (uri: string) => number | undefined;
   /** Called once per problem the user should hear about (no key, quota); the caller de-duplicates. */
   notify?: (problem: ProviderError) => void;
+  /**
+   * Tells the user that the model stalls or is unreachable, and that it answers again: the engine
+   * calls it on each change of state only.
+   */
+  health?: (severity: 'warning' | 'info', message: string) => void;
 }
 

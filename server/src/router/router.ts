@@ -17,6 +17,8 @@ export interface RoutedRequest extends Omit<ModelRequest, 'model' | 'temperature
   promptTokens: number;
   /** What the audit trail records beyond what the router knows; never sent to the model. */
   meta?: CallMeta;
+  /** Start this far down the chain (a hedged call starts at the first fallback); the last model when the chain is shorter. */
+  startAt?: number;
 }
 
 /** Facts about a call that only its caller knows, for the audit trail. */
@@ -111,6 +113,10 @@ export async function runRouted(
     throw new ProviderError('context_length', `the prompt (${request.promptTokens} tokens) fits no model in the ${request.task} chain (${skipped.join(', ')})`);
   }
   let reason = skipped.length > 0 ? `escalated: prompt of ${request.promptTokens} tokens exceeds ${skipped.join(', ')}` : 'primary';
+  if (request.startAt !== undefined && request.startAt > 0) {
+    models = models.slice(Math.min(request.startAt, models.length - 1));
+    reason = `hedge: ${models[0]} started while the first call was silent`;
+  }
   if (deps.budget) {
     const decision = await deps.budget.admit({ task: request.task, models, promptTokens: request.promptTokens, maxOutputTokens: route.maxOutputTokens, signal: request.signal });
     if (decision.model) {
@@ -133,7 +139,7 @@ export async function runRouted(
       }
     };
     try {
-      const { task: _task, languageId: _languageId, promptTokens: _promptTokens, meta: _meta, ...rest } = request;
+      const { task: _task, languageId: _languageId, promptTokens: _promptTokens, meta: _meta, startAt: _startAt, ...rest } = request;
       const result = await deps.provider(route.provider).complete({ ...rest, model, temperature: route.temperature, maxOutputTokens: route.maxOutputTokens }, (text) => {
         streamedChars += text.length;
         streamed += text;

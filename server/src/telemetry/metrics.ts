@@ -31,6 +31,10 @@ export interface Metrics {
   rateAdmittedAlone: number;
   typedAheadHits: number;
   singleFlightJoins: number;
+  /** Completion calls that started a second, hedged call because the first was silent. */
+  hedgedCalls: number;
+  /** Completions answered empty because the model did not answer within `completion.budgetMs`. */
+  budgetExpired: number;
   shown: number;
   accepted: number;
   inputTokens: number;
@@ -63,6 +67,8 @@ export function createMetrics(): Metrics {
     rateAdmittedAlone: 0,
     typedAheadHits: 0,
     singleFlightJoins: 0,
+    hedgedCalls: 0,
+    budgetExpired: 0,
     shown: 0,
     accepted: 0,
     inputTokens: 0,
