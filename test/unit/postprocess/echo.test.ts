@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { collapseDoubleSpace, dropEchoedPrefix } from '../../../server/src/engine/postprocess/echo.ts';
+import { buildContext } from '../../../server/src/engine/postprocess/context.ts';
 import { contextAt } from './helpers.ts';
 
 describe('dropEchoedPrefix', () => {
@@ -57,5 +58,19 @@ describe('collapseDoubleSpace', () => {
     ['x = <|>', '\n  y', '\n  y'],
   ])('%j + %j → %j', (fixture, raw, expected) => {
     expect(collapseDoubleSpace(raw, contextAt(fixture))).toBe(expected);
+  });
+});
+
+describe('dropEchoedPrefix on a long periodic answer', () => {
+  // Every length is an overlap of a run of blank lines; each used to be checked in linear time
+  // (4,000 characters: about a second per streamed delta).
+  it.each([
+    ['blank lines', '\n'.repeat(100_000), '\n'.repeat(100_000)],
+    ['spaces and line breaks', ' \n'.repeat(50_000), ' \n'.repeat(50_000) + 'x'],
+    ['closers', '})'.repeat(50_000), '})'.repeat(50_000) + ';'],
+  ])('%s: judged without re-scanning each overlap', (_name, prefix, raw) => {
+    const context = buildContext({ raw, prefix, suffix: '', languageId: 'typescript', multiline: true, maxLines: 12 });
+    const out = dropEchoedPrefix(raw, context);
+    expect(raw.endsWith(out)).toBe(true);
   });
 });

@@ -2,10 +2,9 @@
  * Filters for text the model repeated from before the cursor: an echoed current line (whole or
  * its tail), echoed last lines of the prefix, and a space doubled at the cursor.
  */
-import { countNonSpace, type Filter } from './context.ts';
+import type { Filter } from './context.ts';
 
 const WORD = /[\p{L}\p{N}_$]/u;
-const WHOLE_WORD = /^[\p{L}\p{N}_$]+$/u;
 
 // An overlap spanning lines must carry this much non-blank text: short repeats such as `}` or
 // `a();` are as likely to be new code as an echo.
@@ -34,27 +33,68 @@ export const collapseDoubleSpace: Filter = (text, context) => {
   return text.replace(/^[ \t]+/, '');
 };
 
-/** Length of the longest accepted overlap between the end of `prefix` and the start of `text`. */
+/**
+ * Length of the longest accepted overlap between the end of `prefix` and the start of `text`.
+ * A periodic answer (blank lines, `})})…`) has an overlap of almost every length, so what each
+ * check needs is computed once, in linear time, and each candidate is judged in constant time.
+ */
 function longestEcho(prefix: string, text: string, lineStartOnly: boolean): number {
-  for (const length of overlaps(prefix, text)) {
-    if (isEcho(prefix, text.slice(0, length), lineStartOnly)) return length;
+  const lengths = overlaps(prefix, text);
+  if (lengths.length === 0) return 0;
+  const size = lengths[0]!;
+  // Over the start of `text`: non-space characters before each length, the first line break, the end of the first word.
+  const nonSpace = new Int32Array(size + 1);
+  for (let i = 0; i < size; i++) {
+    const code = text.charCodeAt(i);
+    // A surrogate pair is one character: its second half is not counted.
+    nonSpace[i + 1] = nonSpace[i]! + (/\s/.test(text[i]!) || (code >= 0xdc00 && code <= 0xdfff) ? 0 : 1);
+  }
+  const firstBreak = text.indexOf('\n');
+  const wordEnd = /^[\p{L}\p{N}_$]*/u.exec(text)![0].length;
+  // Over `prefix`: whether only whitespace lies between each position and the start of its line.
+  const blankBefore = new Uint8Array(prefix.length + 1);
+  blankBefore[0] = 1;
+  for (let i = 0; i < prefix.length; i++) blankBefore[i + 1] = prefix[i] === '\n' ? 1 : blankBefore[i]! && /\s/.test(prefix[i]!) ? 1 : 0;
+  const lineBlank = blankBefore[prefix.length] === 1;
+  for (const length of lengths) {
+    const start = prefix.length - length;
+    const facts: EchoFacts = {
+      atLineContent: blankBefore[start] === 1,
+      lineBlank,
+      spansLines: firstBreak !== -1 && firstBreak < length,
+      nonSpace: nonSpace[length]!,
+      wholeWord: length <= wordEnd,
+      before: prefix[start - 1] ?? ' ',
+      first: text[0]!,
+    };
+    if (isEcho(facts, lineStartOnly)) return length;
   }
   return 0;
 }
 
-function isEcho(prefix: string, overlap: string, lineStartOnly: boolean): boolean {
-  const start = prefix.length - overlap.length;
-  const lineStart = prefix.lastIndexOf('\n', start - 1) + 1;
-  const atLineContent = prefix.slice(lineStart, start).trim() === '';
-  const linePrefix = prefix.slice(prefix.lastIndexOf('\n') + 1);
-  if (overlap.includes('\n')) return atLineContent && countNonSpace(overlap) >= MIN_MULTILINE_ECHO;
-  if (overlap.trim() === '') return !lineStartOnly && linePrefix.trim() === '';
-  if (atLineContent) return true;
+interface EchoFacts {
+  /** Only whitespace between the overlap's start and the start of its line in the prefix. */
+  atLineContent: boolean;
+  /** The cursor's line is blank before the cursor. */
+  lineBlank: boolean;
+  spansLines: boolean;
+  nonSpace: number;
+  /** The overlap is one word (letters, digits, `_`, `$`). */
+  wholeWord: boolean;
+  /** The prefix character before the overlap. */
+  before: string;
+  /** The overlap's first character. */
+  first: string;
+}
+
+function isEcho(facts: EchoFacts, lineStartOnly: boolean): boolean {
+  if (facts.spansLines) return facts.atLineContent && facts.nonSpace >= MIN_MULTILINE_ECHO;
+  if (facts.nonSpace === 0) return !lineStartOnly && facts.lineBlank;
+  if (facts.atLineContent) return true;
   if (lineStartOnly) return false;
-  const before = prefix[start - 1] ?? ' ';
   // The whole word being typed, repeated: `foo.ba` + `bar()`.
-  if (!WORD.test(before) && WHOLE_WORD.test(overlap)) return true;
-  return countNonSpace(overlap) >= MIN_PARTIAL_ECHO && (!WORD.test(before) || !WORD.test(overlap[0]!));
+  if (!WORD.test(facts.before) && facts.wholeWord) return true;
+  return facts.nonSpace >= MIN_PARTIAL_ECHO && (!WORD.test(facts.before) || !WORD.test(facts.first));
 }
 
 /**
