@@ -62,6 +62,7 @@ async function typeSample(c: TestClient, uri: string, text: string, secrets: { s
 }
 
 describe('redaction of prompts', () => {
+  // Over a thousand completion requests: allowed more than the default 30 s on a loaded machine.
   it('sends no secret of the corpus to the model server, whole or half typed', async () => {
     client = await startServer(fake, root, { GHOSTLINE_CACHE__ENABLED: 'false' });
     const samples = [...positiveSamples(21), ...positiveSamples(22)];
@@ -87,7 +88,7 @@ describe('redaction of prompts', () => {
     expect(leaked).toEqual([]);
     expect(halfLeaked).toEqual([]);
     expect(received).toContain('«secret:');
-  });
+  }, 120_000);
 
   it('sends no 64-digit hex value under hmac, signing, salt, pepper or webhook, in JSON, YAML, env or code', async () => {
     client = await startServer(fake, root, { GHOSTLINE_CACHE__ENABLED: 'false' });
