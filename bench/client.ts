@@ -92,11 +92,11 @@ export class BenchClient {
    * Spawns and initializes a server, once more if the first dies while starting (other work may be
    * rebuilding dist/ at that moment).
    */
-  static async started(env: Record<string, string>, inline: boolean, name: string): Promise<{ client: BenchClient; init: InitializeResult }> {
+  static async started(env: Record<string, string>, inline: boolean, name: string, rootUri: string | null = null): Promise<{ client: BenchClient; init: InitializeResult }> {
     for (let attempt = 1; ; attempt++) {
       const client = BenchClient.start(env);
       try {
-        return { client, init: await client.initialize(inline, name) };
+        return { client, init: await client.initialize(inline, name, rootUri) };
       } catch (error) {
         await client.shutdown();
         if (attempt >= 2) throw new Error(`ghostline did not start: ${client.died ?? String(error)}`);
@@ -105,10 +105,10 @@ export class BenchClient {
     }
   }
 
-  async initialize(inline: boolean, name: string): Promise<InitializeResult> {
+  async initialize(inline: boolean, name: string, rootUri: string | null = null): Promise<InitializeResult> {
     const result = await this.connection.sendRequest<InitializeResult>('initialize', {
       processId: process.pid,
-      rootUri: null,
+      rootUri,
       capabilities: capabilities(inline),
       clientInfo: { name },
     });

@@ -14,6 +14,7 @@ import { loadCorpus, pickSegment, ROOT } from './corpus.ts';
 import { ALL_EDITORS, EDITORS, type EditorName } from './editors.ts';
 import { styleTargets, stylesTable, type StyleMatrix } from './styles-report.ts';
 import { ANSWER_STYLES, type AnswerStyle } from '../test/fake-openai/styles.ts';
+import { crossFile, crossFileTable, crossFileTargets } from './cross-file.ts';
 import { micro } from './micro.ts';
 import { LATENCY } from './model.ts';
 import { profileResult, type ProfileResult } from './profile-metrics.ts';
@@ -179,10 +180,12 @@ async function main(): Promise<void> {
       : { corpus, seed, coldStarts: 5, referenceStarts: 7, documents: 500, linesPerDocument: 2000, overheadRequests: 300, cachePositions: 20, cacheRounds: 10 },
   );
   const matrix = await styleMatrix(corpus, segments, quick, env, debounceMs);
+  log('cross-file benchmark (repository context)');
+  const crossFileResult = await crossFile({ cases: quick ? 6 : 60, seed });
   const soakSummary = quick ? undefined : lastSoak();
-  const checked = [...targets(profiles, microResult, soakSummary), ...styleTargets(matrix)];
+  const checked = [...targets(profiles, microResult, soakSummary), ...styleTargets(matrix), ...crossFileTargets(crossFileResult)];
   const header = meta(quick ? 'quick' : 'full');
-  const json = { ...header, corpus: corpusInfo(segments), profiles: Object.fromEntries(profiles.map((p) => [p.editor, p])), styleMatrix: matrix, micro: microResult, targets: checked };
+  const json = { ...header, corpus: corpusInfo(segments), profiles: Object.fromEntries(profiles.map((p) => [p.editor, p])), styleMatrix: matrix, micro: microResult, crossFile: crossFileResult, targets: checked };
   const markdown = [
     `# ghostline bench (${header.mode}) — ${header.date}`,
     '',
@@ -206,6 +209,12 @@ async function main(): Promise<void> {
     startupTable(microResult),
     '',
     memoryTable(microResult),
+    '',
+    '## Cross-file (repository context)',
+    '',
+    `${crossFileResult.cases.length} lines that call a function or construct a class defined in another file of ${crossFileResult.packages.map((p) => p.name).join(', ')}; the model answers the arguments only when the definition's signature is in the prompt. Instant model, one completion per keystroke.`,
+    '',
+    crossFileTable(crossFileResult),
     '',
     '## Targets',
     '',

@@ -29,6 +29,9 @@ import { createLogger, type Logger } from './telemetry/logger.ts';
 import { createMetrics, type Metrics } from './telemetry/metrics.ts';
 import { localUsageDir, LocalUsageSink } from './usage/local-store.ts';
 import { UsageCounters, type UsageEvents } from './usage/recorder.ts';
+import { ContextExclusion } from './workspace/exclusion.ts';
+import { WorkspaceIndexer } from './workspace/indexer.ts';
+import { WorkspaceContext } from './workspace/repo-context.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -53,6 +56,8 @@ export interface ComposeOptions {
   clientSettings?: Partial<Record<ClientSource, unknown>>;
   /** The current version of an open document, so answers for text that moved on are dropped. */
   currentVersion?: (uri: string) => number | undefined;
+  /** The text of an open document, for repository context (the protocol edge or a shell command). */
+  documentText?: (uri: string) => { text: string; version: number } | undefined;
 }
 
 /** One immutable snapshot of the services; a settings change makes a new one. */
@@ -62,6 +67,10 @@ export interface Services {
   readonly metrics: Metrics;
   readonly engine: CompletionEngine;
   readonly calls: ModelCalls;
+  /** Prepares repository context off the keystroke path: outlines, imports, similar windows. */
+  readonly indexer: WorkspaceIndexer;
+  /** Repository snippets for completion prompts, from what the indexer prepared. */
+  readonly repoContext: WorkspaceContext;
   /** The dashboard's daily counters (suggestions shown and accepted, the editor's name). */
   readonly usage: UsageEvents;
   readonly workspaceRoot: string | undefined;
@@ -185,6 +194,15 @@ export function compose(options: ComposeOptions): Composition {
     observe: (call) => usage.attempt(call),
   });
   const calls = new ModelCalls({ config: () => store.config, provider: (name) => provider(name), logger, metrics, guard, budget, audit });
+  const documentText = options.documentText ?? (() => undefined);
+  const indexer = new WorkspaceIndexer({
+    root: () => workspaceRoot,
+    config: () => store.config.context,
+    exclusion: new ContextExclusion({ root: () => workspaceRoot, globs: () => store.config.safety.exclude }),
+    documentText,
+    logger,
+  });
+  const repoContext = new WorkspaceContext({ indexer, config: () => store.config.context, root: () => workspaceRoot, documentText });
   const engine = new CompletionEngine({
     config: () => store.config,
     logger,
@@ -194,6 +212,7 @@ export function compose(options: ComposeOptions): Composition {
     team: () => redis.tier,
     audit,
     usage,
+    context: repoContext,
     currentVersion: options.currentVersion ?? (() => undefined),
     notify: (problem) => notifyProviderProblem(problem),
     // One topic: "not answering" and "answers again" alternate, each said once per change.
@@ -319,6 +338,8 @@ export function compose(options: ComposeOptions): Composition {
       metrics,
       engine,
       calls,
+      indexer,
+      repoContext,
       usage,
       workspaceRoot,
       redis: redis.tier,
@@ -353,6 +374,7 @@ export function compose(options: ComposeOptions): Composition {
     report,
     async close() {
       closed = true;
+      indexer.dispose();
       // Counts still in memory go out while the Redis tier is still open.
       await usage.close();
       const tier = redis.tier;

@@ -17,6 +17,9 @@ Usage:
   ghostline --stdio [--log-file PATH]     serve the Language Server Protocol on stdin/stdout
   ghostline doctor                        check configuration, API key, model endpoint and Redis
   ghostline complete FILE:LINE:COL        print one completion (1-based line and column)
+  ghostline complete FILE:LINE:COL --show-context
+                                          print the prompt input that completion would send
+                                          (repository snippets, file window; redacted), no model call
   ghostline stats [--days N | --range 7d|30d|90d] [--json]
                                           the team's cache hit rate, savings, spend, suggestions and errors
   ghostline dashboard [--port N]          a read-only dashboard on 127.0.0.1 (charts, JSON, Prometheus)
@@ -49,6 +52,7 @@ function parse(argv: string[]) {
       range: { type: 'string' },
       port: { type: 'string' },
       json: { type: 'boolean' },
+      'show-context': { type: 'boolean' },
       version: { type: 'boolean', short: 'v' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -93,7 +97,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       printError('usage: ghostline complete FILE:LINE:COL');
       return 2;
     }
-    return runComplete(target, { env: process.env, language: values.language, logFile: values.logFile });
+    return runComplete(target, { env: process.env, language: values.language, logFile: values.logFile, showContext: values['show-context'] === true });
   }
   if (values.stdio || values['node-ipc'] || values.socket !== undefined) {
     process.on('unhandledRejection', (reason) => process.stderr.write(`ghostline: unhandled rejection: ${String(reason)}\n`));

@@ -122,6 +122,22 @@ describe('npm run bench -- --quick', () => {
     expect(micro.startup.ratio).toBeGreaterThan(0);
   });
 
+  it('runs the cross-file benchmark in three modes on real packages', () => {
+    const modes = result.crossFile.modes;
+    expect(modes.map((m: any) => m.mode)).toEqual(['open', 'disk', 'off']);
+    expect(result.crossFile.cases.length).toBeGreaterThan(0);
+    for (const mode of modes) {
+      expect(mode.cases).toBe(result.crossFile.cases.length);
+      expect(mode.modelCalls).toBeGreaterThan(0);
+      expect(mode.definitionInPrompt).toBeGreaterThanOrEqual(0);
+      expect(mode.definitionInPrompt).toBeLessThanOrEqual(1);
+      expectSummary(mode.keystrokeMs, true);
+    }
+    // Without repository context the definition is never in the prompt; with it, it is for some case.
+    expect(modes[2].definitionInPrompt).toBeLessThan(modes[1].definitionInPrompt);
+    expect(markdown).toContain('## Cross-file (repository context)');
+  });
+
   it('checks every target and writes the markdown tables', () => {
     const names = result.targets.map((t: any) => t.name).join('\n');
     for (const words of ['overhead p99', 'cache-hit round trip', 'per typing pause', 'memory growth', 'against the reference server', 'RSS after initialize', 'peak RSS in the typing replay', 'open documents']) expect(names).toContain(words);

@@ -16,6 +16,8 @@ export interface PlayContext {
   /** Aborted when the connection closes. */
   closed: AbortSignal;
   requestBody: any;
+  /** The prompt's tokens and the part the prompt cache served, unless the script fixes its usage. */
+  promptUsage?: { input: number; cached: number };
   /** Delays from the latency model of the requested model, when there is one. */
   delays?: { firstTokenDelayMs(): number; chunkDelayMs(): number } | undefined;
   requestId: string;
@@ -58,8 +60,9 @@ function estimateTokens(value: unknown): number {
 
 function usageFor(ctx: PlayContext, text: string, given: Partial<TokenUsage> = {}): TokenUsage {
   const body = ctx.requestBody ?? {};
-  const input = given.input ?? estimateTokens(body.instructions) + estimateTokens(body.input) + estimateTokens(body.messages);
-  return { input, cached: given.cached ?? 0, output: given.output ?? estimateTokens(text) };
+  const input = given.input ?? ctx.promptUsage?.input ?? estimateTokens(body.instructions) + estimateTokens(body.input) + estimateTokens(body.messages);
+  const cached = given.cached ?? (given.input === undefined ? (ctx.promptUsage?.cached ?? 0) : 0);
+  return { input, cached, output: given.output ?? estimateTokens(text) };
 }
 
 function openStream(ctx: PlayContext): void {

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { chatDialect } from './chat-wire.ts';
 import { playScript } from './play.ts';
+import { PromptCache } from './prompt-cache.ts';
 import { responsesDialect } from './responses-wire.ts';
 import { latencyDelays, mulberry32 } from './rng.ts';
 import type { FakeOpenAI, FakeOpenAIOptions, FakeRequest, Responder } from './types.ts';
@@ -48,6 +49,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   let nextId = 1;
   let closing = false;
   const requests: FakeRequest[] = [];
+  const promptCache = new PromptCache();
   const arrivalListeners = new Set<() => void>();
   const sockets = new Set<Socket>();
   const newId = (prefix: string) => `${prefix}fake${String(nextId).padStart(6, '0')}${Math.floor(random() * 1e9).toString(36)}`;
@@ -85,6 +87,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       body,
       clientClosed: false,
       done: new Promise<void>((resolve) => (resolveDone = resolve)),
+      usage: promptCache.usage(body),
     };
     // 'close' fires both when the response finished and when the connection dropped first.
     res.on('close', () => {
@@ -110,6 +113,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         stream: body?.stream === true,
         closed: closedController.signal,
         requestBody: body,
+        promptUsage: record.usage,
         delays: latency ? latencyDelays(latency, chunkChars, random) : undefined,
         requestId: `req_fake${record.id}`,
         destroy: () => {
@@ -163,6 +167,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     },
     reset() {
       requests.length = 0;
+      promptCache.clear();
       responder = options.responder ?? defaultResponder;
       random = mulberry32(seed);
     },

@@ -17,6 +17,8 @@ export interface FakeRequest {
   clientClosed: boolean;
   /** Resolves when the response ended or the client closed. */
   done: Promise<void>;
+  /** Prompt tokens (o200k) and how many of them the prompt cache served (prompt-cache.ts). */
+  usage: { input: number; cached: number };
 }
 
 export type Script =

@@ -1,7 +1,9 @@
 /**
  * `ghostline complete FILE:LINE:COL`: one completion through the whole pipeline (config, router,
  * provider, post-processing), printed to stdout. Line and column are 1-based; the column counts
- * characters (UTF-16 code units) as editors do.
+ * characters (UTF-16 code units) as editors do. With `--show-context` it prints, without calling
+ * a model, the prompt input that completion would send: the repository snippets and the file
+ * window, after redaction — what leaves the machine.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -14,6 +16,8 @@ export interface CompleteOptions {
   env: NodeJS.ProcessEnv;
   language?: string | undefined;
   logFile?: string | undefined;
+  /** Print the prompt input that would be sent (repository context included) instead of completing. */
+  showContext?: boolean;
 }
 
 /** Splits `path:line:col` from the right, so paths containing ':' still work. */
@@ -55,11 +59,14 @@ export async function runComplete(target: string, options: CompleteOptions): Pro
   }
   const messages: string[] = [];
   const level = options.env.GHOSTLINE_LOG_LEVEL ?? 'warn';
+  const uri = `file://${resolve(parsed.path)}`;
   const composition = compose({
     env: options.env,
     workspaceRoot: process.cwd(),
     logger: createLogger({ level, file: options.logFile }),
     report: (_severity, message) => messages.push(message),
+    // The file is the one open document: its imports are resolved and outlined before completing.
+    documentText: (asked) => (asked === uri ? { text, version: 0 } : undefined),
   });
   try {
     return await completeWith(composition.services, parsed.path, text, offset, options, messages);
@@ -69,22 +76,27 @@ export async function runComplete(target: string, options: CompleteOptions): Pro
 }
 
 async function completeWith(app: Services, file: string, text: string, offset: number, options: CompleteOptions, messages: string[]): Promise<number> {
+  const path = resolve(file);
+  const uri = `file://${path}`;
+  const languageId = options.language ?? languageIdOf(path);
+  const request = { uri, path, languageId, version: 0, text, offset, task: 'completion' as const, automatic: false, signal: new AbortController().signal };
+  app.indexer.opened(uri, path, languageId, 0);
+  await app.indexer.flush(uri);
+  if (options.showContext) {
+    const preview = app.engine.previewPrompt(request);
+    if ('refused' in preview) {
+      printError(`ghostline complete: nothing would be sent: ${preview.refused}`);
+      return 0;
+    }
+    printError(`ghostline: context from ${preview.contextFiles.length === 0 ? 'no other file' : preview.contextFiles.join(', ')}; about ${preview.promptTokens} prompt tokens with the instructions`);
+    print(preview.input);
+    return 0;
+  }
   if (!app.hasCredentials()) {
     printError('ghostline complete: no API key. Set OPENAI_API_KEY, or OPENAI_BASE_URL for a local OpenAI-compatible server. Run `ghostline doctor`.');
     return 1;
   }
-  const path = resolve(file);
-  const outcome = await app.engine.suggest({
-    uri: `file://${path}`,
-    path,
-    languageId: options.language ?? languageIdOf(path),
-    version: 0,
-    text,
-    offset,
-    task: 'completion',
-    automatic: false,
-    signal: new AbortController().signal,
-  });
+  const outcome = await app.engine.suggest(request);
   for (const message of messages) printError(`${message}`);
   if (outcome.kind === 'ok') {
     print(outcome.text);

@@ -112,6 +112,41 @@ export const configSchema = z.strictObject({
     })
     .prefault({})
     .describe('Completion and inline ghost text.'),
+  context: z
+    .strictObject({
+      enabled: z.boolean().default(true).describe('Add code from other files of the repository to completion prompts (docs/context.md). Off: the current file only.'),
+      maxTokens: z
+        .number()
+        .int()
+        .min(0)
+        .max(16000)
+        .default(1024)
+        .describe('Token budget for all repository snippets of one completion prompt together, on top of `completion.maxPromptTokens`. Chosen from measurements: docs/performance.md.'),
+      definitions: z
+        .strictObject({
+          enabled: z.boolean().default(true).describe('Definitions (signatures, small bodies, classes with their constructor) of what the code near the cursor uses, found through the file\'s imports and in open files.'),
+          maxTokens: z.number().int().min(0).max(16000).default(768).describe('Token budget of the definitions.'),
+        })
+        .prefault({})
+        .describe('Definitions of imported names used near the cursor.'),
+      openDocuments: z
+        .strictObject({
+          enabled: z.boolean().default(true).describe('Windows of other open files most similar to the code before the cursor.'),
+          maxTokens: z.number().int().min(0).max(16000).default(256).describe('Token budget of the similar windows.'),
+          maxDocuments: z.number().int().min(1).max(200).default(20).describe('Most recently used open files compared with the cursor.'),
+        })
+        .prefault({})
+        .describe('Similar code in other open files ("neighbouring tabs").'),
+      recentEdits: z
+        .strictObject({
+          enabled: z.boolean().default(true).describe('Regions the user changed recently in other files.'),
+          maxTokens: z.number().int().min(0).max(16000).default(192).describe('Token budget of the recent edits.'),
+        })
+        .prefault({})
+        .describe('Recently edited regions of other files.'),
+    })
+    .prefault({})
+    .describe('Repository context for completion: definitions, similar open code, recent edits. Excluded and git-ignored files are never read.'),
   actions: z
     .strictObject({
       enabled: z.boolean().default(true).describe('Offer code actions (refactor, explain, tests, fix, docs). Listing them never calls a model.'),
@@ -229,6 +264,7 @@ export const configSchema = z.strictObject({
 
 export type GhostlineConfig = z.infer<typeof configSchema>;
 export type CompletionConfig = GhostlineConfig['completion'];
+export type ContextConfig = GhostlineConfig['context'];
 
 /** The settings every source is merged onto. */
 export function defaultConfig(): GhostlineConfig {

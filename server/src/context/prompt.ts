@@ -1,13 +1,23 @@
 /**
- * The completion prompt: byte-stable instructions, and an input that carries the mode and the
- * file with a `<cursor>` marker, volatile cursor text last so OpenAI's prompt cache hits.
+ * The completion prompt: byte-stable instructions, and an input that carries repository snippets
+ * (stable while the user types in one region), then the file with a `<cursor>` marker, then the
+ * mode, so the volatile parts come last and OpenAI's prompt cache keeps hitting.
  * parseCompletionInput inverts the input; the fake model server's oracle relies on that format.
  */
 
 /** Part of every cache key: bump it whenever the instructions or the input format change. */
-export const PROMPT_TEMPLATE_VERSION = 'c1';
+export const PROMPT_TEMPLATE_VERSION = 'c2';
 
 export const CURSOR_MARKER = '<cursor>';
+
+/** Code from another file of the repository, shown to the model for reference. */
+export interface PromptSnippet {
+  /** Workspace-relative path (or the path as the editor named it). */
+  path: string;
+  /** `definition`, `similar` (an open document's window like the code at the cursor) or `edit` (recently changed). */
+  kind: string;
+  text: string;
+}
 
 export interface CompletionPromptArgs {
   path: string;
@@ -15,6 +25,8 @@ export interface CompletionPromptArgs {
   prefix: string;
   suffix: string;
   multiline: boolean;
+  /** Repository context, in the order it is written; omitted or empty: the file alone. */
+  snippets?: PromptSnippet[];
 }
 
 export interface CompletionPrompt {
@@ -26,7 +38,9 @@ export interface CompletionPrompt {
 // shared by all completions.
 const INSTRUCTIONS = [
   'You are the code completion engine of a text editor.',
-  'The user message holds a <mode> tag, then one <file> whose text contains a single <cursor> marker where the caret is.',
+  'The user message may start with <snippet> elements: code from other files of the repository (definitions the file uses, similar code, recent edits), for reference only; never copy them into the answer unless the code at <cursor> calls for it.',
+  'Then comes one <file> whose text contains a single <cursor> marker where the caret is, and last a <mode> tag.',
+  'Use the snippets to get names, parameters and argument order right.',
   'Reply with only the text to insert at <cursor>, exactly as it should appear in the file:',
   '- no markdown code fences, no explanation, no notes to the user, no <cursor> or <file> tags;',
   '- never repeat text that is already before <cursor> or after it: continue from the caret and stop where the text after <cursor> takes over;',
@@ -39,29 +53,48 @@ const INSTRUCTIONS = [
 export function completionPrompt(args: CompletionPromptArgs): CompletionPrompt {
   const mode = args.multiline ? 'multi-line' : 'single-line';
   const input =
-    `<mode>${mode}</mode>\n` +
+    snippetsText(args.snippets ?? []) +
     `<file path="${escapeAttribute(args.path)}" language="${escapeAttribute(args.languageId)}">\n` +
     `${escapeCursor(args.prefix)}${CURSOR_MARKER}${escapeCursor(args.suffix)}\n` +
-    '</file>';
+    `</file>\n<mode>${mode}</mode>`;
   return { instructions: INSTRUCTIONS, input };
 }
 
-const INPUT_PATTERN = /^<mode>(single-line|multi-line)<\/mode>\n<file path="([^"]*)" language="([^"]*)">\n([\s\S]*)\n<\/file>$/;
+/** The snippets as they open the input; the same snippets always give the same bytes. */
+export function snippetsText(snippets: readonly PromptSnippet[]): string {
+  let out = '';
+  for (const snippet of snippets) {
+    out += `<snippet path="${escapeAttribute(snippet.path)}" kind="${escapeAttribute(snippet.kind)}">\n${escapeSnippet(escapeCursor(snippet.text))}\n</snippet>\n`;
+  }
+  return out;
+}
+
+const SNIPPET_PATTERN = /^<snippet path="([^"]*)" kind="([^"]*)">\n([\s\S]*?)\n<\/snippet>\n/;
+const FILE_PATTERN = /^<file path="([^"]*)" language="([^"]*)">\n([\s\S]*)\n<\/file>\n<mode>(single-line|multi-line)<\/mode>$/;
 
 /** The arguments completionPrompt was called with, or undefined when `input` is not its output. */
 export function parseCompletionInput(input: string): CompletionPromptArgs | undefined {
-  const match = INPUT_PATTERN.exec(input);
+  const snippets: PromptSnippet[] = [];
+  let rest = input;
+  for (let match = SNIPPET_PATTERN.exec(rest); match; match = SNIPPET_PATTERN.exec(rest)) {
+    const [whole, path, kind, text] = match as unknown as [string, string, string, string];
+    snippets.push({ path: unescapeAttribute(path), kind: unescapeAttribute(kind), text: unescapeCursor(unescapeSnippet(text)) });
+    rest = rest.slice(whole.length);
+  }
+  const match = FILE_PATTERN.exec(rest);
   if (!match) return undefined;
-  const [, mode, path, languageId, body] = match as unknown as [string, string, string, string, string];
+  const [, path, languageId, body, mode] = match as unknown as [string, string, string, string, string];
   const at = body.indexOf(CURSOR_MARKER);
   if (at === -1 || body.indexOf(CURSOR_MARKER, at + 1) !== -1) return undefined;
-  return {
+  const args: CompletionPromptArgs = {
     path: unescapeAttribute(path),
     languageId: unescapeAttribute(languageId),
     prefix: unescapeCursor(body.slice(0, at)),
     suffix: unescapeCursor(body.slice(at + CURSOR_MARKER.length)),
     multiline: mode === 'multi-line',
   };
+  if (snippets.length > 0) args.snippets = snippets;
+  return args;
 }
 
 /**
@@ -77,6 +110,15 @@ export function promptCacheKey(path: string, languageId: string): string {
 // literal `<cursor\>` gains one more backslash, so the escaping is reversible.
 function escapeCursor(text: string): string {
   return text.includes('<cursor') ? text.replace(/<cursor(\\*)>/g, '<cursor$1\\>') : text;
+}
+
+// A snippet's text may hold `</snippet>`; like the cursor marker it gains a reversible backslash.
+function escapeSnippet(text: string): string {
+  return text.includes('</snippet') ? text.replace(/<\/snippet(\\*)>/g, '</snippet$1\\>') : text;
+}
+
+function unescapeSnippet(text: string): string {
+  return text.includes('</snippet') ? text.replace(/<\/snippet(\\*)\\>/g, '</snippet$1>') : text;
 }
 
 function unescapeCursor(text: string): string {

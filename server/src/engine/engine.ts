@@ -18,6 +18,9 @@ import { Scheduler, SUPERSEDED } from './scheduler.ts';
 import { lineSuffixAt, TypedAhead } from './typed-ahead.ts';
 import { Answers, type LiveAnswer, type ModelCallPlan, type RawAnswer } from './answers.ts';
 import type { EngineDeps, SuggestOutcome, SuggestRequest } from './types.ts';
+import { NO_CONTEXT, type GatheredContext } from '../context/repo-context.ts';
+import { SNIPPET_FRAME_TOKENS } from '../context/select.ts';
+import type { CallMeta } from '../router/router.ts';
 
 export type { EngineDeps, SuggestOutcome, SuggestRequest } from './types.ts';
 
@@ -180,13 +183,39 @@ export class CompletionEngine {
       maxTokens: config.completion.maxPromptTokens,
     });
     const promptMultiline = multiline || looksAhead(request, config, multiline);
-    const guarded = this.deps.calls.guard(completionPrompt({ path: request.path, languageId: request.languageId, prefix, suffix, multiline: promptMultiline }), { file: request.path });
+    const context = this.gatherContext(request);
+    const meta: Omit<CallMeta, 'redactions'> = { file: request.path };
+    if (context.files.length > 0) meta.contextFiles = context.files;
+    const guarded = this.deps.calls.guard(completionPrompt({ path: request.path, languageId: request.languageId, prefix, suffix, multiline: promptMultiline, snippets: context.snippets }), meta);
     const { instructions, input } = guarded.prompt;
     const route = resolveRoute(config, request.task, request.languageId);
     const key = cacheKey({ templateVersion: PROMPT_TEMPLATE_VERSION, model: route.model, temperature: route.temperature, maxOutputTokens: route.maxOutputTokens, instructions, input });
-    // The windows were counted already; only the byte-stable instructions are counted (once).
-    const promptTokens = this.instructionTokens(instructions) + prefixTokens + suffixTokens + PROMPT_FRAME_TOKENS;
+    // The windows and snippets were counted already; only the byte-stable instructions are counted (once).
+    const promptTokens = this.instructionTokens(instructions) + prefixTokens + suffixTokens + PROMPT_FRAME_TOKENS + context.tokens + context.snippets.length * SNIPPET_FRAME_TOKENS;
     return { guarded, key, promptTokens };
+  }
+
+  /** Repository snippets for the prompt; a failure there costs the context, never the suggestion. */
+  private gatherContext(request: SuggestRequest): GatheredContext {
+    if (!this.deps.context) return NO_CONTEXT;
+    try {
+      return this.deps.context.gather(request);
+    } catch (error) {
+      this.deps.logger.debug({ err: error }, 'repository context failed');
+      return NO_CONTEXT;
+    }
+  }
+
+  /**
+   * The prompt a completion at this position would send, after redaction, without calling the
+   * model (`ghostline complete --show-context`); a refusal reason for an excluded file.
+   */
+  previewPrompt(request: SuggestRequest): { input: string; instructions: string; contextFiles: string[]; promptTokens: number } | { refused: string } {
+    const refusal = this.deps.calls.refuse(request.path);
+    if (refusal) return { refused: refusal };
+    const config = this.deps.config();
+    const { guarded, promptTokens } = this.prepare(request, config, isMultiline(request, config));
+    return { input: guarded.prompt.input, instructions: guarded.prompt.instructions, contextFiles: guarded.prompt.meta.contextFiles ?? [], promptTokens };
   }
 
   /** Serves a cached answer, remembering it for typed-ahead; a line of the audit trail too. */

@@ -11,6 +11,7 @@ import type { ProviderError } from '../providers/types.ts';
 import type { AuditHook } from '../router/router.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
+import type { RepoContext } from '../context/repo-context.ts';
 
 export interface SuggestRequest {
   uri: string;
@@ -48,6 +49,8 @@ export interface EngineDeps {
   audit: AuditHook;
   /** The dashboard's daily counters: what cached answers saved, when no team tier keeps it. */
   usage?: UsageEvents;
+  /** Snippets of other files of the repository for the prompt (workspace/repo-context.ts), optional. */
+  context?: RepoContext;
   /** The current version of a document, to drop answers for text that moved on (undefined: untracked). */
   currentVersion: (uri: string) => number | undefined;
   /** Called once per problem the user should hear about (no key, quota); the caller de-duplicates. */

@@ -102,6 +102,10 @@ export function serve(options: ServeOptions): Connection {
       report: (severity, message) => client.showMessage(severity, message),
       clientSettings: { initializationOptions: settings },
       currentVersion: (uri) => documents.version(uri),
+      documentText: (uri) => {
+        const doc = documents.get(uri);
+        return doc ? { text: doc.text, version: doc.version } : undefined;
+      },
     });
     if (settings !== undefined && settings !== null && !settingsAreObject) {
       composition.report('warning', `ghostline: initializationOptions must be an object of settings (see docs/configuration.md), but the editor sent ${describeType(settings)}; it was ignored.`);
@@ -148,17 +152,29 @@ export function serve(options: ServeOptions): Connection {
     notification(state, 'textDocument/didOpen', params.didOpenParams, ({ textDocument: d }) => {
       if (d.version === undefined) logger().warn({ uri: d.uri }, 'textDocument/didOpen without textDocument.version; taking version 0');
       documents.open(d.uri, d.languageId, d.version ?? 0, d.text);
+      composition?.services.indexer.opened(d.uri, pathOf(d.uri), d.languageId, d.version ?? 0);
     }),
   );
   connection.onDidChangeTextDocument(
     notification(state, 'textDocument/didChange', params.didChangeParams, ({ textDocument, contentChanges }) => {
-      if (!documents.change(textDocument.uri, textDocument.version, contentChanges)) logger().warn({ uri: textDocument.uri }, 'change for a document that is not open');
+      if (!documents.change(textDocument.uri, textDocument.version, contentChanges)) {
+        logger().warn({ uri: textDocument.uri }, 'change for a document that is not open');
+        return;
+      }
+      // The changed lines, for the recent-edits context of other files (whole-text changes have none).
+      const lines = contentChanges.flatMap((change) => {
+        const start = (change as { range?: { start: { line: number } } }).range?.start.line;
+        return start === undefined ? [] : [{ startLine: start, endLine: start + (change.text.match(/\n/g)?.length ?? 0) }];
+      });
+      composition?.services.indexer.changed(textDocument.uri, textDocument.version, lines);
     }),
   );
   connection.onDidCloseTextDocument(
     notification(state, 'textDocument/didClose', params.didCloseParams, ({ textDocument }) => {
       documents.close(textDocument.uri);
       services().engine.forget(textDocument.uri);
+      services().indexer.closed(textDocument.uri);
+      services().repoContext.forget(textDocument.uri);
     }),
   );
 

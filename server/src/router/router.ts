@@ -27,6 +27,8 @@ export interface CallMeta {
   file?: string;
   /** Secrets the prompt guard replaced by placeholders. */
   redactions?: number;
+  /** Other files whose snippets the prompt holds (repository context), paths only. */
+  contextFiles?: string[];
 }
 
 /** An abort with this reason means the caller already has its answer (the engine stops early). */

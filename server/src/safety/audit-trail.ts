@@ -75,6 +75,7 @@ export class AuditTrail implements AuditHook {
       costUsd: call.outcome === 'cache' ? 0 : this.options.costOf(call.model, call.usage),
       redactions: call.meta?.redactions ?? 0,
       file: call.meta?.file,
+      contextFiles: call.meta?.contextFiles,
       user: this.options.user(),
       outcome: call.outcome,
       latencyMs: Math.round(call.latencyMs),

@@ -31,6 +31,8 @@ export interface AuditEntry {
   redactions: number;
   /** The document's path (or its sha256 with hashPaths). */
   file?: string;
+  /** Other files whose snippets the prompt held (repository context): paths only, hashed with hashPaths. */
+  contextFiles?: string[];
   user?: string;
   outcome: AuditOutcome;
   latencyMs: number;
@@ -93,6 +95,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       costUsd: entry.costUsd,
       redactions: entry.redactions,
       file: entry.file === undefined ? undefined : options.hashPaths === true ? sha256(entry.file) : clean(entry.file),
+      contextFiles: entry.contextFiles === undefined || entry.contextFiles.length === 0 ? undefined : entry.contextFiles.map((f) => (options.hashPaths === true ? sha256(f) : clean(f))),
       user: entry.user === undefined ? undefined : clean(entry.user),
       outcome: clean(entry.outcome),
       latencyMs: entry.latencyMs,

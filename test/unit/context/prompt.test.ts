@@ -18,18 +18,30 @@ function args(fixture: string, extra: Partial<CompletionPromptArgs> = {}): Compl
 }
 
 describe('completionPrompt', () => {
-  it('writes the mode first and the file with its cursor last', () => {
+  it('writes the file with its cursor, then the mode last', () => {
     const { input } = completionPrompt(args('function add(a, b) {\n  return <|>\n}', { multiline: true }));
     expect(input).toBe(
-      '<mode>multi-line</mode>\n' +
-        '<file path="src/app.ts" language="typescript">\n' +
+      '<file path="src/app.ts" language="typescript">\n' +
         'function add(a, b) {\n  return <cursor>\n}\n' +
-        '</file>',
+        '</file>\n' +
+        '<mode>multi-line</mode>',
     );
   });
 
   it('writes single-line mode', () => {
-    expect(completionPrompt(args('x = <|>')).input.startsWith('<mode>single-line</mode>\n')).toBe(true);
+    expect(completionPrompt(args('x = <|>')).input.endsWith('\n<mode>single-line</mode>')).toBe(true);
+  });
+
+  it('writes snippets before the file, so a mode switch keeps the shared prefix', () => {
+    const snippets = [
+      { path: 'src/math.ts', kind: 'definition', text: 'export function add(a: number, b = 1): number { ... }' },
+      { path: 'src/other.ts', kind: 'similar', text: 'const y = add(1);' },
+    ];
+    const single = completionPrompt(args('x = <|>', { snippets })).input;
+    const multi = completionPrompt(args('x = <|>', { snippets, multiline: true })).input;
+    expect(single.startsWith('<snippet path="src/math.ts" kind="definition">\nexport function add(a: number, b = 1): number { ... }\n</snippet>\n<snippet path="src/other.ts"')).toBe(true);
+    const shared = single.slice(0, [...single].findIndex((ch, i) => ch !== multi[i]));
+    expect(shared).toContain('x = <cursor>\n</file>\n<mode>');
   });
 
   it('keeps the instructions byte-identical across files, languages and modes', () => {
@@ -63,6 +75,19 @@ describe('parseCompletionInput', () => {
     expect(parseCompletionInput(completionPrompt(original).input)).toEqual(original);
   });
 
+  it('round-trips snippets, including ones that hold the tags themselves', () => {
+    const original = args('a<|>b', {
+      snippets: [
+        { path: 'x "y".ts', kind: 'definition', text: 'const s = "</snippet>"; // <cursor> </snippet\\>\n</snippet>\n' },
+        { path: 'b.py', kind: 'edit', text: '' },
+        { path: 'c.go', kind: 'similar', text: '<file path="z" language="go">\n<cursor>\n</file>\n<mode>single-line</mode>' },
+      ],
+    });
+    const input = completionPrompt(original).input;
+    expect(input.match(/<cursor>/g)).toHaveLength(1);
+    expect(parseCompletionInput(input)).toEqual(original);
+  });
+
   it('round-trips random documents', () => {
     const random = seededRandom(3);
     for (let i = 0; i < 100; i++) {
@@ -75,9 +100,10 @@ describe('parseCompletionInput', () => {
 
   it.each([
     ['not a prompt', 'hello'],
-    ['no cursor', '<mode>single-line</mode>\n<file path="a" language="b">\nabc\n</file>'],
-    ['two cursors', '<mode>single-line</mode>\n<file path="a" language="b">\na<cursor>b<cursor>c\n</file>'],
-    ['unknown mode', '<mode>fast</mode>\n<file path="a" language="b">\n<cursor>\n</file>'],
+    ['no cursor', '<file path="a" language="b">\nabc\n</file>\n<mode>single-line</mode>'],
+    ['two cursors', '<file path="a" language="b">\na<cursor>b<cursor>c\n</file>\n<mode>single-line</mode>'],
+    ['unknown mode', '<file path="a" language="b">\n<cursor>\n</file>\n<mode>fast</mode>'],
+    ['the old layout (mode first)', '<mode>single-line</mode>\n<file path="a" language="b">\n<cursor>\n</file>'],
   ])('rejects %s', (_, input) => {
     expect(parseCompletionInput(input)).toBeUndefined();
   });

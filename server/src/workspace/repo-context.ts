@@ -1,0 +1,170 @@
+/**
+ * Repository context for one completion, from what the indexer prepared: definitions of the names
+ * used near the cursor, similar windows of other open files, and recent edits elsewhere, chosen
+ * within the `context` budgets and ordered so consecutive prompts in one region share their prefix.
+ * Runs on every keystroke: it never reads a file or parses; per-line work is memoized.
+ */
+import path from 'node:path';
+import type { ContextConfig } from '../config/schema.ts';
+import { findDefinitions, type DefinitionScope } from '../context/definitions.ts';
+import { identifierSet, usesNearEnd } from '../context/identifiers.ts';
+import { editText } from '../context/recent-edits.ts';
+import { selectSnippets, type SnippetCandidate } from '../context/select.ts';
+import { similarWindows, type DocumentWindows } from '../context/similar.ts';
+import { countTokens } from '../context/tokens.ts';
+import type { ContextRequest, GatheredContext, RepoContext } from '../context/repo-context.ts';
+import { NO_CONTEXT } from '../context/repo-context.ts';
+import type { OutlineSymbol } from '../context/outline.ts';
+import type { WorkspaceIndexer } from './indexer.ts';
+
+/** Lines before the cursor whose names are looked up, and the lines compared for similarity. */
+const USE_LINES = 30;
+const SIMILARITY_LINES = 20;
+/** Similar windows and recent edits offered at most (the budgets usually keep fewer). */
+const MAX_SIMILAR = 4;
+const MAX_EDITS = 4;
+
+interface Memo<T> {
+  key: string;
+  value: T;
+}
+
+export interface RepoContextOptions {
+  indexer: WorkspaceIndexer;
+  config: () => ContextConfig;
+  root: () => string | undefined;
+  documentText: (uri: string) => { text: string; version: number } | undefined;
+}
+
+export class WorkspaceContext implements RepoContext {
+  private readonly options: RepoContextOptions;
+  /** The snippet keys of the previous prompt of each document, in prompt order. */
+  private readonly previous = new Map<string, string[]>();
+  private readonly similarMemo = new Map<string, Memo<SnippetCandidate[]>>();
+  private readonly editMemo = new Map<string, Memo<SnippetCandidate>>();
+  /** Definition lookups, valid while no outline changes (the indexer's outline epoch). */
+  private lookups: { epoch: number; memo: Map<string, { path: string; symbol: OutlineSymbol } | null>; reexports: Map<string, string | undefined> } = { epoch: -1, memo: new Map(), reexports: new Map() };
+
+  constructor(options: RepoContextOptions) {
+    this.options = options;
+  }
+
+  forget(uri: string): void {
+    this.previous.delete(uri);
+    this.similarMemo.delete(uri);
+  }
+
+  gather(request: ContextRequest): GatheredContext {
+    const config = this.options.config();
+    if (!config.enabled || config.maxTokens === 0) return NO_CONTEXT;
+    const indexer = this.options.indexer;
+    const doc = indexer.documents.get(request.uri);
+    if (doc?.excluded) return NO_CONTEXT;
+    indexer.touch(request.uri);
+    const offset = Math.min(Math.max(0, request.offset), request.text.length);
+    const lineStart = request.text.lastIndexOf('\n', offset - 1) + 1;
+    const candidates = {
+      definition: config.definitions.enabled && config.definitions.maxTokens > 0 ? this.definitions(request, offset, lineStart) : [],
+      similar: config.openDocuments.enabled && config.openDocuments.maxTokens > 0 ? this.similar(request, lineStart, config.openDocuments.maxDocuments) : [],
+      edit: config.recentEdits.enabled && config.recentEdits.maxTokens > 0 ? this.edits(request.uri) : [],
+    };
+    const chosen = selectSnippets(
+      candidates,
+      { total: config.maxTokens, definition: config.definitions.maxTokens, similar: config.openDocuments.maxTokens, edit: config.recentEdits.maxTokens },
+      this.previous.get(request.uri) ?? [],
+    );
+    this.previous.set(request.uri, chosen.map((c) => c.key));
+    if (chosen.length === 0) return NO_CONTEXT;
+    const files = [...new Set(chosen.map((c) => c.path))];
+    return {
+      snippets: chosen.map((c) => ({ path: c.path, kind: c.source, text: c.text })),
+      tokens: chosen.reduce((sum, c) => sum + c.tokens, 0),
+      files,
+    };
+  }
+
+  /** A path as prompts and the audit trail show it: relative to the workspace root when inside it. */
+  private shown(file: string): string {
+    const root = this.options.root();
+    if (root === undefined || !path.isAbsolute(file)) return file;
+    const relative = path.relative(root, file);
+    return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative.replaceAll('\\', '/');
+  }
+
+  private definitions(request: ContextRequest, offset: number, lineStart: number): SnippetCandidate[] {
+    const indexer = this.options.indexer;
+    const doc = indexer.documents.get(request.uri);
+    let from = lineStart;
+    for (let i = 0; i < USE_LINES && from > 0; i++) from = request.text.lastIndexOf('\n', from - 2) + 1;
+    const currentLine = usesNearEnd(request.text.slice(lineStart, offset));
+    const uses = usesNearEnd(request.text.slice(from, offset));
+    const urgent = new Set(currentLine.map((u) => `${u.qualifier ?? ''}.${u.name}`));
+    if (this.lookups.epoch !== indexer.outlineEpoch) this.lookups = { epoch: indexer.outlineEpoch, memo: new Map(), reexports: new Map() };
+    const { memo, reexports } = this.lookups;
+    const scope: DefinitionScope = {
+      bindings: doc?.bindings ?? new Map(),
+      outline: (file) => indexer.outline(file),
+      resolveReexport: (fromPath, spec) => {
+        const key = `${fromPath}\0${spec}`;
+        if (!reexports.has(key)) reexports.set(key, indexer.resolver.module(fromPath, spec));
+        return reexports.get(key);
+      },
+      memo,
+      unqualified: doc?.unqualified ?? [],
+      openFiles: indexer.others(request.uri).filter((d) => d.languageId === request.languageId).map((d) => d.path),
+      currentPath: request.path,
+    };
+    return findDefinitions(uses, scope).map((hit) => {
+      const use = uses[hit.rank]!;
+      return {
+        key: `d:${hit.path}#${hit.symbol.line}:${hit.symbol.name}`,
+        source: 'definition' as const,
+        path: this.shown(hit.path),
+        text: hit.symbol.snippet,
+        tokens: hit.symbol.tokens,
+        urgent: urgent.has(`${use.qualifier ?? ''}.${use.name}`),
+      };
+    });
+  }
+
+  /** Similar windows for the lines before the cursor's line: the same answer for every keystroke on a line. */
+  private similar(request: ContextRequest, lineStart: number, maxDocuments: number): SnippetCandidate[] {
+    const indexer = this.options.indexer;
+    const key = `${lineStart}:${indexer.epoch}:${request.text.length - lineStart > 0 ? '' : ''}`;
+    const memo = this.similarMemo.get(request.uri);
+    if (memo?.key === key) return memo.value;
+    let from = lineStart;
+    for (let i = 0; i < SIMILARITY_LINES && from > 0; i++) from = request.text.lastIndexOf('\n', from - 2) + 1;
+    const query = identifierSet(request.text.slice(from, lineStart));
+    const documents = indexer
+      .others(request.uri)
+      .slice(0, maxDocuments)
+      .map((d) => d.windows)
+      .filter((w): w is DocumentWindows => w !== undefined);
+    const value = similarWindows(query, request.languageId, documents)
+      .slice(0, MAX_SIMILAR)
+      .map((w) => ({ key: `s:${w.path}:${w.startLine}`, source: 'similar' as const, path: this.shown(w.path), text: w.text, tokens: countTokens(w.text) }));
+    this.similarMemo.set(request.uri, { key, value });
+    return value;
+  }
+
+  private edits(uri: string): SnippetCandidate[] {
+    const out: SnippetCandidate[] = [];
+    for (const region of this.options.indexer.recentEdits.recent(uri, MAX_EDITS)) {
+      const doc = this.options.indexer.documents.get(region.uri);
+      const current = this.options.documentText(region.uri);
+      if (!doc || doc.excluded || !current) continue;
+      const key = `e:${region.uri}:${region.startLine}-${region.endLine}`;
+      const memoKey = `${key}@${current.version}`;
+      let memo = this.editMemo.get(key);
+      if (memo?.key !== memoKey) {
+        const { text } = editText(current.text.split('\n'), region);
+        memo = { key: memoKey, value: { key, source: 'edit', path: this.shown(doc.path), text, tokens: countTokens(text) } };
+        this.editMemo.set(key, memo);
+        if (this.editMemo.size > 64) this.editMemo.delete(this.editMemo.keys().next().value!);
+      }
+      out.push(memo.value);
+    }
+    return out;
+  }
+}
