@@ -16,6 +16,7 @@ import { indexWindows, type DocumentWindows } from '../context/similar.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { MAX_CONTEXT_FILE_BYTES, type ContextExclusion } from './exclusion.ts';
 import { parseOutline } from './outline-parser.ts';
+import { createRedactor } from '../safety/redact.ts';
 import { ImportResolver } from './resolve.ts';
 
 /** Outlines kept at most (LRU). */
@@ -43,6 +44,13 @@ export interface IndexedDocument {
   indexedVersion?: number;
   /** The version whose imported files were last outlined; undefined when never (not yet used). */
   importsVersion?: number;
+  /**
+   * The version last scanned for secrets, and whether it held any. A document with a secret gives
+   * no similar windows or recent edits: redaction of a cut-out window cannot be trusted to see the
+   * context a secret is recognised by.
+   */
+  scannedVersion?: number;
+  sensitive?: boolean;
 }
 
 export interface IndexerOptions {
@@ -71,6 +79,7 @@ export class WorkspaceIndexer {
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
   private readonly idle = new Set<() => void>();
+  private readonly redactor = createRedactor({ maxRemembered: 1000 });
   /** Bumped whenever similarity windows change, so cached similarity answers are recomputed. */
   epoch = 0;
   /** Bumped whenever an outline or a document's imports change, so cached lookups are redone. */
@@ -220,7 +229,9 @@ export class WorkspaceIndexer {
       return;
     }
     const config = this.options.config();
-    doc.windows = config.enabled && config.openDocuments.enabled ? indexWindows(doc.path, doc.languageId, current.text) : undefined;
+    doc.sensitive = this.redactor.redact(current.text).count > 0;
+    doc.scannedVersion = current.version;
+    doc.windows = config.enabled && config.openDocuments.enabled && !doc.sensitive ? indexWindows(doc.path, doc.languageId, current.text) : undefined;
     this.epoch++;
     this.evictOld();
     await this.setOutline(doc.path, doc.languageId, current.text, `open:${current.version}`);

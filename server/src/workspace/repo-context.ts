@@ -130,7 +130,7 @@ export class WorkspaceContext implements RepoContext {
   /** Similar windows for the lines before the cursor's line: the same answer for every keystroke on a line. */
   private similar(request: ContextRequest, lineStart: number, maxDocuments: number): SnippetCandidate[] {
     const indexer = this.options.indexer;
-    const key = `${lineStart}:${indexer.epoch}:${request.text.length - lineStart > 0 ? '' : ''}`;
+    const key = `${lineStart}:${indexer.epoch}:${indexer.others(request.uri).filter((d) => d.scannedVersion === d.version).length}`;
     const memo = this.similarMemo.get(request.uri);
     if (memo?.key === key) return memo.value;
     let from = lineStart;
@@ -139,6 +139,8 @@ export class WorkspaceContext implements RepoContext {
     const documents = indexer
       .others(request.uri)
       .slice(0, maxDocuments)
+      // Only windows of text scanned for secrets as it is now (indexer.ts): never a stale cut.
+      .filter((d) => d.sensitive === false && d.scannedVersion === d.version)
       .map((d) => d.windows)
       .filter((w): w is DocumentWindows => w !== undefined);
     const value = similarWindows(query, request.languageId, documents)
@@ -153,7 +155,8 @@ export class WorkspaceContext implements RepoContext {
     for (const region of this.options.indexer.recentEdits.recent(uri, MAX_EDITS)) {
       const doc = this.options.indexer.documents.get(region.uri);
       const current = this.options.documentText(region.uri);
-      if (!doc || doc.excluded || !current) continue;
+      // Only text already scanned for secrets, and none found (indexer.ts).
+      if (!doc || doc.excluded || !current || doc.sensitive !== false || doc.scannedVersion !== current.version) continue;
       const key = `e:${region.uri}:${region.startLine}-${region.endLine}`;
       const memoKey = `${key}@${current.version}`;
       let memo = this.editMemo.get(key);
