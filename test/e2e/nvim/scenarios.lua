@@ -183,21 +183,44 @@ function S.health(T)
   end)
   T.record('lsp_config', { cmd = lsp_config.cmd, name = lsp_config.name, roots = roots, stream = lsp_config.capabilities.experimental.ghostlineStream })
 
-  -- The help file: tags build without errors (in a copy, to leave the plugin directory clean).
+  -- The help file works as shipped: `:help ghostline` finds the committed doc/tags.
+  vim.cmd('help ghostline')
+  T.record('help_main_line', vim.api.nvim_get_current_line())
+  T.record('help_main_file', vim.fn.expand('%:p'))
+  vim.cmd('help ghostline-setup')
+  T.record('help_line', vim.api.nvim_get_current_line())
+  -- The committed tags are the ones Neovim builds from the help file (built in a copy, to leave
+  -- the plugin directory as shipped).
   local plugin_doc = vim.api.nvim_get_runtime_file('doc/ghostline.txt', false)[1]
   local copy = vim.fn.tempname()
   vim.fn.mkdir(copy .. '/doc', 'p')
   vim.fn.writefile(vim.fn.readfile(plugin_doc), copy .. '/doc/ghostline.txt')
   vim.cmd('helptags ' .. vim.fn.fnameescape(copy .. '/doc'))
-  vim.opt.runtimepath:prepend(copy)
-  vim.cmd('help ghostline-setup')
-  T.record('help_line', vim.api.nvim_get_current_line())
+  T.record('help_tags_current', vim.deep_equal(vim.fn.readfile(copy .. '/doc/tags'), vim.fn.readfile(vim.fn.fnamemodify(plugin_doc, ':h') .. '/tags')))
   local declined = true
   lsp_config.root_dir(vim.api.nvim_get_current_buf(), function()
     declined = false
   end)
   T.record('lsp_config_declines_help', declined)
-  T.record('help_tags', #vim.fn.readfile(copy .. '/doc/tags'))
+end
+
+-- :checkhealth ghostline when the server command is not installed: the advice it gives.
+function S.health_missing(T)
+  vim.cmd('checkhealth ghostline')
+  T.record('health', T.lines())
+end
+
+-- What lands in Neovim's lsp.log from the server's stderr during a session (a stats round trip
+-- after attaching, so the server has started, initialized and answered).
+function S.log(T)
+  local client = T.client()
+  T.stats()
+  T.record('server_env_level', (client.config.cmd_env or {}).GHOSTLINE_LOG_LEVEL or vim.NIL)
+  local path = vim.lsp.get_log_path()
+  local lines = vim.fn.filereadable(path) == 1 and vim.fn.readfile(path) or {}
+  T.record('stderr_errors', vim.tbl_filter(function(line)
+    return line:find('[ERROR]', 1, true) ~= nil and line:find('stderr', 1, true) ~= nil
+  end, lines))
 end
 
 return S

@@ -4,8 +4,10 @@ local M = {}
 
 M.defaults = {
   -- How to start the server; installing it from a clone (README.md, "Install") puts `ghostline` on PATH.
+  -- Or its full path, e.g. { 'node', '/path/to/ghostline/bin/ghostline.js', '--stdio' }.
   cmd = { 'ghostline', '--stdio' },
   -- Extra environment for the server process, e.g. { OPENAI_BASE_URL = 'http://127.0.0.1:11434/v1' }.
+  -- GHOSTLINE_LOG_LEVEL defaults to 'warn' here (see M.server_env).
   cmd_env = nil,
   -- Filetypes to attach to; nil attaches to every buffer backed by a file.
   filetypes = nil,
@@ -77,13 +79,25 @@ function M.handlers(options)
   return handlers
 end
 
+--- The server's environment: `cmd_env` plus GHOSTLINE_LOG_LEVEL=warn unless the user chose a level.
+--- Neovim copies every line a server writes to stderr into lsp.log as [ERROR] (0.7 and later), so
+--- the server's routine info lines would read as errors there; warnings and errors stay visible.
+--- `settings.log.level` (or `settings.log.file`) still applies on top: settings outrank the environment.
+function M.server_env(options)
+  local env = vim.tbl_extend('force', {}, options.cmd_env or {})
+  if env.GHOSTLINE_LOG_LEVEL == nil and (vim.env.GHOSTLINE_LOG_LEVEL or '') == '' then
+    env.GHOSTLINE_LOG_LEVEL = 'warn'
+  end
+  return env
+end
+
 --- The client configuration shared by start_client (0.7), vim.lsp.start (0.8+) and vim.lsp.config (0.11+).
 function M.client_config(options)
   options = options or M.options
   return {
     name = 'ghostline',
     cmd = options.cmd,
-    cmd_env = options.cmd_env,
+    cmd_env = M.server_env(options),
     init_options = options.settings,
     settings = { ghostline = options.settings },
     capabilities = M.capabilities(options),

@@ -35,7 +35,11 @@ function M.check()
   local cmd = options.cmd or {}
   local exe = cmd[1]
   if not exe or vim.fn.executable(exe) ~= 1 then
-    error(string.format('%s is not executable', tostring(exe)), { 'in a ghostline clone: npm ci && npm pack && npm install -g ./ghostline-*.tgz', 'or without Node: npm run build:binary there and put dist/ghostline-linux-x64 on PATH as ghostline', 'or set cmd in setup()' })
+    error(string.format('%s is not executable', tostring(exe)), {
+      'in a ghostline clone: npm ci && npm pack && npm install -g ./ghostline-*.tgz',
+      'or without Node: npm run build:binary there and put dist/ghostline-linux-x64 on PATH as ghostline',
+      "or give the full path in setup(): cmd = { 'node', '/path/to/ghostline/bin/ghostline.js', '--stdio' }",
+    })
   else
     local probe = vim.tbl_filter(function(arg)
       return arg ~= '--stdio'
