@@ -1,7 +1,9 @@
 /**
- * clients/helix/languages.toml checked against the configuration Helix itself defines (keys,
- * feature names and default servers read from Helix's source for 25.01.1, 25.07.1 and master;
- * test/fixtures/helix/README.md), and its `config` table against ghostline's own settings schema.
+ * clients/helix/languages.toml (Helix 25.07), languages-25.01.toml and languages-master.toml, each
+ * checked against the configuration its Helix version defines (keys, feature names, built-in and
+ * default servers read from Helix's source for 25.01.1, 25.07.1 and master, the same facts as
+ * shared/helix-languages-schema.json; test/fixtures/helix/README.md), and the `config` table against
+ * ghostline's own settings schema.
  * No Helix binary is packaged for Debian, so the configuration is what gets checked.
  */
 import { readFileSync } from 'node:fs';
@@ -23,11 +25,57 @@ interface VersionFacts {
 
 const facts = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/helix/helix-config-facts.json'), 'utf8')) as { versions: Record<string, VersionFacts> };
 const versions = Object.entries(facts.versions);
-const snippet = parse(readFileSync(join(ROOT, 'clients/helix/languages.toml'), 'utf8')) as {
+type Snippet = {
   'language-server': Record<string, Record<string, unknown>>;
   language: { name: string; 'language-servers': (string | { name: string; 'only-features'?: string[]; 'except-features'?: string[] })[] }[];
 };
-const STABLE = '25.07.1';
+const read = (name: string) => parse(readFileSync(join(ROOT, 'clients/helix', name), 'utf8')) as Snippet;
+/** The file a user of each Helix version copies (docs/clients.md); they differ only in default server lists. */
+const FILES: Record<string, string> = { '25.01.1': 'languages-25.01.toml', '25.07.1': 'languages.toml', 'master@079a789e8': 'languages-master.toml' };
+const snippet = read('languages.toml');
+const GHOSTLINE_ENTRY = { name: 'ghostline', 'only-features': ['completion', 'code-action', 'workspace-command'] };
+const names = (language: Snippet['language'][number]) => language['language-servers'].map((entry) => (typeof entry === 'string' ? entry : entry.name));
+
+describe('clients/helix/languages*.toml', () => {
+  it('has one file per checked Helix version', () => {
+    expect(Object.keys(FILES).sort()).toEqual(versions.map(([version]) => version).sort());
+  });
+
+  for (const [version, file] of Object.entries(FILES)) {
+    describe(`${file} on Helix ${version}`, () => {
+      const v = facts.versions[version]!;
+      const own = read(file);
+
+      it('uses only keys, feature names and servers this version defines (no warnings at start-up)', () => {
+        for (const key of Object.keys(own['language-server'].ghostline!)) expect(v.language_server_keys, `${key} in Helix ${version}`).toContain(key);
+        expect(v.language_deny_unknown).toBe(true);
+        for (const language of own.language) {
+          for (const key of Object.keys(language)) expect(v.language_keys, `${language.name}.${key} in Helix ${version}`).toContain(key);
+          for (const name of names(language).slice(0, -1)) expect(v.builtin_language_servers, `${language.name}: server ${name} in Helix ${version}`).toContain(name);
+          for (const entry of language['language-servers']) {
+            if (typeof entry === 'string') continue;
+            for (const feature of [...(entry['only-features'] ?? []), ...(entry['except-features'] ?? [])]) {
+              expect(v.features, `${language.name}: feature ${feature} in Helix ${version}`).toContain(feature);
+            }
+          }
+        }
+      });
+
+      it("keeps each language's default servers of this version and adds ghostline last, limited to its features", () => {
+        expect(own.language.length).toBeGreaterThan(5);
+        for (const language of own.language) {
+          expect(names(language).slice(0, -1), `${language.name}: the defaults of Helix ${version}`).toEqual(v.default_language_servers[language.name]);
+          expect(language['language-servers'].at(-1)).toEqual(GHOSTLINE_ENTRY);
+        }
+      });
+
+      it('differs from languages.toml only in those default server lists', () => {
+        expect(own['language-server']).toEqual(snippet['language-server']);
+        expect(own.language.map((l) => l.name)).toEqual(snippet.language.map((l) => l.name));
+      });
+    });
+  }
+});
 
 describe('clients/helix/languages.toml', () => {
   const server = snippet['language-server'].ghostline!;
@@ -48,32 +96,5 @@ describe('clients/helix/languages.toml', () => {
     const parsed = configSchema.safeParse(server.config);
     expect(parsed.error?.issues ?? []).toEqual([]);
     expect(parsed.data?.completion.debounceMs).toBe(0);
-  });
-
-  it('uses only [[language]] keys and feature names Helix defines, for languages Helix has', () => {
-    for (const [version, v] of versions) {
-      expect(v.language_deny_unknown).toBe(true);
-      for (const language of snippet.language) {
-        for (const key of Object.keys(language)) expect(v.language_keys, `${language.name}.${key} in Helix ${version}`).toContain(key);
-        for (const entry of language['language-servers']) {
-          if (typeof entry === 'string') continue;
-          for (const feature of [...(entry['only-features'] ?? []), ...(entry['except-features'] ?? [])]) {
-            expect(v.features, `${language.name}: feature ${feature} in Helix ${version}`).toContain(feature);
-          }
-        }
-      }
-    }
-  });
-
-  it("keeps each language's default servers (Helix 25.07.1) and adds ghostline last, limited to its features", () => {
-    const stable = facts.versions[STABLE]!;
-    expect(snippet.language.length).toBeGreaterThan(5);
-    for (const language of snippet.language) {
-      const servers = language['language-servers'];
-      const names = servers.map((entry) => (typeof entry === 'string' ? entry : entry.name));
-      expect(names.slice(0, -1), `${language.name}: the defaults of Helix ${STABLE}`).toEqual(stable.default_language_servers[language.name]);
-      for (const name of names.slice(0, -1)) expect(stable.builtin_language_servers).toContain(name);
-      expect(servers.at(-1)).toEqual({ name: 'ghostline', 'only-features': ['completion', 'code-action', 'workspace-command'] });
-    }
   });
 });
