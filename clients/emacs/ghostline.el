@@ -14,11 +14,13 @@
 ;; accept signal for completions, and one command per action.
 ;;
 ;;   (require 'ghostline)
-;;   (ghostline-setup)                    ; ghostline serves `ghostline-major-modes'
-;;   (add-hook 'python-mode-hook #'eglot-ensure)
+;;   (ghostline-setup)       ; ghostline serves, and starts in, the modes of `ghostline-major-modes'
 ;;
 ;; Eglot 1.9 (Emacs 28) runs one server per buffer: where ghostline is set up it replaces the
-;; language's usual server.  See docs/clients.md.
+;; language's usual server.  Emacs 28 has no TypeScript mode: `.ts' files open in
+;; `fundamental-mode' unless `typescript-mode' (NonGNU ELPA) is installed, or `.ts' is mapped to
+;; `js-mode'; ghostline says so when such a file is visited.  Emacs 29+ has `typescript-ts-mode'.
+;; See docs/clients.md.
 
 ;;; Code:
 
@@ -37,15 +39,26 @@
   :type '(repeat string))
 
 (defcustom ghostline-major-modes
-  '((js-mode :language-id "javascript")
-    (typescript-mode :language-id "typescript")
-    (c++-mode :language-id "cpp")
-    (sh-mode :language-id "shellscript")
-    prog-mode)
+  '(python-mode (python-ts-mode :language-id "python")
+    (js-mode :language-id "javascript") (js-ts-mode :language-id "javascript")
+    (typescript-mode :language-id "typescript") (typescript-ts-mode :language-id "typescript")
+    (tsx-ts-mode :language-id "typescriptreact")
+    go-mode (go-ts-mode :language-id "go") rust-mode (rust-ts-mode :language-id "rust")
+    c-mode (c-ts-mode :language-id "c") (c++-mode :language-id "cpp") (c++-ts-mode :language-id "cpp")
+    java-mode (java-ts-mode :language-id "java") ruby-mode (ruby-ts-mode :language-id "ruby")
+    (sh-mode :language-id "shellscript") (bash-ts-mode :language-id "shellscript"))
   "Major modes (and modes derived from them) whose buffers ghostline serves.
-Entries as in `eglot-server-programs': a mode, or (MODE :language-id ID)
-where the LSP language id differs from the mode's name."
+Only these: other buffers (your init.el, say) are left alone.  Entries as
+in `eglot-server-programs': a mode, or (MODE :language-id ID) where the
+LSP language id differs from the mode's name.  Modes this Emacs does not
+have are ignored.  Call `ghostline-setup' again after changing it."
   :type '(repeat sexp))
+
+(defcustom ghostline-auto-start t
+  "When non-nil, `ghostline-setup' starts ghostline in `ghostline-major-modes'.
+It adds `eglot-ensure' to each listed mode's hook.  When nil, start it
+with \[ghostline-start] or your own hooks."
+  :type 'boolean)
 
 (defcustom ghostline-settings nil
   "The `ghostline' settings section as a plist.
@@ -71,12 +84,56 @@ The server sends it as `ghostline/stream' notifications."
   "The `eglot-server-programs' contact: the server class, then the command."
   (cons 'ghostline-server ghostline-command))
 
+(defvar ghostline--hooks nil
+  "The mode hooks `ghostline-setup' added `eglot-ensure' to.")
+
+(defun ghostline--modes ()
+  "The major modes of `ghostline-major-modes', without their options."
+  (mapcar (lambda (entry) (if (consp entry) (car entry) entry)) ghostline-major-modes))
+
+(defun ghostline--served-p ()
+  "Non-nil when the current buffer's major mode is one ghostline serves."
+  (apply #'derived-mode-p (ghostline--modes)))
+
+(defconst ghostline-typescript-advice
+  "Emacs %s has no TypeScript mode, so this file is in `%s' and ghostline cannot serve it.  \
+Install `typescript-mode' (M-x package-install RET typescript-mode, from NonGNU ELPA), \
+or open TypeScript in `js-mode' with %s in your init file"
+  "What ghostline says about a TypeScript file Emacs has no mode for.")
+
+(defconst ghostline-typescript-js-mode
+  "(add-to-list 'auto-mode-alist '(\"\\\\.tsx?\\\\'\" . js-mode))"
+  "The init-file line that opens TypeScript files in `js-mode'.")
+
+(defun ghostline--typescript-without-mode-p ()
+  "Non-nil for a TypeScript file that no TypeScript mode serves."
+  (and buffer-file-name
+       (string-match-p "\\.[cm]?tsx?\\'" buffer-file-name)
+       (not (ghostline--served-p))
+       (not (derived-mode-p 'typescript-mode 'typescript-ts-mode 'tsx-ts-mode 'js-mode))))
+
+(defun ghostline--check-typescript ()
+  "Say what to install when a TypeScript file opened without a TypeScript mode."
+  (when (ghostline--typescript-without-mode-p)
+    (message ghostline-typescript-advice emacs-major-version major-mode ghostline-typescript-js-mode)))
+
 ;;;###autoload
 (defun ghostline-setup ()
-  "Make ghostline the Eglot server for `ghostline-major-modes'."
+  "Make ghostline the Eglot server for `ghostline-major-modes'.
+With `ghostline-auto-start', also start it in buffers of those modes (and
+only those)."
   (setq eglot-server-programs
         (cons (cons ghostline-major-modes #'ghostline--contact)
-              (cl-remove #'ghostline--contact eglot-server-programs :key #'cdr))))
+              (cl-remove #'ghostline--contact eglot-server-programs :key #'cdr)))
+  (dolist (hook ghostline--hooks)
+    (remove-hook hook #'eglot-ensure))
+  (setq ghostline--hooks nil)
+  (when ghostline-auto-start
+    (dolist (mode (ghostline--modes))
+      (let ((hook (intern (format "%s-hook" mode))))
+        (add-hook hook #'eglot-ensure)
+        (push hook ghostline--hooks))))
+  (add-hook 'find-file-hook #'ghostline--check-typescript))
 
 ;;;###autoload
 (defun ghostline-start ()
@@ -85,6 +142,14 @@ This is what `eglot-ensure' does after the next command."
   (interactive)
   (unless (assoc ghostline-major-modes eglot-server-programs)
     (ghostline-setup))
+  (cond
+   ((not buffer-file-name)
+    (user-error "ghostline: this buffer visits no file; open a file first"))
+   ((ghostline--typescript-without-mode-p)
+    (user-error ghostline-typescript-advice emacs-major-version major-mode ghostline-typescript-js-mode))
+   ((not (ghostline--served-p))
+    (user-error "ghostline: `%s' is not in `ghostline-major-modes'; add it there and call `ghostline-setup'"
+                major-mode)))
   (apply #'eglot--connect (eglot--guess-contact)))
 
 (defun ghostline--section ()

@@ -5,6 +5,7 @@
  * an explanation streams into its buffer. Editor-side steps: test/e2e/emacs/driver.el.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI, type Responder } from '../fake-openai/server.ts';
@@ -28,7 +29,13 @@ afterAll(async () => {
   removeProjects();
 });
 
-async function emacs(scenario: string, project: Project): Promise<EditorRun> {
+const TOTAL_PY = ['# Sums prices.', 'def total(items):', '    result = 0', '    for i in range(len(items)):', '        result = result + items[i]["price"]', '    return result', ''].join('\n');
+const TOTAL_PY_REWRITTEN = ['def total(items):', '    result = 0', '    for item in items:', '        result += item["price"]', '    return result'].join('\n');
+
+/** README.md's Emacs snippet, as a reader copies it. */
+const README_SNIPPET = /\*\*Emacs \(eglot\)\*\*\n```elisp\n([\s\S]*?)```/.exec(readFileSync(join(ROOT, 'README.md'), 'utf8'))![1]!;
+
+async function emacs(scenario: string, project: Project, extraEnv: Record<string, string> = {}): Promise<EditorRun> {
   const run = await runEditor({
     command: 'emacs',
     args: ['--batch', '-L', join(ROOT, 'clients/emacs'), '-l', join(ROOT, 'test/e2e/emacs/driver.el')],
@@ -40,6 +47,7 @@ async function emacs(scenario: string, project: Project): Promise<EditorRun> {
       GHOSTLINE_LOG_LEVEL: 'warn',
       GHOSTLINE_E2E_SCENARIO: scenario,
       GHOSTLINE_E2E_CMD: JSON.stringify(SERVER_CMD),
+      ...extraEnv,
     },
   });
   if (!run.ok) throw new Error(describeRun(run));
@@ -67,5 +75,44 @@ describe(`Emacs (${EMACS_VERSION}, eglot ${EGLOT_VERSION})`, { timeout: 90_000 }
     expect(o.stream_buffer).toMatch(/^\*ghostline explain /);
     expect(o.stream_displayed).toBe(true);
     expect(o.unchanged_by_explain).toBe(true);
+  });
+
+  it('starts only in the modes of `ghostline-major-modes`: a Python file yes, init.el no', async () => {
+    responder = () => ({ kind: 'text', text: '' });
+    const project = makeProject({ 'init.el': '(setq inhibit-startup-screen t)\n', 'corner.py': 'def area(corner):\n    return corner\n' });
+    const o = (await emacs('modes', project)).observations;
+    expect(o.init_mode).toBe('emacs-lisp-mode');
+    expect(o.init_managed).toBe(false);
+    expect(o.python_managed).toBe(true);
+    expect(o.init_managed_after).toBe(false);
+  });
+
+  it('says what to do with a TypeScript file on an Emacs without a TypeScript mode, and the documented js-mode way works', async () => {
+    responder = () => ({ kind: 'text', text: '' });
+    const project = makeProject({ 'total.ts': 'export const total = (items: number[]): number => 0;\n' });
+    const o = (await emacs('typescript', project)).observations;
+    if (Number(/GNU Emacs (\d+)/.exec(EMACS_VERSION)?.[1]) < 29) {
+      expect(o.ts_mode).toBe('fundamental-mode');
+      expect(o.ts_message).toBe(true);
+      // A user-error naming the way out, not `(wrong-type-argument processp nil)`.
+      expect(o.start_error).toMatch(/^\(user-error "Emacs 28 has no TypeScript mode.*typescript-mode.*js-mode/);
+    }
+    expect(o.mapped_mode).toBe('js-mode');
+    expect(o.mapped_managed).toBe(true);
+  });
+
+  it("applies a refactor through README.md's plain Eglot snippet while the model takes longer than jsonrpc's 10 s default", { timeout: 120_000 }, async () => {
+    // About 13 s of streaming: 5-character chunks every 450 ms (within the server's idle timeout).
+    responder = (request) => (request.body.model === 'gpt-4.1' ? { kind: 'text', text: TOTAL_PY_REWRITTEN, chunkChars: 5, chunkDelayMs: 450 } : { kind: 'text', text: '' });
+    const run = await emacs('readme', makeProject({ 'total.py': TOTAL_PY }), { GHOSTLINE_E2E_SNIPPET: README_SNIPPET });
+    expect(run.observations.timeout).toBeGreaterThanOrEqual(60);
+    expect(run.observations.menu).toContain('ghostline: Refactor');
+    expect(run.observations.action_error).toBe('no error');
+    expect(run.observations.refactored).toEqual(['# Sums prices.', ...TOTAL_PY_REWRITTEN.split('\n'), '']);
+    // The same snippet without its timeout line: Eglot gives up after 10 s, which is why it is there.
+    const bare = README_SNIPPET.split('\n').filter((line) => !line.includes('jsonrpc-default-request-timeout')).join('\n').replace(/\n\s*;;[^\n]*\n/, '\n') + ')';
+    const control = await emacs('readme', makeProject({ 'total.py': TOTAL_PY }), { GHOSTLINE_E2E_SNIPPET: bare });
+    expect(control.observations.timeout).toBe(10);
+    expect(control.observations.action_error).toMatch(/Timed out/);
   });
 });

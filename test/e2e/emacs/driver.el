@@ -12,12 +12,18 @@
 
 (require 'cl-lib)
 (require 'json)
-(require 'ghostline)
 
-(setq ghostline-command (append (json-parse-string (getenv "GHOSTLINE_E2E_CMD") :array-type 'list) nil))
+(defconst e2e-command (append (json-parse-string (getenv "GHOSTLINE_E2E_CMD") :array-type 'list) nil)
+  "The server command of this run.")
+
+;; The README scenario uses Eglot alone, as README.md's snippet does; the others load clients/emacs.
+(unless (equal (getenv "GHOSTLINE_E2E_SCENARIO") "readme")
+  (require 'ghostline)
+  (setq ghostline-command e2e-command)
+  (ghostline-setup))
+(require 'eglot)
 ;; A person would answer Eglot's "Server wants to edit ... Proceed?" with y; batch mode cannot.
 (setq eglot-confirm-server-initiated-edits nil)
-(ghostline-setup)
 
 (defvar e2e-observations nil)
 (defvar e2e-log nil)
@@ -109,6 +115,75 @@
         (e2e-record 'stream_displayed (if (get-buffer-window output t) t :json-false))
         (e2e-record 'unchanged_by_explain
                     (if (equal (with-current-buffer source (buffer-string)) after) t :json-false))))))
+
+(defun e2e-command-loop ()
+  "Run what Emacs runs after each command (batch mode has no command loop).
+This is when `eglot-ensure' connects."
+  (run-hooks 'post-command-hook))
+
+(defun e2e-managed-by-ghostline-p ()
+  "Non-nil when the current buffer is connected to ghostline."
+  (let ((server (eglot-current-server)))
+    (and server eglot--managed-mode (object-of-class-p server 'ghostline-server))))
+
+(defun e2e-scenario-modes ()
+  "`ghostline-setup' starts ghostline in the listed modes only: not in init.el."
+  (find-file (expand-file-name "init.el"))
+  (e2e-record 'init_mode (symbol-name major-mode))
+  (e2e-command-loop)
+  (accept-process-output nil 0.5)
+  (e2e-record 'init_managed (if (eglot-current-server) t :json-false))
+  (find-file (expand-file-name "corner.py"))
+  (e2e-command-loop)
+  (e2e-record 'python_managed
+              (if (e2e-wait "the ghostline connection" #'e2e-managed-by-ghostline-p) t :json-false))
+  (with-current-buffer (get-file-buffer (expand-file-name "init.el"))
+    (e2e-record 'init_managed_after (if (eglot-current-server) t :json-false))))
+
+(defun e2e-messages ()
+  "The *Messages* buffer's text."
+  (with-current-buffer (messages-buffer) (buffer-substring-no-properties (point-min) (point-max))))
+
+(defun e2e-scenario-typescript ()
+  "A .ts file on an Emacs without a TypeScript mode: a clear message, then the documented js-mode way."
+  (find-file (expand-file-name "total.ts"))
+  (e2e-record 'ts_mode (symbol-name major-mode))
+  (e2e-record 'ts_message (if (string-match-p "has no TypeScript mode" (e2e-messages)) t :json-false))
+  (e2e-record 'start_error (condition-case err (progn (ghostline-start) "no error")
+                             (error (format "%S" err))))
+  (kill-buffer)
+  ;; The documented way: open TypeScript in js-mode.
+  (add-to-list 'auto-mode-alist '("\\.tsx?\\'" . js-mode))
+  (find-file (expand-file-name "total.ts"))
+  (e2e-record 'mapped_mode (symbol-name major-mode))
+  (e2e-command-loop)
+  (e2e-record 'mapped_managed
+              (if (e2e-wait "the ghostline connection" #'e2e-managed-by-ghostline-p) t :json-false)))
+
+(defun e2e-scenario-readme ()
+  "README.md's Eglot snippet, evaluated as written, with a model slower than jsonrpc's 10 s default."
+  (eval (car (read-from-string (concat "(progn " (getenv "GHOSTLINE_E2E_SNIPPET") ")"))) t)
+  (require 'eglot)
+  (e2e-record 'timeout jsonrpc-default-request-timeout)
+  ;; The snippet names the program `ghostline'; this run's server is the built one.
+  (setq eglot-server-programs
+        (mapcar (lambda (e) (if (equal (cdr e) '("ghostline" "--stdio")) (cons (car e) e2e-command) e))
+                eglot-server-programs))
+  (find-file (expand-file-name "total.py"))
+  (eglot-ensure)
+  (e2e-command-loop)
+  (e2e-wait "the eglot connection" (lambda () (and (eglot-current-server) eglot--managed-mode)))
+  (let* ((before (buffer-string))
+         (beg (progn (e2e-goto 2 0) (point)))
+         (end (point-max))
+         (last-nonmenu-event ?\r))
+    (cl-letf (((symbol-function 'completing-read)
+               (lambda (_prompt collection &rest _)
+                 (e2e-record 'menu (vconcat (mapcar (lambda (c) (if (consp c) (car c) c)) collection)))
+                 "ghostline: Refactor")))
+      (e2e-record 'action_error (condition-case err (progn (eglot-code-actions beg end nil t) "no error")
+                                  (error (format "%S" err)))))
+    (e2e-record 'refactored (if (equal (buffer-string) before) :json-false (e2e-lines)))))
 
 (defun e2e-finish (error-message)
   "Write the observations (and ERROR-MESSAGE, if any) and exit."
