@@ -127,11 +127,21 @@ export function fileLayer(path: string): FileLayerResult {
   }
 }
 
-/** Editors send settings either bare or under a `ghostline` key; accept both. */
+/** An editor's null means "not set" (VS Code sends null for every setting the user left alone). */
+function withoutNulls(value: RawConfig): RawConfig {
+  const out: RawConfig = {};
+  for (const [key, child] of Object.entries(value)) {
+    if (child === null || child === undefined) continue;
+    out[key] = typeof child === 'object' && !Array.isArray(child) ? withoutNulls(child as RawConfig) : child;
+  }
+  return out;
+}
+
+/** Editors send settings either bare or under a `ghostline` key; accept both, nulls read as unset. */
 export function clientLayer(source: string, value: unknown): RawLayer | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const record = value as RawConfig;
   const inner = record.ghostline;
-  const settings = typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? (inner as RawConfig) : record;
+  const settings = withoutNulls(typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? (inner as RawConfig) : record);
   return Object.keys(settings).length > 0 ? { source, value: settings } : undefined;
 }

@@ -20,6 +20,13 @@ describe('config layers', () => {
     expect(clientLayer('init', {})).toBeUndefined();
   });
 
+  it('reads an editor\'s null as "not set" (VS Code pushes null for every setting left alone)', () => {
+    const pushed = { ghostline: { cache: { redisUrl: null, enabled: true }, budget: { user: null }, log: { file: null, level: 'warn' } } };
+    expect(clientLayer('workspace/configuration', pushed)?.value).toEqual({ cache: { enabled: true }, budget: {}, log: { level: 'warn' } });
+    expect(new ConfigStore(checkPolicy).load([clientLayer('workspace/configuration', pushed)!])).toEqual([]);
+    expect(clientLayer('workspace/configuration', { ghostline: { cache: { redisUrl: null } } })?.value).toEqual({ cache: {} });
+  });
+
   it('merges objects key by key and replaces arrays', () => {
     expect(deepMerge({ a: { b: 1, c: [1, 2] } }, { a: { c: [3] } })).toEqual({ a: { b: 1, c: [3] } });
   });
