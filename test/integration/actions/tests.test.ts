@@ -57,7 +57,7 @@ describe('generate unit tests', () => {
     const [create, edit] = resolved.edit!.documentChanges! as [CreateFile, TextDocumentEdit];
     expect(create).toMatchObject({ kind: 'create', uri: testUri, options: { overwrite: false, ignoreIfExists: true }, annotationId: 'ghostline' });
     expect(edit.textDocument).toEqual({ uri: testUri, version: null });
-    expect(resolved.edit!.changeAnnotations?.ghostline?.needsConfirmation).toBe(true);
+    expect(resolved.edit!.changeAnnotations?.ghostline).toMatchObject({ label: 'ghostline: generateTests', needsConfirmation: false });
     expect(editor.apply(resolved.edit!)).toEqual({ applied: true });
     expect(editor.text(testUri)).toBe("import { describe, expect, it } from 'vitest';\nimport { clamp } from './clamp.ts';\n\ndescribe('clamp', () => {\n  it('keeps values inside', () => expect(clamp(5, 0, 10)).toBe(5));\n});\n");
 
