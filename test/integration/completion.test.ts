@@ -68,6 +68,8 @@ describe('completion', () => {
     const item = list.items[0]!;
     expect(item.textEdit).toEqual({ range: { start: { line: 1, character: 2 }, end: { line: 1, character: 5 } }, newText: 'getWidth(): number {' });
     expect(item.command?.command).toBe('ghostline.accept');
+    // Sorted beside the language server's best items (TypeScript's members are "11"), not after them.
+    expect(item.sortText).toBe('0');
     const [request] = fake.requests;
     expect(request!.api).toBe('responses');
     expect(request!.body.model).toBe('gpt-4.1-mini');
@@ -86,6 +88,15 @@ describe('completion', () => {
     expect(result?.items[0]?.insertText).toBe('return a + b;');
     expect(result?.items[0]?.range).toEqual({ start: { line: 1, character: 2 }, end: { line: 1, character: 8 } });
     expect(fake.requests[0]!.body.model).toBe('gpt-4o-mini');
+  });
+
+  it('answers a completion and an inline request for the same place both (VS Code asks for both at once)', async () => {
+    fake.setResponder(() => ({ kind: 'text', text: 'length;', firstTokenDelayMs: 150 }));
+    await startClient();
+    await client.open(URI, 'const n = items.\n');
+    const [items, inline] = await Promise.all([client.completion(URI, { line: 0, character: 16 }, { triggerKind: 2 }), client.inline(URI, { line: 0, character: 16 }, { triggerKind: 2 })]);
+    expect(items.items[0]?.textEdit?.newText).toBe('length;');
+    expect(inline?.items[0]?.insertText).toBe('length;');
   });
 
   it('answers the same prompt twice with one model call (cache)', async () => {

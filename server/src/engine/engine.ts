@@ -54,6 +54,13 @@ function looksAhead(request: SuggestRequest, config: GhostlineConfig, multiline:
   return !multiline && config.completion.multiline === 'auto' && lineSuffixAt(request.text, request.offset).trim() === '';
 }
 
+const TASKS = ['completion', 'inline'] as const;
+
+/** The scheduler's "latest request wins" slot of a document's requests of one task. */
+function schedulerKey(uri: string, task: (typeof TASKS)[number]): string {
+  return `${task}\u0000${uri}`;
+}
+
 /** The prompt of a request, prepared before the cache or the model is asked. */
 interface PreparedPrompt {
   guarded: Guarded;
@@ -80,7 +87,7 @@ export class CompletionEngine {
   }
 
   forget(uri: string): void {
-    this.scheduler.cancel(uri);
+    for (const task of TASKS) this.scheduler.cancel(schedulerKey(uri, task));
     this.typedAhead.forget(uri);
   }
 
@@ -98,8 +105,11 @@ export class CompletionEngine {
     const hit = this.typedAhead.find(request.uri, request.text, request.offset);
     const joined = hit ? this.joinSuggestion(hit.suggestion, request.signal) : undefined;
     const debounceMs = config.completion.debounceMs;
-    const debounce = !joined && (request.automatic || this.scheduler.typing(request.uri, request.version, TYPING_WINDOW * debounceMs));
-    const ticket = this.scheduler.enter(request.uri, request.signal, debounce ? debounceMs : 0, request.version);
+    // Per document and task: an editor that asks for completion items and ghost text at the same
+    // place (VS Code) gets both answers; each supersedes only its own older requests.
+    const key = schedulerKey(request.uri, request.task);
+    const debounce = !joined && (request.automatic || this.scheduler.typing(key, request.version, TYPING_WINDOW * debounceMs));
+    const ticket = this.scheduler.enter(key, request.signal, debounce ? debounceMs : 0, request.version);
     try {
       if (hit && joined) {
         const raw = await joined.catch(() => undefined);

@@ -43,6 +43,10 @@ export function completionList(suggested: Suggested): CompletionList {
     kind: CompletionItemKind.Text,
     detail: `ghostline · ${suggested.model}`,
     filterText: firstLine,
+    // Clients order items of equal match score by sortText; without one the label is used, and
+    // language servers' codes ("11" for TypeScript's members) sort first, pushing the suggestion
+    // past the suggest widget's visible rows. "0" puts it beside the best of them.
+    sortText: '0',
     insertTextFormat: InsertTextFormat.PlainText,
     textEdit: { range: suggested.range, newText },
     command: acceptCommand(suggested.accept),
