@@ -91,7 +91,7 @@ describe(`Emacs (${EMACS_VERSION}, eglot ${EGLOT_VERSION})`, { timeout: 90_000 }
     responder = () => ({ kind: 'text', text: '' });
     const project = makeProject({ 'total.ts': 'export const total = (items: number[]): number => 0;\n' });
     const o = (await emacs('typescript', project)).observations;
-    if (Number(/GNU Emacs (\d+)/.exec(EMACS_VERSION)?.[1]) < 29) {
+    if (Number(/GNU Emacs (\d+)/.exec(EMACS_VERSION ?? '')?.[1]) < 29) {
       expect(o.ts_mode).toBe('fundamental-mode');
       expect(o.ts_message).toBe(true);
       // A user-error naming the way out, not `(wrong-type-argument processp nil)`.

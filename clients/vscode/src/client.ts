@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, type StaticFeature } from 'vscode-languageclient/node';
+import { alignCompletion } from './completion.ts';
 import { STREAM_CAPABILITY } from './protocol.ts';
 import { currentServerSettings, serverSettings } from './settings.ts';
 
@@ -48,11 +49,23 @@ export async function createClient(secrets: vscode.SecretStorage, hooks: ClientH
     initializationOptions: currentServerSettings(),
     middleware: {
       workspace: {
+        // The server registers for `workspace/didChangeConfiguration` on the `ghostline` section, and
+        // vscode-languageclient would push that section raw (the extension's own keys, null for every
+        // unset setting). An empty push instead makes the server pull it through `configuration` below.
+        didChangeConfiguration: (_sections, next) => next(undefined),
         configuration: async (params, token, next) => {
           const result = await next(params, token);
           if (!Array.isArray(result)) return result;
           return result.map((value, i) => (params.items[i]?.section === 'ghostline' ? serverSettings(value) : value));
         },
+      },
+      // Ghost text already shows the suggestion as you type. Asked on its own trigger characters
+      // (space, `=`, `(`, a newline…), the completion item would open the suggest widget for itself
+      // alone at every space and take Tab from the ghost text; it joins the widget when it opens
+      // anyway: on `.` (beside the language's members), while typing a word, or on Ctrl+Space.
+      provideCompletionItem: async (document, position, context, token, next) => {
+        if (context.triggerKind === vscode.CompletionTriggerKind.TriggerCharacter && context.triggerCharacter !== '.') return [];
+        return alignCompletion(document, await next(document, position, context, token));
       },
       provideInlineCompletionItems: async (document, position, context, token, next) => {
         const result = await next(document, position, context, token);

@@ -5,7 +5,7 @@
  * actions, a status bar item and a palette command per action.
  */
 import * as vscode from 'vscode';
-import { DidChangeConfigurationNotification, ExecuteCommandRequest, type LanguageClient } from 'vscode-languageclient/node';
+import { ExecuteCommandRequest, type LanguageClient } from 'vscode-languageclient/node';
 import { registerActions } from './actions.ts';
 import { createClient, SECRET_KEY } from './client.ts';
 import { STATS_COMMAND, STREAM_METHOD, type Stats, type StreamParams } from './protocol.ts';
@@ -59,11 +59,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('ghostline.vscode.restart', restart),
     // A new key means a new server environment.
     context.secrets.onDidChange((event) => (event.key === SECRET_KEY ? void restart() : undefined)),
-    vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('ghostline.server')) void restart();
-      // The server pulls the section again (through the cleaning middleware) on an empty push.
-      else if (event.affectsConfiguration('ghostline') && client?.isRunning()) void client.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
-    }),
+    // Other `ghostline` settings reach the running server through the client's configuration
+    // middleware (client.ts); a new server command needs a new server.
+    vscode.workspace.onDidChangeConfiguration((event) => (event.affectsConfiguration('ghostline.server') ? void restart() : undefined)),
     { dispose: () => void client?.stop() },
   );
   await start();
