@@ -91,6 +91,15 @@ function M.server_env(options)
   return env
 end
 
+--- The settings as a JSON object: an empty Lua table would be encoded as an array (`[]`), which
+--- the server reports as a configuration problem.
+function M.settings_object(settings)
+  if settings == nil or vim.tbl_isempty(settings) then
+    return vim.empty_dict()
+  end
+  return settings
+end
+
 --- The client configuration shared by start_client (0.7), vim.lsp.start (0.8+) and vim.lsp.config (0.11+).
 function M.client_config(options)
   options = options or M.options
@@ -98,8 +107,8 @@ function M.client_config(options)
     name = 'ghostline',
     cmd = options.cmd,
     cmd_env = M.server_env(options),
-    init_options = options.settings,
-    settings = { ghostline = options.settings },
+    init_options = M.settings_object(options.settings),
+    settings = { ghostline = M.settings_object(options.settings) },
     capabilities = M.capabilities(options),
     handlers = M.handlers(options),
     on_attach = function(client, bufnr)
