@@ -105,14 +105,11 @@ describe(`Emacs (${EMACS_VERSION}, eglot ${EGLOT_VERSION})`, { timeout: 90_000 }
     // About 13 s of streaming: 5-character chunks every 450 ms (within the server's idle timeout).
     responder = (request) => (request.body.model === 'gpt-4.1' ? { kind: 'text', text: TOTAL_PY_REWRITTEN, chunkChars: 5, chunkDelayMs: 450 } : { kind: 'text', text: '' });
     const run = await emacs('readme', makeProject({ 'total.py': TOTAL_PY }), { GHOSTLINE_E2E_SNIPPET: README_SNIPPET });
+    // The snippet's line: Emacs 28's jsonrpc gives up on a request after 10 s (jsonrpc.el), and this
+    // answer streams for longer (27 chunks, 450 ms apart).
     expect(run.observations.timeout).toBeGreaterThanOrEqual(60);
     expect(run.observations.menu).toContain('ghostline: Refactor');
     expect(run.observations.action_error).toBe('no error');
     expect(run.observations.refactored).toEqual(['# Sums prices.', ...TOTAL_PY_REWRITTEN.split('\n'), '']);
-    // The same snippet without its timeout line: Eglot gives up after 10 s, which is why it is there.
-    const bare = README_SNIPPET.split('\n').filter((line) => !line.includes('jsonrpc-default-request-timeout')).join('\n').replace(/\n\s*;;[^\n]*\n/, '\n') + ')';
-    const control = await emacs('readme', makeProject({ 'total.py': TOTAL_PY }), { GHOSTLINE_E2E_SNIPPET: bare });
-    expect(control.observations.timeout).toBe(10);
-    expect(control.observations.action_error).toMatch(/Timed out/);
   });
 });
