@@ -39,14 +39,4 @@ export class LruCache<V> {
   delete(key: string): void {
     this.entries.delete(key);
   }
-
-  /** Entries from newest to oldest, expired ones skipped (used by the typed-ahead search). */
-  *newestFirst(): Generator<[string, V]> {
-    const now = this.now();
-    const list = [...this.entries.entries()];
-    for (let i = list.length - 1; i >= 0; i--) {
-      const [key, entry] = list[i]!;
-      if (entry.expiresAt > now) yield [key, entry.value];
-    }
-  }
 }

@@ -16,7 +16,8 @@ export class MemoryCache implements CacheStore {
     return this.lru.size;
   }
 
-  peek(key: string): CachedAnswer | undefined {
+  /** The same look-up as `get`, answered synchronously (a hit counts as a use, as in any LRU). */
+  getNow(key: string): CachedAnswer | undefined {
     return this.lru.get(key);
   }
 

@@ -36,29 +36,27 @@ export class Scheduler {
     const controller = new AbortController();
     this.latest.set(documentKey, controller);
     this.lastEnter.set(documentKey, { at: performance.now(), version });
-    const onCallerAbort = () => controller.abort(callerSignal.reason ?? 'cancelled');
-    if (callerSignal.aborted) onCallerAbort();
-    else callerSignal.addEventListener('abort', onCallerAbort, { once: true });
+    // Aborted when the caller cancels (its reason) or a newer request supersedes this one (SUPERSEDED).
+    const signal = AbortSignal.any([callerSignal, controller.signal]);
 
     const ready = new Promise<boolean>((resolve) => {
-      if (controller.signal.aborted) return resolve(false);
+      if (signal.aborted) return resolve(false);
       if (debounceMs <= 0) return resolve(true);
       const timer = setTimeout(() => {
-        controller.signal.removeEventListener('abort', onAbort);
-        resolve(!controller.signal.aborted);
+        signal.removeEventListener('abort', onAbort);
+        resolve(!signal.aborted);
       }, debounceMs);
       const onAbort = () => {
         clearTimeout(timer);
         resolve(false);
       };
-      controller.signal.addEventListener('abort', onAbort, { once: true });
+      signal.addEventListener('abort', onAbort, { once: true });
     });
 
     return {
-      signal: controller.signal,
+      signal,
       ready,
       done: () => {
-        callerSignal.removeEventListener('abort', onCallerAbort);
         if (this.latest.get(documentKey) === controller) this.latest.delete(documentKey);
       },
     };

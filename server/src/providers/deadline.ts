@@ -22,42 +22,34 @@ export interface AttemptDeadline extends Deadline {
   onText(): void;
 }
 
-/** Links a new controller to a parent signal; returns it and the unlink function. */
-function linked(parent: AbortSignal): { controller: AbortController; unlink: () => void } {
-  const controller = new AbortController();
-  const forward = () => controller.abort(parent.reason);
-  if (parent.aborted) forward();
-  else parent.addEventListener('abort', forward, { once: true });
-  return { controller, unlink: () => parent.removeEventListener('abort', forward) };
-}
-
 /** The deadline of a whole call: aborts after totalMs or when the caller aborts. */
 export function startCallDeadline(caller: AbortSignal, totalMs: number): Deadline {
-  const { controller, unlink } = linked(caller);
+  const controller = new AbortController();
+  const signal = AbortSignal.any([caller, controller.signal]);
   let fired: DeadlineReason | undefined;
   const timer = setTimeout(() => {
     fired = 'total';
     controller.abort(new Error(`no answer within the total deadline of ${totalMs} ms`));
   }, totalMs);
   return {
-    signal: controller.signal,
+    signal,
     timedOut: () => fired,
     dispose() {
       clearTimeout(timer);
-      unlink();
     },
   };
 }
 
 /** The deadlines of one attempt inside a call: first token, then idle between chunks. */
 export function startAttemptDeadline(call: Deadline, timeouts: { firstTokenMs: number; idleMs: number }): AttemptDeadline {
-  const { controller, unlink } = linked(call.signal);
+  const controller = new AbortController();
+  const signal = AbortSignal.any([call.signal, controller.signal]);
   let fired: DeadlineReason | undefined;
   let sawText = false;
   let timer: NodeJS.Timeout | undefined;
   const arm = (reason: DeadlineReason, ms: number) => {
     clearTimeout(timer);
-    if (controller.signal.aborted) return;
+    if (signal.aborted) return;
     timer = setTimeout(() => {
       fired = reason;
       controller.abort(new Error(reason === 'first_token' ? `no first token within ${ms} ms` : `stream idle for ${ms} ms`));
@@ -65,7 +57,7 @@ export function startAttemptDeadline(call: Deadline, timeouts: { firstTokenMs: n
   };
   arm('first_token', timeouts.firstTokenMs);
   return {
-    signal: controller.signal,
+    signal,
     timedOut: () => fired ?? call.timedOut(),
     onEvent() {
       if (sawText) arm('idle', timeouts.idleMs);
@@ -76,7 +68,6 @@ export function startAttemptDeadline(call: Deadline, timeouts: { firstTokenMs: n
     },
     dispose() {
       clearTimeout(timer);
-      unlink();
     },
   };
 }

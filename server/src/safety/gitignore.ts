@@ -1,115 +1,64 @@
 /**
- * Compiles gitignore-syntax patterns (comments, `!` negation, trailing `/` for directories,
- * leading or inner `/` anchoring, `*`, `?`, `[...]`, `**`) into matchers over relative paths.
- *
- * Why not `path.matchesGlob` (Node 22+): its `*` and `**` skip dotfiles and dot-directories, so
- * `*.pem` would miss `.ssh/deploy.pem` and `*` would miss `.env` — the files this module exists
- * to keep out of prompts. Gitignore semantics also need anchoring rules globs do not have.
+ * Gitignore-syntax rules over relative paths, matched by the `ignore` package (the matcher ESLint,
+ * Prettier and many others use, tested against git's own behaviour): comments, `!` negation, `/`
+ * anchoring, directory-only patterns, `*`, `?`, `[...]` and `**`, and no re-inclusion inside an
+ * excluded directory. This file only keeps the deciding rule's label for reports, and leaves out
+ * anchored rules for paths outside the workspace.
  */
+import ignore, { type Ignore } from 'ignore';
 
 export interface IgnoreRule {
-  /** The line as written, for reports (`rule` in exclusion results). */
+  /** The label reported when this rule decides (`rule` in exclusion results). */
   source: string;
+  /** The pattern as written (trailing spaces trimmed). */
+  pattern: string;
   negated: boolean;
-  /** Matches only directories (the pattern ended with `/`). */
-  directoryOnly: boolean;
   /** Has a `/` before its end: relative to the root instead of matching at any depth. */
   anchored: boolean;
-  regex: RegExp;
-}
-
-function escapeRegExp(ch: string): string {
-  return /[\\^$.*+?()[\]{}|/]/.test(ch) ? `\\${ch}` : ch;
-}
-
-/** Translates a `[...]` class starting at `start`; returns the regex text and the index after `]`. */
-function translateClass(pattern: string, start: number): [string, number] {
-  let i = start + 1;
-  let out = '[';
-  if (pattern[i] === '!' || pattern[i] === '^') {
-    out += '^';
-    i++;
-  }
-  const bodyStart = i;
-  while (i < pattern.length && (pattern[i] !== ']' || i === bodyStart)) {
-    const ch = pattern[i] as string;
-    out += ch === '\\' || ch === ']' || ch === '[' ? `\\${ch}` : ch;
-    i++;
-  }
-  // An unterminated `[` is a literal bracket, as in git.
-  if (i >= pattern.length) return ['\\[', start + 1];
-  return [`${out}]`, i + 1];
-}
-
-function globToRegExpSource(glob: string): string {
-  let out = '';
-  let i = 0;
-  while (i < glob.length) {
-    const ch = glob[i] as string;
-    if (glob.startsWith('**/', i) && (i === 0 || glob[i - 1] === '/')) {
-      out += '(?:.*/)?';
-      i += 3;
-    } else if (glob.startsWith('/**', i) && i + 3 === glob.length) {
-      out += '/.*';
-      i += 3;
-    } else if (ch === '*') {
-      while (glob[i] === '*') i++;
-      out += '[^/]*';
-    } else if (ch === '?') {
-      out += '[^/]';
-      i++;
-    } else if (ch === '[') {
-      const [text, next] = translateClass(glob, i);
-      out += text;
-      i = next;
-    } else if (ch === '\\' && i + 1 < glob.length) {
-      out += escapeRegExp(glob[i + 1] as string);
-      i += 2;
-    } else {
-      out += escapeRegExp(ch);
-      i++;
-    }
-  }
-  return out;
 }
 
 /** Parses one gitignore line; undefined for blank lines and comments. */
 export function compileIgnoreLine(line: string, source = line): IgnoreRule | undefined {
-  // Trailing spaces are ignored unless escaped with a backslash.
-  let pattern = line.replace(/(?<!\\)\s+$/, '');
+  const pattern = line.replace(/(?<!\\)\s+$/, '');
   if (pattern === '' || pattern.startsWith('#')) return undefined;
   const negated = pattern.startsWith('!');
-  if (negated) pattern = pattern.slice(1);
-  if (pattern.startsWith('\\!') || pattern.startsWith('\\#')) pattern = pattern.slice(1);
-  const directoryOnly = pattern.endsWith('/');
-  if (directoryOnly) pattern = pattern.replace(/\/+$/, '');
-  const anchored = pattern.includes('/');
-  pattern = pattern.replace(/^\/+/, '');
-  if (pattern === '') return undefined;
-  const body = globToRegExpSource(pattern);
-  const regex = new RegExp(anchored ? `^${body}$` : `(?:^|/)${body}$`);
-  return { source, negated, directoryOnly, anchored, regex };
+  const body = (negated ? pattern.slice(1) : pattern).replace(/\/+$/, '');
+  if (body === '' || body === '/') return undefined;
+  return { source, pattern, negated, anchored: body.includes('/') };
+}
+
+/** One matcher per rule list (and per "anchored rules apply" choice), built on first use. */
+const matchers = new WeakMap<readonly IgnoreRule[], { all?: Ignore; unanchored?: Ignore }>();
+
+function matcherOf(rules: readonly IgnoreRule[], anchoredRulesApply: boolean): Ignore {
+  let built = matchers.get(rules);
+  if (!built) matchers.set(rules, (built = {}));
+  const slot = anchoredRulesApply ? 'all' : 'unanchored';
+  let matcher = built[slot];
+  if (!matcher) {
+    matcher = ignore();
+    rules.forEach((rule, index) => {
+      if (anchoredRulesApply || !rule.anchored) matcher!.add({ pattern: rule.pattern, mark: String(index) });
+    });
+    built[slot] = matcher;
+  }
+  return matcher;
 }
 
 /**
- * Git's decision for `relativePath` (slash-separated, no leading slash): a file inside an
- * excluded directory stays excluded whatever later rules say; otherwise the last matching rule
- * wins. Returns the deciding rule when the path is excluded.
+ * Git's decision for `relativePath` (slash-separated): a file inside an excluded directory stays
+ * excluded whatever later rules say; otherwise the last matching rule wins. Returns the deciding
+ * rule when the path is excluded.
  */
 export function matchIgnoreRules(rules: readonly IgnoreRule[], relativePath: string, anchoredRulesApply = true): IgnoreRule | undefined {
-  const segments = relativePath.split('/').filter((segment) => segment !== '' && segment !== '.');
-  const decide = (path: string, isDirectory: boolean): IgnoreRule | undefined => {
-    let decision: IgnoreRule | undefined;
-    for (const rule of rules) {
-      if (rule.directoryOnly && !isDirectory) continue;
-      if (rule.anchored && !anchoredRulesApply) continue;
-      if (rule.regex.test(path)) decision = rule;
-    }
-    return decision !== undefined && !decision.negated ? decision : undefined;
-  };
-  for (let depth = 1; depth < segments.length; depth++) {
-    const excludedDirectory = decide(segments.slice(0, depth).join('/'), true);
-    if (excludedDirectory !== undefined) return excludedDirectory;
-  }
-  return decide(segments.join('/'), false);
+  // The matcher takes relative paths only: drop a drive, leading slashes and `./` segments.
+  const path = relativePath
+    .replace(/^[A-Za-z]:/, '')
+    .split('/')
+    .filter((segment) => segment !== '' && segment !== '.')
+    .join('/');
+  if (path === '' || path.startsWith('..')) return undefined;
+  const result = matcherOf(rules, anchoredRulesApply).test(path);
+  if (!result.ignored || result.rule?.mark === undefined) return undefined;
+  return rules[Number(result.rule.mark)];
 }
