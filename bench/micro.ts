@@ -62,7 +62,7 @@ export function makeDocument(file: CorpusFile, index: number, lines: number): st
   const source = file.text.split('\n');
   const out = [`// ghostline bench document ${index}`];
   for (let i = 0; out.length < lines; i++) out.push(source[(index * 37 + i) % source.length]!);
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 function lineEnd(text: string, line: number): { line: number; character: number } {

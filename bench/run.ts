@@ -87,8 +87,8 @@ function meta(mode: string) {
 
 function write(name: string, json: unknown, markdown: string): void {
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, `${name}.json`), JSON.stringify(json, null, 2) + '\n');
-  writeFileSync(join(outDir, `${name}.md`), markdown + '\n');
+  writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(join(outDir, `${name}.md`), `${markdown}\n`);
   log(`wrote ${join(outDir, `${name}.json`)} and ${name}.md`);
 }
 

@@ -59,7 +59,7 @@ export class EditSession {
   constructor(client: BenchClient, segment: Segment) {
     this.client = client;
     this.segment = segment;
-    this.original = segment.before + segment.typed + '\n' + segment.after;
+    this.original = `${segment.before + segment.typed}\n${segment.after}`;
     this.line = segment.line;
   }
 
@@ -76,7 +76,7 @@ export class EditSession {
   }
 
   open(): Promise<void> {
-    const text = this.segment.before + '\n' + this.segment.after;
+    const text = `${this.segment.before}\n${this.segment.after}`;
     return this.client.connection.sendNotification('textDocument/didOpen', {
       textDocument: { uri: this.uri, languageId: this.segment.file.languageId, version: this.version, text },
     });
@@ -101,7 +101,7 @@ export class EditSession {
   async apply(key: Keystroke): Promise<void> {
     this.keyTimes.push(performance.now());
     const at = { line: this.line, character: this.character };
-    let change;
+    let change: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string };
     if (key.kind === 'backspace') {
       const removed = this.typedSoFar.at(-1) ?? '';
       this.typedSoFar = this.typedSoFar.slice(0, -1);

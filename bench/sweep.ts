@@ -42,7 +42,9 @@ export async function debounceSweep(corpus: CorpusFile[], segmentsFor: (seed: nu
     const batch = await Promise.all(
       values.map((debounceMs) => replay({ editor: 'vscode', corpus, segments, seed, latency: LATENCY, env: { GHOSTLINE_COMPLETION__DEBOUNCE_MS: String(debounceMs) } })),
     );
-    batch.forEach((run, i) => runs.get(values[i]!)!.push(run));
+    batch.forEach((run, i) => {
+      runs.get(values[i]!)!.push(run);
+    });
   }
   return values.map((debounceMs) => profileResult(mergeRuns(runs.get(debounceMs)!), debounceMs));
 }

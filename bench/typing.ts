@@ -86,7 +86,7 @@ export function typeSegment(text: string, seed: number, model: TypingModel = HUM
     if (random() < model.thinkChance) delay += uniform(model.thinkPauseMs);
     if (char === '\n') {
       const nextIndent = /^[ \t]*/.exec(text.slice(i + 1))![0];
-      press(delay + uniform(model.lineEndPauseMs), 'insert', '\n' + nextIndent);
+      press(delay + uniform(model.lineEndPauseMs), 'insert', `\n${nextIndent}`);
       i += 1 + nextIndent.length;
       // Reading the next line before typing it.
       at += uniform(model.lineEndPauseMs);

@@ -40,7 +40,7 @@ export function chatDialect(body: any, newId: (prefix: string) => string): Diale
       system_fingerprint: 'fp_fake',
       choices,
     };
-    if (includeUsage) payload['usage'] = usage;
+    if (includeUsage) payload.usage = usage;
     return `data: ${JSON.stringify(payload)}\n\n`;
   };
   const choice = (delta: ChatCompletionChunk.Choice['delta'], finishReason: ChatCompletionChunk.Choice['finish_reason']): ChatCompletionChunk.Choice => ({

@@ -98,7 +98,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     requests.push(record);
     for (const listener of arrivalListeners) listener();
 
-    let script;
+    let script: Awaited<ReturnType<Responder>>;
     try {
       script = await responder(record);
     } catch (error) {

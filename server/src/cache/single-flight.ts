@@ -75,7 +75,10 @@ export class SingleFlight<T> {
       if (this.flights.get(key) === flight) this.flights.delete(key);
     };
     const grace = this.graceMs();
-    if (grace <= 0) return abort();
+    if (grace <= 0) {
+      abort();
+      return;
+    }
     flight.grace = setTimeout(abort, grace);
     flight.grace.unref?.();
   }

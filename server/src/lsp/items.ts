@@ -50,7 +50,7 @@ export function completionList(suggested: Suggested): CompletionList {
     insertTextFormat: InsertTextFormat.PlainText,
     textEdit: { range: suggested.range, newText },
     command: acceptCommand(suggested.accept),
-    ...(multiline ? { documentation: { kind: 'markdown', value: '```' + suggested.languageId + '\n' + newText + '\n```' } } : {}),
+    ...(multiline ? { documentation: { kind: 'markdown', value: `\`\`\`${suggested.languageId}\n${newText}\n\`\`\`` } } : {}),
   };
   return { isIncomplete: true, items: [item] };
 }

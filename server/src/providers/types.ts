@@ -3,7 +3,6 @@
  * only these types; providers/ is the only place that imports the `openai` SDK.
  */
 
-import type { Task } from '../config/tasks.ts';
 
 export { TASKS, type Task } from '../config/tasks.ts';
 

@@ -108,7 +108,9 @@ export function checkPolicy(config: GhostlineConfig): { path: string; message: s
       const override = tasks[task];
       if (!override) continue;
       if (override.model) checkModel(`${prefix}.${task}.model`, override.model, task);
-      override.fallbacks?.forEach((model, i) => checkModel(`${prefix}.${task}.fallbacks.${i}`, model, task));
+      override.fallbacks?.forEach((model, i) => {
+        checkModel(`${prefix}.${task}.fallbacks.${i}`, model, task);
+      });
       const [low, high] = TEMPERATURE_RANGES[task];
       if (override.temperature !== undefined && (override.temperature < low || override.temperature > high)) {
         problems.push({ path: `${prefix}.${task}.temperature`, message: `${prefix}.${task}.temperature = ${override.temperature}: outside the approved range ${low}–${high} for ${task} (SSOT.md)` });

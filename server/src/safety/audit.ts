@@ -101,8 +101,8 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       latencyMs: entry.latencyMs,
     };
     if (options.includeSource) {
-      line['prompt'] = clean(entry.prompt);
-      if (entry.output !== undefined) line['output'] = clean(entry.output);
+      line.prompt = clean(entry.prompt);
+      if (entry.output !== undefined) line.output = clean(entry.output);
     }
     return `${JSON.stringify(line)}\n`;
   }

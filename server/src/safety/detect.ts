@@ -26,7 +26,7 @@ function patternCandidates(text: string, out: Candidate[]): void {
   for (const rule of PATTERN_RULES) {
     rule.re.lastIndex = 0;
     for (let match = rule.re.exec(text); match !== null; match = rule.re.exec(text)) {
-      const span = match.indices?.groups?.['s'] ?? [match.index, match.index + match[0].length];
+      const span = match.indices?.groups?.s ?? [match.index, match.index + match[0].length];
       const secret = text.slice(span[0], span[1]);
       if (secret.startsWith('«secret:') || (rule.accept !== undefined && !rule.accept(secret, match))) continue;
       const kind = rule.kindOf?.(match) ?? rule.kind;
@@ -38,8 +38,8 @@ function patternCandidates(text: string, out: Candidate[]): void {
 function entropyCandidates(text: string, out: Candidate[]): void {
   STRING_LITERAL.lastIndex = 0;
   for (let match = STRING_LITERAL.exec(text); match !== null; match = STRING_LITERAL.exec(text)) {
-    const span = match.indices?.groups?.['s'];
-    if (span !== undefined && looksRandom(match.groups?.['s'] ?? '')) {
+    const span = match.indices?.groups?.s;
+    if (span !== undefined && looksRandom(match.groups?.s ?? '')) {
       out.push({ start: span[0], end: span[1], kind: 'high-entropy', priority: ENTROPY_PRIORITY });
     }
   }

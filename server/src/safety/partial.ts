@@ -113,8 +113,8 @@ export function openStringSecretAt(text: string, offset: number): SecretMatch | 
 /** `postgres://app:s3cr|` — a URL password typed before its `@` (digits only would be a port). */
 function urlPasswordAt(text: string, offset: number): SecretMatch | undefined {
   const before = text.slice(Math.max(0, offset - 300), offset);
-  const match = /[a-zA-Z][a-zA-Z0-9+.-]{1,30}:\/\/[^\s:@\/'"`<>]{0,128}:(?<s>[^\s@\/'"`<>]{3,256})$/.exec(before);
-  const secret = match?.groups?.['s'];
+  const match = /[a-zA-Z][a-zA-Z0-9+.-]{1,30}:\/\/[^\s:@/'"`<>]{0,128}:(?<s>[^\s@/'"`<>]{3,256})$/.exec(before);
+  const secret = match?.groups?.s;
   // A port, a template (`$PGPASSWORD`, `${REDIS_PASSWORD}`, `<password>`) or the word itself is no secret.
   if (match === null || secret === undefined || /^\d+$/.test(secret) || /^[$%{<]/.test(secret) || startsPlaceholderWord(secret)) return undefined;
   return { start: offset - secret.length, end: offset, kind: 'connection-string' };

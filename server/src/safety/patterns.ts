@@ -42,7 +42,7 @@ function isRealUrlPassword(secret: string): boolean {
  * (under four characters) is a documentation example.
  */
 function isRealUrlCredential(secret: string, match: RegExpExecArray): boolean {
-  return secret.length >= 4 && isRealUrlPassword(secret) && match.groups?.['user'] !== secret;
+  return secret.length >= 4 && isRealUrlPassword(secret) && match.groups?.user !== secret;
 }
 
 /** `Password=x` counts as a connection-string part only inside a `Key=value;Key=value` list. */
@@ -139,7 +139,7 @@ export const PATTERN_RULES: readonly PatternRule[] = [
     priority: 7,
     re: rx(String.raw`(?<![\w+.-])(?<scheme>[a-zA-Z][a-zA-Z0-9+.-]{1,30}):\/\/(?<user>[^\s:@\/'"\x60<>]{0,128}):(?<s>[^\s@\/'"\x60<>]{1,256})@(?=[^\s@\/'"\x60]{1,256})`, 'gd'),
     accept: isRealUrlCredential,
-    kindOf: (match) => (/^(?:https?|ftps?|wss?)$/i.test(match.groups?.['scheme'] ?? '') ? 'url-credentials' : 'connection-string'),
+    kindOf: (match) => (/^(?:https?|ftps?|wss?)$/i.test(match.groups?.scheme ?? '') ? 'url-credentials' : 'connection-string'),
   },
   // Semicolon-separated connection strings (ADO.NET, Azure Storage, Service Bus).
   {

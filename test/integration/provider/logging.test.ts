@@ -36,14 +36,14 @@ describe('attempt logging', () => {
     const request = modelRequest({ instructions: 'PROMPT-INSTRUCTIONS-MARKER', input: 'PROMPT-INPUT-MARKER' });
     await harness.provider({ logger: capture.logger }).complete(request);
 
-    const attempts = capture.lines().filter((line) => line['msg'] === 'model attempt');
-    expect(attempts.map((line) => [line['attempt'], line['outcome'], line['status'], line['retryInMs']])).toEqual([
+    const attempts = capture.lines().filter((line) => line.msg === 'model attempt');
+    expect(attempts.map((line) => [line.attempt, line.outcome, line.status, line.retryInMs])).toEqual([
       [1, 'server', 500, 1],
       [2, 'ok', undefined, undefined],
     ]);
     for (const line of attempts) {
       expect(line).toMatchObject({ level: 20, provider: 'test', model: 'gpt-4.1-mini' });
-      expect(typeof line['ms']).toBe('number');
+      expect(typeof line.ms).toBe('number');
     }
     const raw = capture.raw();
     expect(raw).not.toContain('sk-test-secret-key');

@@ -54,7 +54,7 @@ describe.each(['responses', 'chat'] as const)('%s API', (api) => {
   it('uses a placeholder key for a local server configured without one', async () => {
     await harness.provider({ api, apiKey: undefined }).complete(modelRequest());
     const [request] = await harness.fake.waitForRequests(1);
-    expect(request?.headers['authorization']).toBe(`Bearer ${PLACEHOLDER_API_KEY}`);
+    expect(request?.headers.authorization).toBe(`Bearer ${PLACEHOLDER_API_KEY}`);
   });
 });
 

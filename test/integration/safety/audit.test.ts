@@ -86,7 +86,7 @@ describe('audit trail', () => {
     expect((await client.completion(uri, positionAt(other, other.length))).items).toHaveLength(0);
 
     const lines = await waitForLines(file, 5);
-    expect(lines.map((line) => [line['task'], line['model'], line['outcome']])).toEqual([
+    expect(lines.map((line) => [line.task, line.model, line.outcome])).toEqual([
       ['completion', 'gpt-4.1-mini', 'ok'],
       ['completion', 'gpt-4.1-mini', 'cache'],
       ['explain', 'gpt-4.1-mini', 'ok'],
@@ -95,18 +95,18 @@ describe('audit trail', () => {
     ]);
     for (const line of lines) {
       expect(Object.keys(line).sort()).toEqual([...FIELDS].sort());
-      expect(line['promptHash']).toMatch(/^[0-9a-f]{64}$/);
-      expect(line['file']).toBe(path.join(root, 'src/revenue.ts'));
-      expect(line['user']).toBe(userInfo().username);
-      expect(line['redactions']).toBe(1);
-      expect(typeof line['latencyMs']).toBe('number');
-      expect(new Date(line['time'] as string).getTime()).not.toBeNaN();
+      expect(line.promptHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(line.file).toBe(path.join(root, 'src/revenue.ts'));
+      expect(line.user).toBe(userInfo().username);
+      expect(line.redactions).toBe(1);
+      expect(typeof line.latencyMs).toBe('number');
+      expect(new Date(line.time as string).getTime()).not.toBeNaN();
     }
     expect(lines[0]).toMatchObject({ reason: 'primary', tokensIn: 400, tokensCached: 128, tokensOut: 12 });
-    expect(lines[0]!['costUsd']).toBeCloseTo(((400 - 128) * 0.4 + 128 * 0.1 + 12 * 1.6) / 1e6, 12);
+    expect(lines[0]!.costUsd).toBeCloseTo(((400 - 128) * 0.4 + 128 * 0.1 + 12 * 1.6) / 1e6, 12);
     expect(lines[1]).toMatchObject({ reason: 'cached answer', tokensIn: 0, tokensOut: 0, costUsd: 0 });
     expect(lines[2]).toMatchObject({ tokensIn: 900, tokensOut: 9 });
-    expect(lines[4]!['reason']).toBe('fallback after gpt-4.1-mini failed (server)');
+    expect(lines[4]!.reason).toBe('fallback after gpt-4.1-mini failed (server)');
     // The prompt sent is the redacted one, and the audit line hashes exactly that.
     expect(fake.requests[0]!.body.input).toContain('«secret:stripe-key:1»');
 
@@ -135,8 +135,8 @@ describe('audit trail', () => {
     const lines = readAudit(path.join(home, '.local', 'state', 'ghostline', 'audit.jsonl'));
     expect(lines).toHaveLength(1);
     // includeSource writes the prompt as sent (redacted) and the answer; still never the secret.
-    expect(lines[0]!['prompt']).toContain('computeQuarterlyRevenue');
-    expect(lines[0]!['prompt']).toContain('«secret:stripe-key:1»');
+    expect(lines[0]!.prompt).toContain('computeQuarterlyRevenue');
+    expect(lines[0]!.prompt).toContain('«secret:stripe-key:1»');
     expect(JSON.stringify(lines[0])).not.toContain(STRIPE);
     rmSync(home, { recursive: true, force: true });
   });

@@ -65,7 +65,7 @@ async function session(key: string, args: string[], audit: string): Promise<{ sh
   const again = (await editor.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } })).find((a) => /Explain/.test(a.title)) as CodeAction;
   await editor.execute(again.command!);
   expect(fake.requests.length).toBeGreaterThanOrEqual(4);
-  expect(fake.requests.every((request) => request.headers['authorization'] === `Bearer ${key}`)).toBe(true);
+  expect(fake.requests.every((request) => request.headers.authorization === `Bearer ${key}`)).toBe(true);
   const shown = c.messages.map((m) => m.message).join('\n');
   expect(shown).toMatch(/rejected the credentials/);
   expect(shown).toMatch(/debounceMs/);

@@ -52,7 +52,7 @@ describe('budget gate', () => {
   });
 
   it('moves to the cheaper model once the soft cap is reached, and says so once', async () => {
-    const { store, model, metrics, messages, run } = setup({ team: { softTokens: 2000 } });
+    const { model, metrics, messages, run } = setup({ team: { softTokens: 2000 } });
     await run();
     await run();
     expect(model.asked).toEqual(['gpt-4.1-mini', 'gpt-4.1-mini']);

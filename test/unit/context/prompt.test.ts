@@ -115,7 +115,7 @@ describe('promptCacheKey', () => {
     expect(key).toBe(promptCacheKey('src/app.ts', 'typescript'));
     expect(key.startsWith(`ghostline:${PROMPT_TEMPLATE_VERSION}:typescript:`)).toBe(true);
     expect(key.length).toBeLessThanOrEqual(64);
-    expect(promptCacheKey('/home/someone/very/long/path/'.repeat(20) + 'x.ts', 'typescript').length).toBeLessThanOrEqual(64);
+    expect(promptCacheKey(`${'/home/someone/very/long/path/'.repeat(20)}x.ts`, 'typescript').length).toBeLessThanOrEqual(64);
   });
 
   it('separates files and languages', () => {

@@ -44,7 +44,7 @@ describe('takeFirstTokens', () => {
   });
 
   it('cuts inside a single huge token run', () => {
-    const result = firstTokens('x'.repeat(1000) + ' tail', 10);
+    const result = firstTokens(`${'x'.repeat(1000)} tail`, 10);
     expect(result.tokens).toBe(10);
     expect(result.text).toMatch(/^x+$/);
   });
@@ -67,7 +67,7 @@ describe('takeLastTokens', () => {
   });
 
   it('keeps the end of a huge single line (minified code)', () => {
-    const minified = 'var a=1;'.repeat(1_250_000) + 'console.log(a);';
+    const minified = `${'var a=1;'.repeat(1_250_000)}console.log(a);`;
     const result = lastTokens(minified, 20);
     expect(result.tokens).toBeLessThanOrEqual(20);
     expect(result.text.endsWith('console.log(a);')).toBe(true);

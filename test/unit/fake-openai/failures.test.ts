@@ -92,7 +92,7 @@ describe('broken streams', () => {
   it('sends response.failed with the error on the response', async () => {
     fake.setResponder(() => ({ kind: 'failed', code: 'server_error', message: 'model crashed' }));
     const stream = await client.responses.create({ model: 'gpt-4.1-mini', input: 'x', stream: true });
-    let failed;
+    let failed: { status?: string; error?: unknown } | undefined;
     for await (const event of stream) if (event.type === 'response.failed') failed = event.response;
     expect(failed?.status).toBe('failed');
     expect(failed?.error).toEqual({ code: 'server_error', message: 'model crashed' });

@@ -77,7 +77,7 @@ describe('Responses API, streaming', () => {
     expect(request?.api).toBe('responses');
     expect(request?.path).toBe('/v1/responses');
     expect(request?.body).toMatchObject({ model: 'gpt-4.1', input: 'hi', stream: true, prompt_cache_key: 'k1', store: false });
-    expect(request?.headers['authorization']).toBe('Bearer test');
+    expect(request?.headers.authorization).toBe('Bearer test');
   });
 });
 

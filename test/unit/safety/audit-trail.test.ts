@@ -56,7 +56,7 @@ describe('AuditTrail', () => {
     const lines = readFileSync(settings.file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ task: 'refactor', model: 'gpt-4.1', reason: 'primary', tokensIn: 1000, tokensOut: 200, tokensCached: 0, costUsd: 0.001, redactions: 1, file: '/work/app/src/sauce.ts', user: 'ada', outcome: 'ok', latencyMs: 13 });
-    expect(lines[0]!['promptHash']).toMatch(/^[0-9a-f]{64}$/);
+    expect(lines[0]!.promptHash).toMatch(/^[0-9a-f]{64}$/);
     expect(lines[1]).toMatchObject({ outcome: 'cache', costUsd: 0 });
     expect(readFileSync(settings.file, 'utf8')).not.toContain('secretSauce');
   });

@@ -86,8 +86,8 @@ describe('audit log', () => {
     log.record(entry({ prompt: `${SOURCE}\nconst key = "${KEY}";` }));
     await log.close();
     const [line] = lines(file);
-    expect(line?.['prompt']).toBe(`${SOURCE}\nconst key = "«secret:openai-key:1»";`);
-    expect(line?.['output']).toBe('  return account.balance;');
+    expect(line?.prompt).toBe(`${SOURCE}\nconst key = "«secret:openai-key:1»";`);
+    expect(line?.output).toBe('  return account.balance;');
   });
 
   it('never writes an API key, whatever field it was passed in', async () => {
@@ -105,7 +105,7 @@ describe('audit log', () => {
     const log = createAuditLog({ file, retentionDays: 30, maxBytes: 1_000_000, includeSource: false, hashPaths: true });
     log.record(entry());
     await log.close();
-    expect(lines(file)[0]?.['file']).toBe(createHash('sha256').update('/work/app/src/bank.ts').digest('hex'));
+    expect(lines(file)[0]?.file).toBe(createHash('sha256').update('/work/app/src/bank.ts').digest('hex'));
   });
 
   it('rotates to file.YYYYMMDD-HHMMSS when the next line would pass maxBytes', async () => {
@@ -120,7 +120,7 @@ describe('audit log', () => {
     expect(rotated.some((name) => name.startsWith('audit.jsonl.20250305-'))).toBe(true);
     const all = [...rotated.map((name) => path.join(dir, name)), file];
     for (const part of all) expect(statSync(part).size).toBeLessThanOrEqual(lineBytes * 3);
-    expect(all.flatMap(lines).map((line) => line['latencyMs'])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(all.flatMap(lines).map((line) => line.latencyMs)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
   it('deletes rotated files older than retentionDays and keeps the rest', async () => {

@@ -45,11 +45,11 @@ function generate(random: () => number, name: string, arg: number): string {
   const alphabet = ALPHABETS[name];
   if (alphabet !== undefined) return pick(random, alphabet, arg);
   if (name === 'jwt') {
-    const payload = { sub: pick(random, ALPHABETS['digits'] as string, 10), name: 'Test User', iat: 1_700_000_000 + Math.floor(random() * 1e6) };
-    return `${base64url('{"alg":"HS256","typ":"JWT"}')}.${base64url(JSON.stringify(payload))}.${pick(random, ALPHABETS['b64url'] as string, 43)}`;
+    const payload = { sub: pick(random, ALPHABETS.digits as string, 10), name: 'Test User', iat: 1_700_000_000 + Math.floor(random() * 1e6) };
+    return `${base64url('{"alg":"HS256","typ":"JWT"}')}.${base64url(JSON.stringify(payload))}.${pick(random, ALPHABETS.b64url as string, 43)}`;
   }
   if (name === 'pemlines' || name === 'pemlines_esc') {
-    const lines = Array.from({ length: arg }, (_, i) => pick(random, ALPHABETS['b64'] as string, i === arg - 1 ? 24 : 64));
+    const lines = Array.from({ length: arg }, (_, i) => pick(random, ALPHABETS.b64 as string, i === arg - 1 ? 24 : 64));
     return lines.join(name === 'pemlines' ? '\n' : '\\n');
   }
   throw new Error(`unknown generator ${name}`);
