@@ -28,8 +28,21 @@ for (let i = 0; i < entries; i++) {
   const at = (i * 7919) % Math.max(1, text.length - answerChars);
   // Slicing and re-joining gives each answer its own string, as a parsed model stream does.
   const answer = [...text.slice(at, at + answerChars)].join('');
-  const key = cacheKey({ templateVersion: 'c1', model: 'gpt-4o-mini', temperature: 0.1, maxOutputTokens: 256, instructions: 'bench', input: `${i}` });
-  await cache.set(key, { text: answer, model: 'gpt-4o-mini', inputTokens: 1200, outputTokens: 12, cachedTokens: 0, createdAt: Date.now() }, 900);
+  const key = cacheKey({
+    templateVersion: 'c1',
+    model: 'gpt-4o-mini',
+    temperature: 0.1,
+    maxOutputTokens: 256,
+    instructions: 'bench',
+    input: `${i}`,
+  });
+  await cache.set(
+    key,
+    { text: answer, model: 'gpt-4o-mini', inputTokens: 1200, outputTokens: 12, cachedTokens: 0, createdAt: Date.now() },
+    900,
+  );
 }
 const after = heapAfterGc();
-process.stdout.write(`${JSON.stringify({ entries: cache.size, answerChars, bytesPerEntry: Math.round((after - before) / entries) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ entries: cache.size, answerChars, bytesPerEntry: Math.round((after - before) / entries) })}\n`,
+);

@@ -52,7 +52,10 @@ export class BenchClient {
   private constructor(child: ChildProcess, home: string) {
     this.child = child;
     this.home = home;
-    this.connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    this.connection = createProtocolConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
     child.stderr!.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-4000);
     });
@@ -63,7 +66,9 @@ export class BenchClient {
       this.died = `ghostline exited (code ${code}, signal ${signal})\n${this.stderrTail}`;
       this.connection.dispose();
     });
-    this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => ({})));
+    this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) =>
+      params.items.map(() => ({})),
+    );
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.onNotification('window/showMessage', () => undefined);
@@ -92,7 +97,12 @@ export class BenchClient {
    * Spawns and initializes a server, once more if the first dies while starting (other work may be
    * rebuilding dist/ at that moment).
    */
-  static async started(env: Record<string, string>, inline: boolean, name: string, rootUri: string | null = null): Promise<{ client: BenchClient; init: InitializeResult }> {
+  static async started(
+    env: Record<string, string>,
+    inline: boolean,
+    name: string,
+    rootUri: string | null = null,
+  ): Promise<{ client: BenchClient; init: InitializeResult }> {
     for (let attempt = 1; ; attempt++) {
       const client = BenchClient.start(env);
       try {
@@ -131,7 +141,10 @@ export class BenchClient {
       return;
     }
     try {
-      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 5000))]);
+      await Promise.race([
+        this.connection.sendRequest('shutdown'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 5000)),
+      ]);
       await this.connection.sendNotification('exit');
     } catch {
       this.child.kill('SIGKILL');

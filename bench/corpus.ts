@@ -20,15 +20,28 @@ interface CorpusSpec {
 export const CORPUS: CorpusSpec[] = [
   {
     languageId: 'typescript',
-    candidates: ['node_modules/gpt-tokenizer/src/BytePairEncodingCore.ts', 'node_modules/@jridgewell/sourcemap-codec/src/scopes.ts', 'node_modules/zod/src/v4/classic/errors.ts'],
+    candidates: [
+      'node_modules/gpt-tokenizer/src/BytePairEncodingCore.ts',
+      'node_modules/@jridgewell/sourcemap-codec/src/scopes.ts',
+      'node_modules/zod/src/v4/classic/errors.ts',
+    ],
   },
   {
     languageId: 'javascript',
-    candidates: ['node_modules/vscode-jsonrpc/lib/common/linkedMap.js', 'node_modules/denque/index.js', 'node_modules/pino/lib/tools.js'],
+    candidates: [
+      'node_modules/vscode-jsonrpc/lib/common/linkedMap.js',
+      'node_modules/denque/index.js',
+      'node_modules/pino/lib/tools.js',
+    ],
   },
   {
     languageId: 'python',
-    candidates: ['/usr/lib/python3.11/textwrap.py', '/usr/lib/python3.12/textwrap.py', '/usr/lib/python3.13/textwrap.py', '/usr/lib/python3/dist-packages/six.py'],
+    candidates: [
+      '/usr/lib/python3.11/textwrap.py',
+      '/usr/lib/python3.12/textwrap.py',
+      '/usr/lib/python3.13/textwrap.py',
+      '/usr/lib/python3/dist-packages/six.py',
+    ],
   },
   {
     languageId: 'c',

@@ -42,7 +42,8 @@ export interface CrossFileCase {
   signatureKey: string;
 }
 
-const SKIP_DIRS = /(^|\/)(tests?|__tests__|fixtures|bpeRanks|codegen|scraper|encoding|model|idlelib|test|lib2to3|tkinter|turtledemo)(\/|$)/;
+const SKIP_DIRS =
+  /(^|\/)(tests?|__tests__|fixtures|bpeRanks|codegen|scraper|encoding|model|idlelib|test|lib2to3|tkinter|turtledemo)(\/|$)/;
 
 function walk(dir: string, ext: string, out: string[] = [], base = dir): string[] {
   for (const name of readdirSync(dir).sort()) {
@@ -50,7 +51,8 @@ function walk(dir: string, ext: string, out: string[] = [], base = dir): string[
     const rel = relative(base, full);
     if (statSync(full).isDirectory()) {
       if (!SKIP_DIRS.test(`${rel}/`)) walk(full, ext, out, base);
-    } else if (name.endsWith(ext) && !/\.(test|spec|d)\.ts$/.test(name) && statSync(full).size < 256 * 1024) out.push(rel);
+    } else if (name.endsWith(ext) && !/\.(test|spec|d)\.ts$/.test(name) && statSync(full).size < 256 * 1024)
+      out.push(rel);
   }
   return out;
 }
@@ -58,7 +60,10 @@ function walk(dir: string, ext: string, out: string[] = [], base = dir): string[
 /** Python's standard library folder, when python3 exists on this machine. */
 function pythonStdlib(): string | undefined {
   try {
-    const dir = execFileSync('python3', ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dir = execFileSync('python3', ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     return existsSync(dir) ? dir : undefined;
   } catch {
     return undefined;
@@ -73,12 +78,20 @@ export function crossFilePackages(): PackageSource[] {
     ['sourcemap-codec', 'node_modules/@jridgewell/sourcemap-codec/src'],
   ] as const) {
     const dir = join(ROOT, rel);
-    if (existsSync(dir)) packages.push({ name, folder: `ts/${name}`, languageId: 'typescript', dir, files: walk(dir, '.ts') });
+    if (existsSync(dir))
+      packages.push({ name, folder: `ts/${name}`, languageId: 'typescript', dir, files: walk(dir, '.ts') });
   }
   const stdlib = pythonStdlib();
   for (const name of stdlib ? ['asyncio', 'email', 'concurrent', 'importlib', 'json', 'http'] : []) {
     const dir = join(stdlib!, name);
-    if (existsSync(dir)) packages.push({ name: `python-${name}`, folder: `python/${name}`, languageId: 'python', dir, files: walk(dir, '.py') });
+    if (existsSync(dir))
+      packages.push({
+        name: `python-${name}`,
+        folder: `python/${name}`,
+        languageId: 'python',
+        dir,
+        files: walk(dir, '.py'),
+      });
   }
   return packages;
 }
@@ -108,10 +121,15 @@ function definitions(pkg: PackageSource): Map<string, Definition> {
   for (const file of pkg.files) {
     const text = readFileSync(join(pkg.dir, file), 'utf8');
     if (pkg.languageId === 'typescript') {
-      for (const m of text.matchAll(/^export\s+(?:declare\s+)?(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*)\s*(?:<[^(]*?>)?\s*\(/gm)) {
+      for (const m of text.matchAll(
+        /^export\s+(?:declare\s+)?(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*)\s*(?:<[^(]*?>)?\s*\(/gm,
+      )) {
         const params = balanced(text, m.index + m[0].length - 1);
         // The key is the signature as written from the name on: generics included.
-        const named = text.slice(m.index + m[0].indexOf(m[1]!, m[0].indexOf('function') + 8), m.index + m[0].length - 1);
+        const named = text.slice(
+          m.index + m[0].indexOf(m[1]!, m[0].indexOf('function') + 8),
+          m.index + m[0].length - 1,
+        );
         if (params && strip(params).length > 2) add(m[1]!, { file, key: strip(`${named}${params}`) });
       }
       for (const m of text.matchAll(/^export\s+(?:abstract\s+)?class\s+([A-Za-z_$][\w$]*)[^{]*\{/gm)) {
@@ -124,12 +142,14 @@ function definitions(pkg: PackageSource): Map<string, Definition> {
     } else {
       for (const m of text.matchAll(/^def\s+([A-Za-z_]\w*)\s*\(/gm)) {
         const params = balanced(text, m.index + m[0].length - 1);
-        if (params && strip(params).length > 2 && !m[1]!.startsWith('_')) add(m[1]!, { file, key: strip(`${m[1]}${params}`) });
+        if (params && strip(params).length > 2 && !m[1]!.startsWith('_'))
+          add(m[1]!, { file, key: strip(`${m[1]}${params}`) });
       }
       for (const m of text.matchAll(/^class\s+([A-Za-z_]\w*)[^:]*:\n((?:[ \t]+.*\n|\s*\n)*)/gm)) {
         const init = /\n([ \t]+)def\s+__init__\s*\(/.exec(`\n${m[2]!}`);
         const params = init ? balanced(`\n${m[2]!}`, init.index + init[0].length - 1) : undefined;
-        if (params && strip(params) !== '(self)' && !m[1]!.startsWith('_')) add(m[1]!, { file, key: strip(`__init__${params}`) });
+        if (params && strip(params) !== '(self)' && !m[1]!.startsWith('_'))
+          add(m[1]!, { file, key: strip(`__init__${params}`) });
       }
     }
   }
@@ -139,7 +159,10 @@ function definitions(pkg: PackageSource): Map<string, Definition> {
 /** The import statements of a file, each joined onto one line. */
 function importStatements(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(/^\s*import\s[^;'"]*?from\s+['"][^'"]+['"]|^\s*import\s+\S.*$|^\s*from\s+\S+\s+import\s+(\([^)]*\)|.*)$/gm)) out.push(m[0].replace(/\s+/g, ' '));
+  for (const m of text.matchAll(
+    /^\s*import\s[^;'"]*?from\s+['"][^'"]+['"]|^\s*import\s+\S.*$|^\s*from\s+\S+\s+import\s+(\([^)]*\)|.*)$/gm,
+  ))
+    out.push(m[0].replace(/\s+/g, ' '));
   return out;
 }
 
@@ -161,11 +184,20 @@ function importsFrom(pkg: PackageSource, file: string, statement: string, defini
     const spec = /from\s+['"]([^'"]+)['"]/.exec(statement)?.[1];
     if (!spec?.startsWith('.')) return false;
     const target = resolved(spec).replace(/\.(js|ts)$/, '');
-    return target === defNoExt || (target.endsWith('index') ? `${defDir}/`.startsWith(`${target.slice(0, -'index'.length)}`) : `${defDir}/`.startsWith(`${target}/`) || defDir === target);
+    return (
+      target === defNoExt ||
+      (target.endsWith('index')
+        ? `${defDir}/`.startsWith(`${target.slice(0, -'index'.length)}`)
+        : `${defDir}/`.startsWith(`${target}/`) || defDir === target)
+    );
   }
   const module = /^\s*from\s+(\S+)/.exec(statement)?.[1] ?? /^\s*import\s+(\S+)/.exec(statement)?.[1] ?? '';
   const stem = defNoExt.split('/').pop()!;
-  return module.split('.').includes(stem) || statement.includes(` ${stem}`) || (stem === '__init__' && module.split('.').includes(defDir.split('/').pop() ?? ''));
+  return (
+    module.split('.').includes(stem) ||
+    statement.includes(` ${stem}`) ||
+    (stem === '__init__' && module.split('.').includes(defDir.split('/').pop() ?? ''))
+  );
 }
 
 /** Mines the cases of every package, at most `perFile` per file, then a seeded sample of `limit`. */
@@ -182,24 +214,40 @@ export function mineCases(packages: PackageSource[], limit: number, seed: number
       let offset = 0;
       for (let line = 0; line < lines.length && taken < perFile; offset += lines[line]!.length + 1, line++) {
         const content = lines[line]!;
-        if (/^\s*(import|from|export\s+\*|#|\/\/|\*|def |class |async def |function |export function)/.test(content)) continue;
+        if (/^\s*(import|from|export\s+\*|#|\/\/|\*|def |class |async def |function |export function)/.test(content))
+          continue;
         for (const m of content.matchAll(/(?:new\s+)?(?:([A-Za-z_$][\w$]*)\.)?([A-Za-z_$][\w$]*)\(/g)) {
           const name = m[2]!;
           const def = defs.get(name);
           if (!def || def.file === file) continue;
           const qualifier = m[1];
           // The name (or its module) must be imported from the defining file (or a barrel above it).
-          const statement = importLines.find((l) => new RegExp(`(^|[^\\w$])${(qualifier ?? name).replace(/\$/g, '\\$')}([^\\w$]|$)`).test(l));
+          const statement = importLines.find((l) =>
+            new RegExp(`(^|[^\\w$])${(qualifier ?? name).replace(/\$/g, '\\$')}([^\\w$]|$)`).test(l),
+          );
           if (!statement || !importsFrom(pkg, file, statement, def.file)) continue;
           if (seen.has(`${name}${content.slice(m.index)}`)) continue;
           seen.add(`${name}${content.slice(m.index)}`);
           // Defined here too, or called before this line: guessable from the current file.
-          if (new RegExp(`(function|class|def)\\s+${name}\\b`).test(text) || text.slice(0, offset).includes(`${name}(`)) continue;
+          if (new RegExp(`(function|class|def)\\s+${name}\\b`).test(text) || text.slice(0, offset).includes(`${name}(`))
+            continue;
           const open = m.index + m[0].length - 1;
           const call = balanced(content, open);
           if (!call || call.length < 4 || call.length > 100) continue;
           const indent = /^\s*/.exec(content)![0];
-          cases.push({ pkg: pkg.name, folder: pkg.folder, languageId: pkg.languageId, file, definitionFile: def.file, line, typed: content.slice(indent.length, open + 1), indent, args: call.slice(1), name, signatureKey: def.key });
+          cases.push({
+            pkg: pkg.name,
+            folder: pkg.folder,
+            languageId: pkg.languageId,
+            file,
+            definitionFile: def.file,
+            line,
+            typed: content.slice(indent.length, open + 1),
+            indent,
+            args: call.slice(1),
+            name,
+            signatureKey: def.key,
+          });
           taken++;
           break;
         }
@@ -207,12 +255,16 @@ export function mineCases(packages: PackageSource[], limit: number, seed: number
     }
   }
   const random = mulberry32(seed);
-  const shuffled = cases.map((c) => ({ c, r: random() })).sort((a, b) => a.r - b.r).map((x) => x.c);
+  const shuffled = cases
+    .map((c) => ({ c, r: random() }))
+    .sort((a, b) => a.r - b.r)
+    .map((x) => x.c);
   // An even share per language when both exist, so neither swamps the other.
   const byLanguage = new Map<string, CrossFileCase[]>();
   for (const c of shuffled) byLanguage.set(c.languageId, [...(byLanguage.get(c.languageId) ?? []), c]);
   const out: CrossFileCase[] = [];
   const groups = [...byLanguage.values()];
-  for (let i = 0; out.length < limit && groups.some((g) => g.length > i); i++) for (const g of groups) if (g[i] && out.length < limit) out.push(g[i]!);
+  for (let i = 0; out.length < limit && groups.some((g) => g.length > i); i++)
+    for (const g of groups) if (g[i] && out.length < limit) out.push(g[i]!);
   return out.sort((a, b) => (a.pkg + a.file + a.line).localeCompare(b.pkg + b.file + b.line));
 }

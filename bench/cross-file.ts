@@ -55,11 +55,12 @@ const strip = (s: string) => s.replace(/\s+/g, '');
 /** Copies the packages into a temporary workspace (real files on disk, outside node_modules). */
 function workspace(packages: PackageSource[]): string {
   const root = mkdtempSync(join(tmpdir(), 'ghostline-xfile-'));
-  for (const pkg of packages) for (const file of pkg.files) {
-    const target = join(root, pkg.folder, file);
-    mkdirSync(dirname(target), { recursive: true });
-    cpSync(join(pkg.dir, file), target);
-  }
+  for (const pkg of packages)
+    for (const file of pkg.files) {
+      const target = join(root, pkg.folder, file);
+      mkdirSync(dirname(target), { recursive: true });
+      cpSync(join(pkg.dir, file), target);
+    }
   return root;
 }
 
@@ -75,30 +76,45 @@ export async function crossFile(options: { cases: number; seed: number }): Promi
   }
   return {
     packages: packages.map((p) => ({ name: p.name, languageId: p.languageId, files: p.files.length, source: p.dir })),
-    cases: cases.map((c) => ({ pkg: c.pkg, file: c.file, line: c.line + 1, definitionFile: c.definitionFile, name: c.name })),
+    cases: cases.map((c) => ({
+      pkg: c.pkg,
+      file: c.file,
+      line: c.line + 1,
+      definitionFile: c.definitionFile,
+      name: c.name,
+    })),
     modes,
   };
 }
 
 export async function runMode(mode: CrossFileMode, cases: CrossFileCase[], root: string): Promise<CrossFileModeResult> {
   const byPath = new Map<string, CrossFileCase[]>();
-  for (const c of cases) byPath.set(join(root, c.folder, c.file), [...(byPath.get(join(root, c.folder, c.file)) ?? []), c]);
+  for (const c of cases)
+    byPath.set(join(root, c.folder, c.file), [...(byPath.get(join(root, c.folder, c.file)) ?? []), c]);
   const finals: { found: boolean }[] = [];
   let fake!: FakeOpenAI;
   fake = await startFakeOpenAI({
     responder: (req): Script => {
       const input = promptInputOf(req.body) ?? '';
       const prompt = parseCompletionInput(input);
-      const c = prompt ? byPath.get(prompt.path)?.find((k) => prompt.prefix.endsWith(`\n${k.indent}${k.typed}`)) : undefined;
+      const c = prompt
+        ? byPath.get(prompt.path)?.find((k) => prompt.prefix.endsWith(`\n${k.indent}${k.typed}`))
+        : undefined;
       if (!prompt || !c) return { kind: 'text', text: '' };
       const found = strip(input).includes(c.signatureKey);
       finals.push({ found });
-      if (process.env.XF_DEBUG && !found) process.stderr.write(`MISS ${c.file} ${c.name} key=${c.signatureKey}\n${input.slice(0, input.indexOf('<file'))}\n`);
+      if (process.env.XF_DEBUG && !found)
+        process.stderr.write(
+          `MISS ${c.file} ${c.name} key=${c.signatureKey}\n${input.slice(0, input.indexOf('<file'))}\n`,
+        );
       // Without the definition a model can only guess; the guess here is an empty argument list.
       return { kind: 'text', text: found ? c.args : ')' };
     },
   });
-  const env = serverEnv(fake.url, { GHOSTLINE_COMPLETION__DEBOUNCE_MS: '0', ...(mode === 'off' ? { GHOSTLINE_CONTEXT__ENABLED: 'false' } : {}) });
+  const env = serverEnv(fake.url, {
+    GHOSTLINE_COMPLETION__DEBOUNCE_MS: '0',
+    ...(mode === 'off' ? { GHOSTLINE_CONTEXT__ENABLED: 'false' } : {}),
+  });
   const { client } = await BenchClient.started(env, false, `bench-cross-file-${mode}`, pathToFileURL(root).href);
   const keystrokeMs: number[] = [];
   let argChars = 0;
@@ -115,22 +131,39 @@ export async function runMode(mode: CrossFileMode, cases: CrossFileCase[], root:
       lines[c.line] = c.indent;
       const definitionUri = pathToFileURL(join(root, c.folder, c.definitionFile)).href;
       if (mode === 'open') {
-        await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: definitionUri, languageId: c.languageId, version: 1, text: readFileSync(join(root, c.folder, c.definitionFile), 'utf8') } });
+        await client.connection.sendNotification('textDocument/didOpen', {
+          textDocument: {
+            uri: definitionUri,
+            languageId: c.languageId,
+            version: 1,
+            text: readFileSync(join(root, c.folder, c.definitionFile), 'utf8'),
+          },
+        });
       }
-      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: c.languageId, version: 1, text: lines.join('\n') } });
+      await client.connection.sendNotification('textDocument/didOpen', {
+        textDocument: { uri, languageId: c.languageId, version: 1, text: lines.join('\n') },
+      });
       // A person opens the file and starts typing a moment later.
       await new Promise((resolve) => setTimeout(resolve, 150));
       const before = finals.length;
       let suggestion = '';
       for (let i = 0; i < c.typed.length; i++) {
         const at = { line: c.line, character: c.indent.length + i };
-        await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: i + 2 }, contentChanges: [{ range: { start: at, end: at }, text: c.typed[i] }] });
+        await client.connection.sendNotification('textDocument/didChange', {
+          textDocument: { uri, version: i + 2 },
+          contentChanges: [{ range: { start: at, end: at }, text: c.typed[i] }],
+        });
         const position = { line: c.line, character: at.character + 1 };
         const sent = performance.now();
-        const list = await client.connection.sendRequest<CompletionList>('textDocument/completion', { textDocument: { uri }, position, context: { triggerKind: 1 } });
+        const list = await client.connection.sendRequest<CompletionList>('textDocument/completion', {
+          textDocument: { uri },
+          position,
+          context: { triggerKind: 1 },
+        });
         keystrokeMs.push(performance.now() - sent);
         const item = list?.items?.[0];
-        if (i === c.typed.length - 1 && item?.textEdit && 'range' in item.textEdit) suggestion = item.textEdit.newText.slice(position.character - item.textEdit.range.start.character);
+        if (i === c.typed.length - 1 && item?.textEdit && 'range' in item.textEdit)
+          suggestion = item.textEdit.newText.slice(position.character - item.textEdit.range.start.character);
       }
       const final = finals[before];
       if (final?.found) found++;
@@ -143,7 +176,8 @@ export async function runMode(mode: CrossFileMode, cases: CrossFileCase[], root:
       const lastInput = promptInputOf(fake.requests.at(-1)?.body) ?? '';
       contextFiles += parseCompletionInput(lastInput)?.snippets?.length ?? 0;
       await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
-      if (mode === 'open') await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: definitionUri } });
+      if (mode === 'open')
+        await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: definitionUri } });
     }
   } finally {
     await client.shutdown();
@@ -171,26 +205,82 @@ export async function runMode(mode: CrossFileMode, cases: CrossFileCase[], root:
 export function crossFileTargets(result: CrossFileResult | undefined): Target[] {
   const open = result?.modes.find((m) => m.mode === 'open');
   const disk = result?.modes.find((m) => m.mode === 'disk');
-  const atLeast = (value: number | null | undefined, limit: number) => (value === null || value === undefined ? null : value >= limit);
-  const atMost = (value: number | null | undefined, limit: number) => (value === null || value === undefined ? null : value <= limit);
+  const atLeast = (value: number | null | undefined, limit: number) =>
+    value === null || value === undefined ? null : value >= limit;
+  const atMost = (value: number | null | undefined, limit: number) =>
+    value === null || value === undefined ? null : value <= limit;
   const tokens = Math.max(open?.promptTokensPerCall ?? 0, disk?.promptTokensPerCall ?? 0) || null;
-  const cached = open && disk && open.cachedPrefixShare !== null && disk.cachedPrefixShare !== null ? Math.min(open.cachedPrefixShare, disk.cachedPrefixShare) : null;
+  const cached =
+    open && disk && open.cachedPrefixShare !== null && disk.cachedPrefixShare !== null
+      ? Math.min(open.cachedPrefixShare, disk.cachedPrefixShare)
+      : null;
   return [
-    { name: 'cross-file: definition in the prompt, defining file open', target: '≥ 95 %', value: open?.definitionInPrompt ?? null, pass: atLeast(open?.definitionInPrompt, 0.95), source: 'crossFile.modes.open.definitionInPrompt' },
-    { name: 'cross-file: definition in the prompt, defining file on disk only', target: '≥ 85 %', value: disk?.definitionInPrompt ?? null, pass: atLeast(disk?.definitionInPrompt, 0.85), source: 'crossFile.modes.disk.definitionInPrompt' },
-    { name: 'cross-file: argument characters right, file open', target: '≥ 85 %', value: open?.argumentsRight ?? null, pass: atLeast(open?.argumentsRight, 0.85), source: 'crossFile.modes.open.argumentsRight' },
-    { name: 'cross-file: argument characters right, on disk only', target: '≥ 75 %', value: disk?.argumentsRight ?? null, pass: atLeast(disk?.argumentsRight, 0.75), source: 'crossFile.modes.disk.argumentsRight' },
-    { name: 'cross-file: prompt tokens per completion call (worst mode)', target: '≤ 2,500', value: tokens, pass: atMost(tokens, 2500), source: 'crossFile.modes.*.promptTokensPerCall' },
-    { name: 'cross-file: cached-prefix share of input tokens (worst mode)', target: '≥ 50 %', value: cached, pass: atLeast(cached, 0.5), source: 'crossFile.modes.*.cachedPrefixShare' },
+    {
+      name: 'cross-file: definition in the prompt, defining file open',
+      target: '≥ 95 %',
+      value: open?.definitionInPrompt ?? null,
+      pass: atLeast(open?.definitionInPrompt, 0.95),
+      source: 'crossFile.modes.open.definitionInPrompt',
+    },
+    {
+      name: 'cross-file: definition in the prompt, defining file on disk only',
+      target: '≥ 85 %',
+      value: disk?.definitionInPrompt ?? null,
+      pass: atLeast(disk?.definitionInPrompt, 0.85),
+      source: 'crossFile.modes.disk.definitionInPrompt',
+    },
+    {
+      name: 'cross-file: argument characters right, file open',
+      target: '≥ 85 %',
+      value: open?.argumentsRight ?? null,
+      pass: atLeast(open?.argumentsRight, 0.85),
+      source: 'crossFile.modes.open.argumentsRight',
+    },
+    {
+      name: 'cross-file: argument characters right, on disk only',
+      target: '≥ 75 %',
+      value: disk?.argumentsRight ?? null,
+      pass: atLeast(disk?.argumentsRight, 0.75),
+      source: 'crossFile.modes.disk.argumentsRight',
+    },
+    {
+      name: 'cross-file: prompt tokens per completion call (worst mode)',
+      target: '≤ 2,500',
+      value: tokens,
+      pass: atMost(tokens, 2500),
+      source: 'crossFile.modes.*.promptTokensPerCall',
+    },
+    {
+      name: 'cross-file: cached-prefix share of input tokens (worst mode)',
+      target: '≥ 50 %',
+      value: cached,
+      pass: atLeast(cached, 0.5),
+      source: 'crossFile.modes.*.cachedPrefixShare',
+    },
   ];
 }
 
 export function crossFileTable(result: CrossFileResult): string {
   const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)} %`);
   const fmt = (v: number | null) => (v === null ? '–' : String(v));
-  const label: Record<CrossFileMode, string> = { open: 'defining file open', disk: 'defining file on disk only', off: 'context off (single file)' };
+  const label: Record<CrossFileMode, string> = {
+    open: 'defining file open',
+    disk: 'defining file on disk only',
+    off: 'context off (single file)',
+  };
   return table(
-    ['mode', 'cases', 'definition in prompt', 'argument chars right', 'cases fully right', 'model calls', 'prompt tokens per call', 'cached-prefix share', 'snippets per prompt', 'per keystroke ms p50 / p90 / p99'],
+    [
+      'mode',
+      'cases',
+      'definition in prompt',
+      'argument chars right',
+      'cases fully right',
+      'model calls',
+      'prompt tokens per call',
+      'cached-prefix share',
+      'snippets per prompt',
+      'per keystroke ms p50 / p90 / p99',
+    ],
     result.modes.map((m) => [
       label[m.mode],
       String(m.cases),

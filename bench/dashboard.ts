@@ -38,7 +38,16 @@ export interface DashboardBench {
   met: boolean;
 }
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export async function fill(url: string, team: string, days: number, users: number, seed: number): Promise<void> {
@@ -71,9 +80,17 @@ export async function fill(url: string, team: string, days: number, users: numbe
       usage[fields.costNano] = nano;
       const shown = 50 + int(300);
       const accepted = Math.round(shown * (0.2 + random() * 0.3));
-      for (const [event, count] of [['shown', shown], ['accepted', accepted]] as const) {
+      for (const [event, count] of [
+        ['shown', shown],
+        ['accepted', accepted],
+      ] as const) {
         usage[event] = (usage[event] ?? 0) + count;
-        for (const [dimension, value] of [['editor', editors[int(editors.length)]!], ['language', languages[int(languages.length)]!], ['model', models[int(models.length)]!], ['task', random() < 0.7 ? 'completion' : 'inline']] as const) {
+        for (const [dimension, value] of [
+          ['editor', editors[int(editors.length)]!],
+          ['language', languages[int(languages.length)]!],
+          ['model', models[int(models.length)]!],
+          ['task', random() < 0.7 ? 'completion' : 'inline'],
+        ] as const) {
           const field = dimensionField(event, dimension, value);
           usage[field] = (usage[field] ?? 0) + count;
         }
@@ -84,18 +101,45 @@ export async function fill(url: string, team: string, days: number, users: numbe
       }
     }
     Object.assign(usage, {
-      tokens_in: Math.round(teamTokens * 0.95), tokens_out: Math.round(teamTokens * 0.05), tokens_cached: Math.round(teamTokens * 0.4), spend_tokens: teamTokens, cost_nano: teamNano,
-      hits_typed_ahead: 500 + int(2000), hits_joined: int(300), model_errors: int(20), fallbacks: int(30), budget_downgrades: int(10), budget_refusals: int(3), rate_limit_waits: int(50), rate_limited: int(5),
+      tokens_in: Math.round(teamTokens * 0.95),
+      tokens_out: Math.round(teamTokens * 0.05),
+      tokens_cached: Math.round(teamTokens * 0.4),
+      spend_tokens: teamTokens,
+      cost_nano: teamNano,
+      hits_typed_ahead: 500 + int(2000),
+      hits_joined: int(300),
+      model_errors: int(20),
+      fallbacks: int(30),
+      budget_downgrades: int(10),
+      budget_refusals: int(3),
+      rate_limit_waits: int(50),
+      rate_limited: int(5),
     });
     pipeline.hset(keys.usage(day), usage);
     pipeline.hset(keys.teamSpend(day), 'tokens', teamTokens, 'cost_nano', teamNano);
-    pipeline.hset(keys.stats(day), 'hits_memory', 1000 + int(3000), 'hits_shared', 500 + int(2000), 'hits_peer', int(500), 'model_calls', 3000 + int(5000), 'tokens_saved', 1_000_000 + int(5_000_000), 'cost_saved_nano', int(5 * NANO));
+    pipeline.hset(
+      keys.stats(day),
+      'hits_memory',
+      1000 + int(3000),
+      'hits_shared',
+      500 + int(2000),
+      'hits_peer',
+      int(500),
+      'model_calls',
+      3000 + int(5000),
+      'tokens_saved',
+      1_000_000 + int(5_000_000),
+      'cost_saved_nano',
+      int(5 * NANO),
+    );
     await pipeline.exec();
   }
   client.disconnect();
 }
 
-export async function dashboardBench(options: { runs?: number; seed?: number; log?: (message: string) => void } = {}): Promise<DashboardBench> {
+export async function dashboardBench(
+  options: { runs?: number; seed?: number; log?: (message: string) => void } = {},
+): Promise<DashboardBench> {
   const runs = options.runs ?? 5;
   const days = 90;
   const users = 50;
@@ -105,7 +149,14 @@ export async function dashboardBench(options: { runs?: number; seed?: number; lo
   const profile = mkdtempSync(join(tmpdir(), 'ghostline-bench-chromium-'));
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'ghostline.js'), 'dashboard', '--port', '0'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: profile, REDIS_URL: redis.url, GHOSTLINE_CACHE__TEAM: team, GHOSTLINE_BUDGET__TEAM__SOFT_COST_USD: '300', GHOSTLINE_BUDGET__TEAM__HARD_COST_USD: '500' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: profile,
+      REDIS_URL: redis.url,
+      GHOSTLINE_CACHE__TEAM: team,
+      GHOSTLINE_BUDGET__TEAM__SOFT_COST_USD: '300',
+      GHOSTLINE_BUDGET__TEAM__HARD_COST_USD: '500',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
@@ -120,7 +171,12 @@ export async function dashboardBench(options: { runs?: number; seed?: number; lo
       });
       child.on('exit', (code) => reject(new Error(`dashboard exited with ${code}`)));
     });
-    const browser = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 1000 } });
+    const browser = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1400, height: 1000 },
+    });
     const pageMs: number[] = [];
     const jsonMs: number[] = [];
     const fetchMs: number[] = [];
@@ -155,7 +211,20 @@ export async function dashboardBench(options: { runs?: number; seed?: number; lo
       await browser.close();
     }
     const targetMs = 1000;
-    return { days, users, runs, pageMs, fetchMs, renderMs, pageMedianMs: median(pageMs), pageMaxMs: Math.max(...pageMs), jsonMs, jsonBytes, targetMs, met: median(pageMs) < targetMs };
+    return {
+      days,
+      users,
+      runs,
+      pageMs,
+      fetchMs,
+      renderMs,
+      pageMedianMs: median(pageMs),
+      pageMaxMs: Math.max(...pageMs),
+      jsonMs,
+      jsonBytes,
+      targetMs,
+      met: median(pageMs) < targetMs,
+    };
   } finally {
     child.kill('SIGTERM');
     await redis.stop();

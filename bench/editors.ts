@@ -48,7 +48,8 @@ class VsCode implements EditorPattern {
 
 class Neovim implements EditorPattern {
   readonly name = 'neovim';
-  readonly description = 'completion after 150 ms without keys (TriggerCharacter after one, else Invoked); pending request cancelled on each key';
+  readonly description =
+    'completion after 150 ms without keys (TriggerCharacter after one, else Invoked); pending request cancelled on each key';
   readonly inline = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly triggers: Set<string>;
@@ -75,7 +76,8 @@ class Neovim implements EditorPattern {
 
 class Helix implements EditorPattern {
   readonly name = 'helix';
-  readonly description = 'completion at once after a trigger character, else after 250 ms idle when the word has 2+ characters (completion-trigger-len); never cancels';
+  readonly description =
+    'completion at once after a trigger character, else after 250 ms idle when the word has 2+ characters (completion-trigger-len); never cancels';
   readonly inline = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly triggers: Set<string>;
@@ -113,7 +115,8 @@ export const MANUAL_TRIGGER_MS = 350;
  */
 class HelixManual implements EditorPattern {
   readonly name = 'helix-manual';
-  readonly description = `completion only on Ctrl-x, pressed ${MANUAL_TRIGGER_MS} ms after the typist stops (Invoked); never cancels`;
+  readonly description =
+    `completion only on Ctrl-x, pressed ${MANUAL_TRIGGER_MS} ms after the typist stops (Invoked); never cancels`;
   readonly inline = false;
   private timer: NodeJS.Timeout | undefined;
   get waiting(): boolean {

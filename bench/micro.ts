@@ -84,7 +84,12 @@ export interface OpenDoc {
 }
 
 /** Opens `count` documents of real code and waits until the server has handled them all. */
-export async function openDocuments(client: BenchClient, corpus: CorpusFile[], count: number, lines: number): Promise<{ docs: OpenDoc[]; textBytes: number }> {
+export async function openDocuments(
+  client: BenchClient,
+  corpus: CorpusFile[],
+  count: number,
+  lines: number,
+): Promise<{ docs: OpenDoc[]; textBytes: number }> {
   const docs: OpenDoc[] = [];
   let textBytes = 0;
   for (let i = 0; i < count; i++) {
@@ -93,7 +98,9 @@ export async function openDocuments(client: BenchClient, corpus: CorpusFile[], c
     const uri = `file:///bench/many/doc${i}${file.path.slice(file.path.lastIndexOf('.'))}`;
     docs.push({ uri, text, languageId: file.languageId });
     textBytes += Buffer.byteLength(text);
-    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: file.languageId, version: 1, text } });
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: file.languageId, version: 1, text },
+    });
   }
   // Requests are answered in order, so this returns once every didOpen was handled.
   await client.stats();
@@ -104,7 +111,14 @@ export async function openDocuments(client: BenchClient, corpus: CorpusFile[], c
  * Sequential invoked completions at line ends of random open documents (seeded), each one model
  * call: ghostline's overhead is the round trip minus the model server's time for the call.
  */
-export async function measureCompletions(client: BenchClient, model: BenchModel, docs: OpenDoc[], count: number, seed: number, warmup = WARMUP): Promise<{ overhead: number[]; tokens: number[]; warmupOverhead: number[] }> {
+export async function measureCompletions(
+  client: BenchClient,
+  model: BenchModel,
+  docs: OpenDoc[],
+  count: number,
+  seed: number,
+  warmup = WARMUP,
+): Promise<{ overhead: number[]; tokens: number[]; warmupOverhead: number[] }> {
   const random = mulberry32(seed);
   const overhead: number[] = [];
   const warmupOverhead: number[] = [];
@@ -119,14 +133,19 @@ export async function measureCompletions(client: BenchClient, model: BenchModel,
     const t = await timed(() => client.connection.sendRequest<CompletionList>('textDocument/completion', params));
     await new Promise((resolve) => setImmediate(resolve));
     const call = model.calls[callsBefore];
-    if (call?.endedAt !== undefined && model.calls.length === callsBefore + 1) (i < warmup ? warmupOverhead : overhead).push(t.ms - (call.endedAt - call.arrivedAt));
+    if (call?.endedAt !== undefined && model.calls.length === callsBefore + 1)
+      (i < warmup ? warmupOverhead : overhead).push(t.ms - (call.endedAt - call.arrivedAt));
   }
   model.countTokens();
   const tokens = model.calls.slice(first).flatMap((c) => (c.promptTokens === undefined ? [] : [c.promptTokens]));
   return { overhead, tokens, warmupOverhead };
 }
 
-export async function coldStarts(count: number, modelUrl: string, env: Record<string, string>): Promise<{ init: number[]; first: number[] }> {
+export async function coldStarts(
+  count: number,
+  modelUrl: string,
+  env: Record<string, string>,
+): Promise<{ init: number[]; first: number[] }> {
   const init: number[] = [];
   const first: number[] = [];
   for (let i = 0, failures = 0; i < count; i++) {
@@ -143,8 +162,16 @@ export async function coldStarts(count: number, modelUrl: string, env: Record<st
       }
       init.push(performance.now() - started);
       const uri = 'file:///bench/cold/start.ts';
-      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: `const value${i} = \n` } });
-      const t = await timed(() => client.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 15 + String(i).length }, context: { triggerKind: 1 } }));
+      await client.connection.sendNotification('textDocument/didOpen', {
+        textDocument: { uri, languageId: 'typescript', version: 1, text: `const value${i} = \n` },
+      });
+      const t = await timed(() =>
+        client.connection.sendRequest('textDocument/completion', {
+          textDocument: { uri },
+          position: { line: 0, character: 15 + String(i).length },
+          context: { triggerKind: 1 },
+        }),
+      );
       first.push(t.ms);
     } finally {
       await client.shutdown();
@@ -164,16 +191,31 @@ export async function micro(options: MicroOptions): Promise<MicroResult> {
       const rpc: number[] = [];
       for (let i = 0; i < 50; i++) rpc.push((await timed(() => client.stats())).ms);
       const before = client.memory();
-      const { docs, textBytes } = await openDocuments(client, options.corpus, options.documents, options.linesPerDocument);
+      const { docs, textBytes } = await openDocuments(
+        client,
+        options.corpus,
+        options.documents,
+        options.linesPerDocument,
+      );
       const after = client.memory();
-      const { overhead, warmupOverhead } = await measureCompletions(client, model, docs, options.overheadRequests, options.seed);
+      const { overhead, warmupOverhead } = await measureCompletions(
+        client,
+        model,
+        docs,
+        options.overheadRequests,
+        options.seed,
+      );
 
       // Positions on different lines, more than the typed-ahead memory holds (8 per document), so
       // a repeated request misses typed-ahead and is answered from the cache.
       const cacheDoc = docs[0]!;
       const positions = Array.from({ length: options.cachePositions }, (_, k) => lineEnd(cacheDoc.text, 100 + k * 7));
       const ask = (position: { line: number; character: number }) =>
-        client.connection.sendRequest<CompletionList>('textDocument/completion', { textDocument: { uri: cacheDoc.uri }, position, context: { triggerKind: 1 } });
+        client.connection.sendRequest<CompletionList>('textDocument/completion', {
+          textDocument: { uri: cacheDoc.uri },
+          position,
+          context: { triggerKind: 1 },
+        });
       for (const position of positions) await ask(position);
       const cacheHits: number[] = [];
       let cacheAnswers = 0;

@@ -4,7 +4,13 @@
  * whether ghostline hung up) that the metrics line up with the editor's requests.
  */
 import { countTokens } from '../server/src/context/tokens.ts';
-import { createOracle, cursorWindowOf, promptInputOf, promptInstructionsOf, type Oracle } from '../test/fake-openai/oracle.ts';
+import {
+  createOracle,
+  cursorWindowOf,
+  promptInputOf,
+  promptInstructionsOf,
+  type Oracle,
+} from '../test/fake-openai/oracle.ts';
 import type { AnswerStyle } from '../test/fake-openai/styles.ts';
 import { jittered, mulberry32 } from '../test/fake-openai/rng.ts';
 import { startFakeOpenAI, type FakeOpenAI, type LatencyModel, type Script } from '../test/fake-openai/server.ts';
@@ -53,7 +59,12 @@ export class BenchModel {
   }
 
   /** Starts the server; `fixed` answers every call with that text instead of the oracle. */
-  static async start(options: { latency: Record<string, LatencyModel>; seed: number; fixed?: string; style?: AnswerStyle }): Promise<BenchModel> {
+  static async start(options: {
+    latency: Record<string, LatencyModel>;
+    seed: number;
+    fixed?: string;
+    style?: AnswerStyle;
+  }): Promise<BenchModel> {
     const oracle = createOracle({ style: options.style ?? 'clean', seed: options.seed });
     const random = mulberry32(options.seed + 7919);
     let model!: BenchModel;
@@ -64,7 +75,8 @@ export class BenchModel {
         const arrivedAt = performance.now();
         const input = promptInputOf(req.body) ?? '';
         const parsed = cursorWindowOf(input);
-        const script = options.fixed !== undefined ? ({ kind: 'text', text: options.fixed } as const) : oracle.responder(req);
+        const script =
+          options.fixed !== undefined ? ({ kind: 'text', text: options.fixed } as const) : oracle.responder(req);
         const call: ModelCall = {
           model: String(req.body?.model),
           arrivedAt,
@@ -83,13 +95,15 @@ export class BenchModel {
         if (script.kind !== 'text' || script.text !== '') return script;
         const latency = options.latency[call.model] ?? options.latency['*'];
         const waitMs = latency ? jittered(latency.ttftMs, latency.jitterMs, random) : 0;
-        return waitMs <= 0 ? script : new Promise<Script>((resolve) => {
-          const timer = setTimeout(() => resolve(script), waitMs);
-          void req.done.then(() => {
-            clearTimeout(timer);
-            resolve(script);
-          });
-        });
+        return waitMs <= 0
+          ? script
+          : new Promise<Script>((resolve) => {
+              const timer = setTimeout(() => resolve(script), waitMs);
+              void req.done.then(() => {
+                clearTimeout(timer);
+                resolve(script);
+              });
+            });
       },
     });
     model = new BenchModel(fake, oracle);

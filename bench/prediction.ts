@@ -19,14 +19,26 @@ const JITTER_MS = 80;
 const PREDICTED_SPEEDUP = 4;
 const CHUNK_CHARS = 4;
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, seed: { type: 'string', default: '1' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '5' }, seed: { type: 'string', default: '1' } },
+});
 const RUNS = Number(values.runs);
 
-const ORIGINAL = Array.from({ length: 40 }, (_, i) => `  const value${i} = compute(input.field${i}, options); // step ${i}`).join('\n');
+const ORIGINAL = Array.from(
+  { length: 40 },
+  (_, i) => `  const value${i} = compute(input.field${i}, options); // step ${i}`,
+).join('\n');
 const SCENARIOS: { name: string; answer: string }[] = [
   { name: 'rename one identifier (small change)', answer: ORIGINAL.replace(/options/g, 'settings') },
-  { name: 'add a doc comment (all code kept)', answer: `  /**\n   * Computes every derived value from the input fields.\n   */\n${ORIGINAL}` },
-  { name: 'rewrite as a loop (little kept)', answer: '  const values = [];\n  for (let i = 0; i < 40; i++) {\n    values.push(compute(input[`field${i}`], options));\n  }' },
+  {
+    name: 'add a doc comment (all code kept)',
+    answer: `  /**\n   * Computes every derived value from the input fields.\n   */\n${ORIGINAL}`,
+  },
+  {
+    name: 'rewrite as a loop (little kept)',
+    answer:
+      '  const values = [];\n  for (let i = 0; i < 40; i++) {\n    values.push(compute(input[`field${i}`], options));\n  }',
+  },
 ];
 
 /** Characters of the answer that repeat the prediction (what the API would accept). */
@@ -48,7 +60,13 @@ const responder = (request: FakeRequest): Script => {
   const msPerChar = 1000 / (TOKENS_PER_SEC * 4);
   const totalMs = (answer.length - accepted) * msPerChar + (accepted * msPerChar) / PREDICTED_SPEEDUP;
   const chunks = Math.max(1, Math.ceil(answer.length / CHUNK_CHARS));
-  return { kind: 'text', text: answer, chunkChars: CHUNK_CHARS, firstTokenDelayMs: jittered(TTFT_MS, JITTER_MS, random), chunkDelayMs: totalMs / chunks };
+  return {
+    kind: 'text',
+    text: answer,
+    chunkChars: CHUNK_CHARS,
+    firstTokenDelayMs: jittered(TTFT_MS, JITTER_MS, random),
+    chunkDelayMs: totalMs / chunks,
+  };
 };
 
 const fake = await startFakeOpenAI({ responder });
@@ -78,7 +96,10 @@ async function timeOnce(prediction: string | undefined): Promise<number> {
   return performance.now() - started;
 }
 
-const rows: string[] = ['| scenario | answer chars | repeats prediction | median without | median with | change |', '| --- | --- | --- | --- | --- | --- |'];
+const rows: string[] = [
+  '| scenario | answer chars | repeats prediction | median without | median with | change |',
+  '| --- | --- | --- | --- | --- | --- |',
+];
 for (const scenario of SCENARIOS) {
   answer = scenario.answer;
   const without: number[] = [];
@@ -90,7 +111,9 @@ for (const scenario of SCENARIOS) {
   const a = median(without);
   const b = median(withPrediction);
   const share = Math.round((acceptedChars(ORIGINAL, answer) / answer.length) * 100);
-  rows.push(`| ${scenario.name} | ${answer.length} | ${share}% | ${Math.round(a)} ms | ${Math.round(b)} ms | ${Math.round(((b - a) / a) * 100)}% |`);
+  rows.push(
+    `| ${scenario.name} | ${answer.length} | ${share}% | ${Math.round(a)} ms | ${Math.round(b)} ms | ${Math.round(((b - a) / a) * 100)}% |`,
+  );
 }
 const sent = fake.requests.filter((r) => r.body.prediction).length;
 await fake.close();

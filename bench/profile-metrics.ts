@@ -85,11 +85,18 @@ function callFor(record: RequestRecord, calls: readonly ModelCall[]): ModelCall 
 
 /** True when some model call for the file was streaming while the request waited. */
 function callOpenDuring(record: RequestRecord, calls: readonly ModelCall[]): boolean {
-  return calls.some((call) => call.path === record.path && call.arrivedAt <= record.doneAt! && (call.endedAt ?? Infinity) >= record.sentAt);
+  return calls.some(
+    (call) =>
+      call.path === record.path && call.arrivedAt <= record.doneAt! && (call.endedAt ?? Infinity) >= record.sentAt,
+  );
 }
 
 /** Overhead samples (ms) per answer source, following the definitions in docs/performance.md. */
-export function overheadSamples(records: readonly RequestRecord[], calls: readonly ModelCall[], debounceMs: number): Record<string, number[]> {
+export function overheadSamples(
+  records: readonly RequestRecord[],
+  calls: readonly ModelCall[],
+  debounceMs: number,
+): Record<string, number[]> {
   const samples: Record<string, number[]> = {};
   const add = (source: string, value: number) => (samples[source] ??= []).push(value);
   for (const record of records) {
@@ -129,7 +136,9 @@ export function pauseToSuggestion(segment: ReplayedSegment): (number | undefined
   for (let k = 0; k < times.length; k++) {
     const last = k === times.length - 1 || times[k + 1]! - times[k]! >= PAUSE_MS;
     if (!last) continue;
-    const shown = segment.session.records.filter((r) => r.keyIndex === k + 1 && r.shown && r.doneAt !== undefined).map((r) => r.doneAt! - times[k]!);
+    const shown = segment.session.records
+      .filter((r) => r.keyIndex === k + 1 && r.shown && r.doneAt !== undefined)
+      .map((r) => r.doneAt! - times[k]!);
     waits.push(shown.length > 0 ? Math.min(...shown) : undefined);
   }
   return waits;
@@ -220,8 +229,13 @@ export function profileResult(run: ReplayRun, debounceMs: number): ProfileResult
     promptTokens: { total: tokens.reduce((a, b) => a + b, 0), perCall: summarize(tokens, 0) },
     latencyMs: summarize(ok.map((r) => r.doneAt! - r.sentAt)),
     overheadMs: summarize(Object.values(overhead).flat(), 3),
-    overheadBySource: Object.fromEntries(Object.entries(overhead).map(([source, values]) => [source, summarize(values, 3)])),
-    modelTimeMs: summarize(calls.flatMap((c) => (c.endedAt === undefined || c.clientClosed ? [] : [c.endedAt - c.arrivedAt])), 1),
+    overheadBySource: Object.fromEntries(
+      Object.entries(overhead).map(([source, values]) => [source, summarize(values, 3)]),
+    ),
+    modelTimeMs: summarize(
+      calls.flatMap((c) => (c.endedAt === undefined || c.clientClosed ? [] : [c.endedAt - c.arrivedAt])),
+      1,
+    ),
     answersBySource: bySource,
     cacheHitRate: ratio(stats.cacheHits ?? 0, stats.requests ?? 0),
     typedAheadHitRate: ratio(stats.typedAheadHits ?? 0, stats.requests ?? 0),

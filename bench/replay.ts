@@ -64,12 +64,20 @@ async function sleepUntil(at: number): Promise<void> {
 
 export async function replay(options: ReplayOptions): Promise<ReplayRun> {
   const started = performance.now();
-  const model = await BenchModel.start({ latency: options.latency, seed: options.seed, ...(options.style ? { style: options.style } : {}) });
+  const model = await BenchModel.start({
+    latency: options.latency,
+    seed: options.seed,
+    ...(options.style ? { style: options.style } : {}),
+  });
   for (const file of options.corpus) model.oracle.register(file.path, file.text);
   let client: BenchClient;
   let init: InitializeResult;
   try {
-    ({ client, init } = await BenchClient.started(serverEnv(model.url, options.env), options.editor === 'vscode', `bench-${options.editor}`));
+    ({ client, init } = await BenchClient.started(
+      serverEnv(model.url, options.env),
+      options.editor === 'vscode',
+      `bench-${options.editor}`,
+    ));
   } catch (error) {
     await model.close();
     throw error;

@@ -19,7 +19,16 @@ import { micro } from './micro.ts';
 import { LATENCY } from './model.ts';
 import { profileResult, type ProfileResult } from './profile-metrics.ts';
 import { replay } from './replay.ts';
-import { memoryTable, microTable, profilesTable, startupTable, table, targets, targetsTable, type SoakSummary } from './report.ts';
+import {
+  memoryTable,
+  microTable,
+  profilesTable,
+  startupTable,
+  table,
+  targets,
+  targetsTable,
+  type SoakSummary,
+} from './report.ts';
 import { soak } from './soak.ts';
 import { dashboardBench } from './dashboard.ts';
 import { cacheSizing, contextSweep, debounceSweep, type CacheSizing, type ContextPoint } from './sweep.ts';
@@ -57,7 +66,11 @@ const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 function meta(mode: string) {
   let commit: string | null = null;
   try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     commit = null;
   }
@@ -99,7 +112,14 @@ function segmentsFor(chars: number, files: number) {
 }
 
 function corpusInfo(segments: ReturnType<typeof segmentsFor>['segments']) {
-  return segments.map((s) => ({ path: s.file.path, source: s.file.source, sha256: s.file.sha256, lines: s.file.lines, segmentLine: s.line + 1, segmentChars: s.typed.length }));
+  return segments.map((s) => ({
+    path: s.file.path,
+    source: s.file.source,
+    sha256: s.file.sha256,
+    lines: s.file.lines,
+    segmentLine: s.line + 1,
+    segmentChars: s.typed.length,
+  }));
 }
 
 /** The last soak result in the output directory, so the main report can show that target too. */
@@ -132,9 +152,19 @@ async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]>
 }
 
 /** Every answer style under every editor pattern, on the same typing: saved %, calls, artifacts. */
-async function styleMatrix(corpus: ReturnType<typeof segmentsFor>['corpus'], segments: ReturnType<typeof segmentsFor>['segments'], quick: boolean, env: Record<string, string>, debounceMs: number): Promise<StyleMatrix> {
-  const styles = (values.styles ? values.styles.split(',') : quick ? QUICK_STYLES : [...ANSWER_STYLES]).filter((s): s is AnswerStyle => (ANSWER_STYLES as readonly string[]).includes(s));
-  const editors = (values['style-editors'] ? values['style-editors'].split(',') : quick ? QUICK_STYLE_EDITORS : ALL_EDITORS).filter((e): e is EditorName => (ALL_EDITORS as string[]).includes(e));
+async function styleMatrix(
+  corpus: ReturnType<typeof segmentsFor>['corpus'],
+  segments: ReturnType<typeof segmentsFor>['segments'],
+  quick: boolean,
+  env: Record<string, string>,
+  debounceMs: number,
+): Promise<StyleMatrix> {
+  const styles = (values.styles ? values.styles.split(',') : quick ? QUICK_STYLES : [...ANSWER_STYLES]).filter(
+    (s): s is AnswerStyle => (ANSWER_STYLES as readonly string[]).includes(s),
+  );
+  const editors = (
+    values['style-editors'] ? values['style-editors'].split(',') : quick ? QUICK_STYLE_EDITORS : ALL_EDITORS
+  ).filter((e): e is EditorName => (ALL_EDITORS as string[]).includes(e));
   log(`style matrix: ${styles.length} answer styles × ${editors.length} editor patterns, ${values.parallel} at a time`);
   // Interleaved, so the replays running at the same moment are of different editor patterns.
   const tasks = styles.flatMap((style) =>
@@ -155,12 +185,25 @@ async function main(): Promise<void> {
   const { corpus, segments } = segmentsFor(quick ? 30 : 100, quick ? 2 : 4);
   const editors = values.editors.split(',').filter((e): e is EditorName => (EDITORS as string[]).includes(e));
   const debounceMs = values.debounce === undefined ? defaults.completion.debounceMs : Number(values.debounce);
-  const env: Record<string, string> = values.debounce === undefined ? {} : { GHOSTLINE_COMPLETION__DEBOUNCE_MS: String(debounceMs) };
+  const env: Record<string, string> =
+    values.debounce === undefined ? {} : { GHOSTLINE_COMPLETION__DEBOUNCE_MS: String(debounceMs) };
   if (values['styles-only']) {
     const matrix = await styleMatrix(corpus, segments, quick, env, debounceMs);
     const header = meta(quick ? 'styles-quick' : 'styles');
     const checked = styleTargets(matrix);
-    write(quick ? 'styles-quick' : 'styles', { ...header, corpus: corpusInfo(segments), styleMatrix: matrix, styleTargets: checked }, [`# ghostline bench (answer styles) — ${header.date}`, '', `commit ${header.commit ?? '?'} · load ${header.loadAverage.start[0]} → ${header.loadAverage.end[0]} · seed ${seed}`, '', stylesTable(matrix), '', targetsTable(checked)].join('\n'));
+    write(
+      quick ? 'styles-quick' : 'styles',
+      { ...header, corpus: corpusInfo(segments), styleMatrix: matrix, styleTargets: checked },
+      [
+        `# ghostline bench (answer styles) — ${header.date}`,
+        '',
+        `commit ${header.commit ?? '?'} · load ${header.loadAverage.start[0]} → ${header.loadAverage.end[0]} · seed ${seed}`,
+        '',
+        stylesTable(matrix),
+        '',
+        targetsTable(checked),
+      ].join('\n'),
+    );
     return;
   }
   const profile = async (editor: EditorName) => {
@@ -176,20 +219,57 @@ async function main(): Promise<void> {
   log('micro-benchmarks');
   const microResult = await micro(
     quick
-      ? { corpus, seed, coldStarts: 2, referenceStarts: 3, documents: 50, linesPerDocument: 2000, overheadRequests: 40, cachePositions: 20, cacheRounds: 2 }
-      : { corpus, seed, coldStarts: 5, referenceStarts: 7, documents: 500, linesPerDocument: 2000, overheadRequests: 300, cachePositions: 20, cacheRounds: 10 },
+      ? {
+          corpus,
+          seed,
+          coldStarts: 2,
+          referenceStarts: 3,
+          documents: 50,
+          linesPerDocument: 2000,
+          overheadRequests: 40,
+          cachePositions: 20,
+          cacheRounds: 2,
+        }
+      : {
+          corpus,
+          seed,
+          coldStarts: 5,
+          referenceStarts: 7,
+          documents: 500,
+          linesPerDocument: 2000,
+          overheadRequests: 300,
+          cachePositions: 20,
+          cacheRounds: 10,
+        },
   );
   const matrix = await styleMatrix(corpus, segments, quick, env, debounceMs);
   log('cross-file benchmark (repository context)');
   const crossFileResult = await crossFile({ cases: quick ? 6 : 60, seed });
   const soakSummary = quick ? undefined : lastSoak();
-  const checked = [...targets(profiles, microResult, soakSummary), ...styleTargets(matrix), ...crossFileTargets(crossFileResult)];
+  const checked = [
+    ...targets(profiles, microResult, soakSummary),
+    ...styleTargets(matrix),
+    ...crossFileTargets(crossFileResult),
+  ];
   const header = meta(quick ? 'quick' : 'full');
-  const json = { ...header, corpus: corpusInfo(segments), profiles: Object.fromEntries(profiles.map((p) => [p.editor, p])), styleMatrix: matrix, micro: microResult, crossFile: crossFileResult, targets: checked };
+  const json = {
+    ...header,
+    corpus: corpusInfo(segments),
+    profiles: Object.fromEntries(profiles.map((p) => [p.editor, p])),
+    styleMatrix: matrix,
+    micro: microResult,
+    crossFile: crossFileResult,
+    targets: checked,
+  };
   const markdown = [
     `# ghostline bench (${header.mode}) — ${header.date}`,
     '',
-    ...(quick ? ['Quick run: the editor patterns replay side by side and the micro-benchmarks are small; use `npm run bench` for numbers to quote.', ''] : []),
+    ...(quick
+      ? [
+          'Quick run: the editor patterns replay side by side and the micro-benchmarks are small; use `npm run bench` for numbers to quote.',
+          '',
+        ]
+      : []),
     `commit ${header.commit ?? '?'} · Node ${header.node} · ${header.cpu} (load ${header.loadAverage.start[0]} → ${header.loadAverage.end[0]}) · seed ${seed} · debounce ${header.defaults.debounceMs} ms, prefix ${header.defaults.prefixLines} / suffix ${header.defaults.suffixLines} lines, ${header.defaults.maxPromptTokens} prompt tokens, cache ${header.defaults.cacheMaxEntries} entries`,
     '',
     `Files: ${json.corpus.map((c) => `${c.path} (line ${c.segmentLine}, ${c.segmentChars} chars)`).join(', ')}`,
@@ -261,18 +341,38 @@ async function runSweep(): Promise<void> {
     write('sweep', { ...header, seeds, corpus: corpusInfo(segments), ...parts }, sweepMarkdown(header, seeds, parts));
   };
   log(`debounce sweep ${debounces.join('/')} ms under the VS Code pattern, seeds ${seeds.join(', ')}`);
-  parts.debounce = await debounceSweep(corpus, (s) => corpus.slice(0, 4).map((file, i) => pickSegment(file, 150, s * 100 + i)), seeds, debounces);
+  parts.debounce = await debounceSweep(
+    corpus,
+    (s) => corpus.slice(0, 4).map((file, i) => pickSegment(file, 150, s * 100 + i)),
+    seeds,
+    debounces,
+  );
   save();
   log('context-window sweep');
-  parts.context = await contextSweep(corpus, seed, [[50, 25, 1024], [100, 50, 2048], [200, 100, 4096], [400, 200, 8192]], 150);
+  parts.context = await contextSweep(
+    corpus,
+    seed,
+    [
+      [50, 25, 1024],
+      [100, 50, 2048],
+      [200, 100, 4096],
+      [400, 200, 8192],
+    ],
+    150,
+  );
   save();
   log('cache sizing');
   parts.cache = cacheSizing([40, 200]);
   save();
 }
 
-function sweepMarkdown(header: ReturnType<typeof meta>, seeds: number[], parts: { debounce?: ProfileResult[]; context?: ContextPoint[]; cache?: CacheSizing }): string {
-  const fmt = (v: number | null | undefined, d = 2) => (v === null || v === undefined ? '–' : Number(v.toFixed(d)).toString());
+function sweepMarkdown(
+  header: ReturnType<typeof meta>,
+  seeds: number[],
+  parts: { debounce?: ProfileResult[]; context?: ContextPoint[]; cache?: CacheSizing },
+): string {
+  const fmt = (v: number | null | undefined, d = 2) =>
+    v === null || v === undefined ? '–' : Number(v.toFixed(d)).toString();
   const sweep = parts.debounce ?? [];
   const lines = [
     `# ghostline sweep — ${header.date}`,
@@ -284,7 +384,19 @@ function sweepMarkdown(header: ReturnType<typeof meta>, seeds: number[], parts: 
     `${sweep[0]?.documents ?? 0} documents (${sweep[0]?.keystrokes ?? 0} keystrokes) per value: four files × three seeds, each seed's values replayed side by side.`,
     '',
     table(
-      ['debounce ms', 'requests', 'model calls', 'aborted', 'calls per pause (max)', 'completed calls per pause', 'pauses with a suggestion', 'last key → suggestion ms p50 / p90', 'shown', 'correct', 'prompt tokens'],
+      [
+        'debounce ms',
+        'requests',
+        'model calls',
+        'aborted',
+        'calls per pause (max)',
+        'completed calls per pause',
+        'pauses with a suggestion',
+        'last key → suggestion ms p50 / p90',
+        'shown',
+        'correct',
+        'prompt tokens',
+      ],
       sweep.map((p) => [
         String(p.debounceMs),
         String(p.lspRequests),
@@ -306,7 +418,13 @@ function sweepMarkdown(header: ReturnType<typeof meta>, seeds: number[], parts: 
       '## Context windows (20 open 2,000-line documents, instant model)',
       '',
       table(
-        ['prefix / suffix lines', 'token budget', 'prompt tokens mean / max', 'overhead ms p50 / p99', 'USD per 1k calls (uncached / cached)'],
+        [
+          'prefix / suffix lines',
+          'token budget',
+          'prompt tokens mean / max',
+          'overhead ms p50 / p99',
+          'USD per 1k calls (uncached / cached)',
+        ],
         parts.context.map((c) => [
           `${c.prefixLines} / ${c.suffixLines}`,
           String(c.maxPromptTokens),
@@ -318,7 +436,15 @@ function sweepMarkdown(header: ReturnType<typeof meta>, seeds: number[], parts: 
     );
   }
   if (parts.cache) {
-    lines.push('', '## Cache memory', '', table(['cached answer length (chars)', 'heap bytes per entry'], parts.cache.points.map((p) => [String(p.answerChars), String(p.bytesPerEntry)])));
+    lines.push(
+      '',
+      '## Cache memory',
+      '',
+      table(
+        ['cached answer length (chars)', 'heap bytes per entry'],
+        parts.cache.points.map((p) => [String(p.answerChars), String(p.bytesPerEntry)]),
+      ),
+    );
   }
   return lines.join('\n');
 }
@@ -338,17 +464,28 @@ async function runSoak(): Promise<void> {
     `commit ${header.commit ?? '?'} · Node ${header.node} · ${header.cpu} (load ${header.loadAverage.start[0]} → ${header.loadAverage.end[0]}) · seed ${seed} · ${minutes} minutes, VS Code pattern`,
     '',
     table(
-      ['minutes', 'warm-up', 'live heap after GC MB (first → last fifth)', 'heap growth MB', 'RSS MB (first → last fifth)', 'RSS growth MB', 'RSS slope MB / 10 min', 'no growth'],
-      [[
-        String(minutes),
-        String(summary.warmupMinutes),
-        `${v(summary.heapEarlyMB)} → ${v(summary.heapLateMB)}`,
-        v(summary.heapGrowthMB),
-        `${v(summary.earlyMB)} → ${v(summary.lateMB)}`,
-        v(summary.rssGrowthMB),
-        v(summary.slopeMBPer10Min),
-        summary.pass === null ? '–' : summary.pass ? 'yes' : '**no**',
-      ]],
+      [
+        'minutes',
+        'warm-up',
+        'live heap after GC MB (first → last fifth)',
+        'heap growth MB',
+        'RSS MB (first → last fifth)',
+        'RSS growth MB',
+        'RSS slope MB / 10 min',
+        'no growth',
+      ],
+      [
+        [
+          String(minutes),
+          String(summary.warmupMinutes),
+          `${v(summary.heapEarlyMB)} → ${v(summary.heapLateMB)}`,
+          v(summary.heapGrowthMB),
+          `${v(summary.earlyMB)} → ${v(summary.lateMB)}`,
+          v(summary.rssGrowthMB),
+          v(summary.slopeMBPer10Min),
+          summary.pass === null ? '–' : summary.pass ? 'yes' : '**no**',
+        ],
+      ],
     ),
     '',
     'No growth means the live heap after a forced full collection grew by at most 2 MB between the first and the last fifth after warm-up (RSS at most 5 MB when the heap could not be read).',

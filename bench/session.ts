@@ -3,7 +3,11 @@
  * through incremental didChange, sends completion or inline requests, and records each request's
  * fate (answered, empty, cancelled), whether its suggestion was shown and whether it was right.
  */
-import { CancellationTokenSource, type CompletionList, type InlineCompletionList } from 'vscode-languageserver-protocol/node';
+import {
+  CancellationTokenSource,
+  type CompletionList,
+  type InlineCompletionList,
+} from 'vscode-languageserver-protocol/node';
 import type { BenchClient } from './client.ts';
 import type { Segment } from './corpus.ts';
 import { TAIL } from './model.ts';
@@ -101,7 +105,10 @@ export class EditSession {
   async apply(key: Keystroke): Promise<void> {
     this.keyTimes.push(performance.now());
     const at = { line: this.line, character: this.character };
-    let change: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string };
+    let change: {
+      range: { start: { line: number; character: number }; end: { line: number; character: number } };
+      text: string;
+    };
     if (key.kind === 'backspace') {
       const removed = this.typedSoFar.at(-1) ?? '';
       this.typedSoFar = this.typedSoFar.slice(0, -1);
@@ -123,7 +130,10 @@ export class EditSession {
       change = { range: { start: at, end: at }, text: key.text };
     }
     this.version++;
-    await this.client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: this.uri, version: this.version }, contentChanges: [change] });
+    await this.client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: this.uri, version: this.version },
+      contentChanges: [change],
+    });
   }
 
   /** The last inserted character, for trigger-character checks. */
@@ -137,7 +147,12 @@ export class EditSession {
   }
 
   /** Sends a request at the cursor; `cancellable` gives it a token the editor may cancel. */
-  request(method: 'completion' | 'inline', triggerKind: number, automatic: boolean, filtersLateAnswers: boolean): RequestRecord {
+  request(
+    method: 'completion' | 'inline',
+    triggerKind: number,
+    automatic: boolean,
+    filtersLateAnswers: boolean,
+  ): RequestRecord {
     const cursor = this.cursorOffset;
     const record: RequestRecord = {
       path: this.segment.file.path,
@@ -157,22 +172,32 @@ export class EditSession {
     this.records.push(record);
     const position = { line: this.line, character: this.character };
     const word = this.wordBefore.length;
-    const around = { prefix: this.textBefore(AROUND_CHARS), suffix: ('\n' + this.segment.after).slice(0, AROUND_CHARS) };
+    const around = {
+      prefix: this.textBefore(AROUND_CHARS),
+      suffix: ('\n' + this.segment.after).slice(0, AROUND_CHARS),
+    };
     const params = { textDocument: { uri: this.uri }, position, context: { triggerKind } };
     const sent =
       method === 'inline'
-        ? this.client.connection.sendRequest<InlineCompletionList | null>('textDocument/inlineCompletion', params, record.cancel!.token).then((list) => {
-            const item = list?.items[0];
-            if (!item) return undefined;
-            const text = typeof item.insertText === 'string' ? item.insertText : item.insertText.value;
-            const start = item.range?.start.character ?? position.character - word;
-            return { text: text.slice(position.character - start), command: item.command };
-          })
-        : this.client.connection.sendRequest<CompletionList>('textDocument/completion', params, record.cancel!.token).then((list) => {
-            const item = list.items[0];
-            if (!item?.textEdit || !('range' in item.textEdit)) return undefined;
-            return { text: item.textEdit.newText.slice(position.character - item.textEdit.range.start.character), command: item.command };
-          });
+        ? this.client.connection
+            .sendRequest<InlineCompletionList | null>('textDocument/inlineCompletion', params, record.cancel!.token)
+            .then((list) => {
+              const item = list?.items[0];
+              if (!item) return undefined;
+              const text = typeof item.insertText === 'string' ? item.insertText : item.insertText.value;
+              const start = item.range?.start.character ?? position.character - word;
+              return { text: text.slice(position.character - start), command: item.command };
+            })
+        : this.client.connection
+            .sendRequest<CompletionList>('textDocument/completion', params, record.cancel!.token)
+            .then((list) => {
+              const item = list.items[0];
+              if (!item?.textEdit || !('range' in item.textEdit)) return undefined;
+              return {
+                text: item.textEdit.newText.slice(position.character - item.textEdit.range.start.character),
+                command: item.command,
+              };
+            });
     sent.then(
       (answer) => {
         record.doneAt = performance.now();

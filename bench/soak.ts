@@ -46,7 +46,13 @@ function growth<T extends { minute: number }>(samples: T[], value: (s: T) => num
   return { early, late, growth: early === null || late === null ? null : late - early, after };
 }
 
-export async function soak(options: { corpus: CorpusFile[]; minutes: number; seed: number; chars: number; debounceMs: number }): Promise<SoakResult> {
+export async function soak(options: {
+  corpus: CorpusFile[];
+  minutes: number;
+  seed: number;
+  chars: number;
+  debounceMs: number;
+}): Promise<SoakResult> {
   const started = performance.now();
   const deadline = started + options.minutes * 60_000;
   const samples: { minute: number; rssMB: number }[] = [];

@@ -27,7 +27,10 @@ export interface StartupResult {
   ratio: number | null;
 }
 
-async function startOnce(env: Record<string, string>, args: readonly string[] | undefined): Promise<{ ms: number; rss: number }> {
+async function startOnce(
+  env: Record<string, string>,
+  args: readonly string[] | undefined,
+): Promise<{ ms: number; rss: number }> {
   const started = performance.now();
   const client = BenchClient.start(env, args);
   try {
@@ -40,22 +43,38 @@ async function startOnce(env: Record<string, string>, args: readonly string[] | 
   }
 }
 
-export async function startup(count: number, modelUrl: string, env: Record<string, string> = {}): Promise<StartupResult> {
+export async function startup(
+  count: number,
+  modelUrl: string,
+  env: Record<string, string> = {},
+): Promise<StartupResult> {
   const environment = serverEnv(modelUrl, env);
-  const sides = { ghostline: { ms: [] as number[], rss: [] as number[] }, reference: { ms: [] as number[], rss: [] as number[] } };
+  const sides = {
+    ghostline: { ms: [] as number[], rss: [] as number[] },
+    reference: { ms: [] as number[], rss: [] as number[] },
+  };
   // One unmeasured start each first: the compile cache and the page cache fill for both alike.
   await startOnce(environment, undefined);
   await startOnce(environment, [REFERENCE_SERVER, '--stdio']);
   for (let i = 0; i < count; i++) {
-    for (const [side, args] of [['ghostline', undefined], ['reference', [REFERENCE_SERVER, '--stdio']]] as const) {
+    for (const [side, args] of [
+      ['ghostline', undefined],
+      ['reference', [REFERENCE_SERVER, '--stdio']],
+    ] as const) {
       const { ms, rss } = await startOnce(environment, args);
       sides[side].ms.push(ms);
       sides[side].rss.push(rss / MB);
     }
   }
-  const side = (s: { ms: number[]; rss: number[] }): StartupSide => ({ initializeMs: summarize(s.ms, 1), rssAfterInitializeMB: summarize(s.rss, 1) });
+  const side = (s: { ms: number[]; rss: number[] }): StartupSide => ({
+    initializeMs: summarize(s.ms, 1),
+    rssAfterInitializeMB: summarize(s.rss, 1),
+  });
   const ghostline = side(sides.ghostline);
   const reference = side(sides.reference);
-  const ratio = ghostline.initializeMs.p50 !== null && reference.initializeMs.p50 ? round(ghostline.initializeMs.p50 / reference.initializeMs.p50, 2) : null;
+  const ratio =
+    ghostline.initializeMs.p50 !== null && reference.initializeMs.p50
+      ? round(ghostline.initializeMs.p50 / reference.initializeMs.p50, 2)
+      : null;
   return { starts: count, ghostline, reference, ratio };
 }

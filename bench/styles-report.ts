@@ -18,8 +18,10 @@ export const SAVED_TARGET: Record<string, number> = { vscode: 0.95, neovim: 0.9,
 export const STYLE_RATIO_TARGET = 0.95;
 export const CALLS_PER_KEYSTROKE_TARGET = 0.05;
 
-const pct = (value: number | null | undefined): string => (value === null || value === undefined ? '–' : `${(value * 100).toFixed(1)} %`);
-const num = (value: number | null | undefined, digits = 3): string => (value === null || value === undefined ? '–' : Number(value.toFixed(digits)).toString());
+const pct = (value: number | null | undefined): string =>
+  value === null || value === undefined ? '–' : `${(value * 100).toFixed(1)} %`;
+const num = (value: number | null | undefined, digits = 3): string =>
+  value === null || value === undefined ? '–' : Number(value.toFixed(digits)).toString();
 
 function cell(matrix: StyleMatrix, editor: string, style: string): ProfileResult | undefined {
   return matrix.results.find((r) => r.editor === editor && r.style === style);
@@ -36,7 +38,10 @@ export function stylesTable(matrix: StyleMatrix): string {
       return `${pct(r.savedShare)}${relative} · ${num(r.callsPerKeystroke)}`;
     }),
   ]);
-  const totals = (get: (r: ProfileResult) => number) => matrix.editors.map((editor) => String(matrix.results.filter((r) => r.editor === editor).reduce((n, r) => n + get(r), 0)));
+  const totals = (get: (r: ProfileResult) => number) =>
+    matrix.editors.map((editor) =>
+      String(matrix.results.filter((r) => r.editor === editor).reduce((n, r) => n + get(r), 0)),
+    );
   const artifactKinds = [...new Set(matrix.results.flatMap((r) => Object.keys(r.artifacts)))].sort();
   return [
     'Each cell: saved % of typed characters (relative to the clean style) · model calls per keystroke.',
@@ -46,14 +51,20 @@ export function stylesTable(matrix: StyleMatrix): string {
     table(
       ['over all styles', ...matrix.editors],
       [
-        ['keystrokes per style', ...matrix.editors.map((editor) => String(cell(matrix, editor, matrix.styles[0]!)?.keystrokes ?? '–'))],
+        [
+          'keystrokes per style',
+          ...matrix.editors.map((editor) => String(cell(matrix, editor, matrix.styles[0]!)?.keystrokes ?? '–')),
+        ],
         ['unanswered requests', ...totals((r) => r.unanswered)],
         ['suggestions with an artifact', ...totals((r) => r.suggestionsWithArtifacts)],
         ...artifactKinds.map((kind) => [`… ${kind}`, ...totals((r) => r.artifacts[kind] ?? 0)]),
-        ['suggestions shown / right', ...matrix.editors.map((editor) => {
-          const rs = matrix.results.filter((r) => r.editor === editor);
-          return `${rs.reduce((n, r) => n + r.shown, 0)} / ${rs.reduce((n, r) => n + r.correct, 0)}`;
-        })],
+        [
+          'suggestions shown / right',
+          ...matrix.editors.map((editor) => {
+            const rs = matrix.results.filter((r) => r.editor === editor);
+            return `${rs.reduce((n, r) => n + r.shown, 0)} / ${rs.reduce((n, r) => n + r.correct, 0)}`;
+          }),
+        ],
       ],
     ),
   ].join('\n');
@@ -66,10 +77,21 @@ export function styleTargets(matrix: StyleMatrix): Target[] {
     const clean = cell(matrix, editor, 'clean')?.savedShare ?? null;
     const goal = SAVED_TARGET[editor];
     if (goal !== undefined) {
-      list.push({ name: `saved % of typed characters, ${editor}, clean answers`, target: `≥ ${goal * 100} %`, value: clean, pass: clean === null ? null : clean >= goal, source: `styleMatrix ${editor}/clean savedShare` });
+      list.push({
+        name: `saved % of typed characters, ${editor}, clean answers`,
+        target: `≥ ${goal * 100} %`,
+        value: clean,
+        pass: clean === null ? null : clean >= goal,
+        source: `styleMatrix ${editor}/clean savedShare`,
+      });
     }
     if (clean && rows.length > 1) {
-      const worst = rows.filter((r) => r.style !== 'clean').reduce<ProfileResult | undefined>((w, r) => (w === undefined || (r.savedShare ?? 0) < (w.savedShare ?? 0) ? r : w), undefined);
+      const worst = rows
+        .filter((r) => r.style !== 'clean')
+        .reduce<ProfileResult | undefined>(
+          (w, r) => (w === undefined || (r.savedShare ?? 0) < (w.savedShare ?? 0) ? r : w),
+          undefined,
+        );
       const relative = worst ? (worst.savedShare ?? 0) / clean : null;
       list.push({
         name: `worst answer style vs clean, ${editor}${worst ? ` (${worst.style})` : ''}`,
@@ -82,10 +104,28 @@ export function styleTargets(matrix: StyleMatrix): Target[] {
   }
   const perKey = matrix.results.map((r) => r.callsPerKeystroke ?? 0);
   const worstPerKey = perKey.length === 0 ? null : Math.max(...perKey);
-  list.push({ name: 'model calls per keystroke (worst cell)', target: `≤ ${CALLS_PER_KEYSTROKE_TARGET}`, value: worstPerKey, pass: worstPerKey === null ? null : worstPerKey <= CALLS_PER_KEYSTROKE_TARGET, source: 'styleMatrix max callsPerKeystroke' });
+  list.push({
+    name: 'model calls per keystroke (worst cell)',
+    target: `≤ ${CALLS_PER_KEYSTROKE_TARGET}`,
+    value: worstPerKey,
+    pass: worstPerKey === null ? null : worstPerKey <= CALLS_PER_KEYSTROKE_TARGET,
+    source: 'styleMatrix max callsPerKeystroke',
+  });
   const unanswered = matrix.results.reduce((n, r) => n + r.unanswered, 0);
-  list.push({ name: 'unanswered requests (all cells)', target: '0', value: unanswered, pass: unanswered === 0, source: 'styleMatrix sum unanswered' });
+  list.push({
+    name: 'unanswered requests (all cells)',
+    target: '0',
+    value: unanswered,
+    pass: unanswered === 0,
+    source: 'styleMatrix sum unanswered',
+  });
   const leaked = matrix.results.reduce((n, r) => n + r.suggestionsWithArtifacts, 0);
-  list.push({ name: 'suggestions with a fence, tag, prose, echo or suffix duplicate (all cells)', target: '0', value: leaked, pass: leaked === 0, source: 'styleMatrix sum suggestionsWithArtifacts' });
+  list.push({
+    name: 'suggestions with a fence, tag, prose, echo or suffix duplicate (all cells)',
+    target: '0',
+    value: leaked,
+    pass: leaked === 0,
+    source: 'styleMatrix sum suggestionsWithArtifacts',
+  });
   return list;
 }

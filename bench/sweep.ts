@@ -35,12 +35,26 @@ export interface CacheSizing {
  * is idle most of the time, and what this sweep compares (model calls, hundreds of milliseconds
  * of waiting) dwarfs the contention. Seeds run one after another and their runs are merged.
  */
-export async function debounceSweep(corpus: CorpusFile[], segmentsFor: (seed: number) => Segment[], seeds: number[], values: number[]): Promise<ProfileResult[]> {
+export async function debounceSweep(
+  corpus: CorpusFile[],
+  segmentsFor: (seed: number) => Segment[],
+  seeds: number[],
+  values: number[],
+): Promise<ProfileResult[]> {
   const runs = new Map<number, ReplayRun[]>(values.map((v) => [v, []]));
   for (const seed of seeds) {
     const segments = segmentsFor(seed);
     const batch = await Promise.all(
-      values.map((debounceMs) => replay({ editor: 'vscode', corpus, segments, seed, latency: LATENCY, env: { GHOSTLINE_COMPLETION__DEBOUNCE_MS: String(debounceMs) } })),
+      values.map((debounceMs) =>
+        replay({
+          editor: 'vscode',
+          corpus,
+          segments,
+          seed,
+          latency: LATENCY,
+          env: { GHOSTLINE_COMPLETION__DEBOUNCE_MS: String(debounceMs) },
+        }),
+      ),
     );
     batch.forEach((run, i) => {
       runs.get(values[i]!)!.push(run);
@@ -52,7 +66,9 @@ export async function debounceSweep(corpus: CorpusFile[], segmentsFor: (seed: nu
 /** Runs that did not overlap in time, as one: documents and calls joined, counters summed. */
 export function mergeRuns(runs: ReplayRun[]): ReplayRun {
   const stats: Record<string, number> = {};
-  for (const run of runs) for (const [name, value] of Object.entries(run.stats)) if (typeof value === 'number') stats[name] = (stats[name] ?? 0) + value;
+  for (const run of runs)
+    for (const [name, value] of Object.entries(run.stats))
+      if (typeof value === 'number') stats[name] = (stats[name] ?? 0) + value;
   return {
     editor: runs[0]!.editor,
     style: runs[0]!.style,
@@ -68,7 +84,12 @@ export function mergeRuns(runs: ReplayRun[]): ReplayRun {
 
 const GPT_41_MINI = { input: 0.4, cached: 0.1 };
 
-export async function contextSweep(corpus: CorpusFile[], seed: number, points: [number, number, number][], requests: number): Promise<ContextPoint[]> {
+export async function contextSweep(
+  corpus: CorpusFile[],
+  seed: number,
+  points: [number, number, number][],
+  requests: number,
+): Promise<ContextPoint[]> {
   const model = await BenchModel.start({ latency: INSTANT, seed, fixed: 'value + 1;' });
   const results: ContextPoint[] = [];
   try {
@@ -83,8 +104,17 @@ export async function contextSweep(corpus: CorpusFile[], seed: number, points: [
         const { docs } = await openDocuments(client, corpus, 20, 2000);
         const { overhead, tokens } = await measureCompletions(client, model, docs, requests, seed);
         const promptTokens = summarize(tokens, 0);
-        const cost = (price: number) => (promptTokens.mean === null ? null : round((promptTokens.mean * price * 1000) / 1_000_000, 4));
-        results.push({ prefixLines, suffixLines, maxPromptTokens, promptTokens, overheadMs: summarize(overhead, 3), costPer1kCalls: cost(GPT_41_MINI.input), costPer1kCallsCached: cost(GPT_41_MINI.cached) });
+        const cost = (price: number) =>
+          promptTokens.mean === null ? null : round((promptTokens.mean * price * 1000) / 1_000_000, 4);
+        results.push({
+          prefixLines,
+          suffixLines,
+          maxPromptTokens,
+          promptTokens,
+          overheadMs: summarize(overhead, 3),
+          costPer1kCalls: cost(GPT_41_MINI.input),
+          costPer1kCallsCached: cost(GPT_41_MINI.cached),
+        });
       } finally {
         await client.shutdown();
       }

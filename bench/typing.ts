@@ -80,7 +80,8 @@ export function typeSegment(text: string, seed: number, model: TypingModel = HUM
       burstLeft--;
     } else {
       delay = gap();
-      if (/\w/.test(char) && !/\w/.test(previous) && random() < model.burstChance) burstLeft = 3 + Math.floor(random() * 6);
+      if (/\w/.test(char) && !/\w/.test(previous) && random() < model.burstChance)
+        burstLeft = 3 + Math.floor(random() * 6);
     }
     if (PUNCTUATION.has(previous)) delay += uniform(model.punctuationPauseMs);
     if (random() < model.thinkChance) delay += uniform(model.thinkPauseMs);

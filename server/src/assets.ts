@@ -14,7 +14,9 @@ interface SeaModule {
 
 function seaModule(): SeaModule | undefined {
   // getBuiltinModule (Node 22.3+) rather than an import: older Node has no node:sea at all.
-  const sea = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.('node:sea') as SeaModule | undefined;
+  const sea = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.('node:sea') as
+    | SeaModule
+    | undefined;
   return sea?.isSea() ? sea : undefined;
 }
 

@@ -13,7 +13,14 @@ import { MemoryCache } from './cache/memory.ts';
 import { createRedisTier, type RedisTier } from './cache/redis-tier.ts';
 import { ModelCalls } from './calls/model-calls.ts';
 import { providerSchema, type GhostlineConfig, type ProviderConfig } from './config/schema.ts';
-import { clientLayer, environmentLayer, fileLayer, TEAM_FILE, userConfigPath, type RawLayer } from './config/sources.ts';
+import {
+  clientLayer,
+  environmentLayer,
+  fileLayer,
+  TEAM_FILE,
+  userConfigPath,
+  type RawLayer,
+} from './config/sources.ts';
 import { ConfigStore, formatProblems, type ConfigProblem } from './config/store.ts';
 import { CURSOR_MARKER } from './context/prompt.ts';
 import { countTokens } from './context/tokens.ts';
@@ -132,7 +139,13 @@ export function compose(options: ComposeOptions): Composition {
   const firstProblems = load(store);
 
   // 2. The logger, which removes configured API keys from every line.
-  const logger = options.logger ?? createLogger({ level: store.config.log.level, file: options.logFile ?? store.config.log.file, censor: (line) => censor(line) });
+  const logger =
+    options.logger ??
+    createLogger({
+      level: store.config.log.level,
+      file: options.logFile ?? store.config.log.file,
+      censor: (line) => censor(line),
+    });
 
   // 3. Telling the user, de-duplicated.
   const reported = new Set<string>();
@@ -143,7 +156,10 @@ export function compose(options: ComposeOptions): Composition {
     if (topic === undefined) reported.add(message);
     else lastByTopic.set(topic, message);
     options.report?.(severity, message);
-    logger[severity === 'info' ? 'info' : severity === 'warning' ? 'warn' : 'error']({ event: 'user-message' }, message);
+    logger[severity === 'info' ? 'info' : severity === 'warning' ? 'warn' : 'error'](
+      { event: 'user-message' },
+      message,
+    );
   };
   tell(firstProblems);
 
@@ -193,7 +209,15 @@ export function compose(options: ComposeOptions): Composition {
     logger,
     observe: (call) => usage.attempt(call),
   });
-  const calls = new ModelCalls({ config: () => store.config, provider: (name) => provider(name), logger, metrics, guard, budget, audit });
+  const calls = new ModelCalls({
+    config: () => store.config,
+    provider: (name) => provider(name),
+    logger,
+    metrics,
+    guard,
+    budget,
+    audit,
+  });
   const documentText = options.documentText ?? (() => undefined);
   const indexer = new WorkspaceIndexer({
     root: () => workspaceRoot,
@@ -202,7 +226,12 @@ export function compose(options: ComposeOptions): Composition {
     documentText,
     logger,
   });
-  const repoContext = new WorkspaceContext({ indexer, config: () => store.config.context, root: () => workspaceRoot, documentText });
+  const repoContext = new WorkspaceContext({
+    indexer,
+    config: () => store.config.context,
+    root: () => workspaceRoot,
+    documentText,
+  });
   const engine = new CompletionEngine({
     config: () => store.config,
     logger,
@@ -238,7 +267,8 @@ export function compose(options: ComposeOptions): Composition {
   }
 
   function tell(problems: ConfigProblem[]): void {
-    if (problems.length > 0) report(problems.some((p) => p.severity === 'error') ? 'error' : 'warning', formatProblems(problems));
+    if (problems.length > 0)
+      report(problems.some((p) => p.severity === 'error') ? 'error' : 'warning', formatProblems(problems));
   }
 
   function providerSettings(name: string): ProviderConfig {
@@ -306,7 +336,13 @@ export function compose(options: ComposeOptions): Composition {
       caFile: cache.redisCaFile,
       settings: () => {
         const c = store.config.cache;
-        return { timeoutMs: c.redisTimeoutMs, maxValueBytes: c.maxValueBytes, lockMs: c.flightLockMs, waitMs: c.flightWaitMs, ttlSeconds: c.ttlSeconds };
+        return {
+          timeoutMs: c.redisTimeoutMs,
+          maxValueBytes: c.maxValueBytes,
+          lockMs: c.flightLockMs,
+          waitMs: c.flightWaitMs,
+          ttlSeconds: c.ttlSeconds,
+        };
       },
       logger,
       metrics,

@@ -59,7 +59,14 @@ function parse(argv: string[]) {
   });
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   return {
-    values: { ...values, logFile: text(values['log-file']), language: text(values.language), days: text(values.days), range: text(values.range), port: text(values.port) },
+    values: {
+      ...values,
+      logFile: text(values['log-file']),
+      language: text(values.language),
+      days: text(values.days),
+      range: text(values.range),
+      port: text(values.port),
+    },
     command: positionals[0],
     target: positionals[1],
   };
@@ -77,7 +84,8 @@ async function main(argv: string[]): Promise<number | undefined> {
   }
   if (command === 'doctor') return runDoctor(process.env);
   if (command === 'stats') {
-    const days = values.range !== undefined ? Number(/^(\d+)d?$/.exec(values.range)?.[1] ?? NaN) : Number(values.days ?? 1);
+    const days =
+      values.range !== undefined ? Number(/^(\d+)d?$/.exec(values.range)?.[1] ?? NaN) : Number(values.days ?? 1);
     if (!Number.isInteger(days) || days < 1 || days > 90) {
       printError('usage: ghostline stats [--days N (1-90) | --range 7d|30d|90d] [--json]');
       return 2;
@@ -97,10 +105,17 @@ async function main(argv: string[]): Promise<number | undefined> {
       printError('usage: ghostline complete FILE:LINE:COL');
       return 2;
     }
-    return runComplete(target, { env: process.env, language: values.language, logFile: values.logFile, showContext: values['show-context'] === true });
+    return runComplete(target, {
+      env: process.env,
+      language: values.language,
+      logFile: values.logFile,
+      showContext: values['show-context'] === true,
+    });
   }
   if (values.stdio || values['node-ipc'] || values.socket !== undefined) {
-    process.on('unhandledRejection', (reason) => process.stderr.write(`ghostline: unhandled rejection: ${String(reason)}\n`));
+    process.on('unhandledRejection', (reason) =>
+      process.stderr.write(`ghostline: unhandled rejection: ${String(reason)}\n`),
+    );
     serve({ env: process.env, logFile: values.logFile, stdio: values.stdio === true });
     return undefined;
   }

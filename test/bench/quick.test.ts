@@ -17,10 +17,15 @@ let markdown = '';
 
 beforeAll(async () => {
   await new Promise<void>((resolve, reject) => {
-    execFile(process.execPath, [join(ROOT, 'bench', 'run.ts'), '--quick', '--out', out], { cwd: ROOT, timeout: 150_000 }, (error, _stdout, stderr) => {
-      if (error) reject(new Error(`bench --quick failed: ${error.message}\n${stderr}`));
-      else resolve();
-    });
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bench', 'run.ts'), '--quick', '--out', out],
+      { cwd: ROOT, timeout: 150_000 },
+      (error, _stdout, stderr) => {
+        if (error) reject(new Error(`bench --quick failed: ${error.message}\n${stderr}`));
+        else resolve();
+      },
+    );
   });
   result = JSON.parse(readFileSync(join(out, 'quick.json'), 'utf8'));
   markdown = readFileSync(join(out, 'quick.md'), 'utf8');
@@ -43,8 +48,16 @@ function expectSummary(summary: any, withSamples: boolean): void {
 describe('npm run bench -- --quick', () => {
   it('records the run: mode, defaults, latency and typing models, and the real files it typed', () => {
     expect(result.mode).toBe('quick');
-    expect(result.defaults).toMatchObject({ debounceMs: expect.any(Number), maxPromptTokens: expect.any(Number), cacheMaxEntries: expect.any(Number) });
-    expect(result.latencyModel['gpt-4o-mini']).toMatchObject({ ttftMs: expect.any(Number), tokensPerSec: expect.any(Number), jitterMs: expect.any(Number) });
+    expect(result.defaults).toMatchObject({
+      debounceMs: expect.any(Number),
+      maxPromptTokens: expect.any(Number),
+      cacheMaxEntries: expect.any(Number),
+    });
+    expect(result.latencyModel['gpt-4o-mini']).toMatchObject({
+      ttftMs: expect.any(Number),
+      tokensPerSec: expect.any(Number),
+      jitterMs: expect.any(Number),
+    });
     expect(result.corpus.length).toBeGreaterThanOrEqual(2);
     for (const file of result.corpus) expect(file.sha256).toMatch(/^[0-9a-f]{16}$/);
     expect(new Set(result.corpus.map((f: any) => f.path.split('.').pop())).size).toBe(result.corpus.length);
@@ -108,7 +121,15 @@ describe('npm run bench -- --quick', () => {
 
   it('runs every micro-benchmark', () => {
     const micro = result.micro;
-    for (const key of ['coldStartMs', 'firstCompletionMs', 'completionOverheadMs', 'warmupOverheadMs', 'cacheHitRoundTripMs', 'rpcRoundTripMs']) expectSummary(micro[key], true);
+    for (const key of [
+      'coldStartMs',
+      'firstCompletionMs',
+      'completionOverheadMs',
+      'warmupOverheadMs',
+      'cacheHitRoundTripMs',
+      'rpcRoundTripMs',
+    ])
+      expectSummary(micro[key], true);
     expect(micro.cacheHitAnswers).toBe(micro.cacheHitRoundTripMs.count);
     expect(micro.documents).toBeGreaterThan(0);
     expect(micro.rssAfterOpenMB).toBeGreaterThan(0);
@@ -140,7 +161,17 @@ describe('npm run bench -- --quick', () => {
 
   it('checks every target and writes the markdown tables', () => {
     const names = result.targets.map((t: any) => t.name).join('\n');
-    for (const words of ['overhead p99', 'cache-hit round trip', 'per typing pause', 'memory growth', 'against the reference server', 'RSS after initialize', 'peak RSS in the typing replay', 'open documents']) expect(names).toContain(words);
+    for (const words of [
+      'overhead p99',
+      'cache-hit round trip',
+      'per typing pause',
+      'memory growth',
+      'against the reference server',
+      'RSS after initialize',
+      'peak RSS in the typing replay',
+      'open documents',
+    ])
+      expect(names).toContain(words);
     for (const target of result.targets) expect([true, false, null]).toContain(target.pass);
     for (const heading of ['## Replay', '## Micro-benchmarks', '## Targets']) expect(markdown).toContain(heading);
     expect(markdown).toMatch(/\| metric \| vscode .* \| neovim .* \| helix .* \|/);

@@ -19,7 +19,10 @@ let binary: string;
 let fake: FakeOpenAI;
 let home: string;
 
-async function ghostline(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function ghostline(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(binary, args, { cwd: home, env: { PATH: NO_NODE, HOME: home, ...env } });
     return { code: 0, stdout, stderr };
@@ -57,7 +60,15 @@ describe('the self-contained executable, with no Node on PATH', () => {
     const editor = await Editor.start(env, RESOLVE_CAPABILITIES, undefined, [binary]);
     try {
       const uri = 'file:///work/demo/total.ts';
-      const source = ['// Sums prices.', 'export function total(items: { price: number }[]): number {', '  let sum = 0;', '  for (const item of items) sum += item.price;', '  return sum;', '}', ''].join('\n');
+      const source = [
+        '// Sums prices.',
+        'export function total(items: { price: number }[]): number {',
+        '  let sum = 0;',
+        '  for (const item of items) sum += item.price;',
+        '  return sum;',
+        '}',
+        '',
+      ].join('\n');
       await editor.open(uri, source);
       await editor.open('file:///work/demo/answer.ts', 'const answer = \n');
       fake.setResponder(() => ({ kind: 'text', text: '42;' }));
@@ -68,7 +79,9 @@ describe('the self-contained executable, with no Node on PATH', () => {
       const cursor = { start: { line: 3, character: 10 }, end: { line: 3, character: 10 } };
       await editor.resolve(find(await editor.codeActions(uri, cursor), /^ghostline: Refactor$/));
       // Only the grammar knows where the enclosing function starts and ends.
-      expect(fake.requests[0]!.body.input).toContain(`<region>\n${source.split('\n').slice(1, 6).join('\n')}\n</region>`);
+      expect(fake.requests[0]!.body.input).toContain(
+        `<region>\n${source.split('\n').slice(1, 6).join('\n')}\n</region>`,
+      );
     } finally {
       await editor.client.shutdown();
     }

@@ -9,16 +9,52 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI, type Responder } from '../fake-openai/server.ts';
-import { describeRun, makeProject, removeProjects, ROOT, runEditor, SERVER_CMD, type EditorRun, type Project } from './helpers/editor.ts';
+import {
+  describeRun,
+  makeProject,
+  removeProjects,
+  ROOT,
+  runEditor,
+  SERVER_CMD,
+  type EditorRun,
+  type Project,
+} from './helpers/editor.ts';
 
 let fake: FakeOpenAI;
 let responder: Responder = () => ({ kind: 'text', text: '' });
 
-const EMACS_VERSION = execFileSync('emacs', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0];
-const EGLOT_VERSION = /eglot-([\d.]+)/.exec(execFileSync('emacs', ['--batch', '--eval', '(princ (locate-library "eglot"))'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))?.[1] ?? 'built in';
+const EMACS_VERSION = execFileSync('emacs', ['--version'], {
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'ignore'],
+}).split('\n')[0];
+const EGLOT_VERSION =
+  /eglot-([\d.]+)/.exec(
+    execFileSync('emacs', ['--batch', '--eval', '(princ (locate-library "eglot"))'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  )?.[1] ?? 'built in';
 
-const TOTAL_SOURCE = ['// Sums prices.', 'export function total(items) {', '  let sum = 0;', '  for (let i = 0; i < items.length; i++) {', '    sum = sum + items[i].price;', '  }', '  return sum;', '}', ''].join('\n');
-const TOTAL_REWRITTEN = ['export function total(items) {', '  let sum = 0;', '  for (const item of items) {', '    sum += item.price;', '  }', '  return sum;', '}'].join('\n');
+const TOTAL_SOURCE = [
+  '// Sums prices.',
+  'export function total(items) {',
+  '  let sum = 0;',
+  '  for (let i = 0; i < items.length; i++) {',
+  '    sum = sum + items[i].price;',
+  '  }',
+  '  return sum;',
+  '}',
+  '',
+].join('\n');
+const TOTAL_REWRITTEN = [
+  'export function total(items) {',
+  '  let sum = 0;',
+  '  for (const item of items) {',
+  '    sum += item.price;',
+  '  }',
+  '  return sum;',
+  '}',
+].join('\n');
 const EXPLANATION = 'Adds up the `price` of every item.\n\n- Returns 0 for an empty list.';
 
 beforeAll(async () => {
@@ -29,11 +65,27 @@ afterAll(async () => {
   removeProjects();
 });
 
-const TOTAL_PY = ['# Sums prices.', 'def total(items):', '    result = 0', '    for i in range(len(items)):', '        result = result + items[i]["price"]', '    return result', ''].join('\n');
-const TOTAL_PY_REWRITTEN = ['def total(items):', '    result = 0', '    for item in items:', '        result += item["price"]', '    return result'].join('\n');
+const TOTAL_PY = [
+  '# Sums prices.',
+  'def total(items):',
+  '    result = 0',
+  '    for i in range(len(items)):',
+  '        result = result + items[i]["price"]',
+  '    return result',
+  '',
+].join('\n');
+const TOTAL_PY_REWRITTEN = [
+  'def total(items):',
+  '    result = 0',
+  '    for item in items:',
+  '        result += item["price"]',
+  '    return result',
+].join('\n');
 
 /** README.md's Emacs snippet, as a reader copies it. */
-const README_SNIPPET = /\*\*Emacs \(eglot\)\*\*\n```elisp\n([\s\S]*?)```/.exec(readFileSync(join(ROOT, 'README.md'), 'utf8'))![1]!;
+const README_SNIPPET = /\*\*Emacs \(eglot\)\*\*\n```elisp\n([\s\S]*?)```/.exec(
+  readFileSync(join(ROOT, 'README.md'), 'utf8'),
+)![1]!;
 
 async function emacs(scenario: string, project: Project, extraEnv: Record<string, string> = {}): Promise<EditorRun> {
   const run = await runEditor({
@@ -64,12 +116,22 @@ describe(`Emacs (${EMACS_VERSION}, eglot ${EGLOT_VERSION})`, { timeout: 90_000 }
   });
 
   it('applies a refactor chosen in the code-action menu and streams an explanation into its buffer', async () => {
-    responder = (request) => (request.body.model === 'gpt-4.1' ? { kind: 'text', text: TOTAL_REWRITTEN } : { kind: 'text', text: EXPLANATION, chunkChars: 7 });
+    responder = (request) =>
+      request.body.model === 'gpt-4.1'
+        ? { kind: 'text', text: TOTAL_REWRITTEN }
+        : { kind: 'text', text: EXPLANATION, chunkChars: 7 };
     const project = makeProject({ 'total.js': TOTAL_SOURCE });
     const run = await emacs('actions', project);
     const o = run.observations;
     // `ghostline-settings` reached the server: 2 variants instead of the default 3.
-    expect(o.menu).toEqual(expect.arrayContaining(['ghostline: Refactor', 'ghostline: Refactor (2 variants)', 'ghostline: Explain', 'ghostline: Generate unit tests']));
+    expect(o.menu).toEqual(
+      expect.arrayContaining([
+        'ghostline: Refactor',
+        'ghostline: Refactor (2 variants)',
+        'ghostline: Explain',
+        'ghostline: Generate unit tests',
+      ]),
+    );
     expect(o.refactored).toEqual(['// Sums prices.', ...TOTAL_REWRITTEN.split('\n'), '']);
     expect(o.stream_lines.join('\n')).toBe(EXPLANATION);
     expect(o.stream_buffer).toMatch(/^\*ghostline explain /);
@@ -79,7 +141,10 @@ describe(`Emacs (${EMACS_VERSION}, eglot ${EGLOT_VERSION})`, { timeout: 90_000 }
 
   it('starts only in the modes of `ghostline-major-modes`: a Python file yes, init.el no', async () => {
     responder = () => ({ kind: 'text', text: '' });
-    const project = makeProject({ 'init.el': '(setq inhibit-startup-screen t)\n', 'corner.py': 'def area(corner):\n    return corner\n' });
+    const project = makeProject({
+      'init.el': '(setq inhibit-startup-screen t)\n',
+      'corner.py': 'def area(corner):\n    return corner\n',
+    });
     const o = (await emacs('modes', project)).observations;
     expect(o.init_mode).toBe('emacs-lisp-mode');
     expect(o.init_managed).toBe(false);
@@ -101,9 +166,14 @@ describe(`Emacs (${EMACS_VERSION}, eglot ${EGLOT_VERSION})`, { timeout: 90_000 }
     expect(o.mapped_managed).toBe(true);
   });
 
-  it("applies a refactor through README.md's plain Eglot snippet while the model takes longer than jsonrpc's 10 s default", { timeout: 120_000 }, async () => {
+  it("applies a refactor through README.md's plain Eglot snippet while the model takes longer than jsonrpc's 10 s default", {
+    timeout: 120_000,
+  }, async () => {
     // About 13 s of streaming: 5-character chunks every 450 ms (within the server's idle timeout).
-    responder = (request) => (request.body.model === 'gpt-4.1' ? { kind: 'text', text: TOTAL_PY_REWRITTEN, chunkChars: 5, chunkDelayMs: 450 } : { kind: 'text', text: '' });
+    responder = (request) =>
+      request.body.model === 'gpt-4.1'
+        ? { kind: 'text', text: TOTAL_PY_REWRITTEN, chunkChars: 5, chunkDelayMs: 450 }
+        : { kind: 'text', text: '' };
     const run = await emacs('readme', makeProject({ 'total.py': TOTAL_PY }), { GHOSTLINE_E2E_SNIPPET: README_SNIPPET });
     // The snippet's line: Emacs 28's jsonrpc gives up on a request after 10 s (jsonrpc.el), and this
     // answer streams for longer (27 chunks, 450 ms apart).

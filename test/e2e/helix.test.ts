@@ -23,18 +23,28 @@ interface VersionFacts {
   default_language_servers: Record<string, string[] | null>;
 }
 
-const facts = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/helix/helix-config-facts.json'), 'utf8')) as { versions: Record<string, VersionFacts> };
+const facts = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/helix/helix-config-facts.json'), 'utf8')) as {
+  versions: Record<string, VersionFacts>;
+};
 const versions = Object.entries(facts.versions);
 type Snippet = {
   'language-server': Record<string, Record<string, unknown>>;
-  language: { name: string; 'language-servers': (string | { name: string; 'only-features'?: string[]; 'except-features'?: string[] })[] }[];
+  language: {
+    name: string;
+    'language-servers': (string | { name: string; 'only-features'?: string[]; 'except-features'?: string[] })[];
+  }[];
 };
 const read = (name: string) => parse(readFileSync(join(ROOT, 'clients/helix', name), 'utf8')) as Snippet;
 /** The file a user of each Helix version copies (docs/clients.md); they differ only in default server lists. */
-const FILES: Record<string, string> = { '25.01.1': 'languages-25.01.toml', '25.07.1': 'languages.toml', 'master@079a789e8': 'languages-master.toml' };
+const FILES: Record<string, string> = {
+  '25.01.1': 'languages-25.01.toml',
+  '25.07.1': 'languages.toml',
+  'master@079a789e8': 'languages-master.toml',
+};
 const snippet = read('languages.toml');
 const GHOSTLINE_ENTRY = { name: 'ghostline', 'only-features': ['completion', 'code-action', 'workspace-command'] };
-const names = (language: Snippet['language'][number]) => language['language-servers'].map((entry) => (typeof entry === 'string' ? entry : entry.name));
+const names = (language: Snippet['language'][number]) =>
+  language['language-servers'].map((entry) => (typeof entry === 'string' ? entry : entry.name));
 
 describe('clients/helix/languages*.toml', () => {
   it('has one file per checked Helix version', () => {
@@ -47,11 +57,14 @@ describe('clients/helix/languages*.toml', () => {
       const own = read(file);
 
       it('uses only keys, feature names and servers this version defines (no warnings at start-up)', () => {
-        for (const key of Object.keys(own['language-server'].ghostline!)) expect(v.language_server_keys, `${key} in Helix ${version}`).toContain(key);
+        for (const key of Object.keys(own['language-server'].ghostline!))
+          expect(v.language_server_keys, `${key} in Helix ${version}`).toContain(key);
         expect(v.language_deny_unknown).toBe(true);
         for (const language of own.language) {
-          for (const key of Object.keys(language)) expect(v.language_keys, `${language.name}.${key} in Helix ${version}`).toContain(key);
-          for (const name of names(language).slice(0, -1)) expect(v.builtin_language_servers, `${language.name}: server ${name} in Helix ${version}`).toContain(name);
+          for (const key of Object.keys(language))
+            expect(v.language_keys, `${language.name}.${key} in Helix ${version}`).toContain(key);
+          for (const name of names(language).slice(0, -1))
+            expect(v.builtin_language_servers, `${language.name}: server ${name} in Helix ${version}`).toContain(name);
           for (const entry of language['language-servers']) {
             if (typeof entry === 'string') continue;
             for (const feature of [...(entry['only-features'] ?? []), ...(entry['except-features'] ?? [])]) {
@@ -64,7 +77,9 @@ describe('clients/helix/languages*.toml', () => {
       it("keeps each language's default servers of this version and adds ghostline last, limited to its features", () => {
         expect(own.language.length).toBeGreaterThan(5);
         for (const language of own.language) {
-          expect(names(language).slice(0, -1), `${language.name}: the defaults of Helix ${version}`).toEqual(v.default_language_servers[language.name]);
+          expect(names(language).slice(0, -1), `${language.name}: the defaults of Helix ${version}`).toEqual(
+            v.default_language_servers[language.name],
+          );
           expect(language['language-servers'].at(-1)).toEqual(GHOSTLINE_ENTRY);
         }
       });
@@ -83,12 +98,15 @@ describe('clients/helix/languages.toml', () => {
   it('defines [language-server.ghostline] with keys every checked Helix version knows', () => {
     expect(server).toBeDefined();
     for (const [version, v] of versions) {
-      for (const key of Object.keys(server)) expect(v.language_server_keys, `${key} in Helix ${version}`).toContain(key);
+      for (const key of Object.keys(server))
+        expect(v.language_server_keys, `${key} in Helix ${version}`).toContain(key);
     }
     expect(server.command).toBe('ghostline');
     expect(server.args).toEqual(['--stdio']);
     expect(typeof server.timeout).toBe('number');
-    expect(Object.values(server.environment as Record<string, unknown>).every((value) => typeof value === 'string')).toBe(true);
+    expect(
+      Object.values(server.environment as Record<string, unknown>).every((value) => typeof value === 'string'),
+    ).toBe(true);
     expect(JSON.stringify(server.environment)).not.toMatch(/OPENAI_API_KEY|sk-/);
   });
 

@@ -9,14 +9,41 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI, type FakeRequest, type Responder } from '../fake-openai/server.ts';
 import { parseCompletionInput } from '../../server/src/context/prompt.ts';
-import { describeRun, makeProject, removeProjects, ROOT, runEditor, SERVER_CMD, type EditorRun, type Project } from './helpers/editor.ts';
+import {
+  describeRun,
+  makeProject,
+  removeProjects,
+  ROOT,
+  runEditor,
+  SERVER_CMD,
+  type EditorRun,
+  type Project,
+} from './helpers/editor.ts';
 
 let fake: FakeOpenAI;
 let continuation: (prefix: string) => string = () => '';
 let responder: Responder | undefined;
 
-const TOTAL_SOURCE = ['// Sums prices.', 'export function total(items: { price: number }[]): number {', '  let sum = 0;', '  for (let i = 0; i < items.length; i++) {', '    sum = sum + items[i].price;', '  }', '  return sum;', '}', ''].join('\n');
-const TOTAL_REWRITTEN = ['export function total(items: { price: number }[]): number {', '  let sum = 0;', '  for (const item of items) {', '    sum += item.price;', '  }', '  return sum;', '}'].join('\n');
+const TOTAL_SOURCE = [
+  '// Sums prices.',
+  'export function total(items: { price: number }[]): number {',
+  '  let sum = 0;',
+  '  for (let i = 0; i < items.length; i++) {',
+  '    sum = sum + items[i].price;',
+  '  }',
+  '  return sum;',
+  '}',
+  '',
+].join('\n');
+const TOTAL_REWRITTEN = [
+  'export function total(items: { price: number }[]): number {',
+  '  let sum = 0;',
+  '  for (const item of items) {',
+  '    sum += item.price;',
+  '  }',
+  '  return sum;',
+  '}',
+].join('\n');
 const EXPLANATION = 'Adds up the `price` of every item.\n\n- Returns 0 for an empty list.';
 
 const NVIM_VERSION = execFileSync('nvim', ['--version'], { encoding: 'utf8' }).split('\n')[0];
@@ -26,14 +53,23 @@ function prefixOf(request: FakeRequest): string {
 }
 
 beforeAll(async () => {
-  fake = await startFakeOpenAI({ responder: (request) => responder?.(request) ?? { kind: 'text', text: continuation(prefixOf(request)) } });
+  fake = await startFakeOpenAI({
+    responder: (request) => responder?.(request) ?? { kind: 'text', text: continuation(prefixOf(request)) },
+  });
 });
 afterAll(async () => {
   await fake.close();
   removeProjects();
 });
 
-async function nvim(scenario: string, project: Project, file: string, opts: Record<string, unknown> = {}, env: Record<string, string> = {}, answer?: Responder): Promise<EditorRun> {
+async function nvim(
+  scenario: string,
+  project: Project,
+  file: string,
+  opts: Record<string, unknown> = {},
+  env: Record<string, string> = {},
+  answer?: Responder,
+): Promise<EditorRun> {
   responder = answer;
   const run = await runEditor({
     command: 'nvim',
@@ -56,12 +92,19 @@ async function nvim(scenario: string, project: Project, file: string, opts: Reco
 
 describe(`Neovim (${NVIM_VERSION})`, { timeout: 90_000 }, () => {
   it('inserts a completion over its textEdit range: `corner.` + `x` gives `corner.x…`, and CSS `margin-to` gives `margin-top`', async () => {
-    continuation = (prefix) => (prefix.endsWith('margin-to') ? 'p: 0;' : prefix.endsWith('corner.x') ? 'Coordinate * 2;' : '');
+    continuation = (prefix) =>
+      prefix.endsWith('margin-to') ? 'p: 0;' : prefix.endsWith('corner.x') ? 'Coordinate * 2;' : '';
     const project = makeProject({
       'corner.ts': 'function area(corner: Point) {\n  return corner.\n}\n',
       'box.css': '.box {\n  margin-to\n}\n',
     });
-    const run = await nvim('completion', project, 'corner.ts', { ghost_text: { enabled: false } }, { GHOSTLINE_E2E_CSS: project.path('box.css') });
+    const run = await nvim(
+      'completion',
+      project,
+      'corner.ts',
+      { ghost_text: { enabled: false } },
+      { GHOSTLINE_E2E_CSS: project.path('box.css') },
+    );
     const o = run.observations;
     expect(o.popup).toEqual(['xCoordinate * 2;']);
     expect(o.ts).toEqual(['function area(corner: Point) {', '  return corner.xCoordinate * 2;', '}']);
@@ -104,12 +147,27 @@ describe(`Neovim (${NVIM_VERSION})`, { timeout: 90_000 }, () => {
   it('applies a refactor chosen in the native code-action menu, and streams an explanation into a float', async () => {
     continuation = () => '';
     const project = makeProject({ 'total.ts': TOTAL_SOURCE });
-    const run = await nvim('actions', project, 'total.ts', { ghost_text: { enabled: false }, settings: { actions: { variants: 4 } } }, {}, (request) =>
-      request.body.model === 'gpt-4.1' ? { kind: 'text', text: TOTAL_REWRITTEN } : { kind: 'text', text: EXPLANATION, chunkChars: 7 },
+    const run = await nvim(
+      'actions',
+      project,
+      'total.ts',
+      { ghost_text: { enabled: false }, settings: { actions: { variants: 4 } } },
+      {},
+      (request) =>
+        request.body.model === 'gpt-4.1'
+          ? { kind: 'text', text: TOTAL_REWRITTEN }
+          : { kind: 'text', text: EXPLANATION, chunkChars: 7 },
     );
     const o = run.observations;
     // setup({ settings }) reached the server: 4 variants instead of the default 3.
-    expect(o.menu).toEqual(expect.arrayContaining(['ghostline: Refactor', 'ghostline: Refactor (4 variants)', 'ghostline: Explain', 'ghostline: Generate unit tests']));
+    expect(o.menu).toEqual(
+      expect.arrayContaining([
+        'ghostline: Refactor',
+        'ghostline: Refactor (4 variants)',
+        'ghostline: Explain',
+        'ghostline: Generate unit tests',
+      ]),
+    );
     expect(o.refactored).toEqual(['// Sums prices.', ...TOTAL_REWRITTEN.split('\n')]);
     // Progress of the resolve (server-created token) was shown: a begin and an end.
     expect(o.progress[0]).toMatchObject({ title: 'ghostline: Refactor', done: false });
@@ -136,13 +194,24 @@ describe(`Neovim (${NVIM_VERSION})`, { timeout: 90_000 }, () => {
     expect(run.observations.help_main_file).toBe(join(ROOT, 'clients/nvim/doc/ghostline.txt'));
     expect(run.observations.help_line).toMatch(/\*ghostline-setup\*/);
     expect(run.observations.help_tags_current).toBe(true);
-    expect(run.observations.lsp_config).toEqual({ name: 'ghostline', cmd: SERVER_CMD, roots: [project.dir], stream: true });
+    expect(run.observations.lsp_config).toEqual({
+      name: 'ghostline',
+      cmd: SERVER_CMD,
+      roots: [project.dir],
+      stream: true,
+    });
     expect(run.observations.lsp_config_declines_help).toBe(true);
   });
 
   it('advises only install commands that work when the server is not installed', async () => {
     const project = makeProject({ 'a.ts': 'const a = 1;\n' });
-    const run = await nvim('health_missing', project, 'a.ts', {}, { GHOSTLINE_E2E_CMD: JSON.stringify(['ghostline-not-installed', '--stdio']) });
+    const run = await nvim(
+      'health_missing',
+      project,
+      'a.ts',
+      {},
+      { GHOSTLINE_E2E_CMD: JSON.stringify(['ghostline-not-installed', '--stdio']) },
+    );
     const text = (run.observations.health as string[]).join('\n');
     expect(text).toMatch(/ERROR:? ghostline-not-installed is not executable/);
     expect(text).toContain('npm ci && npm pack && npm install -g ./ghostline-*.tgz');
@@ -158,7 +227,13 @@ describe(`Neovim (${NVIM_VERSION})`, { timeout: 90_000 }, () => {
     expect(quiet.observations.stderr_errors).toEqual([]);
     // The same session with the user's choice of `info` (honoured): the server's info lines arrive
     // as [ERROR], which is what the default avoids.
-    const chatty = await nvim('log', makeProject({ 'a.ts': 'const a = 1;\n' }), 'a.ts', { cmd_env: { GHOSTLINE_LOG_LEVEL: 'info' } }, { GHOSTLINE_LOG_LEVEL: '' });
+    const chatty = await nvim(
+      'log',
+      makeProject({ 'a.ts': 'const a = 1;\n' }),
+      'a.ts',
+      { cmd_env: { GHOSTLINE_LOG_LEVEL: 'info' } },
+      { GHOSTLINE_LOG_LEVEL: '' },
+    );
     expect(chatty.observations.server_env_level).toBe('info');
     expect((chatty.observations.stderr_errors as string[]).join('\n')).toMatch(/initialize/);
   });

@@ -27,8 +27,26 @@ const ARTIFACTS = join(ROOT, 'test/e2e/.artifacts/vscode');
 /** Node 24 first on PATH, so npm scripts and vsce's shebangs run on the project's Node. */
 const ENV = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}` };
 
-const TOTAL_SOURCE = ['// Sums prices.', 'export function total(items: { price: number }[]): number {', '  let sum = 0;', '  for (let i = 0; i < items.length; i++) {', '    sum = sum + items[i].price;', '  }', '  return sum;', '}', ''].join('\n');
-const TOTAL_REWRITTEN = ['export function total(items: { price: number }[]): number {', '  let sum = 0;', '  for (const item of items) {', '    sum += item.price;', '  }', '  return sum;', '}'].join('\n');
+const TOTAL_SOURCE = [
+  '// Sums prices.',
+  'export function total(items: { price: number }[]): number {',
+  '  let sum = 0;',
+  '  for (let i = 0; i < items.length; i++) {',
+  '    sum = sum + items[i].price;',
+  '  }',
+  '  return sum;',
+  '}',
+  '',
+].join('\n');
+const TOTAL_REWRITTEN = [
+  'export function total(items: { price: number }[]): number {',
+  '  let sum = 0;',
+  '  for (const item of items) {',
+  '    sum += item.price;',
+  '  }',
+  '  return sum;',
+  '}',
+].join('\n');
 const EXPLANATION = 'Adds up the `price` of every item.\n\n- Returns 0 for an empty list.';
 const APP_SOURCE = ['const values: number[] = [1, 2, 3];', '', ''].join('\n');
 
@@ -40,7 +58,10 @@ function continuation(prefix: string): string {
 }
 
 function respond(request: FakeRequest) {
-  const input = typeof request.body.input === 'string' ? request.body.input : JSON.stringify(request.body.input ?? request.body.messages ?? '');
+  const input =
+    typeof request.body.input === 'string'
+      ? request.body.input
+      : JSON.stringify(request.body.input ?? request.body.messages ?? '');
   const completion = parseCompletionInput(input);
   if (completion) return { kind: 'text' as const, text: continuation(completion.prefix) };
   if (request.body.model === 'gpt-4.1') return { kind: 'text' as const, text: TOTAL_REWRITTEN };
@@ -135,18 +156,31 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   const entry = codeServerEntry();
   if (!existsSync(join(EXTENSION, 'node_modules/.package-lock.json'))) {
-    execFileSync('npm', ['ci', '--prefix', EXTENSION, '--no-audit', '--no-fund'], { cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync('npm', ['ci', '--prefix', EXTENSION, '--no-audit', '--no-fund'], {
+      cwd: ROOT,
+      env: ENV,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   }
   const work = mkdtempSync(join(tmpdir(), 'ghostline-vscode-'));
   const vsix = join(work, 'ghostline.vsix');
-  execFileSync(process.execPath, ['node_modules/@vscode/vsce/vsce', 'package', '--allow-missing-repository', '--out', vsix], { cwd: EXTENSION, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(
+    process.execPath,
+    ['node_modules/@vscode/vsce/vsce', 'package', '--allow-missing-repository', '--out', vsix],
+    { cwd: EXTENSION, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   fake = await startFakeOpenAI({ responder: respond });
   project = makeProject({ 'total.ts': TOTAL_SOURCE, 'app.ts': APP_SOURCE });
   server = await startCodeServer({
     entry,
     dir: work,
     vsix,
-    env: { OPENAI_API_KEY: 'sk-test-e2e-0000', OPENAI_BASE_URL: fake.url, GHOSTLINE_LOG_FILE: join(ARTIFACTS, 'server.log'), GHOSTLINE_LOG_LEVEL: 'debug' },
+    env: {
+      OPENAI_API_KEY: 'sk-test-e2e-0000',
+      OPENAI_BASE_URL: fake.url,
+      GHOSTLINE_LOG_FILE: join(ARTIFACTS, 'server.log'),
+      GHOSTLINE_LOG_LEVEL: 'debug',
+    },
     settings: {
       // The built server, by absolute path (docs/clients.md: set it when `ghostline` is not on the PATH VS Code sees).
       'ghostline.server.path': process.execPath,
@@ -204,7 +238,9 @@ describe('VS Code (code-server 4.139, VS Code 1.139) with the packaged extension
     const ghost = page.locator('.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text');
     await ghost.first().waitFor({ timeout: 30_000 });
     await shot('ghost-text');
-    expect((await ghost.allInnerTexts()).join('').replaceAll('\u00a0', ' ')).toContain('values.map((value) => value * 2);');
+    expect((await ghost.allInnerTexts()).join('').replaceAll('\u00a0', ' ')).toContain(
+      'values.map((value) => value * 2);',
+    );
     await page.keyboard.press('Tab');
     const text = await saved('app.ts', (t) => t.includes('const doubled = values'));
     await shot('ghost-text-accepted');
@@ -223,18 +259,23 @@ describe('VS Code (code-server 4.139, VS Code 1.139) with the packaged extension
       const out: string[] = [];
       for (const row of await widget.locator('.monaco-list-row').all()) {
         const r = await row.boundingBox();
-        if (r && r.y >= box.y - 1 && r.y + r.height <= box.y + box.height + 1) out.push((await row.innerText()).replace(/\s+/g, ' ').trim());
+        if (r && r.y >= box.y - 1 && r.y + r.height <= box.y + box.height + 1)
+          out.push((await row.innerText()).replace(/\s+/g, ' ').trim());
       }
       return out;
     };
-    await expect.poll(async () => (await visibleRows()).join('\n'), { timeout: 30_000 }).toMatch(/filter\(\(value\) => value > 1\)\.length; ghostline/);
+    await expect
+      .poll(async () => (await visibleRows()).join('\n'), { timeout: 30_000 })
+      .toMatch(/filter\(\(value\) => value > 1\)\.length; ghostline/);
     const rows = await visibleRows();
     await shot('suggest-widget');
     // First: it matches `.` as TypeScript's members do (the extension puts the dot in its range) and
     // its sortText "0" sorts before their "11".
     expect(rows[0]).toMatch(/^filter\(\(value\) => value > 1\)\.length; ghostline/);
     // TypeScript's own members of number[] are listed too: the normal setup, both providers at work.
-    expect(rows.filter((row) => /^(at|concat|copyWithin|entries|every|fill|filter|find)\b/.test(row)).length).toBeGreaterThan(0);
+    expect(
+      rows.filter((row) => /^(at|concat|copyWithin|entries|every|fill|filter|find)\b/.test(row)).length,
+    ).toBeGreaterThan(0);
     await page.keyboard.press('Escape');
     await page.keyboard.press('Escape');
   });
@@ -250,10 +291,19 @@ describe('VS Code (code-server 4.139, VS Code 1.139) with the packaged extension
     await shot('code-action-menu');
     // "Generate unit tests" is a source action (`source.generate.tests`): VS Code lists those under
     // Source Action… in the context menu, not here.
-    for (const title of ['ghostline: Refactor', 'ghostline: Refactor with instruction…', 'ghostline: Refactor (3 variants)', 'ghostline: Explain', 'ghostline: Add or update doc comment']) {
+    for (const title of [
+      'ghostline: Refactor',
+      'ghostline: Refactor with instruction…',
+      'ghostline: Refactor (3 variants)',
+      'ghostline: Explain',
+      'ghostline: Add or update doc comment',
+    ]) {
       expect(listed).toContain(title);
     }
-    await menu.locator('.monaco-list-row', { hasText: /^\s*ghostline: Refactor\s*$/ }).first().click();
+    await menu
+      .locator('.monaco-list-row', { hasText: /^\s*ghostline: Refactor\s*$/ })
+      .first()
+      .click();
     const text = await saved('total.ts', (t) => t.includes('for (const item of items)'));
     await shot('refactor-applied');
     expect(text).toBe(['// Sums prices.', TOTAL_REWRITTEN, ''].join('\n'));
@@ -268,7 +318,10 @@ describe('VS Code (code-server 4.139, VS Code 1.139) with the packaged extension
     await page.keyboard.press('ArrowDown');
     for (let i = 0; i < 7; i++) await page.keyboard.press('Shift+ArrowDown');
     const menu = await codeActionMenu();
-    await menu.locator('.monaco-list-row', { hasText: /^\s*ghostline: Explain\s*$/ }).first().click();
+    await menu
+      .locator('.monaco-list-row', { hasText: /^\s*ghostline: Explain\s*$/ })
+      .first()
+      .click();
     const output = page.locator('.part.panel .monaco-editor .view-lines');
     const shown = async () => (await output.allInnerTexts()).join('\n').replaceAll('\u00a0', ' ');
     await expect.poll(shown, { timeout: 30_000 }).toContain('- Returns 0 for an empty list.');

@@ -21,7 +21,9 @@ const manifest = JSON.parse(readFileSync(join(EXTENSION, 'package.json'), 'utf8'
 const SERVER_ACTIONS = Object.keys(Commands).filter((key) => key !== 'accept' && key !== 'stats');
 /** The extension's copy of the action list (its source is CommonJS, so it is read, not imported). */
 const ACTIONS = JSON.parse(
-  /export const ACTIONS = (\[[^\]]*\])/.exec(readFileSync(join(EXTENSION, 'src/protocol.ts'), 'utf8'))![1]!.replaceAll("'", '"'),
+  /export const ACTIONS = (\[[^\]]*\])/
+    .exec(readFileSync(join(EXTENSION, 'src/protocol.ts'), 'utf8'))![1]!
+    .replaceAll("'", '"'),
 ) as string[];
 /** Node 24 first on PATH, so npm scripts and vsce's shebangs run on the project's Node. */
 const ENV = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}` };
@@ -34,11 +36,20 @@ describe('the VS Code extension manifest', () => {
   it('contributes exactly the settings generated from the schema (run `npm run settings` in clients/vscode after a schema change)', () => {
     expect(manifest.contributes.configuration).toEqual(contributedConfiguration());
     const properties = manifest.contributes.configuration.properties as Record<string, { default?: unknown }>;
-    expect(properties['ghostline.completion.debounceMs']).toMatchObject({ type: 'integer', default: defaultConfig().completion.debounceMs, minimum: 0, maximum: 2000 });
+    expect(properties['ghostline.completion.debounceMs']).toMatchObject({
+      type: 'integer',
+      default: defaultConfig().completion.debounceMs,
+      minimum: 0,
+      maximum: 2000,
+    });
     expect(properties['ghostline.cache.redisUrl']).toMatchObject({ type: ['string', 'null'], default: null });
     expect(properties['ghostline.server.path']).toMatchObject({ type: 'string', default: 'ghostline' });
     // VS Code needs a default for every setting; "not set" is null, which the extension never sends.
-    expect(Object.entries(properties).filter(([, p]) => !('default' in p)).map(([key]) => key)).toEqual([]);
+    expect(
+      Object.entries(properties)
+        .filter(([, p]) => !('default' in p))
+        .map(([key]) => key),
+    ).toEqual([]);
   });
 
   it("has a palette command per server action, none reusing the server's command ids", () => {
@@ -55,7 +66,11 @@ describe('the VS Code extension manifest', () => {
 describe('building the VS Code extension', { timeout: 240_000 }, () => {
   beforeAll(() => {
     if (!existsSync(join(EXTENSION, 'node_modules/.package-lock.json'))) {
-      execFileSync('npm', ['ci', '--prefix', EXTENSION, '--no-audit', '--no-fund'], { cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+      execFileSync('npm', ['ci', '--prefix', EXTENSION, '--no-audit', '--no-fund'], {
+        cwd: ROOT,
+        env: ENV,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     }
   }, 240_000);
 
@@ -70,7 +85,14 @@ describe('building the VS Code extension', { timeout: 240_000 }, () => {
     expect(zip.names).toContain('extension.vsixmanifest');
     expect(zip.names).toContain('extension/dist/extension.js');
     expect(zip.names.some((name) => name.startsWith('extension/node_modules/vscode-languageclient/'))).toBe(true);
-    expect(zip.names.filter((name) => /^extension\/(src|scripts)\//.test(name) || name.includes('node_modules/typescript/') || name.includes('@vscode/vsce'))).toEqual([]);
+    expect(
+      zip.names.filter(
+        (name) =>
+          /^extension\/(src|scripts)\//.test(name) ||
+          name.includes('node_modules/typescript/') ||
+          name.includes('@vscode/vsce'),
+      ),
+    ).toEqual([]);
     const packaged = JSON.parse(zip.read('extension/package.json').toString('utf8'));
     expect(packaged.contributes.configuration).toEqual(contributedConfiguration());
     expect(packaged.main).toBe('./dist/extension.js');

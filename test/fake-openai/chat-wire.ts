@@ -43,7 +43,10 @@ export function chatDialect(body: any, newId: (prefix: string) => string): Diale
     if (includeUsage) payload.usage = usage;
     return `data: ${JSON.stringify(payload)}\n\n`;
   };
-  const choice = (delta: ChatCompletionChunk.Choice['delta'], finishReason: ChatCompletionChunk.Choice['finish_reason']): ChatCompletionChunk.Choice => ({
+  const choice = (
+    delta: ChatCompletionChunk.Choice['delta'],
+    finishReason: ChatCompletionChunk.Choice['finish_reason'],
+  ): ChatCompletionChunk.Choice => ({
     index: 0,
     delta,
     logprobs: null,

@@ -70,8 +70,13 @@ export function cursorWindowOf(input: string): CompletionPromptArgs | undefined 
   const close = input.indexOf('\n</file>', at);
   if (close === -1) return undefined;
   const mode = /<mode>(single-line|multi-line)<\/mode>/.exec(input)?.[1];
-  const unescape = (value: string) => value.replace(/&(amp|quot|lt|#10);/g, (_, name: string) => ({ amp: '&', quot: '"', lt: '<', '#10': '\n' })[name] ?? '');
-  const unescapeCursor = (text: string) => (text.includes('<cursor') ? text.replace(/<cursor(\\*)\\>/g, '<cursor$1>') : text);
+  const unescape = (value: string) =>
+    value.replace(
+      /&(amp|quot|lt|#10);/g,
+      (_, name: string) => ({ amp: '&', quot: '"', lt: '<', '#10': '\n' })[name] ?? '',
+    );
+  const unescapeCursor = (text: string) =>
+    text.includes('<cursor') ? text.replace(/<cursor(\\*)\\>/g, '<cursor$1>') : text;
   return {
     path: unescape(open[1]!),
     languageId: unescape(open[2]!),
@@ -128,7 +133,10 @@ export function createOracle(options: OracleOptions = {}): Oracle {
     const input = promptInputOf(req.body);
     const args = input === undefined ? undefined : cursorWindowOf(input);
     const code = args ? (continuation(args) ?? '') : '';
-    const text = args && options.style && options.style !== 'clean' ? styleAnswer(options.style, code, args, options.seed ?? 1) : code;
+    const text =
+      args && options.style && options.style !== 'clean'
+        ? styleAnswer(options.style, code, args, options.seed ?? 1)
+        : code;
     return { kind: 'text', text, chunkChars: options.chunkChars ?? 4 };
   };
 

@@ -60,7 +60,10 @@ function estimateTokens(value: unknown): number {
 
 function usageFor(ctx: PlayContext, text: string, given: Partial<TokenUsage> = {}): TokenUsage {
   const body = ctx.requestBody ?? {};
-  const input = given.input ?? ctx.promptUsage?.input ?? estimateTokens(body.instructions) + estimateTokens(body.input) + estimateTokens(body.messages);
+  const input =
+    given.input ??
+    ctx.promptUsage?.input ??
+    estimateTokens(body.instructions) + estimateTokens(body.input) + estimateTokens(body.messages);
   const cached = given.cached ?? (given.input === undefined ? (ctx.promptUsage?.cached ?? 0) : 0);
   return { input, cached, output: given.output ?? estimateTokens(text) };
 }
@@ -93,7 +96,12 @@ function sendJson(ctx: PlayContext, status: number, body: unknown, headers: Reco
 }
 
 /** Streams the first `count` chunks of text after the opening frames; false when the client left. */
-async function streamChunks(ctx: PlayContext, chunks: string[], firstDelayMs: number, nextDelayMs: () => number): Promise<boolean> {
+async function streamChunks(
+  ctx: PlayContext,
+  chunks: string[],
+  firstDelayMs: number,
+  nextDelayMs: () => number,
+): Promise<boolean> {
   for (let i = 0; i < chunks.length; i++) {
     if (!(await sleep(i === 0 ? firstDelayMs : nextDelayMs(), ctx.closed))) return false;
     write(ctx, ctx.dialect.delta(chunks[i] ?? ''));
@@ -157,7 +165,8 @@ export async function playScript(ctx: PlayContext, script: Script): Promise<void
       }
       openStream(ctx);
       write(ctx, dialect.start());
-      for (const chunk of chunkText('partial answer', 4).slice(0, script.afterChunks ?? 1)) write(ctx, dialect.delta(chunk));
+      for (const chunk of chunkText('partial answer', 4).slice(0, script.afterChunks ?? 1))
+        write(ctx, dialect.delta(chunk));
       write(ctx, dialect.malformed());
       ctx.res.end();
       return;
@@ -181,12 +190,20 @@ export async function playScript(ctx: PlayContext, script: Script): Promise<void
       if (!ctx.stream) {
         const failed = script.kind === 'failed' ? dialect.failedJson(script.code, script.message) : null;
         if (failed !== null) sendJson(ctx, 200, failed);
-        else sendJson(ctx, 500, { error: { message: script.message, type: 'server_error', param: null, code: script.code } });
+        else
+          sendJson(ctx, 500, {
+            error: { message: script.message, type: 'server_error', param: null, code: script.code },
+          });
         return;
       }
       openStream(ctx);
       write(ctx, dialect.start());
-      write(ctx, script.kind === 'failed' ? dialect.failed(script.code, script.message) : dialect.streamError(script.code, script.message));
+      write(
+        ctx,
+        script.kind === 'failed'
+          ? dialect.failed(script.code, script.message)
+          : dialect.streamError(script.code, script.message),
+      );
       ctx.res.end();
       return;
     }

@@ -18,7 +18,9 @@ export function promptText(body: any): string {
   const parts: string[] = [];
   const push = (value: unknown) => {
     if (typeof value === 'string') parts.push(value);
-    else if (Array.isArray(value)) for (const item of value) push(typeof item === 'object' && item !== null ? ((item as any).content ?? (item as any).text) : item);
+    else if (Array.isArray(value))
+      for (const item of value)
+        push(typeof item === 'object' && item !== null ? ((item as any).content ?? (item as any).text) : item);
   };
   if (Array.isArray(body?.messages)) for (const message of body.messages) push(message?.content);
   else {

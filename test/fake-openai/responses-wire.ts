@@ -27,7 +27,11 @@ function outputText(text: string): ResponseOutputText {
   return { type: 'output_text', annotations: [], logprobs: [], text };
 }
 
-function message(ids: ResponseIds, status: 'in_progress' | 'completed' | 'incomplete', text: string | null): ResponseOutputMessage {
+function message(
+  ids: ResponseIds,
+  status: 'in_progress' | 'completed' | 'incomplete',
+  text: string | null,
+): ResponseOutputMessage {
   return {
     id: ids.itemId,
     type: 'message',
@@ -71,7 +75,11 @@ function responseObject(ids: ResponseIds, body: any, fields: Record<string, unkn
 
 /** Builds the Responses dialect for one request: event frames carry `event:` names and sequence numbers. */
 export function responsesDialect(body: any, newId: (prefix: string) => string): Dialect {
-  const ids: ResponseIds = { responseId: newId('resp_'), itemId: newId('msg_'), createdAt: Math.floor(Date.now() / 1000) };
+  const ids: ResponseIds = {
+    responseId: newId('resp_'),
+    itemId: newId('msg_'),
+    createdAt: Math.floor(Date.now() / 1000),
+  };
   let sequence = 0;
   const frame = (type: string, fields: Record<string, unknown>) =>
     `event: ${type}\ndata: ${JSON.stringify({ type, ...fields, sequence_number: sequence++ })}\n\n`;

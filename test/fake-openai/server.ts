@@ -52,8 +52,11 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   const promptCache = new PromptCache();
   const arrivalListeners = new Set<() => void>();
   const sockets = new Set<Socket>();
-  const newId = (prefix: string) => `${prefix}fake${String(nextId).padStart(6, '0')}${Math.floor(random() * 1e9).toString(36)}`;
-  const models = [...new Set([...DEFAULT_MODELS, ...Object.keys(options.latency ?? {}).filter((name) => name !== '*')])];
+  const newId = (prefix: string) =>
+    `${prefix}fake${String(nextId).padStart(6, '0')}${Math.floor(random() * 1e9).toString(36)}`;
+  const models = [
+    ...new Set([...DEFAULT_MODELS, ...Object.keys(options.latency ?? {}).filter((name) => name !== '*')]),
+  ];
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -66,7 +69,12 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       res.end(text);
       return;
     }
-    const api = req.method === 'POST' && path === '/v1/responses' ? 'responses' : req.method === 'POST' && path === '/v1/chat/completions' ? 'chat' : null;
+    const api =
+      req.method === 'POST' && path === '/v1/responses'
+        ? 'responses'
+        : req.method === 'POST' && path === '/v1/chat/completions'
+          ? 'chat'
+          : null;
     const raw = await readBody(req);
     if (api === null) return sendError(res, 404, `Unknown request URL: ${req.method} ${path}.`);
     let body: any;

@@ -32,11 +32,27 @@ export interface StyleContext {
 }
 
 /** The tag a model writes after the opening fence for a language id (what gpt-4.x writes). */
-const FENCE_TAG: Record<string, string> = { typescript: 'typescript', javascript: 'javascript', python: 'python', c: 'c', cpp: 'cpp', rust: 'rust', go: 'go' };
+const FENCE_TAG: Record<string, string> = {
+  typescript: 'typescript',
+  javascript: 'javascript',
+  python: 'python',
+  c: 'c',
+  cpp: 'cpp',
+  rust: 'rust',
+  go: 'go',
+};
 
 /** Sentences observed before and after the code (and the ones the detector looks for). */
-export const PREAMBLES = ['Here is the completion:', "Here's the code to insert at the cursor:", 'Sure! The completed code is:'];
-export const EPILOGUES = ['This completes the statement at the cursor.', 'This code continues the current block.', 'Note: the rest of the file is unchanged.'];
+export const PREAMBLES = [
+  'Here is the completion:',
+  "Here's the code to insert at the cursor:",
+  'Sure! The completed code is:',
+];
+export const EPILOGUES = [
+  'This completes the statement at the cursor.',
+  'This code continues the current block.',
+  'Note: the rest of the file is unchanged.',
+];
 
 /** Weights of the seeded mix, roughly what a day of gpt-4.1-mini answers looked like. */
 const MIX: [AnswerStyle, number][] = [
@@ -53,14 +69,31 @@ const MIX: [AnswerStyle, number][] = [
   ['crlf', 2],
 ];
 
-function lineParts(context: StyleContext): { linePrefix: string; lineSuffix: string; previousLines: string[]; nextLines: string[] } {
+function lineParts(context: StyleContext): {
+  linePrefix: string;
+  lineSuffix: string;
+  previousLines: string[];
+  nextLines: string[];
+} {
   const lineStart = context.prefix.lastIndexOf('\n') + 1;
   const lineEnd = context.suffix.indexOf('\n');
   return {
     linePrefix: context.prefix.slice(lineStart),
     lineSuffix: lineEnd === -1 ? context.suffix : context.suffix.slice(0, lineEnd),
-    previousLines: lineStart === 0 ? [] : context.prefix.slice(0, lineStart - 1).split('\n').slice(-2),
-    nextLines: lineEnd === -1 ? [] : context.suffix.slice(lineEnd + 1).split('\n').slice(0, 2),
+    previousLines:
+      lineStart === 0
+        ? []
+        : context.prefix
+            .slice(0, lineStart - 1)
+            .split('\n')
+            .slice(-2),
+    nextLines:
+      lineEnd === -1
+        ? []
+        : context.suffix
+            .slice(lineEnd + 1)
+            .split('\n')
+            .slice(0, 2),
   };
 }
 
@@ -125,7 +158,11 @@ export type Artifact = 'fence' | 'tag' | 'prose' | 'echo' | 'suffix-duplicate';
  * are always artifacts here (none of the benchmark's files contain them); an echo or a suffix
  * duplicate only when the suggestion is not what really follows.
  */
-export function artifactsOf(suggestion: string, context: Pick<StyleContext, 'prefix' | 'suffix'>, realNext: string | undefined): Artifact[] {
+export function artifactsOf(
+  suggestion: string,
+  context: Pick<StyleContext, 'prefix' | 'suffix'>,
+  realNext: string | undefined,
+): Artifact[] {
   const found: Artifact[] = [];
   if (/```|~~~/.test(suggestion)) found.push('fence');
   if (/<\/?(cursor|file|mode)\b/.test(suggestion)) found.push('tag');
@@ -136,7 +173,10 @@ export function artifactsOf(suggestion: string, context: Pick<StyleContext, 'pre
   if (head.length >= 3 && suggestion.trimStart().startsWith(head)) found.push('echo');
   const firstNext = nextLines.find((line) => line.trim() !== '')?.trim() ?? '';
   const tail = lineSuffix.trim();
-  if ((tail.length >= 2 && suggestion.trimEnd().endsWith(tail)) || (firstNext.replace(/\s/g, '').length >= 6 && suggestion.split('\n').some((line) => line.trim() === firstNext))) {
+  if (
+    (tail.length >= 2 && suggestion.trimEnd().endsWith(tail)) ||
+    (firstNext.replace(/\s/g, '').length >= 6 && suggestion.split('\n').some((line) => line.trim() === firstNext))
+  ) {
     found.push('suffix-duplicate');
   }
   return found;

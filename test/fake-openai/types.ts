@@ -33,7 +33,14 @@ export type Script =
       /** 'length' ends with response.incomplete (Responses) or finish_reason 'length' (chat). Default 'stop'. */
       finish?: 'stop' | 'length';
     }
-  | { kind: 'error'; status: number; type?: string; code?: string | null; message?: string; headers?: Record<string, string> }
+  | {
+      kind: 'error';
+      status: number;
+      type?: string;
+      code?: string | null;
+      message?: string;
+      headers?: Record<string, string>;
+    }
   /** Sends headers (and the deltas of `text` up to afterChunks) then goes silent until the client closes. */
   | { kind: 'stall'; text?: string; afterChunks?: number }
   /** Accepts the request and never answers. */

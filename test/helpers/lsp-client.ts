@@ -49,7 +49,10 @@ export const FULL_CAPABILITIES: ClientCapabilities = {
   general: { positionEncodings: ['utf-16'] },
   textDocument: {
     synchronization: { dynamicRegistration: false },
-    completion: { completionItem: { snippetSupport: false, documentationFormat: ['markdown', 'plaintext'] }, contextSupport: true },
+    completion: {
+      completionItem: { snippetSupport: false, documentationFormat: ['markdown', 'plaintext'] },
+      contextSupport: true,
+    },
     inlineCompletion: { dynamicRegistration: false },
   },
   workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false } },
@@ -66,7 +69,10 @@ export class TestClient {
 
   constructor(child: ChildProcess) {
     this.child = child;
-    this.connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    this.connection = createProtocolConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
     child.stderr!.on('data', (chunk: Buffer) => {
       this.stderr += chunk.toString('utf8');
     });
@@ -74,7 +80,9 @@ export class TestClient {
     this.connection.onNotification('window/showMessage', (params: { type: number; message: string }) => {
       this.messages.push(params);
     });
-    this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => this.settings));
+    this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) =>
+      params.items.map(() => this.settings),
+    );
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.listen();
@@ -87,7 +95,15 @@ export class TestClient {
       cwd: options.cwd ?? ROOT,
       // Tests that are not about the completion budget or hedging must not depend on the machine's
       // speed: a generous budget and no hedged calls unless a test asks for them.
-      env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), GHOSTLINE_LOG_LEVEL: 'debug', GHOSTLINE_COMPLETION__BUDGET_MS: '30000', GHOSTLINE_COMPLETION__HEDGE_MS: '0', ...options.env },
+      env: {
+        PATH: process.env.PATH,
+        HOME: home,
+        XDG_CONFIG_HOME: join(home, '.config'),
+        GHOSTLINE_LOG_LEVEL: 'debug',
+        GHOSTLINE_COMPLETION__BUDGET_MS: '30000',
+        GHOSTLINE_COMPLETION__HEDGE_MS: '0',
+        ...options.env,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     return new TestClient(child);
@@ -107,24 +123,47 @@ export class TestClient {
   }
 
   open(uri: string, text: string, languageId = 'typescript', version = 1): Promise<void> {
-    return this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version, text } });
+    return this.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId, version, text },
+    });
   }
 
   change(uri: string, version: number, contentChanges: TextDocumentContentChangeEvent[]): Promise<void> {
-    return this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges });
+    return this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges,
+    });
   }
 
   /** Sends a request; the cancellation token is passed only when there is one (else JSON-RPC sees it as a param). */
   request<R>(method: string, params: unknown, token?: CancellationTokenSource): Promise<R> {
-    return token ? this.connection.sendRequest<R>(method, params, token.token) : this.connection.sendRequest<R>(method, params);
+    return token
+      ? this.connection.sendRequest<R>(method, params, token.token)
+      : this.connection.sendRequest<R>(method, params);
   }
 
-  completion(uri: string, position: Position, options: { triggerKind?: number; token?: CancellationTokenSource } = {}): Promise<CompletionList> {
-    return this.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position, context: { triggerKind: options.triggerKind ?? 1 } }, options.token);
+  completion(
+    uri: string,
+    position: Position,
+    options: { triggerKind?: number; token?: CancellationTokenSource } = {},
+  ): Promise<CompletionList> {
+    return this.request<CompletionList>(
+      'textDocument/completion',
+      { textDocument: { uri }, position, context: { triggerKind: options.triggerKind ?? 1 } },
+      options.token,
+    );
   }
 
-  inline(uri: string, position: Position, options: { triggerKind?: number; token?: CancellationTokenSource } = {}): Promise<InlineCompletionList | null> {
-    return this.request<InlineCompletionList | null>('textDocument/inlineCompletion', { textDocument: { uri }, position, context: { triggerKind: options.triggerKind ?? 1 } }, options.token);
+  inline(
+    uri: string,
+    position: Position,
+    options: { triggerKind?: number; token?: CancellationTokenSource } = {},
+  ): Promise<InlineCompletionList | null> {
+    return this.request<InlineCompletionList | null>(
+      'textDocument/inlineCompletion',
+      { textDocument: { uri }, position, context: { triggerKind: options.triggerKind ?? 1 } },
+      options.token,
+    );
   }
 
   /** Waits until a showMessage whose text matches arrives. */
@@ -133,7 +172,8 @@ export class TestClient {
     for (;;) {
       const found = this.messages.find((m) => pattern.test(m.message));
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no showMessage matching ${pattern}; got ${JSON.stringify(this.messages)}`);
+      if (Date.now() > deadline)
+        throw new Error(`no showMessage matching ${pattern}; got ${JSON.stringify(this.messages)}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }

@@ -49,11 +49,17 @@ export async function freePort(busPort = false): Promise<number> {
 /** Runs redis-cli against a port and returns its output (rejects on a non-zero exit). */
 export function redisCli(port: number, args: string[], extra: string[] = []): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...extra, ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
-      // redis-cli exits 0 after a server error reply; treat one as a failure all the same.
-      if (error || /^(\(error\) )?(ERR|WRONGTYPE|NOPERM|OOM)/.test(stdout)) reject(new Error(`redis-cli ${args.join(' ')}: ${stderr || stdout || error?.message}`));
-      else resolve(stdout.trim());
-    });
+    execFile(
+      'redis-cli',
+      ['-h', '127.0.0.1', '-p', String(port), ...extra, ...args],
+      { timeout: 20_000 },
+      (error, stdout, stderr) => {
+        // redis-cli exits 0 after a server error reply; treat one as a failure all the same.
+        if (error || /^(\(error\) )?(ERR|WRONGTYPE|NOPERM|OOM)/.test(stdout))
+          reject(new Error(`redis-cli ${args.join(' ')}: ${stderr || stdout || error?.message}`));
+        else resolve(stdout.trim());
+      },
+    );
   });
 }
 
@@ -138,10 +144,38 @@ function makeCertificates(dir: string): { ca: string; cert: string; key: string 
   const file = (name: string) => join(dir, name);
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   const run = (args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
-  run(['req', '-x509', ...ec, '-keyout', file('ca.key'), '-out', file('ca.crt'), '-days', '2', '-subj', '/CN=ghostline test CA']);
+  run([
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    file('ca.key'),
+    '-out',
+    file('ca.crt'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=ghostline test CA',
+  ]);
   run(['req', ...ec, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=127.0.0.1']);
   writeFileSync(file('san.cnf'), 'subjectAltName=IP:127.0.0.1\n');
-  run(['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('server.crt'), '-days', '2', '-extfile', file('san.cnf')]);
+  run([
+    'x509',
+    '-req',
+    '-in',
+    file('server.csr'),
+    '-CA',
+    file('ca.crt'),
+    '-CAkey',
+    file('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    file('server.crt'),
+    '-days',
+    '2',
+    '-extfile',
+    file('san.cnf'),
+  ]);
   return { ca: file('ca.crt'), cert: file('server.crt'), key: file('server.key') };
 }
 
@@ -153,21 +187,66 @@ export async function startRedis(options: RedisStartOptions = {}): Promise<Redis
     const refuse = () => {
       throw new Error('cannot freeze the REDIS_URL server');
     };
-    return { url: external, port, external: true, cli: (...args) => redisCli(port, args), kill: unsupported, restart: unsupported, freeze: refuse, thaw: refuse, stop: async () => undefined };
+    return {
+      url: external,
+      port,
+      external: true,
+      cli: (...args) => redisCli(port, args),
+      kill: unsupported,
+      restart: unsupported,
+      freeze: refuse,
+      thaw: refuse,
+      stop: async () => undefined,
+    };
   }
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'ghostline-redis-'));
   const certificates = options.tls ? makeCertificates(dir) : undefined;
   const listen = certificates
-    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', certificates.cert, '--tls-key-file', certificates.key, '--tls-ca-cert-file', certificates.ca, '--tls-auth-clients', 'no']
+    ? [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        certificates.cert,
+        '--tls-key-file',
+        certificates.key,
+        '--tls-ca-cert-file',
+        certificates.ca,
+        '--tls-auth-clients',
+        'no',
+      ]
     : ['--port', String(port)];
-  const args = [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'notice', ...(options.args ?? [])];
+  const args = [
+    ...listen,
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--loglevel',
+    'notice',
+    ...(options.args ?? []),
+  ];
   let child = await spawnRedis(args, /Ready to accept connections/);
   const cliAuth = [
-    ...(options.auth ? [...(options.auth.username ? ['--user', options.auth.username] : []), '--pass', options.auth.password, '--no-auth-warning'] : []),
+    ...(options.auth
+      ? [
+          ...(options.auth.username ? ['--user', options.auth.username] : []),
+          '--pass',
+          options.auth.password,
+          '--no-auth-warning',
+        ]
+      : []),
     ...(certificates ? ['--tls', '--cacert', certificates.ca] : []),
   ];
-  const userinfo = options.auth ? `${encodeURIComponent(options.auth.username ?? '')}:${encodeURIComponent(options.auth.password)}@` : '';
+  const userinfo = options.auth
+    ? `${encodeURIComponent(options.auth.username ?? '')}:${encodeURIComponent(options.auth.password)}@`
+    : '';
   return {
     url: `${certificates ? 'rediss' : 'redis'}://${userinfo}127.0.0.1:${port}`,
     port,
@@ -206,7 +285,24 @@ export async function startRedisCluster(): Promise<RedisCluster> {
   const nodes = await Promise.all(
     ports.map((port) =>
       spawnRedis(
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '2000'],
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--dir',
+          dir,
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          `nodes-${port}.conf`,
+          '--cluster-node-timeout',
+          '2000',
+        ],
         /Ready to accept connections/,
       ),
     ),
@@ -216,8 +312,19 @@ export async function startRedisCluster(): Promise<RedisCluster> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await redisCli(ports[0]!, ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
-    for (const port of ports) await until(async () => (await redisCli(port, ['cluster', 'info'])).includes('cluster_state:ok'), `cluster node ${port}`);
+    await redisCli(ports[0]!, [
+      '--cluster',
+      'create',
+      ...ports.map((p) => `127.0.0.1:${p}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ]);
+    for (const port of ports)
+      await until(
+        async () => (await redisCli(port, ['cluster', 'info'])).includes('cluster_state:ok'),
+        `cluster node ${port}`,
+      );
   } catch (error) {
     await stop();
     throw error;
@@ -237,9 +344,23 @@ export async function startSentinel(master: RedisServer): Promise<RedisSentinel>
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ghostline-sentinel-'));
   const config = join(dir, 'sentinel.conf');
-  writeFileSync(config, [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `sentinel monitor mymaster 127.0.0.1 ${master.port} 1`, 'sentinel down-after-milliseconds mymaster 5000', ''].join('\n'));
+  writeFileSync(
+    config,
+    [
+      `port ${port}`,
+      'bind 127.0.0.1',
+      `dir ${dir}`,
+      `sentinel monitor mymaster 127.0.0.1 ${master.port} 1`,
+      'sentinel down-after-milliseconds mymaster 5000',
+      '',
+    ].join('\n'),
+  );
   const child = await spawnRedis([config, '--sentinel'], /Sentinel ID is|monitor master/);
-  await until(async () => (await redisCli(port, ['sentinel', 'get-master-addr-by-name', 'mymaster'])).includes(String(master.port)), 'sentinel to know its master');
+  await until(
+    async () =>
+      (await redisCli(port, ['sentinel', 'get-master-addr-by-name', 'mymaster'])).includes(String(master.port)),
+    'sentinel to know its master',
+  );
   return {
     url: `redis+sentinel://127.0.0.1:${port}/mymaster`,
     port,

@@ -14,7 +14,12 @@ let fake: FakeOpenAI;
 let client: TestClient;
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
-  return { OPENAI_API_KEY: 'sk-test-key-0000', OPENAI_BASE_URL: fake.url, GHOSTLINE_COMPLETION__DEBOUNCE_MS: '30', ...extra };
+  return {
+    OPENAI_API_KEY: 'sk-test-key-0000',
+    OPENAI_BASE_URL: fake.url,
+    GHOSTLINE_COMPLETION__DEBOUNCE_MS: '30',
+    ...extra,
+  };
 }
 
 async function startClient(extra: Record<string, string> = {}): Promise<TestClient> {
@@ -66,7 +71,10 @@ describe('completion', () => {
     const list = await client.completion(URI, { line: 1, character: 5 });
     expect(list.items).toHaveLength(1);
     const item = list.items[0]!;
-    expect(item.textEdit).toEqual({ range: { start: { line: 1, character: 2 }, end: { line: 1, character: 5 } }, newText: 'getWidth(): number {' });
+    expect(item.textEdit).toEqual({
+      range: { start: { line: 1, character: 2 }, end: { line: 1, character: 5 } },
+      newText: 'getWidth(): number {',
+    });
     expect(item.command?.command).toBe('ghostline.accept');
     // Sorted beside the language server's best items (TypeScript's members are "11"), not after them.
     expect(item.sortText).toBe('0');
@@ -94,7 +102,10 @@ describe('completion', () => {
     fake.setResponder(() => ({ kind: 'text', text: 'length;', firstTokenDelayMs: 150 }));
     await startClient();
     await client.open(URI, 'const n = items.\n');
-    const [items, inline] = await Promise.all([client.completion(URI, { line: 0, character: 16 }, { triggerKind: 2 }), client.inline(URI, { line: 0, character: 16 }, { triggerKind: 2 })]);
+    const [items, inline] = await Promise.all([
+      client.completion(URI, { line: 0, character: 16 }, { triggerKind: 2 }),
+      client.inline(URI, { line: 0, character: 16 }, { triggerKind: 2 }),
+    ]);
     expect(items.items[0]?.textEdit?.newText).toBe('length;');
     expect(inline?.items[0]?.insertText).toBe('length;');
   });
@@ -115,14 +126,24 @@ describe('completion', () => {
     await client.open(URI, 'const total = values.\n');
     const first = await client.completion(URI, { line: 0, character: 21 });
     expect(first.items[0]?.textEdit?.newText).toBe('reduce((sum, x) => sum + x, 0);');
-    await client.change(URI, 2, [{ range: { start: { line: 0, character: 21 }, end: { line: 0, character: 21 } }, text: 'red' }]);
+    await client.change(URI, 2, [
+      { range: { start: { line: 0, character: 21 }, end: { line: 0, character: 21 } }, text: 'red' },
+    ]);
     const second = await client.completion(URI, { line: 0, character: 24 });
-    expect(second.items[0]?.textEdit).toEqual({ range: { start: { line: 0, character: 21 }, end: { line: 0, character: 24 } }, newText: 'reduce((sum, x) => sum + x, 0);' });
+    expect(second.items[0]?.textEdit).toEqual({
+      range: { start: { line: 0, character: 21 }, end: { line: 0, character: 24 } },
+      newText: 'reduce((sum, x) => sum + x, 0);',
+    });
     expect(fake.requests).toHaveLength(1);
   });
 
   it('reuses a still-streaming call after the editor cancels its request and asks again as the user types (VS Code)', async () => {
-    fake.setResponder(() => ({ kind: 'text', text: 'forEach((item) => print(item));', chunkChars: 4, chunkDelayMs: 40 }));
+    fake.setResponder(() => ({
+      kind: 'text',
+      text: 'forEach((item) => print(item));',
+      chunkChars: 4,
+      chunkDelayMs: 40,
+    }));
     await startClient();
     await client.open(URI, 'items.\n');
     const source = new CancellationTokenSource();
@@ -131,7 +152,9 @@ describe('completion', () => {
     await new Promise((r) => setTimeout(r, 120));
     source.cancel();
     await expect(first).rejects.toMatchObject({ code: -32800 });
-    await client.change(URI, 2, [{ range: { start: { line: 0, character: 6 }, end: { line: 0, character: 6 } }, text: 'f' }]);
+    await client.change(URI, 2, [
+      { range: { start: { line: 0, character: 6 }, end: { line: 0, character: 6 } }, text: 'f' },
+    ]);
     const second = await client.inline(URI, { line: 0, character: 7 }, { triggerKind: 2 });
     // The word before the cursor ('f') plus the rest of the streamed answer, with no new model call.
     expect(second?.items[0]?.insertText).toBe('forEach((item) => print(item));');
@@ -145,7 +168,9 @@ describe('completion', () => {
     await startClient({ GHOSTLINE_COMPLETION__DEBOUNCE_MS: '300' });
     await client.open(URI, 'x.\n');
     const older = client.completion(URI, { line: 0, character: 2 }, { triggerKind: 2 });
-    await client.change(URI, 2, [{ range: { start: { line: 0, character: 2 }, end: { line: 0, character: 2 } }, text: 'y' }]);
+    await client.change(URI, 2, [
+      { range: { start: { line: 0, character: 2 }, end: { line: 0, character: 2 } }, text: 'y' },
+    ]);
     const newer = client.completion(URI, { line: 0, character: 3 }, { triggerKind: 3 });
     const [a, b] = await Promise.all([older, newer]);
     expect(a.items).toEqual([]);
@@ -172,7 +197,9 @@ describe('completion', () => {
     await client.open(URI, 'go.\n');
     const pending = client.completion(URI, { line: 0, character: 3 });
     await fake.waitForRequests(1);
-    await client.change(URI, 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '// edit elsewhere\n' }]);
+    await client.change(URI, 2, [
+      { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '// edit elsewhere\n' },
+    ]);
     expect((await pending).items).toEqual([]);
   });
 
@@ -198,17 +225,26 @@ describe('completion', () => {
     await client.initialize();
     await client.open(URI, text);
     const list16 = await client.completion(URI, { line: 0, character: utf16Cursor });
-    expect(list16.items[0]?.textEdit).toMatchObject({ range: { start: { character: utf16Cursor - 3 }, end: { character: utf16Cursor } } });
+    expect(list16.items[0]?.textEdit).toMatchObject({
+      range: { start: { character: utf16Cursor - 3 }, end: { character: utf16Cursor } },
+    });
     await client.shutdown();
 
     client = TestClient.start({ env: env() });
-    await client.initialize({ capabilities: { ...FULL_CAPABILITIES, general: { positionEncodings: ['utf-8', 'utf-16'] } } });
+    await client.initialize({
+      capabilities: { ...FULL_CAPABILITIES, general: { positionEncodings: ['utf-8', 'utf-16'] } },
+    });
     await client.open(URI, text);
     const utf8Cursor = Buffer.byteLength(text.slice(0, utf16Cursor));
     const list8 = await client.completion(URI, { line: 0, character: utf8Cursor });
-    expect(list8.items[0]?.textEdit).toMatchObject({ range: { start: { character: utf8Cursor - 3 }, end: { character: utf8Cursor } }, newText: 'getName();' });
+    expect(list8.items[0]?.textEdit).toMatchObject({
+      range: { start: { character: utf8Cursor - 3 }, end: { character: utf8Cursor } },
+      newText: 'getName();',
+    });
     // An incremental edit addressed in UTF-8 columns lands after the emoji, not inside it.
-    await client.change(URI, 2, [{ range: { start: { line: 0, character: 11 + 4 }, end: { line: 0, character: 11 + 4 } }, text: '!' }]);
+    await client.change(URI, 2, [
+      { range: { start: { line: 0, character: 11 + 4 }, end: { line: 0, character: 11 + 4 } }, text: '!' },
+    ]);
     const prompt = parseCompletionInput(fake.requests.at(-1)!.body.input);
     expect(prompt?.prefix).toContain('😀漢字');
     const again = await client.completion(URI, { line: 0, character: utf8Cursor + 1 });
@@ -230,7 +266,10 @@ describe('bad input', () => {
     expect(fake.requests).toHaveLength(0);
     // Past the end of a line means the end of the line (LSP), not an error.
     fake.setResponder(() => ({ kind: 'text', text: ' more' }));
-    expect(((await client.completion(URI, { line: 0, character: 500 })).items[0]?.textEdit as TextEdit | undefined)?.range.end).toEqual({ line: 0, character: 8 });
+    expect(
+      ((await client.completion(URI, { line: 0, character: 500 })).items[0]?.textEdit as TextEdit | undefined)?.range
+        .end,
+    ).toEqual({ line: 0, character: 8 });
   });
 
   it('survives malformed messages and answers the next request', async () => {
@@ -238,9 +277,18 @@ describe('bad input', () => {
     await startClient();
     const frame = (body: string) => `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
     client.child.stdin!.write(frame('{"jsonrpc":"2.0","id":77,"method":"textDocument/completion","params":'));
-    client.child.stdin!.write(frame('{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///x.ts","version":3},"contentChanges":[]}}'));
-    await expect(client.request('textDocument/completion', { textDocument: {} })).rejects.toMatchObject({ code: -32602, message: expect.stringMatching(/textDocument.uri/) });
-    await expect(client.request('textDocument/inlineCompletion', { position: { line: -4, character: 'a' } })).rejects.toMatchObject({ code: -32602 });
+    client.child.stdin!.write(
+      frame(
+        '{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///x.ts","version":3},"contentChanges":[]}}',
+      ),
+    );
+    await expect(client.request('textDocument/completion', { textDocument: {} })).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringMatching(/textDocument.uri/),
+    });
+    await expect(
+      client.request('textDocument/inlineCompletion', { position: { line: -4, character: 'a' } }),
+    ).rejects.toMatchObject({ code: -32602 });
     await client.open(URI, 'x = \n');
     const list = await client.completion(URI, { line: 0, character: 4 });
     expect(list.items).toHaveLength(1);

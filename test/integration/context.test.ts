@@ -40,7 +40,8 @@ const FILES: Record<string, string> = {
     '}',
     '',
   ].join('\n'),
-  'src/billing/format.ts': 'export function formatAmount(cents: number, currency: string, { withSymbol = true } = {}): string {\n  return `${withSymbol ? currency : ""}${(cents / 100).toFixed(2)}`;\n}\n',
+  'src/billing/format.ts':
+    'export function formatAmount(cents: number, currency: string, { withSymbol = true } = {}): string {\n  return `${withSymbol ? currency : ""}${(cents / 100).toFixed(2)}`;\n}\n',
   'build/generated.ts': 'export function buildArtifact(hashSeed: number) {}\n',
   'src/internal/keys.ts': 'export function loadSigningKey(vaultPath: string) {}\n',
   '.env.local.ts': 'export const leakedEnvValue = 1;\n',
@@ -79,7 +80,14 @@ afterEach(async () => {
 const uriOf = (rel: string) => pathToFileURL(join(root, rel)).href;
 
 async function start(extraEnv: Record<string, string> = {}): Promise<TestClient> {
-  client = TestClient.start({ env: { OPENAI_API_KEY: 'sk-test-key-0000', OPENAI_BASE_URL: fake.url, GHOSTLINE_COMPLETION__DEBOUNCE_MS: '0', ...extraEnv } });
+  client = TestClient.start({
+    env: {
+      OPENAI_API_KEY: 'sk-test-key-0000',
+      OPENAI_BASE_URL: fake.url,
+      GHOSTLINE_COMPLETION__DEBOUNCE_MS: '0',
+      ...extraEnv,
+    },
+  });
   await client.initialize({ rootUri: pathToFileURL(root).href });
   return client;
 }
@@ -97,21 +105,27 @@ async function promptHolding(c: TestClient, expected: string): Promise<string> {
     const input = fake.requests.at(-1)?.body.input as string | undefined;
     if (input?.includes(expected)) return input;
     const top = { line: 0, character: 0 };
-    await c.change(uriOf('src/checkout.ts'), attempt + 2, [{ range: { start: top, end: top }, text: `// attempt ${attempt}\n` }]);
+    await c.change(uriOf('src/checkout.ts'), attempt + 2, [
+      { range: { start: top, end: top }, text: `// attempt ${attempt}\n` },
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`no prompt held ${expected}; last: ${String(fake.requests.at(-1)?.body.input).slice(0, 400)}`);
 }
 
 describe('repository context over stdio', () => {
-  it('sends the definition of a class the file imports when its file is only on disk, never excluded or ignored files', { timeout: 90_000 }, async () => {
+  it('sends the definition of a class the file imports when its file is only on disk, never excluded or ignored files', {
+    timeout: 90_000,
+  }, async () => {
     const c = await start();
     await c.open(uriOf('src/checkout.ts'), MAIN);
     const input = await promptHolding(c, 'constructor(readonly customerId: string');
     const prompt = parseCompletionInput(input)!;
     const definition = prompt.snippets!.find((s) => s.path === 'src/billing/invoice.ts');
     expect(definition?.kind).toBe('definition');
-    expect(definition?.text).toContain('constructor(readonly customerId: string, private currency: "EUR" | "USD" = "EUR", items: LineItem[] = [])');
+    expect(definition?.text).toContain(
+      'constructor(readonly customerId: string, private currency: "EUR" | "USD" = "EUR", items: LineItem[] = [])',
+    );
     // Snippets come before the file; the mode comes last.
     expect(input.indexOf('<snippet')).toBe(0);
     expect(input).toMatch(/<\/file>\n<mode>(single|multi)-line<\/mode>$/);
@@ -124,7 +138,10 @@ describe('repository context over stdio', () => {
   it('sends definitions from an open tab, and similar code of other open files', { timeout: 90_000 }, async () => {
     const c = await start({ GHOSTLINE_CONTEXT__OPEN_DOCUMENTS__MAX_TOKENS: '512' });
     await c.open(uriOf('src/billing/invoice.ts'), FILES['src/billing/invoice.ts']!.replace('= 0.2', '= 0.25'));
-    await c.open(uriOf('src/report.ts'), 'export function report(customer: string) {\n  buildArtifact(1);\n  loadSigningKey("v");\n  const invoiceTotal = checkoutCustomer(customer);\n}\n');
+    await c.open(
+      uriOf('src/report.ts'),
+      'export function report(customer: string) {\n  buildArtifact(1);\n  loadSigningKey("v");\n  const invoiceTotal = checkoutCustomer(customer);\n}\n',
+    );
     await c.open(uriOf('src/checkout.ts'), MAIN);
     // The open tab's text (0.25), not the disk's (0.2): the editor's buffer is what the user sees.
     const input = await promptHolding(c, 'total(taxRate = 0.25)');
@@ -139,7 +156,10 @@ describe('repository context over stdio', () => {
     await promptHolding(c, 'constructor(readonly customerId');
     await c.shutdown();
     client = undefined;
-    const lines = readFileSync(audit, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = readFileSync(audit, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const withContext = lines.filter((line) => Array.isArray(line['contextFiles']));
     expect(withContext.length).toBeGreaterThan(0);
     expect(withContext.at(-1)!['contextFiles']).toContain('src/billing/invoice.ts');
@@ -160,10 +180,14 @@ describe('ghostline complete --show-context', () => {
   it('prints the prompt input with the definitions, without calling the model', async () => {
     writeFileSync(join(root, 'src/checkout.ts'), MAIN + '\n');
     const lines = MAIN.split('\n');
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, 'complete', `src/checkout.ts:${lines.length}:${lines.at(-1)!.length + 1}`, '--show-context'], {
-      cwd: root,
-      env: { PATH: process.env.PATH, HOME: root, XDG_CONFIG_HOME: join(root, 'cfg') },
-    });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [BIN, 'complete', `src/checkout.ts:${lines.length}:${lines.at(-1)!.length + 1}`, '--show-context'],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH, HOME: root, XDG_CONFIG_HOME: join(root, 'cfg') },
+      },
+    );
     const prompt = parseCompletionInput(stdout.replace(/\n$/, ''))!;
     expect(prompt.snippets!.map((s) => s.path)).toEqual(expect.arrayContaining(['src/billing/invoice.ts']));
     expect(stdout).toContain('constructor(readonly customerId: string');

@@ -69,7 +69,9 @@ describe('a 120,000-character line without spaces', () => {
   ] as const;
 
   it('never holds up completion in another document, and every request is answered', async () => {
-    client = TestClient.start({ env: { OPENAI_API_KEY: 'sk-test-key-0000', OPENAI_BASE_URL: fake.url, GHOSTLINE_COMPLETION__DEBOUNCE_MS: '0' } });
+    client = TestClient.start({
+      env: { OPENAI_API_KEY: 'sk-test-key-0000', OPENAI_BASE_URL: fake.url, GHOSTLINE_COMPLETION__DEBOUNCE_MS: '0' },
+    });
     await client.initialize();
     await client.open(LONG, LONG_TEXT);
     await client.open(OTHER, OTHER_TEXT);
@@ -82,7 +84,10 @@ describe('a 120,000-character line without spaces', () => {
       expect(JSON.stringify(longCall!.body), where).toContain('bundle.ts');
       // Meanwhile another document is answered.
       const other = await client.completion(OTHER, { line: 1, character: 9 });
-      expect(other.items.map((item) => item.insertText ?? item.textEdit?.newText), where).toEqual([expect.stringContaining('a + b;')]);
+      expect(
+        other.items.map((item) => item.insertText ?? item.textEdit?.newText),
+        where,
+      ).toEqual([expect.stringContaining('a + b;')]);
       expect(long.settled(), where).toBe(false);
       release();
       const answer = await long.promise;
@@ -94,7 +99,9 @@ describe('a 120,000-character line without spaces', () => {
   });
 
   it('answers a cancelled request on the long line while another document is served', async () => {
-    client = TestClient.start({ env: { OPENAI_API_KEY: 'sk-test-key-0000', OPENAI_BASE_URL: fake.url, GHOSTLINE_COMPLETION__DEBOUNCE_MS: '0' } });
+    client = TestClient.start({
+      env: { OPENAI_API_KEY: 'sk-test-key-0000', OPENAI_BASE_URL: fake.url, GHOSTLINE_COMPLETION__DEBOUNCE_MS: '0' },
+    });
     await client.initialize();
     await client.open(LONG, LONG_TEXT);
     await client.open(OTHER, OTHER_TEXT);

@@ -29,7 +29,10 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
   };
 }
 
-async function start(extra: Record<string, string> = {}, init: Parameters<TestClient['initialize']>[0] = {}): Promise<TestClient> {
+async function start(
+  extra: Record<string, string> = {},
+  init: Parameters<TestClient['initialize']>[0] = {},
+): Promise<TestClient> {
   client = TestClient.start({ env: env(extra) });
   await client.initialize(init);
   await client.open(URI, 'const total = \n');
@@ -53,14 +56,20 @@ afterEach(async () => {
 describe('a failing model API', () => {
   it('honours retry-after on a 429 and then answers', async () => {
     let calls = 0;
-    fake.setResponder(() => (calls++ === 0 ? { kind: 'error', status: 429, headers: { 'retry-after-ms': '120' } } : { kind: 'text', text: 'a + b;' }));
+    fake.setResponder(() =>
+      calls++ === 0
+        ? { kind: 'error', status: 429, headers: { 'retry-after-ms': '120' } }
+        : { kind: 'text', text: 'a + b;' },
+    );
     await start();
     expect((await complete()).items[0]?.textEdit?.newText).toBe('a + b;');
     expect(fake.requests.map((r) => r.body.model)).toEqual(['gpt-4.1-mini', 'gpt-4.1-mini']);
   });
 
   it('falls back to the next model when the primary keeps failing with 500', async () => {
-    fake.setResponder((req) => (req.body.model === 'gpt-4.1-mini' ? { kind: 'error', status: 500 } : { kind: 'text', text: 'fallback();' }));
+    fake.setResponder((req) =>
+      req.body.model === 'gpt-4.1-mini' ? { kind: 'error', status: 500 } : { kind: 'text', text: 'fallback();' },
+    );
     await start();
     expect((await complete()).items[0]?.textEdit?.newText).toBe('fallback();');
     const models = fake.requests.map((r) => r.body.model);
@@ -81,7 +90,9 @@ describe('a failing model API', () => {
 
   it('retries a stream reset mid-way and answers', async () => {
     let calls = 0;
-    fake.setResponder(() => (calls++ === 0 ? { kind: 'reset', text: 'partial text', afterChunks: 1 } : { kind: 'text', text: 'whole();' }));
+    fake.setResponder(() =>
+      calls++ === 0 ? { kind: 'reset', text: 'partial text', afterChunks: 1 } : { kind: 'text', text: 'whole();' },
+    );
     await start();
     expect((await complete()).items[0]?.textEdit?.newText).toBe('whole();');
   });
@@ -91,7 +102,9 @@ describe('a failing model API', () => {
     await start({ GHOSTLINE_RETRY__MAX_ATTEMPTS: '1' });
     expect((await complete()).items).toEqual([]);
     fake.setResponder(() => ({ kind: 'no-terminal', text: 'cut off' }));
-    await client!.change(URI, 2, [{ range: { start: { line: 0, character: 14 }, end: { line: 0, character: 14 } }, text: 'x' }]);
+    await client!.change(URI, 2, [
+      { range: { start: { line: 0, character: 14 }, end: { line: 0, character: 14 } }, text: 'x' },
+    ]);
     expect((await client!.completion(URI, { line: 0, character: 15 })).items).toEqual([]);
     fake.setResponder(() => ({ kind: 'text', text: ' + 1;' }));
     expect((await client!.completion(URI, { line: 0, character: 15 })).items[0]?.textEdit?.newText).toBe('x + 1;');
@@ -101,7 +114,9 @@ describe('a failing model API', () => {
     fake.setResponder(() => ({ kind: 'error', status: 429, code: 'insufficient_quota' }));
     await start();
     expect((await complete()).items).toEqual([]);
-    await client!.change(URI, 2, [{ range: { start: { line: 0, character: 14 }, end: { line: 0, character: 14 } }, text: 'y' }]);
+    await client!.change(URI, 2, [
+      { range: { start: { line: 0, character: 14 }, end: { line: 0, character: 14 } }, text: 'y' },
+    ]);
     expect((await client!.completion(URI, { line: 0, character: 15 })).items).toEqual([]);
     expect(fake.requests).toHaveLength(2);
     await client!.waitForMessage(/out of quota/);
@@ -122,7 +137,15 @@ describe('configuration', () => {
 
   it('reports an invalid setting once, naming key, value and what is allowed, and keeps the last valid config', async () => {
     fake.setResponder(() => ({ kind: 'text', text: 'ok;' }));
-    await start({}, { initializationOptions: { completion: { debounceMs: 'soon' }, router: { tasks: { completion: { model: 'code-cushman-001' } } } } });
+    await start(
+      {},
+      {
+        initializationOptions: {
+          completion: { debounceMs: 'soon' },
+          router: { tasks: { completion: { model: 'code-cushman-001' } } },
+        },
+      },
+    );
     const message = await client!.waitForMessage(/completion\.debounceMs/);
     expect(message.type).toBe(1);
     expect(message.message).toMatch(/"soon".*expected number/);
@@ -133,16 +156,23 @@ describe('configuration', () => {
   it('applies workspace/didChangeConfiguration live', async () => {
     fake.setResponder(() => ({ kind: 'text', text: 'live;' }));
     await start();
-    await client!.connection.sendNotification('workspace/didChangeConfiguration', { settings: { ghostline: { router: { tasks: { completion: { model: 'gpt-4.1' } } } } } });
+    await client!.connection.sendNotification('workspace/didChangeConfiguration', {
+      settings: { ghostline: { router: { tasks: { completion: { model: 'gpt-4.1' } } } } },
+    });
     await complete();
     expect(fake.requests[0]!.body.model).toBe('gpt-4.1');
-    await client!.connection.sendNotification('workspace/didChangeConfiguration', { settings: { ghostline: { router: { tasks: { completion: { temperature: 9 } } } } } });
+    await client!.connection.sendNotification('workspace/didChangeConfiguration', {
+      settings: { ghostline: { router: { tasks: { completion: { temperature: 9 } } } } },
+    });
     await client!.waitForMessage(/temperature = 9/);
   });
 
   it('pulls workspace/configuration and reads the team file from the workspace root', async () => {
     const root = mkdtempSync(join(tmpdir(), 'ghostline-team-'));
-    writeFileSync(join(root, '.ghostline.json'), JSON.stringify({ router: { tasks: { completion: { model: 'gpt-4.1' } } } }));
+    writeFileSync(
+      join(root, '.ghostline.json'),
+      JSON.stringify({ router: { tasks: { completion: { model: 'gpt-4.1' } } } }),
+    );
     fake.setResponder(() => ({ kind: 'text', text: 'team;' }));
     await start({}, { rootUri: pathToFileURL(root).href, settings: { completion: { maxLines: 3 } } });
     await complete();

@@ -25,13 +25,21 @@ afterEach(async () => {
 });
 
 async function start(extra: Record<string, string>): Promise<TestClient> {
-  client = TestClient.start({ env: { OPENAI_API_KEY: 'sk-test-stall-0000', OPENAI_BASE_URL: fake.url, GHOSTLINE_COMPLETION__DEBOUNCE_MS: '0', ...extra } });
+  client = TestClient.start({
+    env: {
+      OPENAI_API_KEY: 'sk-test-stall-0000',
+      OPENAI_BASE_URL: fake.url,
+      GHOSTLINE_COMPLETION__DEBOUNCE_MS: '0',
+      ...extra,
+    },
+  });
   await client.initialize();
   await client.open(URI, TEXT);
   return client;
 }
 
-const suggestion = async (c: TestClient, character = 14) => (await c.completion(URI, { line: 0, character })).items[0]?.textEdit?.newText;
+const suggestion = async (c: TestClient, character = 14) =>
+  (await c.completion(URI, { line: 0, character })).items[0]?.textEdit?.newText;
 const notAnswering = (c: TestClient) => c.messages.filter((m) => /model is not answering/.test(m.message));
 const answersAgain = (c: TestClient) => c.messages.filter((m) => /model answers again/.test(m.message));
 
@@ -42,7 +50,9 @@ async function allClosed(): Promise<void> {
 
 describe('a stalling model', () => {
   it('hedges to the next model of the chain while the first is silent, and the first answer wins', async () => {
-    fake.setResponder((req) => (req.body.model === 'gpt-4.1-mini' ? { kind: 'stall', afterChunks: 0 } : { kind: 'text', text: 'a + b;' }));
+    fake.setResponder((req) =>
+      req.body.model === 'gpt-4.1-mini' ? { kind: 'stall', afterChunks: 0 } : { kind: 'text', text: 'a + b;' },
+    );
     const c = await start({ GHOSTLINE_COMPLETION__HEDGE_MS: '300', GHOSTLINE_COMPLETION__BUDGET_MS: '20000' });
     expect(await suggestion(c)).toBe('a + b;');
     expect(fake.requests.map((r) => r.body.model)).toEqual(['gpt-4.1-mini', 'gpt-4o-mini']);
@@ -59,7 +69,9 @@ describe('a stalling model', () => {
     expect(await suggestion(c)).toBeUndefined();
     await c.waitForMessage(/model is not answering/);
     // Asking again while it still stalls: answered, not told twice.
-    await c.change(URI, 2, [{ range: { start: { line: 0, character: 14 }, end: { line: 0, character: 14 } }, text: 'x' }]);
+    await c.change(URI, 2, [
+      { range: { start: { line: 0, character: 14 }, end: { line: 0, character: 14 } }, text: 'x' },
+    ]);
     expect(await suggestion(c, 15)).toBeUndefined();
     expect(notAnswering(c)).toHaveLength(1);
     expect(notAnswering(c)[0]!.type).toBe(2);
@@ -68,10 +80,14 @@ describe('a stalling model', () => {
     expect(fake.requests.every((r) => r.clientClosed)).toBe(true);
     // The model recovers: the next completion is served, and the user hears it once.
     stalling = false;
-    await c.change(URI, 3, [{ range: { start: { line: 0, character: 15 }, end: { line: 0, character: 15 } }, text: ' ' }]);
+    await c.change(URI, 3, [
+      { range: { start: { line: 0, character: 15 }, end: { line: 0, character: 15 } }, text: ' ' },
+    ]);
     expect(await suggestion(c, 16)).toBe('a + b;');
     await c.waitForMessage(/model answers again/);
-    await c.change(URI, 4, [{ range: { start: { line: 0, character: 16 }, end: { line: 0, character: 16 } }, text: ' ' }]);
+    await c.change(URI, 4, [
+      { range: { start: { line: 0, character: 16 }, end: { line: 0, character: 16 } }, text: ' ' },
+    ]);
     expect(await suggestion(c, 17)).toBe('a + b;');
     expect(answersAgain(c)).toHaveLength(1);
     expect(notAnswering(c)).toHaveLength(1);
@@ -82,7 +98,11 @@ describe('a stalling model', () => {
     fake.setResponder(() => (calls++ === 0 ? { kind: 'stall', afterChunks: 0 } : { kind: 'text', text: 'a + b;' }));
     // No hedging, and the abandoned call is kept joinable for 5 s: only the silence rule keeps the
     // second request from waiting on it.
-    const c = await start({ GHOSTLINE_COMPLETION__HEDGE_MS: '0', GHOSTLINE_COMPLETION__BUDGET_MS: '1000', GHOSTLINE_COMPLETION__ABANDON_GRACE_MS: '5000' });
+    const c = await start({
+      GHOSTLINE_COMPLETION__HEDGE_MS: '0',
+      GHOSTLINE_COMPLETION__BUDGET_MS: '1000',
+      GHOSTLINE_COMPLETION__ABANDON_GRACE_MS: '5000',
+    });
     expect(await suggestion(c)).toBeUndefined();
     expect(await suggestion(c)).toBe('a + b;');
     expect(fake.requests).toHaveLength(2);

@@ -53,7 +53,18 @@ const ALLOWED: Record<string, readonly string[]> = {
   cli: ['compose.ts', 'budget', 'cache', 'providers', 'router', 'dashboard', 'usage'],
   lsp: ['features', 'compose.ts'],
   features: ['actions', 'engine', 'compose.ts'],
-  'compose.ts': ['budget', 'cache', 'calls', 'context', 'engine', 'providers', 'router', 'safety', 'usage', 'workspace'],
+  'compose.ts': [
+    'budget',
+    'cache',
+    'calls',
+    'context',
+    'engine',
+    'providers',
+    'router',
+    'safety',
+    'usage',
+    'workspace',
+  ],
   dashboard: ['usage', 'cache', 'router', 'safety'],
   engine: ['calls', 'cache', 'context', 'providers', 'router', 'usage'],
   actions: ['calls', 'context', 'providers'],
@@ -134,13 +145,17 @@ describe('layering', () => {
   });
 
   it('the leaves (config/, telemetry/) import nothing from other layers', () => {
-    const offenders = edges.filter((e) => ['config', 'telemetry'].includes(layerOf(e.rel))).flatMap((e) => e.to.filter((to) => layerOf(to) !== layerOf(e.rel)).map((to) => `${e.rel} → ${to}`));
+    const offenders = edges
+      .filter((e) => ['config', 'telemetry'].includes(layerOf(e.rel)))
+      .flatMap((e) => e.to.filter((to) => layerOf(to) !== layerOf(e.rel)).map((to) => `${e.rel} → ${to}`));
     expect(offenders).toEqual([]);
   });
 
   it('the table itself has no cycle between layers', () => {
     const reaches = (from: string, to: string, seen = new Set<string>()): boolean =>
-      (ALLOWED[from] ?? []).some((next) => next === to || (!seen.has(next) && (seen.add(next), reaches(next, to, seen))));
+      (ALLOWED[from] ?? []).some(
+        (next) => next === to || (!seen.has(next) && (seen.add(next), reaches(next, to, seen))),
+      );
     expect(Object.keys(ALLOWED).filter((layer) => reaches(layer, layer))).toEqual([]);
   });
 
@@ -163,12 +178,22 @@ describe('architecture invariants', () => {
   });
 
   it('only lsp/ uses the connection', () => {
-    const offenders = files.filter((f) => !f.rel.startsWith('lsp/') && /\b(sendNotification|sendRequest|createConnection|onRequest|onNotification)\(|\bconnection\.(window|workspace|client|languages|listen)\b/.test(f.text));
+    const offenders = files.filter(
+      (f) =>
+        !f.rel.startsWith('lsp/') &&
+        /\b(sendNotification|sendRequest|createConnection|onRequest|onNotification)\(|\bconnection\.(window|workspace|client|languages|listen)\b/.test(
+          f.text,
+        ),
+    );
     expect(offenders.map((f) => f.rel)).toEqual([]);
   });
 
   it('context/ and engine/postprocess are pure (no I/O modules)', () => {
-    const impure = files.filter((f) => /^(context\/|engine\/postprocess)/.test(f.rel) && runtimeImports(f.text).some((s) => /^node:(fs|net|http|child_process)/.test(s)));
+    const impure = files.filter(
+      (f) =>
+        /^(context\/|engine\/postprocess)/.test(f.rel) &&
+        runtimeImports(f.text).some((s) => /^node:(fs|net|http|child_process)/.test(s)),
+    );
     expect(impure.map((f) => f.rel)).toEqual([]);
   });
 
@@ -176,12 +201,20 @@ describe('architecture invariants', () => {
     const shared = new Set(['suggestion-shape.ts', 'action-run.ts', 'types.ts']);
     const offenders = files
       .filter((f) => f.rel.startsWith('features/'))
-      .flatMap((f) => imports(f.text).filter((s) => s.startsWith('./') && !shared.has(s.slice(2))).map((s) => `${f.rel} → ${s}`));
+      .flatMap((f) =>
+        imports(f.text)
+          .filter((s) => s.startsWith('./') && !shared.has(s.slice(2)))
+          .map((s) => `${f.rel} → ${s}`),
+      );
     expect(offenders).toEqual([]);
   });
 
   it('server code never writes to stdout (only cli/print.ts, for shell commands)', () => {
-    const offenders = files.filter((f) => f.rel !== 'cli/print.ts' && /console\.(log|info|debug|table|dir)\(|process\.stdout\.write|writeSync\(1,/.test(f.text));
+    const offenders = files.filter(
+      (f) =>
+        f.rel !== 'cli/print.ts' &&
+        /console\.(log|info|debug|table|dir)\(|process\.stdout\.write|writeSync\(1,/.test(f.text),
+    );
     expect(offenders.map((f) => f.rel)).toEqual([]);
   });
 
@@ -196,7 +229,12 @@ describe('architecture invariants', () => {
 
   it('every folder of server/src is named in docs/ARCHITECTURE.md', () => {
     const architecture = readFileSync(new URL('../../docs/ARCHITECTURE.md', import.meta.url), 'utf8');
-    const folders = new Set(files.map((f) => f.rel.split('/')).filter((p) => p.length > 1).map((p) => p[0]!));
+    const folders = new Set(
+      files
+        .map((f) => f.rel.split('/'))
+        .filter((p) => p.length > 1)
+        .map((p) => p[0]!),
+    );
     expect([...folders].filter((folder) => !architecture.includes(`server/src/${folder}/`))).toEqual([]);
   });
 });
@@ -211,6 +249,10 @@ describe('tests', () => {
       });
     const marker = ['only', 'skip', 'todo'].map((m) => `\\.${m}\\(`).join('|');
     const pattern = new RegExp(`\\b(it|test|describe)(${marker})`);
-    expect(walk(TEST).filter((path) => pattern.test(readFileSync(path, 'utf8'))).map((p) => relative(TEST, p))).toEqual([]);
+    expect(
+      walk(TEST)
+        .filter((path) => pattern.test(readFileSync(path, 'utf8')))
+        .map((p) => relative(TEST, p)),
+    ).toEqual([]);
   });
 });

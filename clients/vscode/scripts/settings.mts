@@ -17,7 +17,7 @@ const CLIENT_SETTINGS: Record<string, Json> = {
     type: 'string',
     default: 'ghostline',
     markdownDescription:
-      'The `ghostline` executable (installed from a ghostline clone or the self-contained executable, see its README), or its full path. VS Code\'s extension host takes `PATH` from a login shell, so a full path is the surest.',
+      "The `ghostline` executable (installed from a ghostline clone or the self-contained executable, see its README), or its full path. VS Code's extension host takes `PATH` from a login shell, so a full path is the surest.",
   },
   'ghostline.server.args': {
     type: 'array',

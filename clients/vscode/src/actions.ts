@@ -9,7 +9,9 @@ import { ACTIONS, paletteCommand, serverCommand, type ActionArgs, type ActionNam
 
 function diagnosticAt(client: LanguageClient, editor: vscode.TextEditor): ActionArgs['diagnostic'] {
   const selection = editor.selection;
-  const found = vscode.languages.getDiagnostics(editor.document.uri).find((d) => d.range.intersection(selection) !== undefined || d.range.contains(selection.active));
+  const found = vscode.languages
+    .getDiagnostics(editor.document.uri)
+    .find((d) => d.range.intersection(selection) !== undefined || d.range.contains(selection.active));
   if (!found) return undefined;
   const code = typeof found.code === 'object' ? found.code.value : found.code;
   return {
@@ -37,7 +39,10 @@ export async function runAction(client: LanguageClient, action: ActionName): Pro
     version: editor.document.version,
   };
   if (action === 'refactorWithInstruction') {
-    const instruction = await vscode.window.showInputBox({ prompt: 'How should ghostline refactor the selection?', placeHolder: 'e.g. use early returns' });
+    const instruction = await vscode.window.showInputBox({
+      prompt: 'How should ghostline refactor the selection?',
+      placeHolder: 'e.g. use early returns',
+    });
     if (!instruction) return;
     args.instruction = instruction;
   }

@@ -4,7 +4,12 @@
  * `ghostline/stream`, and the model of each suggestion noted for the status bar.
  */
 import * as vscode from 'vscode';
-import { LanguageClient, type LanguageClientOptions, type ServerOptions, type StaticFeature } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  type StaticFeature,
+} from 'vscode-languageclient/node';
 import { alignCompletion } from './completion.ts';
 import { STREAM_CAPABILITY } from './protocol.ts';
 import { currentServerSettings, serverSettings } from './settings.ts';
@@ -64,7 +69,8 @@ export async function createClient(secrets: vscode.SecretStorage, hooks: ClientH
       // alone at every space and take Tab from the ghost text; it joins the widget when it opens
       // anyway: on `.` (beside the language's members), while typing a word, or on Ctrl+Space.
       provideCompletionItem: async (document, position, context, token, next) => {
-        if (context.triggerKind === vscode.CompletionTriggerKind.TriggerCharacter && context.triggerCharacter !== '.') return [];
+        if (context.triggerKind === vscode.CompletionTriggerKind.TriggerCharacter && context.triggerCharacter !== '.')
+          return [];
         return alignCompletion(document, await next(document, position, context, token));
       },
       provideInlineCompletionItems: async (document, position, context, token, next) => {

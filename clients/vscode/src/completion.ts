@@ -18,7 +18,10 @@ function withDot(document: vscode.TextDocument, item: vscode.CompletionItem): vs
   const label = typeof item.label === 'string' ? item.label : item.label.label;
   item.insertText = `.${item.insertText}`;
   item.filterText = `.${item.filterText ?? label}`;
-  item.range = range instanceof vscode.Range ? range.with(before.start) : { inserting: range.inserting.with(before.start), replacing: range.replacing.with(before.start) };
+  item.range =
+    range instanceof vscode.Range
+      ? range.with(before.start)
+      : { inserting: range.inserting.with(before.start), replacing: range.replacing.with(before.start) };
   return item;
 }
 

@@ -42,7 +42,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     ...registerActions(() => client),
     vscode.commands.registerCommand('ghostline.vscode.setApiKey', async () => {
-      const key = await vscode.window.showInputBox({ prompt: 'OpenAI API key (kept in VS Code\'s secret storage)', password: true, ignoreFocusOut: true });
+      const key = await vscode.window.showInputBox({
+        prompt: "OpenAI API key (kept in VS Code's secret storage)",
+        password: true,
+        ignoreFocusOut: true,
+      });
       if (!key) return;
       await context.secrets.store(SECRET_KEY, key.trim());
     }),
@@ -61,7 +65,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     context.secrets.onDidChange((event) => (event.key === SECRET_KEY ? void restart() : undefined)),
     // Other `ghostline` settings reach the running server through the client's configuration
     // middleware (client.ts); a new server command needs a new server.
-    vscode.workspace.onDidChangeConfiguration((event) => (event.affectsConfiguration('ghostline.server') ? void restart() : undefined)),
+    vscode.workspace.onDidChangeConfiguration((event) =>
+      event.affectsConfiguration('ghostline.server') ? void restart() : undefined,
+    ),
     { dispose: () => void client?.stop() },
   );
   await start();

@@ -4,7 +4,15 @@
  * action list and package.json's commands still match the server's.
  */
 
-export const ACTIONS = ['refactor', 'refactorWithInstruction', 'refactorVariants', 'explain', 'generateTests', 'fix', 'document'] as const;
+export const ACTIONS = [
+  'refactor',
+  'refactorWithInstruction',
+  'refactorVariants',
+  'explain',
+  'generateTests',
+  'fix',
+  'document',
+] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
 export const STATS_COMMAND = 'ghostline.stats';

@@ -40,7 +40,10 @@ function readJson(path: string): Record<string, unknown> | undefined {
 /** vitest, jest or mocha when package.json depends on them; node:test otherwise. */
 export function jsFramework(packageDir: string | undefined): Framework {
   const manifest = packageDir ? readJson(join(packageDir, 'package.json')) : undefined;
-  const deps = { ...(manifest?.dependencies as object | undefined), ...(manifest?.devDependencies as object | undefined) };
+  const deps = {
+    ...(manifest?.dependencies as object | undefined),
+    ...(manifest?.devDependencies as object | undefined),
+  };
   if ('vitest' in deps) return 'vitest';
   if ('jest' in deps || 'ts-jest' in deps) return 'jest';
   if ('mocha' in deps) return 'mocha';
@@ -57,7 +60,11 @@ export function planTests(sourcePath: string, languageId: string, root?: string)
   const { name, ext } = parsePath(sourcePath);
   if (JS_LANGUAGES.has(languageId)) {
     const framework = jsFramework(findUp(dir, ['package.json'], root));
-    const candidates = [join(dir, `${name}.test${ext}`), join(dir, `${name}.spec${ext}`), join(dir, '__tests__', `${name}.test${ext}`)];
+    const candidates = [
+      join(dir, `${name}.test${ext}`),
+      join(dir, `${name}.spec${ext}`),
+      join(dir, '__tests__', `${name}.test${ext}`),
+    ];
     const existing = candidates.find((path) => existsSync(path));
     const testPath = existing ?? (existsSync(join(dir, '__tests__')) ? candidates[2]! : candidates[0]!);
     return { framework, testPath, sameFile: false, importHint: moduleSpecifier(testPath, sourcePath) };
@@ -66,25 +73,41 @@ export function planTests(sourcePath: string, languageId: string, root?: string)
     const project = findUp(dir, PYTHON_MARKERS, root) ?? root ?? dir;
     const testsDir = join(project, 'tests');
     const testPath = existsSync(testsDir) ? join(testsDir, `test_${name}.py`) : join(dir, `test_${name}.py`);
-    const module = relative(project, join(dir, name)).split(sep).filter((part) => part !== '' && part !== '.');
+    const module = relative(project, join(dir, name))
+      .split(sep)
+      .filter((part) => part !== '' && part !== '.');
     if (module[0] === 'src') module.shift();
     return { framework: 'pytest', testPath, sameFile: false, importHint: module.join('.') };
   }
   if (languageId === 'go') {
     const source = readText(sourcePath);
     const pkg = /^package\s+(\w+)/m.exec(source)?.[1] ?? basename(dir);
-    return { framework: 'go test', testPath: join(dir, `${name}_test.go`), sameFile: false, importHint: `package ${pkg} (same package)` };
+    return {
+      framework: 'go test',
+      testPath: join(dir, `${name}_test.go`),
+      sameFile: false,
+      importHint: `package ${pkg} (same package)`,
+    };
   }
   if (languageId === 'rust') {
-    return { framework: 'cargo test', testPath: sourcePath, sameFile: true, importHint: 'use super::*; inside #[cfg(test)] mod tests' };
+    return {
+      framework: 'cargo test',
+      testPath: sourcePath,
+      sameFile: true,
+      importHint: 'use super::*; inside #[cfg(test)] mod tests',
+    };
   }
   if (languageId === 'java') {
     const main = `${sep}src${sep}main${sep}java${sep}`;
-    const testPath = sourcePath.includes(main) ? sourcePath.replace(main, `${sep}src${sep}test${sep}java${sep}`).replace(/\.java$/, 'Test.java') : join(dir, `${name}Test.java`);
+    const testPath = sourcePath.includes(main)
+      ? sourcePath.replace(main, `${sep}src${sep}test${sep}java${sep}`).replace(/\.java$/, 'Test.java')
+      : join(dir, `${name}Test.java`);
     const pkg = /^package\s+([\w.]+)\s*;/m.exec(readText(sourcePath))?.[1];
     return { framework: 'JUnit 5', testPath, sameFile: false, importHint: pkg ? `package ${pkg}` : 'default package' };
   }
-  return { refused: `ghostline: no known unit-test framework for ${languageId} files (supported: TypeScript/JavaScript, Python, Go, Rust, Java).` };
+  return {
+    refused: `ghostline: no known unit-test framework for ${languageId} files (supported: TypeScript/JavaScript, Python, Go, Rust, Java).`,
+  };
 }
 
 function readText(path: string): string {

@@ -82,15 +82,38 @@ export function listActions<D extends ListedDiagnostic>(input: ListInput<D>): Ac
   const add = (action: ActionName, args: ActionArgs, diagnostic?: D, message?: string) => {
     const kind = ACTION_KINDS[action];
     if (!kindWanted(kind, input.only)) return;
-    entries.push({ action, title: actionTitle(action, input.variants, message), kind, args, ...(diagnostic ? { diagnostic } : {}), resolvable: RESOLVABLE.has(action) });
+    entries.push({
+      action,
+      title: actionTitle(action, input.variants, message),
+      kind,
+      args,
+      ...(diagnostic ? { diagnostic } : {}),
+      resolvable: RESOLVABLE.has(action),
+    });
   };
   for (const diagnostic of input.diagnostics) {
     const { source, code, range } = diagnostic;
     const message = typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value;
-    const args: ActionArgs = { ...base, range, diagnostic: { message, range, ...(source !== undefined ? { source } : {}), ...(code !== undefined ? { code } : {}) } };
+    const args: ActionArgs = {
+      ...base,
+      range,
+      diagnostic: {
+        message,
+        range,
+        ...(source !== undefined ? { source } : {}),
+        ...(code !== undefined ? { code } : {}),
+      },
+    };
     add('fix', args, diagnostic, message);
   }
-  for (const action of ['refactor', 'refactorWithInstruction', 'refactorVariants', 'explain', 'document', 'generateTests'] as const) {
+  for (const action of [
+    'refactor',
+    'refactorWithInstruction',
+    'refactorVariants',
+    'explain',
+    'document',
+    'generateTests',
+  ] as const) {
     add(action, { ...base, range: input.range });
   }
   return entries;

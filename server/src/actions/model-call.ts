@@ -22,9 +22,16 @@ export interface ModelCall {
   file?: string;
 }
 
-export async function callModel(deps: ActionDeps, call: ModelCall, sink: RunSink): Promise<{ text: string; model: string }> {
+export async function callModel(
+  deps: ActionDeps,
+  call: ModelCall,
+  sink: RunSink,
+): Promise<{ text: string; model: string }> {
   const guidance = call.file !== undefined ? await deps.guidance(call.file) : '';
-  const guarded = deps.calls.guard({ instructions: guidance === '' ? call.instructions : `${call.instructions}\n\n${guidance}`, input: call.input }, { file: call.file });
+  const guarded = deps.calls.guard(
+    { instructions: guidance === '' ? call.instructions : `${call.instructions}\n\n${guidance}`, input: call.input },
+    { file: call.file },
+  );
   const { prompt } = guarded;
   let received = 0;
   // Streamed previews show the user's own text, not placeholders: a chunk that ends inside a

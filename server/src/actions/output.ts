@@ -12,7 +12,9 @@ export function cleanCode(answer: string, original: string): string {
   let code = answer;
   const fenced = FENCE.exec(code);
   if (fenced && (code.trimStart().startsWith('```') || !original.includes('```'))) code = fenced[1]!;
-  code = code.replace(new RegExp(`^\\s*${REGION_OPEN}\\r?\\n?`), '').replace(new RegExp(`\\r?\\n?${REGION_CLOSE}\\s*$`), '');
+  code = code
+    .replace(new RegExp(`^\\s*${REGION_OPEN}\\r?\\n?`), '')
+    .replace(new RegExp(`\\r?\\n?${REGION_CLOSE}\\s*$`), '');
   if (!original.endsWith('\n')) code = code.replace(/(\r?\n)+$/, '');
   if (!/^\r?\n/.test(original)) code = code.replace(/^(\r?\n)+/, '');
   if (original.includes('\r\n')) code = code.replace(/\r?\n/g, '\r\n');
@@ -37,7 +39,11 @@ export function parseVariants(text: string): Variant[] | undefined {
   const value = parseJson(text) as { variants?: unknown } | undefined;
   if (!value || !Array.isArray(value.variants)) return undefined;
   const variants = value.variants.filter(
-    (v): v is Variant => typeof v === 'object' && v !== null && typeof (v as Variant).title === 'string' && typeof (v as Variant).code === 'string',
+    (v): v is Variant =>
+      typeof v === 'object' &&
+      v !== null &&
+      typeof (v as Variant).title === 'string' &&
+      typeof (v as Variant).code === 'string',
   );
   return variants.length > 0 ? variants : undefined;
 }

@@ -22,7 +22,7 @@ const INSTRUCTIONS: Record<Exclude<ActionName, 'generateTests' | 'explain' | 're
   ].join('\n'),
   refactorWithInstruction: [
     'You are a careful senior engineer changing code inside an editor as the user asks.',
-    'Rewrite the code between <region> and </region> following the user\'s instruction; change nothing else.',
+    "Rewrite the code between <region> and </region> following the user's instruction; change nothing else.",
     REWRITE_RULES,
   ].join('\n'),
   fix: [
@@ -32,7 +32,7 @@ const INSTRUCTIONS: Record<Exclude<ActionName, 'generateTests' | 'explain' | 're
   ].join('\n'),
   document: [
     'You are a careful senior engineer writing documentation comments inside an editor.',
-    'Add a doc comment to the declaration between <region> and </region>, or update the one it has so it matches the code. Follow the language\'s convention named in the input. Describe what the code does, its parameters, return value and errors in a few lines; do not restate the obvious.',
+    "Add a doc comment to the declaration between <region> and </region>, or update the one it has so it matches the code. Follow the language's convention named in the input. Describe what the code does, its parameters, return value and errors in a few lines; do not restate the obvious.",
     'Change only comments: every line of code must stay exactly as it is.',
     REWRITE_RULES,
   ].join('\n'),
@@ -57,7 +57,8 @@ export const TESTS_INSTRUCTIONS = [
 ].join('\n');
 
 export function rewriteInstructions(action: ActionName): string {
-  if (action === 'generateTests' || action === 'explain' || action === 'refactorVariants') throw new Error(`${action} is not a rewrite`);
+  if (action === 'generateTests' || action === 'explain' || action === 'refactorVariants')
+    throw new Error(`${action} is not a rewrite`);
   return INSTRUCTIONS[action];
 }
 
@@ -67,7 +68,8 @@ const DOC_CONVENTIONS: Record<string, string> = {
   typescriptreact: 'JSDoc (/** … */ above the declaration, @param and @returns tags)',
   javascript: 'JSDoc (/** … */ above the declaration, @param {type} and @returns tags)',
   javascriptreact: 'JSDoc (/** … */ above the declaration, @param {type} and @returns tags)',
-  python: 'a PEP 257 docstring (triple double quotes as the first statement of the body; Google style Args/Returns/Raises sections)',
+  python:
+    'a PEP 257 docstring (triple double quotes as the first statement of the body; Google style Args/Returns/Raises sections)',
   rust: 'rustdoc (/// lines above the item, Markdown, # Errors / # Panics sections where they apply)',
   go: 'godoc (// comment lines directly above the declaration, starting with the declared name)',
   java: 'Javadoc (/** … */ with @param, @return and @throws)',
@@ -110,7 +112,11 @@ export function regionInput(prompt: RegionPrompt, extra: string[] = []): string 
 /** Feedback appended to a retry after the answer did not parse. */
 export function parseFeedback(errors: { line: number; message: string }[]): string {
   const listed = errors.slice(0, 10).map((e) => `- line ${e.line}: ${e.message}`);
-  return ['Your previous answer does not parse. Syntax errors found:', ...listed, 'Answer again with code that parses.'].join('\n');
+  return [
+    'Your previous answer does not parse. Syntax errors found:',
+    ...listed,
+    'Answer again with code that parses.',
+  ].join('\n');
 }
 
 export const VARIANTS_SCHEMA = {

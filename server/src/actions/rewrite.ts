@@ -7,20 +7,47 @@ import { checkParses, describeProblems } from './check.ts';
 import { diffText } from './diff.ts';
 import { callModel } from './model-call.ts';
 import { cleanCode, parseVariants } from './output.ts';
-import { docConvention, parseFeedback, regionInput, rewriteInstructions, VARIANTS_INSTRUCTIONS, VARIANTS_SCHEMA } from './prompts.ts';
+import {
+  docConvention,
+  parseFeedback,
+  regionInput,
+  rewriteInstructions,
+  VARIANTS_INSTRUCTIONS,
+  VARIANTS_SCHEMA,
+} from './prompts.ts';
 import { lineOf } from './target.ts';
-import { refused, type ActionDeps, type ActionOutcome, type ActionRequest, type FileEdit, type Prepared } from './types.ts';
+import {
+  refused,
+  type ActionDeps,
+  type ActionOutcome,
+  type ActionRequest,
+  type FileEdit,
+  type Prepared,
+} from './types.ts';
 import type { Task } from '../providers/types.ts';
 
-const TASKS: Record<string, Task> = { refactor: 'refactor', refactorWithInstruction: 'refactor', refactorVariants: 'refactor', fix: 'fix', document: 'docs' };
-const VERBS: Record<string, string> = { refactor: 'refactor', refactorWithInstruction: 'refactor', refactorVariants: 'refactor', fix: 'fix', document: 'doc comment' };
+const TASKS: Record<string, Task> = {
+  refactor: 'refactor',
+  refactorWithInstruction: 'refactor',
+  refactorVariants: 'refactor',
+  fix: 'fix',
+  document: 'docs',
+};
+const VERBS: Record<string, string> = {
+  refactor: 'refactor',
+  refactorWithInstruction: 'refactor',
+  refactorVariants: 'refactor',
+  fix: 'fix',
+  document: 'doc comment',
+};
 
 /** What the input says beyond the region: the user's instruction, the diagnostic, the doc convention. */
 function extraInput(request: ActionRequest, prepared: Prepared): string[] | ActionOutcome {
   const { args } = request;
   switch (request.action) {
     case 'refactorWithInstruction':
-      if (!args.instruction?.trim()) return refused('ghostline: "Refactor with instruction" needs an instruction; none was given.');
+      if (!args.instruction?.trim())
+        return refused('ghostline: "Refactor with instruction" needs an instruction; none was given.');
       return [`User instruction: ${args.instruction.trim()}`];
     case 'fix': {
       const d = args.diagnostic;
@@ -37,7 +64,11 @@ function extraInput(request: ActionRequest, prepared: Prepared): string[] | Acti
 }
 
 function fileEdit(prepared: Prepared, code: string): FileEdit {
-  const changes = diffText(prepared.region, code).map((c) => ({ start: c.start + prepared.span.start, end: c.end + prepared.span.start, text: c.text }));
+  const changes = diffText(prepared.region, code).map((c) => ({
+    start: c.start + prepared.span.start,
+    end: c.end + prepared.span.start,
+    text: c.text,
+  }));
   return { uri: prepared.doc.uri, version: prepared.doc.version, baseText: prepared.doc.text, changes, create: false };
 }
 
@@ -62,7 +93,10 @@ export async function runRewrite(deps: ActionDeps, request: ActionRequest, prepa
         task: TASKS[request.action] ?? 'refactor',
         languageId: doc.languageId,
         instructions: rewriteInstructions(request.action),
-        input: regionInput({ path: prepared.path, languageId: doc.languageId, before: prepared.before, region, after: prepared.after }, [...extra, ...feedback]),
+        input: regionInput(
+          { path: prepared.path, languageId: doc.languageId, before: prepared.before, region, after: prepared.after },
+          [...extra, ...feedback],
+        ),
         prediction: region,
         file: prepared.path,
         signal: request.signal,
@@ -71,19 +105,34 @@ export async function runRewrite(deps: ActionDeps, request: ActionRequest, prepa
       request.sink,
     );
     const code = cleanCode(text, region);
-    const problems = await checkParses({ languageId: doc.languageId, text: doc.text, start: span.start, end: span.end, replacement: code, mustImprove: request.action === 'fix' && /syntax|parse|expected/i.test(request.args.diagnostic?.message ?? '') });
+    const problems = await checkParses({
+      languageId: doc.languageId,
+      text: doc.text,
+      start: span.start,
+      end: span.end,
+      replacement: code,
+      mustImprove: request.action === 'fix' && /syntax|parse|expected/i.test(request.args.diagnostic?.message ?? ''),
+    });
     if (!problems) {
       if (code === region) return refused(`ghostline: the model suggested no change for this ${verb}.`, 'info');
       return { kind: 'edit', files: [fileEdit(prepared, code)], summary: summarize(region, code), model };
     }
     deps.logger.info({ action: request.action, attempt, problems: problems.length }, 'generated code does not parse');
-    if (attempt >= 2) return refused(`ghostline: the ${verb} from ${model} does not parse (${describeProblems(problems)}), even after a retry; nothing was changed.`, 'error');
+    if (attempt >= 2)
+      return refused(
+        `ghostline: the ${verb} from ${model} does not parse (${describeProblems(problems)}), even after a retry; nothing was changed.`,
+        'error',
+      );
     feedback = [parseFeedback(problems)];
     request.sink.restart();
   }
 }
 
-export async function runVariants(deps: ActionDeps, request: ActionRequest, prepared: Prepared): Promise<ActionOutcome> {
+export async function runVariants(
+  deps: ActionDeps,
+  request: ActionRequest,
+  prepared: Prepared,
+): Promise<ActionOutcome> {
   const { doc, region, span } = prepared;
   const count = deps.config().actions.variants;
   let feedback: string[] = [];
@@ -94,7 +143,10 @@ export async function runVariants(deps: ActionDeps, request: ActionRequest, prep
         task: 'refactor',
         languageId: doc.languageId,
         instructions: VARIANTS_INSTRUCTIONS,
-        input: regionInput({ path: prepared.path, languageId: doc.languageId, before: prepared.before, region, after: prepared.after }, [`Number of variants: ${count}`, ...feedback]),
+        input: regionInput(
+          { path: prepared.path, languageId: doc.languageId, before: prepared.before, region, after: prepared.after },
+          [`Number of variants: ${count}`, ...feedback],
+        ),
         jsonSchema: VARIANTS_SCHEMA,
         file: prepared.path,
         signal: request.signal,
@@ -109,17 +161,32 @@ export async function runVariants(deps: ActionDeps, request: ActionRequest, prep
       for (const variant of variants.slice(0, count)) {
         const code = cleanCode(variant.code, region);
         if (code === region) continue;
-        const problems = await checkParses({ languageId: doc.languageId, text: doc.text, start: span.start, end: span.end, replacement: code });
+        const problems = await checkParses({
+          languageId: doc.languageId,
+          text: doc.text,
+          start: span.start,
+          end: span.end,
+          replacement: code,
+        });
         if (problems) {
           failure = `variant "${variant.title}" does not parse (${describeProblems(problems)})`;
           continue;
         }
-        kept.push({ title: variant.title.trim() || `Variant ${kept.length + 1}`, code, files: [fileEdit(prepared, code)] });
+        kept.push({
+          title: variant.title.trim() || `Variant ${kept.length + 1}`,
+          code,
+          files: [fileEdit(prepared, code)],
+        });
       }
       if (kept.length > 0) return { kind: 'variants', variants: kept, model };
-      if (variants.every((v) => cleanCode(v.code, region) === region)) return refused('ghostline: the model suggested no change for this refactor.', 'info');
+      if (variants.every((v) => cleanCode(v.code, region) === region))
+        return refused('ghostline: the model suggested no change for this refactor.', 'info');
     }
-    if (attempt >= 2) return refused(`ghostline: the refactor variants from ${model} are unusable (${failure}), even after a retry; nothing was changed.`, 'error');
+    if (attempt >= 2)
+      return refused(
+        `ghostline: the refactor variants from ${model} are unusable (${failure}), even after a retry; nothing was changed.`,
+        'error',
+      );
     feedback = [`Your previous answer was unusable: ${failure}. Answer again with valid JSON and code that parses.`];
   }
 }

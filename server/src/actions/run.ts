@@ -36,13 +36,23 @@ export async function runAction(deps: ActionDeps, request: ActionRequest): Promi
         return await runRewrite(deps, request, prepared);
     }
   } catch (error) {
-    if (request.signal.aborted || (error instanceof ProviderError && error.kind === 'cancelled')) return { kind: 'cancelled' };
+    if (request.signal.aborted || (error instanceof ProviderError && error.kind === 'cancelled'))
+      return { kind: 'cancelled' };
     const label = TASK_LABEL[request.action];
-    if (error instanceof TruncatedAnswer) return refused(`ghostline: the ${label} was cut off at the model's output limit; nothing was changed. Select a smaller region.`);
+    if (error instanceof TruncatedAnswer)
+      return refused(
+        `ghostline: the ${label} was cut off at the model's output limit; nothing was changed. Select a smaller region.`,
+      );
     if (error instanceof ProviderError) {
-      deps.logger.warn({ kind: error.kind, status: error.details.status, action: request.action }, `code action failed: ${error.message}`);
+      deps.logger.warn(
+        { kind: error.kind, status: error.details.status, action: request.action },
+        `code action failed: ${error.message}`,
+      );
       // Messages made for the user (a budget refusal) already say who speaks: say it once.
-      return refused(`ghostline: the ${label} failed (${error.kind}): ${error.message.replace(/^ghostline: /, '')}`, 'error');
+      return refused(
+        `ghostline: the ${label} failed (${error.kind}): ${error.message.replace(/^ghostline: /, '')}`,
+        'error',
+      );
     }
     throw error;
   }
@@ -55,17 +65,21 @@ async function prepare(deps: ActionDeps, request: ActionRequest): Promise<Prepar
   const doc = deps.documents.get(args.uri);
   if (!doc) return refused('ghostline: that document is not open any more.');
   if (doc.binary) return refused('ghostline: code actions are not offered in binary files.');
-  if (doc.version !== args.version) return refused('ghostline: the document changed since this action was offered; choose the action again.');
+  if (doc.version !== args.version)
+    return refused('ghostline: the document changed since this action was offered; choose the action again.');
   const start = deps.documents.offsetAt(args.uri, args.range.start);
   const end = deps.documents.offsetAt(args.uri, args.range.end);
-  if (start === undefined || end === undefined || end < start) return refused('ghostline: the selection is outside the document.');
+  if (start === undefined || end === undefined || end < start)
+    return refused('ghostline: the selection is outside the document.');
   const path = deps.pathOf(args.uri);
   const refusal = deps.calls.refuse(path);
   if (refusal) return refused(`ghostline: ${refusal}`);
   const span = await targetSpan(request.action, doc.text, doc.languageId, { start, end });
   const lines = lineOf(doc.text, span.end) - lineOf(doc.text, span.start) + 1;
   if (lines > config.actions.maxRegionLines) {
-    return refused(`ghostline: the region has ${lines} lines, more than actions.maxRegionLines (${config.actions.maxRegionLines}); select a smaller part.`);
+    return refused(
+      `ghostline: the region has ${lines} lines, more than actions.maxRegionLines (${config.actions.maxRegionLines}); select a smaller part.`,
+    );
   }
   const context = config.actions.contextLines;
   const firstLine = lineOf(doc.text, span.start);

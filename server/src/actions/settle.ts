@@ -33,7 +33,8 @@ function diskText(uri: string): string | undefined {
 function settleOne(file: FileEdit, documents: { get(uri: string): OpenDocument | undefined }): SettledFile | string {
   const open = documents.get(file.uri);
   if (file.create) {
-    if (open || diskText(file.uri) !== undefined) return `${file.uri} was created while the model worked; run the action again`;
+    if (open || diskText(file.uri) !== undefined)
+      return `${file.uri} was created while the model worked; run the action again`;
     return { uri: file.uri, version: null, text: '', changes: file.changes, create: true };
   }
   if (!open && file.version !== null) return 'the document was closed while the model worked';
@@ -42,7 +43,8 @@ function settleOne(file: FileEdit, documents: { get(uri: string): OpenDocument |
   const version = open ? open.version : null;
   if (current === file.baseText) return { uri: file.uri, version, text: current, changes: file.changes, create: false };
   const moved = rebase(file.changes, file.baseText, current);
-  if (moved.kind === 'conflict') return 'you edited the same lines while the model worked, so the result was not applied (your edit is kept); run the action again';
+  if (moved.kind === 'conflict')
+    return 'you edited the same lines while the model worked, so the result was not applied (your edit is kept); run the action again';
   return { uri: file.uri, version, text: current, changes: moved.changes, create: false };
 }
 

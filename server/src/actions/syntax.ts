@@ -52,7 +52,9 @@ async function wasm(file: string, inPackage: (resolve: (id: string) => string) =
 function treeSitter(): Promise<TreeSitter> {
   runtime ??= (async () => {
     const module = await import('web-tree-sitter');
-    await module.Parser.init({ wasmBinary: await wasm('web-tree-sitter.wasm', (resolve) => dirname(resolve('web-tree-sitter'))) });
+    await module.Parser.init({
+      wasmBinary: await wasm('web-tree-sitter.wasm', (resolve) => dirname(resolve('web-tree-sitter'))),
+    });
     return module;
   })();
   return runtime;
@@ -74,7 +76,13 @@ async function language(languageId: string): Promise<Language | undefined> {
   if (!loading) {
     // A grammar that cannot load (a broken install) means no syntax check, as for a language without one.
     loading = treeSitter()
-      .then(async ({ Language }) => Language.load(await wasm(`tree-sitter-${grammar}.wasm`, (resolve) => join(dirname(resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm'))))
+      .then(async ({ Language }) =>
+        Language.load(
+          await wasm(`tree-sitter-${grammar}.wasm`, (resolve) =>
+            join(dirname(resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm'),
+          ),
+        ),
+      )
       .catch(() => undefined);
     languages.set(grammar, loading);
   }
@@ -103,7 +111,12 @@ export interface ParseProblem {
 }
 
 /** The syntax errors (ERROR and MISSING nodes) that overlap [start, end); undefined without a grammar. */
-export async function syntaxErrors(languageId: string, text: string, start = 0, end = text.length): Promise<ParseProblem[] | undefined> {
+export async function syntaxErrors(
+  languageId: string,
+  text: string,
+  start = 0,
+  end = text.length,
+): Promise<ParseProblem[] | undefined> {
   const tree = await parse(languageId, text);
   if (!tree) return undefined;
   try {
@@ -111,7 +124,12 @@ export async function syntaxErrors(languageId: string, text: string, start = 0, 
     const visit = (node: Node) => {
       if (node.endIndex < start || node.startIndex > end || (!node.hasError && !node.isMissing)) return;
       if (node.isMissing) {
-        errors.push({ start: node.startIndex, end: node.endIndex, line: node.startPosition.row + 1, message: `missing ${node.type}` });
+        errors.push({
+          start: node.startIndex,
+          end: node.endIndex,
+          line: node.startPosition.row + 1,
+          message: `missing ${node.type}`,
+        });
         return;
       }
       const before = errors.length;
@@ -119,7 +137,12 @@ export async function syntaxErrors(languageId: string, text: string, start = 0, 
       // Report an ERROR node only when no smaller error inside it explains the problem.
       if (node.type === 'ERROR' && errors.length === before) {
         const snippet = text.slice(node.startIndex, Math.min(node.endIndex, node.startIndex + 40)).replace(/\s+/g, ' ');
-        errors.push({ start: node.startIndex, end: node.endIndex, line: node.startPosition.row + 1, message: `unexpected \`${snippet}\`` });
+        errors.push({
+          start: node.startIndex,
+          end: node.endIndex,
+          line: node.startPosition.row + 1,
+          message: `unexpected \`${snippet}\``,
+        });
       }
     };
     visit(tree.rootNode);
@@ -130,9 +153,11 @@ export async function syntaxErrors(languageId: string, text: string, start = 0, 
 }
 
 /** Node types that name a unit worth refactoring, explaining, testing or documenting. */
-const DECLARATION = /^(function_declaration|generator_function_declaration|function_definition|function_item|method_definition|method_declaration|constructor_declaration|class_declaration|abstract_class_declaration|class_definition|class|interface_declaration|impl_item|struct_item|enum_item|trait_item|type_declaration|method|singleton_method|module)$/;
+const DECLARATION =
+  /^(function_declaration|generator_function_declaration|function_definition|function_item|method_definition|method_declaration|constructor_declaration|class_declaration|abstract_class_declaration|class_definition|class|interface_declaration|impl_item|struct_item|enum_item|trait_item|type_declaration|method|singleton_method|module)$/;
 /** Wrappers that belong to the declaration they hold (export, decorators, `const f = () => …`). */
-const WRAPPER = /^(export_statement|decorated_definition|lexical_declaration|variable_declaration|variable_declarator|arrow_function|function_expression|function)$/;
+const WRAPPER =
+  /^(export_statement|decorated_definition|lexical_declaration|variable_declaration|variable_declarator|arrow_function|function_expression|function)$/;
 
 export interface Declaration {
   start: number;
@@ -144,7 +169,11 @@ export interface Declaration {
 }
 
 /** The innermost declaration around offset, wrappers included; undefined without a grammar or a declaration. */
-export async function enclosingDeclaration(languageId: string, text: string, offset: number): Promise<Declaration | undefined> {
+export async function enclosingDeclaration(
+  languageId: string,
+  text: string,
+  offset: number,
+): Promise<Declaration | undefined> {
   const tree = await parse(languageId, text);
   if (!tree) return undefined;
   try {
@@ -153,17 +182,27 @@ export async function enclosingDeclaration(languageId: string, text: string, off
     if (!node) return undefined;
     const body = node.childForFieldName('body');
     const first = body?.firstNamedChild;
-    const docstring = first?.type === 'expression_statement' && first.firstNamedChild?.type === 'string' ? first : undefined;
+    const docstring =
+      first?.type === 'expression_statement' && first.firstNamedChild?.type === 'string' ? first : undefined;
     let outer: Node = node;
     while (outer.parent && WRAPPER.test(outer.parent.type)) outer = outer.parent;
     let commentStart = outer.startIndex;
-    for (let previous = outer.previousSibling; previous && /comment/.test(previous.type); previous = previous.previousSibling) {
+    for (
+      let previous = outer.previousSibling;
+      previous && /comment/.test(previous.type);
+      previous = previous.previousSibling
+    ) {
       // A blank line ends the comment block that documents this declaration.
       if (/\n[ \t]*\r?\n/.test(text.slice(previous.endIndex, commentStart))) break;
       commentStart = previous.startIndex;
     }
     const headEnd = docstring ? docstring.endIndex : body ? body.startIndex : undefined;
-    return { start: outer.startIndex, end: outer.endIndex, commentStart, ...(headEnd !== undefined ? { headEnd } : {}) };
+    return {
+      start: outer.startIndex,
+      end: outer.endIndex,
+      commentStart,
+      ...(headEnd !== undefined ? { headEnd } : {}),
+    };
   } finally {
     tree.delete();
   }
@@ -174,7 +213,10 @@ function isDeclaration(node: Node): boolean {
   if (!node.parent) return false;
   if (DECLARATION.test(node.type)) return true;
   // An arrow function or function expression bound to a name: `const f = () => …`.
-  return (node.type === 'arrow_function' || node.type === 'function_expression') && node.parent?.type === 'variable_declarator';
+  return (
+    (node.type === 'arrow_function' || node.type === 'function_expression') &&
+    node.parent?.type === 'variable_declarator'
+  );
 }
 
 /** Containers whose named children are statements: the file itself and the blocks of each grammar. */
@@ -187,7 +229,12 @@ const STATEMENT_LIST =
  * blank line or a comment between statements, the nearest statement of that block, below first.
  * Undefined without a grammar or when there is no statement.
  */
-export async function enclosingStatement(languageId: string, text: string, offset: number, maxLines: number): Promise<{ start: number; end: number } | undefined> {
+export async function enclosingStatement(
+  languageId: string,
+  text: string,
+  offset: number,
+  maxLines: number,
+): Promise<{ start: number; end: number } | undefined> {
   const tree = await parse(languageId, text);
   if (!tree) return undefined;
   try {
@@ -210,7 +257,8 @@ export async function enclosingStatement(languageId: string, text: string, offse
     for (const child of container?.namedChildren ?? []) {
       if (!child || /comment/.test(child.type)) continue;
       // A statement below is preferred at equal distance: a blank line or comment introduces what follows.
-      const distance = child.startPosition.row >= row ? child.startPosition.row - row : row - child.endPosition.row + 0.5;
+      const distance =
+        child.startPosition.row >= row ? child.startPosition.row - row : row - child.endPosition.row + 0.5;
       if (distance < nearestDistance) {
         nearest = child;
         nearestDistance = distance;

@@ -68,19 +68,27 @@ export async function targetSpan(action: ActionName, text: string, languageId: s
     const lines = wholeLines(text, selection);
     const from = lineOf(text, lines.start);
     const to = lineOf(text, lines.end);
-    return wholeLines(text, { start: offsetOfLine(text, Math.max(0, from - FIX_MARGIN_LINES)), end: offsetOfLine(text, to + FIX_MARGIN_LINES + 1) });
+    return wholeLines(text, {
+      start: offsetOfLine(text, Math.max(0, from - FIX_MARGIN_LINES)),
+      end: offsetOfLine(text, to + FIX_MARGIN_LINES + 1),
+    });
   }
   if (!empty && action !== 'document') return wholeLines(text, selection);
   const declaration = await enclosingDeclaration(languageId, text, selection.start);
   if (!declaration) {
     if (!empty) return wholeLines(text, selection);
     const statement = await enclosingStatement(languageId, text, selection.start, STATEMENT_LINES);
-    return statement ? wholeLines(text, statement) : hasGrammar(languageId) ? wholeLines(text, selection) : paragraph(text, selection.start);
+    return statement
+      ? wholeLines(text, statement)
+      : hasGrammar(languageId)
+        ? wholeLines(text, selection)
+        : paragraph(text, selection.start);
   }
   if (action !== 'document') return wholeLines(text, declaration);
   // Doc comments: the existing comment plus the declaration, or only its head when it is long.
   const whole = { start: declaration.commentStart, end: declaration.end };
-  if (lineCount(text, whole) <= DOC_HEAD_ONLY_LINES || declaration.headEnd === undefined) return wholeLines(text, whole);
+  if (lineCount(text, whole) <= DOC_HEAD_ONLY_LINES || declaration.headEnd === undefined)
+    return wholeLines(text, whole);
   return wholeLines(text, { start: declaration.commentStart, end: declaration.headEnd });
 }
 

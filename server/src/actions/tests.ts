@@ -15,7 +15,8 @@ import { summarize } from './rewrite.ts';
 import { refused, type ActionDeps, type ActionOutcome, type ActionRequest, type Prepared } from './types.ts';
 
 /** Lines that belong to a file's head: package clauses, imports, `use`, requires, shebangs. */
-const HEAD_LINE = /^\s*(import\b|from\s+\S+\s+import\b|use\s|package\s|extern crate\b|#!|['"]use strict['"]|(const|let|var)\s+[\w{}\s,]+=\s*require\(|\)\s*$)/;
+const HEAD_LINE =
+  /^\s*(import\b|from\s+\S+\s+import\b|use\s|package\s|extern crate\b|#!|['"]use strict['"]|(const|let|var)\s+[\w{}\s,]+=\s*require\(|\)\s*$)/;
 const SKIPPABLE = /^\s*($|\/\/|#(?!\[)|\/\*|\*)/;
 const EXISTING_LINES_SHOWN = 120;
 
@@ -53,7 +54,9 @@ export function mergeTests(existing: string | undefined, answer: { header: strin
     .filter((line) => line.trim() !== '' && !present.has(line.trim()))
     .join('\n');
   const at = headInsertOffset(existing);
-  const withHeader = header ? `${existing.slice(0, at)}${at > 0 && !existing.slice(0, at).endsWith('\n') ? '\n' : ''}${header}\n${existing.slice(at)}` : existing;
+  const withHeader = header
+    ? `${existing.slice(0, at)}${at > 0 && !existing.slice(0, at).endsWith('\n') ? '\n' : ''}${header}\n${existing.slice(at)}`
+    : existing;
   return `${withHeader}${withHeader.endsWith('\n') ? '' : '\n'}\n${body}\n`;
 }
 
@@ -67,13 +70,19 @@ export async function runTests(deps: ActionDeps, request: ActionRequest, prepare
   if (testFileRefusal) return refused(`ghostline: ${testFileRefusal}`);
   const uri = plan.sameFile ? doc.uri : pathToFileURL(plan.testPath).href;
   const open = plan.sameFile ? doc : deps.documents.get(uri);
-  const existing = open ? { text: open.text, version: open.version as number | null } : existsSync(plan.testPath) ? { text: readFileSync(plan.testPath, 'utf8'), version: null } : undefined;
+  const existing = open
+    ? { text: open.text, version: open.version as number | null }
+    : existsSync(plan.testPath)
+      ? { text: readFileSync(plan.testPath, 'utf8'), version: null }
+      : undefined;
   const shown = existing ? existing.text.split('\n').slice(0, EXISTING_LINES_SHOWN).join('\n') : '';
   const facts = [
     `Test framework: ${plan.framework}`,
     `Test file: ${plan.testPath} (${existing ? 'exists' : 'new file'})`,
     `Code under test is reached as: ${plan.importHint}`,
-    existing ? `The test file begins with:\n${shown}` : 'The test file does not exist yet: the header must hold everything the file needs at the top.',
+    existing
+      ? `The test file begins with:\n${shown}`
+      : 'The test file does not exist yet: the header must hold everything the file needs at the top.',
   ];
   let feedback: string[] = [];
   for (let attempt = 1; ; attempt++) {
@@ -83,7 +92,16 @@ export async function runTests(deps: ActionDeps, request: ActionRequest, prepare
         task: 'tests',
         languageId: doc.languageId,
         instructions: TESTS_INSTRUCTIONS,
-        input: regionInput({ path: prepared.path, languageId: doc.languageId, before: prepared.before, region: prepared.region, after: prepared.after }, [...facts, ...feedback]),
+        input: regionInput(
+          {
+            path: prepared.path,
+            languageId: doc.languageId,
+            before: prepared.before,
+            region: prepared.region,
+            after: prepared.after,
+          },
+          [...facts, ...feedback],
+        ),
         jsonSchema: TESTS_SCHEMA,
         file: prepared.path,
         signal: request.signal,
@@ -96,16 +114,37 @@ export async function runTests(deps: ActionDeps, request: ActionRequest, prepare
     if (answer) {
       const base = existing?.text ?? '';
       const next = mergeTests(existing?.text, answer);
-      const problems = await checkParses({ languageId: doc.languageId, text: base, start: 0, end: base.length, replacement: next });
+      const problems = await checkParses({
+        languageId: doc.languageId,
+        text: base,
+        start: 0,
+        end: base.length,
+        replacement: next,
+      });
       if (!problems) {
-        const file = { uri, version: existing?.version ?? null, baseText: base, changes: diffText(base, next), create: !existing };
-        return { kind: 'edit', files: [file], summary: `${plan.framework} tests in ${plan.testPath}: ${summarize(base, next)}`, model };
+        const file = {
+          uri,
+          version: existing?.version ?? null,
+          baseText: base,
+          changes: diffText(base, next),
+          create: !existing,
+        };
+        return {
+          kind: 'edit',
+          files: [file],
+          summary: `${plan.framework} tests in ${plan.testPath}: ${summarize(base, next)}`,
+          model,
+        };
       }
       failure = `the test file would not parse (${describeProblems(problems)})`;
       feedback = [parseFeedback(problems)];
     } else {
       feedback = [`Your previous answer was unusable: ${failure}.`];
     }
-    if (attempt >= 2) return refused(`ghostline: the tests from ${model} are unusable (${failure}), even after a retry; nothing was changed.`, 'error');
+    if (attempt >= 2)
+      return refused(
+        `ghostline: the tests from ${model} are unusable (${failure}), even after a retry; nothing was changed.`,
+        'error',
+      );
   }
 }

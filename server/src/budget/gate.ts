@@ -62,7 +62,13 @@ export class BudgetGate implements BudgetHook {
     this.now = deps.now ?? Date.now;
   }
 
-  async admit(request: { task: Task; models: string[]; promptTokens: number; maxOutputTokens: number; signal: AbortSignal }): Promise<{ model?: string; reason?: string }> {
+  async admit(request: {
+    task: Task;
+    models: string[];
+    promptTokens: number;
+    maxOutputTokens: number;
+    signal: AbortSignal;
+  }): Promise<{ model?: string; reason?: string }> {
     const config = this.deps.config();
     const budget = config.budget;
     let decision: { model?: string; reason?: string } = {};
@@ -85,7 +91,8 @@ export class BudgetGate implements BudgetHook {
         }
       }
     }
-    if (budget.requestsPerMinute !== undefined || budget.tokensPerMinute !== undefined) await this.takeRate(config, request);
+    if (budget.requestsPerMinute !== undefined || budget.tokensPerMinute !== undefined)
+      await this.takeRate(config, request);
     return decision;
   }
 
@@ -105,7 +112,10 @@ export class BudgetGate implements BudgetHook {
    * shared store cannot answer in time, the call goes ahead only within this process's share of the
    * limit, and is counted into the shared window with the next request the store answers.
    */
-  private async takeRate(config: GhostlineConfig, request: { promptTokens: number; maxOutputTokens: number; signal: AbortSignal }): Promise<void> {
+  private async takeRate(
+    config: GhostlineConfig,
+    request: { promptTokens: number; maxOutputTokens: number; signal: AbortSignal },
+  ): Promise<void> {
     const budget = config.budget;
     const limits = { requestsPerMinute: budget.requestsPerMinute ?? 0, tokensPerMinute: budget.tokensPerMinute ?? 0 };
     // OpenAI counts a request against tokens per minute by its prompt plus its output allowance.
@@ -119,7 +129,12 @@ export class BudgetGate implements BudgetHook {
         else if (answer.admitted && alone.call) this.ledger.settle(alone.call);
       };
       const share = this.ledger.fitsShare(this.now(), limits, budget.rateLimitProcesses, tokens);
-      const carry = { requests: carried.length, tokens: carried.reduce((sum, call) => sum + call.tokens, 0), withinShare: share.fits, late };
+      const carry = {
+        requests: carried.length,
+        tokens: carried.reduce((sum, call) => sum + call.tokens, 0),
+        withinShare: share.fits,
+        late,
+      };
       let taken: RateAnswer | undefined;
       if (!share.fits && this.ledger.strict(this.now())) {
         // Just after an outage: past its share this process is refused without asking Redis (the calls it carries wait for the next ask).
@@ -140,7 +155,10 @@ export class BudgetGate implements BudgetHook {
         if (local.admitted) {
           alone.call = local.call;
           this.deps.metrics.rateAdmittedAlone++;
-          this.deps.logger.debug({ waiting: this.ledger.waiting }, 'team rate limit: no answer from the shared store in time; admitted within this process\'s share');
+          this.deps.logger.debug(
+            { waiting: this.ledger.waiting },
+            "team rate limit: no answer from the shared store in time; admitted within this process's share",
+          );
           return;
         }
         retryAfterMs = local.retryAfterMs;
@@ -148,9 +166,20 @@ export class BudgetGate implements BudgetHook {
       if (this.now() + retryAfterMs > giveUpAt) {
         this.deps.metrics.teamRateLimited++;
         const seconds = Math.ceil(retryAfterMs / 1000);
-        const limit = [budget.requestsPerMinute && `${budget.requestsPerMinute} requests`, budget.tokensPerMinute && `${budget.tokensPerMinute} tokens`].filter(Boolean).join(' and ');
-        this.deps.report('warning', `ghostline: the team "${config.cache.team}" is at its shared limit of ${limit} per minute; some suggestions are skipped until there is room.`);
-        throw new ProviderError('rate_limited', `team rate limit reached; room again in about ${seconds} s`, { code: TEAM_RATE_LIMIT, retryAfterMs });
+        const limit = [
+          budget.requestsPerMinute && `${budget.requestsPerMinute} requests`,
+          budget.tokensPerMinute && `${budget.tokensPerMinute} tokens`,
+        ]
+          .filter(Boolean)
+          .join(' and ');
+        this.deps.report(
+          'warning',
+          `ghostline: the team "${config.cache.team}" is at its shared limit of ${limit} per minute; some suggestions are skipped until there is room.`,
+        );
+        throw new ProviderError('rate_limited', `team rate limit reached; room again in about ${seconds} s`, {
+          code: TEAM_RATE_LIMIT,
+          retryAfterMs,
+        });
       }
       this.deps.usage?.rateLimitWait();
       await sleep(retryAfterMs, request.signal);

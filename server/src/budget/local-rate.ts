@@ -41,18 +41,39 @@ export class LocalRateLedger {
    * Whether one more call fits this process's share of the limit over the sliding minute, counting
    * every call it made (confirmed or alone); else how long until it would.
    */
-  fitsShare(now: number, limits: RateLimits, processes: number, tokens: number): { fits: boolean; retryAfterMs: number } {
-    const share = { requestsPerMinute: shareOf(limits.requestsPerMinute, processes), tokensPerMinute: shareOf(limits.tokensPerMinute, processes) };
+  fitsShare(
+    now: number,
+    limits: RateLimits,
+    processes: number,
+    tokens: number,
+  ): { fits: boolean; retryAfterMs: number } {
+    const share = {
+      requestsPerMinute: shareOf(limits.requestsPerMinute, processes),
+      tokensPerMinute: shareOf(limits.tokensPerMinute, processes),
+    };
     // A limit too small to share (fewer requests than processes) leaves nothing to take alone.
-    const none = (limits.requestsPerMinute > 0 && share.requestsPerMinute === 0) || (limits.tokensPerMinute > 0 && share.tokensPerMinute === 0);
+    const none =
+      (limits.requestsPerMinute > 0 && share.requestsPerMinute === 0) ||
+      (limits.tokensPerMinute > 0 && share.tokensPerMinute === 0);
     if (none) return { fits: false, retryAfterMs: WINDOW_MS - (now % WINDOW_MS) + 1 };
     const window = Math.floor(now / WINDOW_MS);
-    const wait = rateWait(now, this.windows.get(window - 1) ?? { requests: 0, tokens: 0 }, this.windows.get(window) ?? { requests: 0, tokens: 0 }, share, tokens);
+    const wait = rateWait(
+      now,
+      this.windows.get(window - 1) ?? { requests: 0, tokens: 0 },
+      this.windows.get(window) ?? { requests: 0, tokens: 0 },
+      share,
+      tokens,
+    );
     return { fits: wait === 0, retryAfterMs: wait };
   }
 
   /** Admits a call without Redis when it fits this process's share; it then waits to be carried to Redis. */
-  admitAlone(now: number, limits: RateLimits, processes: number, tokens: number): { admitted: true; call: Unconfirmed } | { admitted: false; retryAfterMs: number } {
+  admitAlone(
+    now: number,
+    limits: RateLimits,
+    processes: number,
+    tokens: number,
+  ): { admitted: true; call: Unconfirmed } | { admitted: false; retryAfterMs: number } {
     this.noteOutage(now);
     const share = this.fitsShare(now, limits, processes, tokens);
     if (!share.fits) return { admitted: false, retryAfterMs: share.retryAfterMs };

@@ -29,7 +29,10 @@ export function rateWait(
     if (cur + add > limit || prev <= 0) return WINDOW_MS - elapsed + 1;
     return Math.ceil(WINDOW_MS - elapsed - ((limit - cur - add) / prev) * WINDOW_MS) + 1;
   };
-  return Math.max(need(previous.requests, current.requests, 1, limits.requestsPerMinute), need(previous.tokens, current.tokens, tokens, limits.tokensPerMinute));
+  return Math.max(
+    need(previous.requests, current.requests, 1, limits.requestsPerMinute),
+    need(previous.tokens, current.tokens, tokens, limits.tokensPerMinute),
+  );
 }
 
 export class MemorySpendStore implements SpendStore {
@@ -43,7 +46,10 @@ export class MemorySpendStore implements SpendStore {
 
   async read(day: string, user: string): Promise<{ team: SpendTotals; user: SpendTotals }> {
     const zero = { tokens: 0, costUsd: 0 };
-    return { team: { ...(this.spend.get(`${day}\0`) ?? zero) }, user: { ...(this.spend.get(`${day}\0${user}`) ?? zero) } };
+    return {
+      team: { ...(this.spend.get(`${day}\0`) ?? zero) },
+      user: { ...(this.spend.get(`${day}\0${user}`) ?? zero) },
+    };
   }
 
   async charge(day: string, user: string, tokens: number, costUsd: number): Promise<void> {
@@ -53,12 +59,19 @@ export class MemorySpendStore implements SpendStore {
     }
   }
 
-  async takeRate(limits: { requestsPerMinute: number; tokensPerMinute: number }, tokens: number, carry?: RateCarry): Promise<{ admitted: boolean; retryAfterMs: number }> {
+  async takeRate(
+    limits: { requestsPerMinute: number; tokensPerMinute: number },
+    tokens: number,
+    carry?: RateCarry,
+  ): Promise<{ admitted: boolean; retryAfterMs: number }> {
     const now = this.now();
     const window = Math.floor(now / WINDOW_MS);
     for (const old of this.windows.keys()) if (old < window - 1) this.windows.delete(old);
     const before = this.windows.get(window) ?? { requests: 0, tokens: 0 };
-    const current = { requests: before.requests + (carry?.requests ?? 0), tokens: before.tokens + (carry?.tokens ?? 0) };
+    const current = {
+      requests: before.requests + (carry?.requests ?? 0),
+      tokens: before.tokens + (carry?.tokens ?? 0),
+    };
     this.windows.set(window, current);
     const wait = rateWait(now, this.windows.get(window - 1) ?? { requests: 0, tokens: 0 }, current, limits, tokens);
     if (wait > 0) return { admitted: false, retryAfterMs: wait };

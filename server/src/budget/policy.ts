@@ -23,11 +23,19 @@ export interface CapCheck {
 }
 
 export function hasCaps(caps: Caps): boolean {
-  return caps.softTokens !== undefined || caps.hardTokens !== undefined || caps.softCostUsd !== undefined || caps.hardCostUsd !== undefined;
+  return (
+    caps.softTokens !== undefined ||
+    caps.hardTokens !== undefined ||
+    caps.softCostUsd !== undefined ||
+    caps.hardCostUsd !== undefined
+  );
 }
 
 /** The most severe cap crossed: hard before soft, the team before the user. A cap is crossed once spend reaches it. */
-export function checkCaps(spend: { team: SpendTotals; user: SpendTotals }, caps: { team: Caps; perUser: Caps }): CapCheck {
+export function checkCaps(
+  spend: { team: SpendTotals; user: SpendTotals },
+  caps: { team: Caps; perUser: Caps },
+): CapCheck {
   const scopes = [
     ['team', spend.team, caps.team],
     ['user', spend.user, caps.perUser],
@@ -54,17 +62,27 @@ export function unitPrice(info: ModelInfo): number {
  * prompt, when it is cheaper than the route's first model. Undefined when nothing cheaper exists
  * (the route keeps its model).
  */
-export function pickCheaper(config: GhostlineConfig, task: Task, chain: string[], promptTokens: number, maxOutputTokens: number): string | undefined {
+export function pickCheaper(
+  config: GhostlineConfig,
+  task: Task,
+  chain: string[],
+  promptTokens: number,
+  maxOutputTokens: number,
+): string | undefined {
   const primary = chain[0];
   if (!primary) return undefined;
   const candidates = [config.budget.cheaperModel ?? SOFT_CAP_MODELS[task], ...chain].filter(
-    (model, index, all) => all.indexOf(model) === index && isApprovedModel(config, model) && promptTokens + maxOutputTokens <= modelInfo(config, model).contextWindow,
+    (model, index, all) =>
+      all.indexOf(model) === index &&
+      isApprovedModel(config, model) &&
+      promptTokens + maxOutputTokens <= modelInfo(config, model).contextWindow,
   );
   let best: string | undefined;
   for (const model of candidates) {
     if (best === undefined || unitPrice(modelInfo(config, model)) < unitPrice(modelInfo(config, best))) best = model;
   }
-  if (best === undefined || unitPrice(modelInfo(config, best)) >= unitPrice(modelInfo(config, primary))) return undefined;
+  if (best === undefined || unitPrice(modelInfo(config, best)) >= unitPrice(modelInfo(config, primary)))
+    return undefined;
   return best;
 }
 
@@ -84,7 +102,12 @@ const TASK_NOUNS: Record<Task, string> = {
 };
 
 /** The sentence users read when a cap is crossed; stable per cap (and, at a soft cap, per task) so it is shown once. */
-export function capMessage(check: CapCheck, team: string, user: string, downgrade?: { task: Task; model: string }): string {
+export function capMessage(
+  check: CapCheck,
+  team: string,
+  user: string,
+  downgrade?: { task: Task; model: string },
+): string {
   const who = check.scope === 'team' ? `team "${team}"` : `user "${user}"`;
   const cap = `${check.level} daily cap of ${amount(check.measure ?? 'tokens', check.limit ?? 0)}`;
   const setting = `budget.${check.scope === 'team' ? 'team' : 'perUser'}.${check.level}${check.measure === 'cost' ? 'CostUsd' : 'Tokens'}`;

@@ -87,10 +87,16 @@ export class RedisFlights {
     options.subscriber.on('message', (from: string, message: string) => {
       if (from === channel) this.deliver(message);
     });
-    options.subscriber.subscribe(channel).catch((error: Error) => options.logger.debug({ err: error.message }, 'flight channel subscribe failed'));
+    options.subscriber
+      .subscribe(channel)
+      .catch((error: Error) => options.logger.debug({ err: error.message }, 'flight channel subscribe failed'));
   }
 
-  async coordinate(key: string, signal: AbortSignal, compute: (signal: AbortSignal) => Promise<CachedAnswer>): Promise<FlightOutcome> {
+  async coordinate(
+    key: string,
+    signal: AbortSignal,
+    compute: (signal: AbortSignal) => Promise<CachedAnswer>,
+  ): Promise<FlightOutcome> {
     const { client, guard, keys } = this.options;
     const settings = this.options.settings();
     const giveUpAt = Date.now() + settings.waitMs;
@@ -101,7 +107,9 @@ export class RedisFlights {
         const token = randomUUID();
         // One script checks for the answer and takes the lock, so a peer that finished between our
         // cache miss and now is never computed again.
-        const lock = await guard.run('lock', () => client.ghostlineAcquire(keys.answer(key), keys.lock(key), token, settings.lockMs));
+        const lock = await guard.run('lock', () =>
+          client.ghostlineAcquire(keys.answer(key), keys.lock(key), token, settings.lockMs),
+        );
         // Redis cannot coordinate right now: behave like a process on its own.
         if (!lock.ok) return { answer: await compute(signal), from: 'self' };
         const [state, stored] = lock.value;
@@ -110,7 +118,8 @@ export class RedisFlights {
           if (answer) return { answer, from: 'peer' };
           return { answer: await compute(signal), from: 'self' };
         }
-        if (Number(state) === 1) return { answer: await this.hold(key, token, settings, signal, compute), from: 'self' };
+        if (Number(state) === 1)
+          return { answer: await this.hold(key, token, settings, signal, compute), from: 'self' };
         const peer = await this.waitForPeer(key, inbox, signal, giveUpAt, settings);
         if (peer.kind === 'answer') return { answer: peer.answer, from: 'peer' };
         if (peer.kind === 'give-up') {
@@ -124,10 +133,19 @@ export class RedisFlights {
     }
   }
 
-  private async hold(key: string, token: string, settings: FlightSettings, signal: AbortSignal, compute: (signal: AbortSignal) => Promise<CachedAnswer>): Promise<CachedAnswer> {
+  private async hold(
+    key: string,
+    token: string,
+    settings: FlightSettings,
+    signal: AbortSignal,
+    compute: (signal: AbortSignal) => Promise<CachedAnswer>,
+  ): Promise<CachedAnswer> {
     const { client, guard, keys, cache } = this.options;
     const lockKey = keys.lock(key);
-    const renew = setInterval(() => void guard.run('renew', () => client.ghostlineRenew(lockKey, token, settings.lockMs)), Math.max(20, Math.floor(settings.lockMs / 3)));
+    const renew = setInterval(
+      () => void guard.run('renew', () => client.ghostlineRenew(lockKey, token, settings.lockMs)),
+      Math.max(20, Math.floor(settings.lockMs / 3)),
+    );
     let answer: CachedAnswer | undefined;
     try {
       answer = await compute(signal);
@@ -136,11 +154,27 @@ export class RedisFlights {
       clearInterval(renew);
       const value = answer ? (cache.encode(answer) ?? '') : '';
       const message = JSON.stringify(answer ? { k: key, a: answer } : { k: key });
-      void guard.run('finish', () => client.ghostlineFinish(keys.answer(key), lockKey, token, value, settings.ttlSeconds, keys.flightChannel(), message));
+      void guard.run('finish', () =>
+        client.ghostlineFinish(
+          keys.answer(key),
+          lockKey,
+          token,
+          value,
+          settings.ttlSeconds,
+          keys.flightChannel(),
+          message,
+        ),
+      );
     }
   }
 
-  private async waitForPeer(key: string, inbox: Inbox, signal: AbortSignal, giveUpAt: number, settings: FlightSettings): Promise<PeerOutcome> {
+  private async waitForPeer(
+    key: string,
+    inbox: Inbox,
+    signal: AbortSignal,
+    giveUpAt: number,
+    settings: FlightSettings,
+  ): Promise<PeerOutcome> {
     const { client, guard, keys } = this.options;
     // Announcements usually end the wait; polling covers a lost subscription and a dead holder.
     const pollMs = Math.max(20, Math.min(250, Math.floor(settings.lockMs / 4)));
@@ -154,7 +188,8 @@ export class RedisFlights {
       const remaining = giveUpAt - Date.now();
       if (remaining <= 0) return { kind: 'give-up' };
       const announcement = await inbox.next(Math.min(pollMs, remaining), signal);
-      if (announcement !== 'timeout') return announcement.answer ? { kind: 'answer', answer: announcement.answer } : { kind: 'free' };
+      if (announcement !== 'timeout')
+        return announcement.answer ? { kind: 'answer', answer: announcement.answer } : { kind: 'free' };
     }
   }
 

@@ -6,7 +6,9 @@
 import type { Logger } from '../telemetry/logger.ts';
 import type { RedisClient } from './redis-client.ts';
 
-export type GuardResult<T> = { ok: true; value: T } | { ok: false; reason: 'unavailable' | 'timeout' | 'error'; error?: string };
+export type GuardResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; reason: 'unavailable' | 'timeout' | 'error'; error?: string };
 
 export interface GuardOptions {
   /** The redacted URL, named in messages. */
@@ -74,7 +76,8 @@ export class RedisGuard {
     );
     try {
       const result = await Promise.race([work, timeout]);
-      if (result === 'timeout' || (!result.ok && /timed? ?out/i.test(result.error.message))) return this.timedOut(name, deadline);
+      if (result === 'timeout' || (!result.ok && /timed? ?out/i.test(result.error.message)))
+        return this.timedOut(name, deadline);
       this.timeouts = 0;
       this.cooldownMs = MIN_COOLDOWN_MS;
       if (result.ok) {
@@ -106,7 +109,10 @@ export class RedisGuard {
 
   private timedOut(name: string, deadline: number): GuardResult<never> {
     this.timeouts++;
-    this.options.logger.debug({ op: name, deadlineMs: deadline, consecutive: this.timeouts }, 'redis operation past its deadline');
+    this.options.logger.debug(
+      { op: name, deadlineMs: deadline, consecutive: this.timeouts },
+      'redis operation past its deadline',
+    );
     if (this.timeouts >= TIMEOUTS_TO_OPEN) {
       this.openUntil = this.now() + this.cooldownMs;
       this.cooldownMs = Math.min(this.cooldownMs * 2, MAX_COOLDOWN_MS);
@@ -121,7 +127,10 @@ export class RedisGuard {
     if (message.startsWith('OOM')) {
       if (!this.oomReported) {
         this.oomReported = true;
-        this.options.report('warning', `ghostline: the team cache ${this.options.label} is out of memory and refuses writes; new answers are kept in this editor's memory only.`);
+        this.options.report(
+          'warning',
+          `ghostline: the team cache ${this.options.label} is out of memory and refuses writes; new answers are kept in this editor's memory only.`,
+        );
       }
     } else if (/writeable|Connection is closed|isn't ready|ECONNREFUSED|ECONNRESET|EPIPE/i.test(message)) {
       this.down(message);
@@ -135,7 +144,10 @@ export class RedisGuard {
     if (this.closing) return;
     if (this.state === 'down') {
       this.options.logger.info({ redis: this.options.label }, 'team cache reachable again');
-      this.options.report('info', `ghostline: the team cache ${this.options.label} is reachable again; answers are shared with the team.`);
+      this.options.report(
+        'info',
+        `ghostline: the team cache ${this.options.label} is reachable again; answers are shared with the team.`,
+      );
     } else if (this.state === 'starting') {
       this.options.logger.info({ redis: this.options.label }, 'team cache ready');
     }

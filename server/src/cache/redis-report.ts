@@ -36,31 +36,64 @@ function add(a: SpendTotals, b: SpendTotals): SpendTotals {
   return { tokens: a.tokens + b.tokens, costUsd: a.costUsd + b.costUsd };
 }
 
-export async function readTeamReport(options: ReportOptions): Promise<{ ok: true; report: TeamReport } | { ok: false; error: string }> {
+export async function readTeamReport(
+  options: ReportOptions,
+): Promise<{ ok: true; report: TeamReport } | { ok: false; error: string }> {
   const parsed = parseRedisUrl(options.url);
   if (!parsed.ok) return { ok: false, error: parsed.error };
   const timeoutMs = options.timeoutMs ?? 3000;
-  const client = createRedisClient(parsed.target, { role: 'commands', commandTimeoutMs: timeoutMs, caFile: options.caFile, connectTimeoutMs: timeoutMs });
+  const client = createRedisClient(parsed.target, {
+    role: 'commands',
+    commandTimeoutMs: timeoutMs,
+    caFile: options.caFile,
+    connectTimeoutMs: timeoutMs,
+  });
   let lastError = '';
   client.on('error', (error: Error) => {
     lastError = (error as NodeJS.ErrnoException).code ?? error.message;
   });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from ${redactRedisUrl(options.url)} within ${timeoutMs} ms${lastError ? ` (${lastError})` : ''}`)), timeoutMs);
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `no answer from ${redactRedisUrl(options.url)} within ${timeoutMs} ms${lastError ? ` (${lastError})` : ''}`,
+          ),
+        ),
+      timeoutMs,
+    );
   });
   try {
-    const ready = client.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => client.once('ready', () => resolve()));
+    const ready =
+      client.status === 'ready'
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => client.once('ready', () => resolve()));
     await Promise.race([ready, deadline]);
     const keys = new RedisKeys(options.team);
     const now = options.now ?? Date.now();
     const days = Array.from({ length: Math.max(1, options.days) }, (_, i) => utcDay(now - i * 86_400_000));
     const read = Promise.all(
-      days.map((day) => Promise.all([client.hgetall(keys.stats(day)), client.hgetall(keys.teamSpend(day)), client.hgetall(keys.userSpend(day, options.user))])),
+      days.map((day) =>
+        Promise.all([
+          client.hgetall(keys.stats(day)),
+          client.hgetall(keys.teamSpend(day)),
+          client.hgetall(keys.userSpend(day, options.user)),
+        ]),
+      ),
     );
     const rows = await Promise.race([read, deadline]);
     const zero = { tokens: 0, costUsd: 0 };
-    const report: TeamReport = { team: options.team, user: options.user, days, cache: emptyTotals(), teamSpend: zero, userSpend: zero, teamSpendToday: zero, userSpendToday: zero };
+    const report: TeamReport = {
+      team: options.team,
+      user: options.user,
+      days,
+      cache: emptyTotals(),
+      teamSpend: zero,
+      userSpend: zero,
+      teamSpendToday: zero,
+      userSpendToday: zero,
+    };
     rows.forEach(([stats, team, user], index) => {
       report.cache = addStats(report.cache, stats);
       report.teamSpend = add(report.teamSpend, totalsFrom(team));

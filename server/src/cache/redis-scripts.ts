@@ -92,9 +92,31 @@ return {1, 0, marked}`;
 export interface ScriptedClient {
   ghostlineAcquire(answer: string, lock: string, token: string, ms: number): Promise<[number, string]>;
   ghostlineRenew(lock: string, token: string, ms: number): Promise<number>;
-  ghostlineFinish(answer: string, lock: string, token: string, value: string, ttlSeconds: number, channel: string, message: string): Promise<number>;
-  ghostlineCharge(teamKey: string, userKey: string, tokens: number, nanoUsd: number, ttlSeconds: number): Promise<number>;
-  ghostlineRate(prefix: string, rpm: number, tpm: number, tokens: number, carried: number, carriedTokens: number, withinShare: number): Promise<[number, number, number]>;
+  ghostlineFinish(
+    answer: string,
+    lock: string,
+    token: string,
+    value: string,
+    ttlSeconds: number,
+    channel: string,
+    message: string,
+  ): Promise<number>;
+  ghostlineCharge(
+    teamKey: string,
+    userKey: string,
+    tokens: number,
+    nanoUsd: number,
+    ttlSeconds: number,
+  ): Promise<number>;
+  ghostlineRate(
+    prefix: string,
+    rpm: number,
+    tpm: number,
+    tokens: number,
+    carried: number,
+    carriedTokens: number,
+    withinShare: number,
+  ): Promise<[number, number, number]>;
 }
 
 /** Registers the scripts on a client and returns it typed with them. */

@@ -29,7 +29,10 @@ export class RedisSpendStore implements SpendStore {
 
   async read(day: string, user: string): Promise<{ team: SpendTotals; user: SpendTotals } | undefined> {
     const result = await this.guard.run('spend-read', () =>
-      Promise.all([this.client.hmget(this.keys.teamSpend(day), 'tokens', 'cost_nano'), this.client.hmget(this.keys.userSpend(day, user), 'tokens', 'cost_nano')]),
+      Promise.all([
+        this.client.hmget(this.keys.teamSpend(day), 'tokens', 'cost_nano'),
+        this.client.hmget(this.keys.userSpend(day, user), 'tokens', 'cost_nano'),
+      ]),
     );
     if (!result.ok) return undefined;
     return { team: totalsFrom(result.value[0]), user: totalsFrom(result.value[1]) };
@@ -38,21 +41,43 @@ export class RedisSpendStore implements SpendStore {
   async charge(day: string, user: string, tokens: number, costUsd: number): Promise<void> {
     const nano = Math.round(costUsd * NANO);
     await this.guard.run('spend-charge', () =>
-      this.client.ghostlineCharge(this.keys.teamSpend(day), this.keys.userSpend(day, user), Math.round(tokens), nano, HISTORY_DAYS * 86400),
+      this.client.ghostlineCharge(
+        this.keys.teamSpend(day),
+        this.keys.userSpend(day, user),
+        Math.round(tokens),
+        nano,
+        HISTORY_DAYS * 86400,
+      ),
     );
   }
 
-  async takeRate(limits: { requestsPerMinute: number; tokensPerMinute: number }, tokens: number, carry?: RateCarry): Promise<RateAnswer | undefined> {
+  async takeRate(
+    limits: { requestsPerMinute: number; tokensPerMinute: number },
+    tokens: number,
+    carry?: RateCarry,
+  ): Promise<RateAnswer | undefined> {
     let sent: Promise<[number, number, number]> | undefined;
     const result = await this.guard.run('rate', () => {
-      sent = this.client.ghostlineRate(this.keys.ratePrefix(), limits.requestsPerMinute, limits.tokensPerMinute, Math.round(tokens), carry?.requests ?? 0, Math.round(carry?.tokens ?? 0), carry?.withinShare === false ? 0 : 1);
+      sent = this.client.ghostlineRate(
+        this.keys.ratePrefix(),
+        limits.requestsPerMinute,
+        limits.tokensPerMinute,
+        Math.round(tokens),
+        carry?.requests ?? 0,
+        Math.round(carry?.tokens ?? 0),
+        carry?.withinShare === false ? 0 : 1,
+      );
       return sent;
     });
     if (result.ok) return answerOf(result.value);
     const late = carry?.late;
     if (late) {
       // Past the deadline the script may still run (a slow or frozen Redis); tell the caller what it did.
-      if (sent) sent.then((value) => late(answerOf(value)), () => late(undefined));
+      if (sent)
+        sent.then(
+          (value) => late(answerOf(value)),
+          () => late(undefined),
+        );
       else late(undefined);
     }
     return undefined;
@@ -60,5 +85,9 @@ export class RedisSpendStore implements SpendStore {
 }
 
 function answerOf([admitted, retryAfterMs, marked]: [number, number, number]): RateAnswer {
-  return { admitted: Number(admitted) === 1, retryAfterMs: Number(retryAfterMs), ...(Number(marked) === 1 ? { outage: true } : {}) };
+  return {
+    admitted: Number(admitted) === 1,
+    retryAfterMs: Number(retryAfterMs),
+    ...(Number(marked) === 1 ? { outage: true } : {}),
+  };
 }

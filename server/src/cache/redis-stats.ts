@@ -53,7 +53,10 @@ export class RedisStats {
     const key = this.keys.stats(utcDay(this.now()));
     void this.guard.run('stats', () => {
       const pipeline = this.client.pipeline().hincrby(key, source === 'model' ? 'model_calls' : `hits_${source}`, 1);
-      if (source !== 'model') pipeline.hincrby(key, 'tokens_saved', Math.round(tokens)).hincrby(key, 'cost_saved_nano', Math.round(costUsd * NANO));
+      if (source !== 'model')
+        pipeline
+          .hincrby(key, 'tokens_saved', Math.round(tokens))
+          .hincrby(key, 'cost_saved_nano', Math.round(costUsd * NANO));
       return pipeline.expire(key, HISTORY_DAYS * 86400).exec();
     });
   }

@@ -53,9 +53,28 @@ export class RedisTier implements TeamTier {
     this.client = client;
     this.subscriber = options.subscriber;
     this.subscriber.on('error', () => undefined);
-    this.guard = new RedisGuard(client, { label: this.label, timeoutMs: () => options.settings().timeoutMs, logger: options.logger, report: options.report });
-    this.cache = new RedisCache({ client, guard: this.guard, keys, metrics: options.metrics, maxValueBytes: () => options.settings().maxValueBytes });
-    this.flights = new RedisFlights({ client, subscriber: this.subscriber, guard: this.guard, keys, cache: this.cache, settings: options.settings, logger: options.logger });
+    this.guard = new RedisGuard(client, {
+      label: this.label,
+      timeoutMs: () => options.settings().timeoutMs,
+      logger: options.logger,
+      report: options.report,
+    });
+    this.cache = new RedisCache({
+      client,
+      guard: this.guard,
+      keys,
+      metrics: options.metrics,
+      maxValueBytes: () => options.settings().maxValueBytes,
+    });
+    this.flights = new RedisFlights({
+      client,
+      subscriber: this.subscriber,
+      guard: this.guard,
+      keys,
+      cache: this.cache,
+      settings: options.settings,
+      logger: options.logger,
+    });
     this.stats = new RedisStats(client, this.guard, keys);
     this.spend = new RedisSpendStore(client, this.guard, keys);
     this.usage = new RedisUsageSink(client, this.guard, keys);
@@ -65,7 +84,11 @@ export class RedisTier implements TeamTier {
     return this.guard.status;
   }
 
-  coordinate(key: string, signal: AbortSignal, compute: (signal: AbortSignal) => Promise<CachedAnswer>): Promise<FlightOutcome> {
+  coordinate(
+    key: string,
+    signal: AbortSignal,
+    compute: (signal: AbortSignal) => Promise<CachedAnswer>,
+  ): Promise<FlightOutcome> {
     return this.flights.coordinate(key, signal, compute);
   }
 
@@ -84,13 +107,23 @@ export class RedisTier implements TeamTier {
 }
 
 /** Builds the tier from a URL; a URL that cannot be parsed is reported as a value. */
-export function createRedisTier(options: RedisTierOptions): { ok: true; tier: RedisTier } | { ok: false; error: string } {
+export function createRedisTier(
+  options: RedisTierOptions,
+): { ok: true; tier: RedisTier } | { ok: false; error: string } {
   const parsed = parseRedisUrl(options.url);
   if (!parsed.ok) return { ok: false, error: `cache.redisUrl ${redactRedisUrl(options.url)}: ${parsed.error}` };
   const timeoutMs = options.settings().timeoutMs;
   try {
-    const client = createRedisClient(parsed.target, { role: 'commands', commandTimeoutMs: timeoutMs, caFile: options.caFile });
-    const subscriber = createRedisClient(parsed.target, { role: 'subscriber', commandTimeoutMs: timeoutMs, caFile: options.caFile });
+    const client = createRedisClient(parsed.target, {
+      role: 'commands',
+      commandTimeoutMs: timeoutMs,
+      caFile: options.caFile,
+    });
+    const subscriber = createRedisClient(parsed.target, {
+      role: 'subscriber',
+      commandTimeoutMs: timeoutMs,
+      caFile: options.caFile,
+    });
     return { ok: true, tier: new RedisTier({ ...options, client, subscriber }) };
   } catch (error) {
     return { ok: false, error: `cache.redisUrl ${redactRedisUrl(options.url)}: ${(error as Error).message}` };

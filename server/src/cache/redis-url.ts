@@ -17,7 +17,14 @@ interface Credentials {
 
 export type RedisTarget =
   | ({ mode: 'standalone'; endpoint: RedisEndpoint; db: number } & Credentials)
-  | ({ mode: 'sentinel'; sentinels: RedisEndpoint[]; masterName: string; db: number; sentinelUsername?: string; sentinelPassword?: string } & Credentials)
+  | ({
+      mode: 'sentinel';
+      sentinels: RedisEndpoint[];
+      masterName: string;
+      db: number;
+      sentinelUsername?: string;
+      sentinelPassword?: string;
+    } & Credentials)
   | ({ mode: 'cluster'; nodes: RedisEndpoint[] } & Credentials);
 
 export type ParsedRedisUrl = { ok: true; target: RedisTarget } | { ok: false; error: string };
@@ -42,7 +49,11 @@ function parseDb(text: string | undefined): number | string {
 /** Parses `redis://`, `rediss://`, `redis+sentinel://`, `redis+cluster://` (and their TLS forms). */
 export function parseRedisUrl(url: string): ParsedRedisUrl {
   const match = URL_SHAPE.exec(url.trim());
-  if (!match) return { ok: false, error: 'expected redis://, rediss://, redis+sentinel:// or redis+cluster:// followed by host:port' };
+  if (!match)
+    return {
+      ok: false,
+      error: 'expected redis://, rediss://, redis+sentinel:// or redis+cluster:// followed by host:port',
+    };
   const [, scheme, kind, userinfo, hostList, path, query] = match;
   const tls = scheme!.toLowerCase() === 'rediss';
   const credentials: Credentials = { tls };
@@ -65,14 +76,19 @@ export function parseRedisUrl(url: string): ParsedRedisUrl {
 
   if (mode === 'standalone') {
     if (endpoints.length > 1) return { ok: false, error: 'several hosts need redis+sentinel:// or redis+cluster://' };
-    if (segments.length > 1) return { ok: false, error: `unexpected path "${path}"; only a db index may follow the host` };
+    if (segments.length > 1)
+      return { ok: false, error: `unexpected path "${path}"; only a db index may follow the host` };
     const db = parseDb(segments[0] ?? params.get('db') ?? undefined);
     if (typeof db === 'string') return { ok: false, error: db };
     return { ok: true, target: { mode, endpoint: endpoints[0]!, db, ...credentials } };
   }
   if (mode === 'sentinel') {
     const masterName = segments[0] ? decodeURIComponent(segments[0]) : params.get('name');
-    if (!masterName) return { ok: false, error: 'redis+sentinel:// needs the master name as the path, e.g. redis+sentinel://host:26379/mymaster' };
+    if (!masterName)
+      return {
+        ok: false,
+        error: 'redis+sentinel:// needs the master name as the path, e.g. redis+sentinel://host:26379/mymaster',
+      };
     const db = parseDb(segments[1] ?? params.get('db') ?? undefined);
     if (typeof db === 'string') return { ok: false, error: db };
     const target: RedisTarget = { mode, sentinels: endpoints, masterName, db, ...credentials };

@@ -51,12 +51,22 @@ export class TeamUsageReader {
     });
   }
 
-  static open(options: { url: string; team: string; caFile?: string; timeoutMs?: number }): { ok: true; reader: TeamUsageReader } | { ok: false; error: string } {
+  static open(options: {
+    url: string;
+    team: string;
+    caFile?: string;
+    timeoutMs?: number;
+  }): { ok: true; reader: TeamUsageReader } | { ok: false; error: string } {
     const parsed = parseRedisUrl(options.url);
     if (!parsed.ok) return { ok: false, error: parsed.error };
     const timeoutMs = options.timeoutMs ?? 3000;
     try {
-      const client = createRedisClient(parsed.target, { role: 'commands', commandTimeoutMs: timeoutMs, caFile: options.caFile, connectTimeoutMs: timeoutMs });
+      const client = createRedisClient(parsed.target, {
+        role: 'commands',
+        commandTimeoutMs: timeoutMs,
+        caFile: options.caFile,
+        connectTimeoutMs: timeoutMs,
+      });
       return { ok: true, reader: new TeamUsageReader(client, redactRedisUrl(options.url), options.team, timeoutMs) };
     } catch (error) {
       return { ok: false, error: (error as Error).message };
@@ -67,23 +77,42 @@ export class TeamUsageReader {
   async read(days: string[]): Promise<{ ok: true; usage: TeamUsage } | { ok: false; error: string }> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer from ${this.label} within ${this.timeoutMs} ms${this.lastProblem ? ` (${this.lastProblem})` : ''}`)), this.timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `no answer from ${this.label} within ${this.timeoutMs} ms${this.lastProblem ? ` (${this.lastProblem})` : ''}`,
+            ),
+          ),
+        this.timeoutMs,
+      );
     });
     try {
-      const ready = this.client.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => this.client.once('ready', () => resolve()));
+      const ready =
+        this.client.status === 'ready'
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => this.client.once('ready', () => resolve()));
       await Promise.race([ready, deadline]);
       const first = this.client.pipeline();
-      for (const day of days) first.hgetall(this.keys.stats(day)).hgetall(this.keys.usage(day)).hgetall(this.keys.teamSpend(day));
+      for (const day of days)
+        first.hgetall(this.keys.stats(day)).hgetall(this.keys.usage(day)).hgetall(this.keys.teamSpend(day));
       first.hgetall(this.keys.health());
       const replies = values(await Promise.race([first.exec(), deadline]));
       const result: DayInput[] = days.map((day, i) => {
-        const [stats, usage, team] = replies.slice(i * 3, i * 3 + 3) as [Record<string, string>, Record<string, string>, Record<string, string>];
+        const [stats, usage, team] = replies.slice(i * 3, i * 3 + 3) as [
+          Record<string, string>,
+          Record<string, string>,
+          Record<string, string>,
+        ];
         const counts = { ...numbers(stats), ...numbers(usage) };
         return { day, counts, team: totalsFrom(team), users: usersIn(counts) };
       });
       const health = (replies.at(-1) ?? {}) as Record<string, string>;
       const at = Number(health['last_error_at']);
-      const lastError = Number.isFinite(at) && at > 0 ? { at, kind: health['last_error_kind'] ?? 'unknown', model: health['last_error_model'] ?? 'unknown' } : undefined;
+      const lastError =
+        Number.isFinite(at) && at > 0
+          ? { at, kind: health['last_error_kind'] ?? 'unknown', model: health['last_error_model'] ?? 'unknown' }
+          : undefined;
       return { ok: true, usage: { days: result, lastError } };
     } catch (error) {
       return { ok: false, error: (error as Error).message };

@@ -21,7 +21,10 @@ export class RedisUsageSink implements UsageSink {
     this.keys = keys;
   }
 
-  async write(batch: { day: string; user: string; counts: Record<string, number> }[], lastError: LastError | undefined): Promise<void> {
+  async write(
+    batch: { day: string; user: string; counts: Record<string, number> }[],
+    lastError: LastError | undefined,
+  ): Promise<void> {
     const ttl = HISTORY_DAYS * 86400;
     await this.guard.run('usage', () => {
       const pipeline = this.client.pipeline();
@@ -30,7 +33,18 @@ export class RedisUsageSink implements UsageSink {
         for (const [field, value] of Object.entries(counts)) pipeline.hincrby(key, field, Math.round(value));
         pipeline.expire(key, ttl);
       }
-      if (lastError) pipeline.hset(this.keys.health(), 'last_error_at', String(lastError.at), 'last_error_kind', lastError.kind, 'last_error_model', lastError.model).expire(this.keys.health(), ttl);
+      if (lastError)
+        pipeline
+          .hset(
+            this.keys.health(),
+            'last_error_at',
+            String(lastError.at),
+            'last_error_kind',
+            lastError.kind,
+            'last_error_model',
+            lastError.model,
+          )
+          .expire(this.keys.health(), ttl);
       return pipeline.exec();
     });
   }

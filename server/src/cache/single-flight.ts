@@ -27,7 +27,11 @@ export class SingleFlight<T> {
   }
 
   /** Runs `work` once per key at a time; `work` receives a signal that aborts when all callers left. */
-  run(key: string, signal: AbortSignal, work: (signal: AbortSignal) => Promise<T>): { promise: Promise<T>; shared: boolean } {
+  run(
+    key: string,
+    signal: AbortSignal,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): { promise: Promise<T>; shared: boolean } {
     let flight = this.flights.get(key);
     const shared = flight !== undefined;
     if (!flight) {

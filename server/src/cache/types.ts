@@ -35,7 +35,11 @@ export interface FlightOutcome {
  */
 export interface TeamTier {
   /** Runs `compute` here, or waits (bounded) for another process already computing the same key. */
-  coordinate(key: string, signal: AbortSignal, compute: (signal: AbortSignal) => Promise<CachedAnswer>): Promise<FlightOutcome>;
+  coordinate(
+    key: string,
+    signal: AbortSignal,
+    compute: (signal: AbortSignal) => Promise<CachedAnswer>,
+  ): Promise<FlightOutcome>;
   /** Counts one answer served (fire and forget): the tier it came from and the tokens and cost it saved or spent. */
   record(source: AnswerSource, tokens: number, costUsd: number): void;
 }
@@ -57,7 +61,11 @@ export interface SpendStore {
    * to the window first; when the answer is undefined but the request was sent, `carry.late` hears
    * later what the store made of it (its answer, or undefined if it never counted anything).
    */
-  takeRate(limits: { requestsPerMinute: number; tokensPerMinute: number }, tokens: number, carry?: RateCarry): Promise<RateAnswer | undefined>;
+  takeRate(
+    limits: { requestsPerMinute: number; tokensPerMinute: number },
+    tokens: number,
+    carry?: RateCarry,
+  ): Promise<RateAnswer | undefined>;
 }
 
 export interface RateAnswer {

@@ -7,7 +7,15 @@
 import type { GhostlineConfig } from '../config/schema.ts';
 import type { Task, Usage } from '../providers/types.ts';
 import { costOf } from '../router/prices.ts';
-import { runRouted, type AuditHook, type BudgetHook, type CallMeta, type ProviderLookup, type RoutedResult, type StreamListener } from '../router/router.ts';
+import {
+  runRouted,
+  type AuditHook,
+  type BudgetHook,
+  type CallMeta,
+  type ProviderLookup,
+  type RoutedResult,
+  type StreamListener,
+} from '../router/router.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import type { Guarded, GuardedPrompt, Prompt, PromptGuard } from './guard.ts';
@@ -115,7 +123,17 @@ export class ModelCalls {
     metrics.cachedTokens += usage.cachedTokens;
     metrics.costUsd += costUsd;
     logger.info(
-      { event: 'model-call', task, model, reason: result.reason, ...usage, costUsd, estimated: result.stoppedEarly === true, finish: result.finishReason, totalCostUsd: metrics.costUsd },
+      {
+        event: 'model-call',
+        task,
+        model,
+        reason: result.reason,
+        ...usage,
+        costUsd,
+        estimated: result.stoppedEarly === true,
+        finish: result.finishReason,
+        totalCostUsd: metrics.costUsd,
+      },
       'model call finished',
     );
   }

@@ -75,11 +75,28 @@ export async function runComplete(target: string, options: CompleteOptions): Pro
   }
 }
 
-async function completeWith(app: Services, file: string, text: string, offset: number, options: CompleteOptions, messages: string[]): Promise<number> {
+async function completeWith(
+  app: Services,
+  file: string,
+  text: string,
+  offset: number,
+  options: CompleteOptions,
+  messages: string[],
+): Promise<number> {
   const path = resolve(file);
   const uri = `file://${path}`;
   const languageId = options.language ?? languageIdOf(path);
-  const request = { uri, path, languageId, version: 0, text, offset, task: 'completion' as const, automatic: false, signal: new AbortController().signal };
+  const request = {
+    uri,
+    path,
+    languageId,
+    version: 0,
+    text,
+    offset,
+    task: 'completion' as const,
+    automatic: false,
+    signal: new AbortController().signal,
+  };
   app.indexer.opened(uri, path, languageId, 0);
   await app.indexer.flush(uri);
   if (options.showContext) {
@@ -88,12 +105,16 @@ async function completeWith(app: Services, file: string, text: string, offset: n
       printError(`ghostline complete: nothing would be sent: ${preview.refused}`);
       return 0;
     }
-    printError(`ghostline: context from ${preview.contextFiles.length === 0 ? 'no other file' : preview.contextFiles.join(', ')}; about ${preview.promptTokens} prompt tokens with the instructions`);
+    printError(
+      `ghostline: context from ${preview.contextFiles.length === 0 ? 'no other file' : preview.contextFiles.join(', ')}; about ${preview.promptTokens} prompt tokens with the instructions`,
+    );
     print(preview.input);
     return 0;
   }
   if (!app.hasCredentials()) {
-    printError('ghostline complete: no API key. Set OPENAI_API_KEY, or OPENAI_BASE_URL for a local OpenAI-compatible server. Run `ghostline doctor`.');
+    printError(
+      'ghostline complete: no API key. Set OPENAI_API_KEY, or OPENAI_BASE_URL for a local OpenAI-compatible server. Run `ghostline doctor`.',
+    );
     return 1;
   }
   const outcome = await app.engine.suggest(request);

@@ -17,7 +17,13 @@ export interface DashboardCliOptions {
 
 export async function runDashboard(env: NodeJS.ProcessEnv, options: DashboardCliOptions): Promise<number> {
   const problems: string[] = [];
-  const composition = compose({ env, workspaceRoot: process.cwd(), logger: silentLogger(), report: (_s, m) => problems.push(m), connectRedis: false });
+  const composition = compose({
+    env,
+    workspaceRoot: process.cwd(),
+    logger: silentLogger(),
+    report: (_s, m) => problems.push(m),
+    connectRedis: false,
+  });
   const config = composition.services.config;
   await composition.close();
   for (const problem of problems) printError(problem);
@@ -30,7 +36,9 @@ export async function runDashboard(env: NodeJS.ProcessEnv, options: DashboardCli
     printError(`ghostline dashboard: cannot listen on 127.0.0.1:${options.port}: ${(error as Error).message}`);
     return 1;
   }
-  print(`ghostline dashboard — ${source.kind === 'team' ? `team "${config.cache.team}" on ${source.where}` : `this developer's usage (no team Redis configured), from ${source.where}`}`);
+  print(
+    `ghostline dashboard — ${source.kind === 'team' ? `team "${config.cache.team}" on ${source.where}` : `this developer's usage (no team Redis configured), from ${source.where}`}`,
+  );
   print(`  open ${dashboard.url}`);
   print(`  Prometheus: ${dashboard.url.replace('/?token=', '/metrics?token=')} (or Authorization: Bearer <token>)`);
   print('  listening on 127.0.0.1 only; Ctrl-C stops it');

@@ -53,21 +53,33 @@ function against(spent: { tokens: number; costUsd: number }, caps: Caps): string
 
 export function formatReport(report: TeamReport, caps: { team: Caps; perUser: Caps }, source: string): string {
   const { hits, lookups } = hitRate(report);
-  const period = report.days.length === 1 ? `today (${report.days[0]} UTC)` : `${report.days.at(-1)} to ${report.days[0]} (UTC)`;
+  const period =
+    report.days.length === 1 ? `today (${report.days[0]} UTC)` : `${report.days.at(-1)} to ${report.days[0]} (UTC)`;
   const c = report.cache;
   return [
     `ghostline team "${report.team}" — ${period} — ${source}`,
     `  hit rate      ${percent(hits, lookups)} of ${count(lookups)} look-ups (memory ${count(c.hitsMemory)}, shared ${count(c.hitsShared)}, from a peer's call ${count(c.hitsPeer)}; model calls ${count(c.modelCalls)})`,
     `  saved         ${count(c.tokensSaved)} tokens, ${usd(c.costSavedUsd)}`,
     `  team spend    ${against(report.days.length === 1 ? report.teamSpend : report.teamSpendToday, caps.team)}`,
-    ...(report.days.length > 1 ? [`                (${report.days.length} days: ${count(report.teamSpend.tokens)} tokens, ${usd(report.teamSpend.costUsd)})`] : []),
-    `  ${report.user} spend`.padEnd(16) + against(report.days.length === 1 ? report.userSpend : report.userSpendToday, caps.perUser),
+    ...(report.days.length > 1
+      ? [
+          `                (${report.days.length} days: ${count(report.teamSpend.tokens)} tokens, ${usd(report.teamSpend.costUsd)})`,
+        ]
+      : []),
+    `  ${report.user} spend`.padEnd(16) +
+      against(report.days.length === 1 ? report.userSpend : report.userSpendToday, caps.perUser),
   ].join('\n');
 }
 
 export async function runStats(env: NodeJS.ProcessEnv, options: StatsOptions): Promise<number> {
   const problems: string[] = [];
-  const composition = compose({ env, workspaceRoot: process.cwd(), logger: silentLogger(), report: (_s, m) => problems.push(m), connectRedis: false });
+  const composition = compose({
+    env,
+    workspaceRoot: process.cwd(),
+    logger: silentLogger(),
+    report: (_s, m) => problems.push(m),
+    connectRedis: false,
+  });
   const app = composition.services;
   try {
     const config = app.config;
@@ -75,25 +87,46 @@ export async function runStats(env: NodeJS.ProcessEnv, options: StatsOptions): P
     if (!config.cache.redisUrl) {
       const local = localCountersDir(config, env);
       if (existsSync(local)) return await localStats(env, config, options);
-      printError(`ghostline stats: no team cache configured, and no local usage counters (${local}; kept while safety.audit is on). Set REDIS_URL (or cache.redisUrl in .ghostline.json); see docs/team.md.`);
+      printError(
+        `ghostline stats: no team cache configured, and no local usage counters (${local}; kept while safety.audit is on). Set REDIS_URL (or cache.redisUrl in .ghostline.json); see docs/team.md.`,
+      );
       return 2;
     }
-    const result = await readTeamReport({ url: config.cache.redisUrl, team: config.cache.team, user: app.user, days: options.days, caFile: config.cache.redisCaFile });
+    const result = await readTeamReport({
+      url: config.cache.redisUrl,
+      team: config.cache.team,
+      user: app.user,
+      days: options.days,
+      caFile: config.cache.redisCaFile,
+    });
     if (!result.ok) {
-      printError(`ghostline stats: cannot read the team cache at ${redactRedisUrl(config.cache.redisUrl)}: ${result.error}`);
+      printError(
+        `ghostline stats: cannot read the team cache at ${redactRedisUrl(config.cache.redisUrl)}: ${result.error}`,
+      );
       return 1;
     }
     const caps = { team: config.budget.team, perUser: config.budget.perUser };
     const source = new UsageSource({ config, env, workspaceRoot: process.cwd() });
     const daily = await source.report(options.days).finally(() => source.close());
     if (!daily.ok) {
-      printError(`ghostline stats: cannot read the team's daily counters at ${redactRedisUrl(config.cache.redisUrl)}: ${daily.error}`);
+      printError(
+        `ghostline stats: cannot read the team's daily counters at ${redactRedisUrl(config.cache.redisUrl)}: ${daily.error}`,
+      );
       return 1;
     }
     if (options.json) {
       const { hits, lookups } = hitRate(result.report);
-      print(JSON.stringify({ ...result.report, hitRate: lookups > 0 ? hits / lookups : null, caps, daily: daily.report }, null, 2));
-    } else print(`${formatReport(result.report, caps, redactRedisUrl(config.cache.redisUrl))}\n${formatDaily(daily.report)}`);
+      print(
+        JSON.stringify(
+          { ...result.report, hitRate: lookups > 0 ? hits / lookups : null, caps, daily: daily.report },
+          null,
+          2,
+        ),
+      );
+    } else
+      print(
+        `${formatReport(result.report, caps, redactRedisUrl(config.cache.redisUrl))}\n${formatDaily(daily.report)}`,
+      );
     return 0;
   } finally {
     await composition.close();
@@ -110,11 +143,14 @@ async function localStats(env: NodeJS.ProcessEnv, config: GhostlineConfig, optio
   }
   const report = daily.report;
   if (options.json) {
-    print(JSON.stringify({ source: 'local', days: [...report.days].reverse(), caps: report.caps, daily: report }, null, 2));
+    print(
+      JSON.stringify({ source: 'local', days: [...report.days].reverse(), caps: report.caps, daily: report }, null, 2),
+    );
     return 0;
   }
   const t = report.totals;
-  const period = report.days.length === 1 ? `today (${report.days[0]} UTC)` : `${report.days[0]} to ${report.days.at(-1)} (UTC)`;
+  const period =
+    report.days.length === 1 ? `today (${report.days[0]} UTC)` : `${report.days[0]} to ${report.days.at(-1)} (UTC)`;
   print(
     [
       `ghostline — this developer (no team Redis) — ${period} — ${source.where}`,

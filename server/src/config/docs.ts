@@ -28,8 +28,12 @@ function typeOf(schema: JsonSchema): string {
   if (schema.anyOf) return schema.anyOf.map(typeOf).join(' \\| ');
   const type = Array.isArray(schema.type) ? schema.type.join(' \\| ') : (schema.type ?? 'any');
   if (type === 'array' && schema.items) return `${typeOf(schema.items)}[]`;
-  if (type === 'object' && typeof schema.additionalProperties === 'object') return `map of ${typeOf(schema.additionalProperties)}`;
-  const range = schema.minimum !== undefined || schema.maximum !== undefined ? ` (${schema.minimum ?? ''}–${schema.maximum ?? ''})` : '';
+  if (type === 'object' && typeof schema.additionalProperties === 'object')
+    return `map of ${typeOf(schema.additionalProperties)}`;
+  const range =
+    schema.minimum !== undefined || schema.maximum !== undefined
+      ? ` (${schema.minimum ?? ''}–${schema.maximum ?? ''})`
+      : '';
   return `${type}${range}`;
 }
 
@@ -42,7 +46,9 @@ function rows(schema: JsonSchema, path: string, out: string[]): void {
       continue;
     }
     const fallback = child.default === undefined ? '' : `\`${JSON.stringify(child.default)}\``;
-    out.push(`| \`${name}\` | ${typeOf(child)} | ${fallback.replace(/\|/g, '\\|')} | ${(child.description ?? '').replace(/\|/g, '\\|')} |`);
+    out.push(
+      `| \`${name}\` | ${typeOf(child)} | ${fallback.replace(/\|/g, '\\|')} | ${(child.description ?? '').replace(/\|/g, '\\|')} |`,
+    );
     const entry = typeof child.additionalProperties === 'object' ? child.additionalProperties : undefined;
     if (entry?.properties) rows(entry, `${name}.<name>`, out);
   }
@@ -56,7 +62,7 @@ export function renderConfigDocs(): string {
     '',
     'Sources, lowest first: defaults; environment variables; the user file',
     '(`$XDG_CONFIG_HOME/ghostline/config.json`, default `~/.config/ghostline/config.json`); the team file',
-    '`.ghostline.json` at the workspace root; the editor\'s `initializationOptions`; the editor\'s',
+    "`.ghostline.json` at the workspace root; the editor's `initializationOptions`; the editor's",
     'settings (`workspace/configuration` section `ghostline`, re-read on `workspace/didChangeConfiguration`).',
     'Objects merge key by key; arrays replace.',
     '',

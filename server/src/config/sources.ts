@@ -76,7 +76,9 @@ function genericEnvPath(name: string): string[] | undefined {
 
 /** Unwraps optional/default/prefault wrappers to reach an object schema's shape. */
 function innerShape(schema: unknown): Record<string, unknown> | undefined {
-  let current = schema as { shape?: Record<string, unknown>; unwrap?: () => unknown; def?: { innerType?: unknown } } | undefined;
+  let current = schema as
+    | { shape?: Record<string, unknown>; unwrap?: () => unknown; def?: { innerType?: unknown } }
+    | undefined;
   for (let i = 0; i < 5 && current; i++) {
     if (current.shape) return current.shape;
     current = (current.def?.innerType ?? current.unwrap?.()) as typeof current;
@@ -120,7 +122,8 @@ export function fileLayer(path: string): FileLayerResult {
   }
   try {
     const value: unknown = JSON.parse(text);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return { error: `${path} must hold a JSON object` };
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      return { error: `${path} must hold a JSON object` };
     return { layer: { source: path, value: value as RawConfig } };
   } catch (error) {
     return { error: `${path} is not valid JSON: ${(error as Error).message}` };
@@ -142,6 +145,8 @@ export function clientLayer(source: string, value: unknown): RawLayer | undefine
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const record = value as RawConfig;
   const inner = record.ghostline;
-  const settings = withoutNulls(typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? (inner as RawConfig) : record);
+  const settings = withoutNulls(
+    typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? (inner as RawConfig) : record,
+  );
   return Object.keys(settings).length > 0 ? { source, value: settings } : undefined;
 }

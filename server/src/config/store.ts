@@ -139,13 +139,23 @@ export class ConfigStore {
     return problems;
   }
 
-  private tryLayer(base: RawConfig, layer: RawLayer, problems: ConfigProblem[]): { raw: RawConfig; config: GhostlineConfig } | undefined {
+  private tryLayer(
+    base: RawConfig,
+    layer: RawLayer,
+    problems: ConfigProblem[],
+  ): { raw: RawConfig; config: GhostlineConfig } | undefined {
     if (layer.entries) return this.tryEntries(base, layer, problems);
     // Prototype keys are refused by name before anything is merged: `{"__proto__": {...}}` would
     // otherwise replace the merged object's prototype.
     const poisoned = prototypeKeyPaths(layer.value);
     if (poisoned.length > 0) {
-      for (const path of poisoned) problems.push({ source: layer.source, path, message: `${path}: the prototype key "${path.split('.').pop()}" is refused; these settings are ignored`, severity: 'error' });
+      for (const path of poisoned)
+        problems.push({
+          source: layer.source,
+          path,
+          message: `${path}: the prototype key "${path.split('.').pop()}" is refused; these settings are ignored`,
+          severity: 'error',
+        });
       return undefined;
     }
     const merged = deepMerge(base, structuredClone(layer.value));
@@ -156,14 +166,24 @@ export class ConfigStore {
       for (const issue of unknown) {
         for (const key of issue.keys) {
           deleteAt(merged, issue.path, key);
-          problems.push({ source: layer.source, path: [...issue.path, key].join('.'), message: `unknown setting ${[...issue.path, key].join('.')} ignored`, severity: 'warning' });
+          problems.push({
+            source: layer.source,
+            path: [...issue.path, key].join('.'),
+            message: `unknown setting ${[...issue.path, key].join('.')} ignored`,
+            severity: 'warning',
+          });
         }
       }
       if (unknown.length > 0) result = configSchema.safeParse(merged);
     }
     if (!result.success) {
       for (const issue of result.error.issues) {
-        problems.push({ source: layer.source, path: issue.path.join('.'), message: issueMessage(issue, merged), severity: 'error' });
+        problems.push({
+          source: layer.source,
+          path: issue.path.join('.'),
+          message: issueMessage(issue, merged),
+          severity: 'error',
+        });
       }
       return undefined;
     }
@@ -179,12 +199,20 @@ export class ConfigStore {
    * A layer made of independent entries (environment variables): each is tried on its own, so one
    * bad variable is dropped and named while the others (OPENAI_API_KEY, OPENAI_BASE_URL) apply.
    */
-  private tryEntries(base: RawConfig, layer: RawLayer, problems: ConfigProblem[]): { raw: RawConfig; config: GhostlineConfig } | undefined {
+  private tryEntries(
+    base: RawConfig,
+    layer: RawLayer,
+    problems: ConfigProblem[],
+  ): { raw: RawConfig; config: GhostlineConfig } | undefined {
     let accepted: { raw: RawConfig; config: GhostlineConfig } | undefined;
     for (const entry of layer.entries ?? []) {
       const value: RawConfig = {};
       setPath(value, entry.path, entry.value);
-      const attempt = this.tryLayer(accepted?.raw ?? base, { source: `${layer.source} ${entry.name}`, value }, problems);
+      const attempt = this.tryLayer(
+        accepted?.raw ?? base,
+        { source: `${layer.source} ${entry.name}`, value },
+        problems,
+      );
       if (attempt) accepted = attempt;
     }
     return accepted;

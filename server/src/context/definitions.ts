@@ -43,7 +43,12 @@ export interface DefinitionHit {
 const MAX_HOPS = 4;
 
 /** The symbol `name` exported by the file at `path`, following re-exports. */
-export function exportedSymbol(scope: DefinitionScope, path: string, name: string, hops = 0): { path: string; symbol: OutlineSymbol } | undefined {
+export function exportedSymbol(
+  scope: DefinitionScope,
+  path: string,
+  name: string,
+  hops = 0,
+): { path: string; symbol: OutlineSymbol } | undefined {
   if (hops === 0 && scope.memo) {
     const key = `${path}\0${name}`;
     const known = scope.memo.get(key);
@@ -111,7 +116,11 @@ export function findDefinitions(uses: readonly NameUse[], scope: DefinitionScope
   return hits;
 }
 
-function inModule(scope: DefinitionScope, paths: readonly string[], name: string): { path: string; symbol: OutlineSymbol } | undefined {
+function inModule(
+  scope: DefinitionScope,
+  paths: readonly string[],
+  name: string,
+): { path: string; symbol: OutlineSymbol } | undefined {
   for (const path of paths) {
     const found = exportedSymbol(scope, path, name);
     if (found) return found;
@@ -121,6 +130,8 @@ function inModule(scope: DefinitionScope, paths: readonly string[], name: string
 
 /** A default export: the file's only class or function, when it has exactly one. */
 function defaultExport(scope: DefinitionScope, path: string): { path: string; symbol: OutlineSymbol } | undefined {
-  const top = scope.outline(path)?.symbols.filter((s) => s.container === undefined && (s.kind === 'class' || s.kind === 'function'));
+  const top = scope
+    .outline(path)
+    ?.symbols.filter((s) => s.container === undefined && (s.kind === 'class' || s.kind === 'function'));
   return top?.length === 1 ? { path, symbol: top[0]! } : undefined;
 }

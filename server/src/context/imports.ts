@@ -54,10 +54,16 @@ function scriptImports(full: string): FileImports {
     if (namespace) imports.push({ local: namespace[1]!, spec, imported: '*' });
     const braces = /\{([^}]*)\}/.exec(clause);
     if (braces) for (const [imported, local] of namedList(braces[1]!)) imports.push({ local, spec, imported });
-    const head = clause.replace(/\{[^}]*\}/, '').replace(/\*\s+as\s+[\w$]+/, '').replace(/,/g, ' ').trim();
+    const head = clause
+      .replace(/\{[^}]*\}/, '')
+      .replace(/\*\s+as\s+[\w$]+/, '')
+      .replace(/,/g, ' ')
+      .trim();
     if (/^[\w$]+$/.test(head)) imports.push({ local: head, spec, imported: 'default' });
   }
-  for (const match of text.matchAll(/(?:const|let|var)\s+(\{[^}]*\}|[\w$]+)\s*=\s*require\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+  for (const match of text.matchAll(
+    /(?:const|let|var)\s+(\{[^}]*\}|[\w$]+)\s*=\s*require\(\s*['"]([^'"]+)['"]\s*\)/g,
+  )) {
     const target = match[1]!;
     const spec = match[2]!;
     if (target.startsWith('{')) {
@@ -67,11 +73,17 @@ function scriptImports(full: string): FileImports {
       }
     } else imports.push({ local: target, spec, imported: '*' });
   }
-  for (const match of text.matchAll(/(?:^|[;\n])\s*export\s+(?:type\s+)?(\*|\*\s+as\s+[\w$]+|\{[^}]*\})\s+from\s+['"]([^'"]+)['"]/g)) {
+  for (const match of text.matchAll(
+    /(?:^|[;\n])\s*export\s+(?:type\s+)?(\*|\*\s+as\s+[\w$]+|\{[^}]*\})\s+from\s+['"]([^'"]+)['"]/g,
+  )) {
     const clause = match[1]!;
     const spec = match[2]!;
     if (clause === '*') reexports.push({ spec });
-    else if (clause.startsWith('{')) reexports.push({ spec, names: new Map(namedList(clause.slice(1, -1)).map(([imported, local]) => [local, imported])) });
+    else if (clause.startsWith('{'))
+      reexports.push({
+        spec,
+        names: new Map(namedList(clause.slice(1, -1)).map(([imported, local]) => [local, imported])),
+      });
   }
   return { imports, reexports };
 }
@@ -95,14 +107,20 @@ function pythonImports(full: string): ImportBinding[] {
     const spec = match[1]!;
     const names = match[2]!.replace(/[()\\]/g, ' ');
     for (const raw of names.split(',')) {
-      const [imported, local] = raw.trim().split(/\s+as\s+/).map((s) => s.trim());
+      const [imported, local] = raw
+        .trim()
+        .split(/\s+as\s+/)
+        .map((s) => s.trim());
       if (!imported || imported === '*' || !/^\w+$/.test(imported)) continue;
       imports.push({ local: local || imported, spec, imported });
     }
   }
   for (const match of text.matchAll(/^[ \t]*import[ \t]+([^\n#;]+)/gm)) {
     for (const raw of match[1]!.split(',')) {
-      const [module, alias] = raw.trim().split(/\s+as\s+/).map((s) => s.trim());
+      const [module, alias] = raw
+        .trim()
+        .split(/\s+as\s+/)
+        .map((s) => s.trim());
       if (!module || !/^[\w.]+$/.test(module)) continue;
       imports.push({ local: alias || module, spec: module, imported: '*' });
     }
@@ -131,22 +149,34 @@ function goImports(full: string): ImportBinding[] {
 function rustImports(full: string): ImportBinding[] {
   const text = full.slice(0, HEAD_CHARS);
   const imports: ImportBinding[] = [];
-  for (const match of text.matchAll(/^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*;/gm)) imports.push({ local: match[1]!, spec: `mod:${match[1]!}`, imported: '*' });
-  for (const match of text.matchAll(/^\s*(?:pub(?:\([^)]*\))?\s+)?use\s+((?:crate|super|self)(?:::\w+)*)(?:::\{([^}]*)\}|\s+as\s+(\w+))?\s*;/gm)) {
+  for (const match of text.matchAll(/^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*;/gm))
+    imports.push({ local: match[1]!, spec: `mod:${match[1]!}`, imported: '*' });
+  for (const match of text.matchAll(
+    /^\s*(?:pub(?:\([^)]*\))?\s+)?use\s+((?:crate|super|self)(?:::\w+)*)(?:::\{([^}]*)\}|\s+as\s+(\w+))?\s*;/gm,
+  )) {
     const path = match[1]!;
     if (match[2] !== undefined) {
       for (const raw of match[2].split(',')) {
-        const [name, alias] = raw.trim().split(/\s+as\s+/).map((s) => s.trim());
+        const [name, alias] = raw
+          .trim()
+          .split(/\s+as\s+/)
+          .map((s) => s.trim());
         if (!name || !/^\w+$/.test(name)) continue;
         if (name === 'self') {
           const parts = path.split('::');
-          if (parts.length > 1) imports.push({ local: alias || parts.at(-1)!, spec: parts.slice(0, -1).join('::'), imported: parts.at(-1)! });
+          if (parts.length > 1)
+            imports.push({
+              local: alias || parts.at(-1)!,
+              spec: parts.slice(0, -1).join('::'),
+              imported: parts.at(-1)!,
+            });
         } else imports.push({ local: alias || name, spec: path, imported: name });
       }
       continue;
     }
     const parts = path.split('::');
-    if (parts.length > 1) imports.push({ local: match[3] ?? parts.at(-1)!, spec: parts.slice(0, -1).join('::'), imported: parts.at(-1)! });
+    if (parts.length > 1)
+      imports.push({ local: match[3] ?? parts.at(-1)!, spec: parts.slice(0, -1).join('::'), imported: parts.at(-1)! });
   }
   return imports;
 }

@@ -42,7 +42,8 @@ function scanMerge(bytes: Uint8Array, length: number, table: RankTable): number 
   const starts: number[] = [];
   const pair: number[] = [];
   for (let i = 0; i <= length; i++) starts.push(i);
-  const pairRank = (i: number) => (i + 2 < starts.length ? orNone(table.rank(bytes, starts[i]!, starts[i + 2]!)) : NONE);
+  const pairRank = (i: number) =>
+    i + 2 < starts.length ? orNone(table.rank(bytes, starts[i]!, starts[i + 2]!)) : NONE;
   for (let i = 0; i < length - 1; i++) pair.push(pairRank(i));
   for (;;) {
     let best = NONE;
@@ -83,7 +84,8 @@ function heapMerge(bytes: Uint8Array, length: number, table: RankTable): number 
   const heapRank: number[] = [];
   const heapPos: number[] = [];
   const heapVer: number[] = [];
-  const less = (a: number, b: number) => heapRank[a]! < heapRank[b]! || (heapRank[a] === heapRank[b] && heapPos[a]! < heapPos[b]!);
+  const less = (a: number, b: number) =>
+    heapRank[a]! < heapRank[b]! || (heapRank[a] === heapRank[b] && heapPos[a]! < heapPos[b]!);
   const swap = (a: number, b: number) => {
     [heapRank[a], heapRank[b]] = [heapRank[b]!, heapRank[a]!];
     [heapPos[a], heapPos[b]] = [heapPos[b]!, heapPos[a]!];

@@ -70,7 +70,8 @@ export function snippetsText(snippets: readonly PromptSnippet[]): string {
 }
 
 const SNIPPET_PATTERN = /^<snippet path="([^"]*)" kind="([^"]*)">\n([\s\S]*?)\n<\/snippet>\n/;
-const FILE_PATTERN = /^<file path="([^"]*)" language="([^"]*)">\n([\s\S]*)\n<\/file>\n<mode>(single-line|multi-line)<\/mode>$/;
+const FILE_PATTERN =
+  /^<file path="([^"]*)" language="([^"]*)">\n([\s\S]*)\n<\/file>\n<mode>(single-line|multi-line)<\/mode>$/;
 
 /** The arguments completionPrompt was called with, or undefined when `input` is not its output. */
 export function parseCompletionInput(input: string): CompletionPromptArgs | undefined {
@@ -78,7 +79,11 @@ export function parseCompletionInput(input: string): CompletionPromptArgs | unde
   let rest = input;
   for (let match = SNIPPET_PATTERN.exec(rest); match; match = SNIPPET_PATTERN.exec(rest)) {
     const [whole, path, kind, text] = match as unknown as [string, string, string, string];
-    snippets.push({ path: unescapeAttribute(path), kind: unescapeAttribute(kind), text: unescapeCursor(unescapeSnippet(text)) });
+    snippets.push({
+      path: unescapeAttribute(path),
+      kind: unescapeAttribute(kind),
+      text: unescapeCursor(unescapeSnippet(text)),
+    });
     rest = rest.slice(whole.length);
   }
   const match = FILE_PATTERN.exec(rest);
@@ -130,7 +135,10 @@ function escapeAttribute(value: string): string {
 }
 
 function unescapeAttribute(value: string): string {
-  return value.replace(/&(amp|quot|lt|#10);/g, (_, name: string) => ({ amp: '&', quot: '"', lt: '<', '#10': '\n' })[name] ?? '');
+  return value.replace(
+    /&(amp|quot|lt|#10);/g,
+    (_, name: string) => ({ amp: '&', quot: '"', lt: '<', '#10': '\n' })[name] ?? '',
+  );
 }
 
 /** 32-bit FNV-1a of the UTF-16 code units, in base 36: short, stable, dependency-free. */

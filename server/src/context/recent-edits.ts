@@ -27,11 +27,18 @@ export class RecentEdits {
   /** Records a change of lines [startLine, endLine] (after the change) in `uri`. */
   note(uri: string, startLine: number, endLine: number): void {
     const at = ++this.clock;
-    const near = this.regions.findIndex((r) => r.uri === uri && startLine <= r.endLine + MERGE_GAP && endLine >= r.startLine - MERGE_GAP);
+    const near = this.regions.findIndex(
+      (r) => r.uri === uri && startLine <= r.endLine + MERGE_GAP && endLine >= r.startLine - MERGE_GAP,
+    );
     if (near !== -1) {
       const region = this.regions[near]!;
       this.regions.splice(near, 1);
-      this.regions.unshift({ uri, startLine: Math.min(region.startLine, startLine), endLine: Math.max(region.endLine, endLine), at });
+      this.regions.unshift({
+        uri,
+        startLine: Math.min(region.startLine, startLine),
+        endLine: Math.max(region.endLine, endLine),
+        at,
+      });
     } else this.regions.unshift({ uri, startLine, endLine, at });
     if (this.regions.length > this.limit) this.regions.length = this.limit;
   }

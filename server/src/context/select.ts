@@ -32,14 +32,22 @@ export const SNIPPET_FRAME_TOKENS = 14;
  * Picks candidates (each list best first) within each source's budget and the total, then orders
  * them: kept snippets in their previous order, then new ones. Returns the chosen candidates.
  */
-export function selectSnippets(candidates: Record<SnippetSource, readonly SnippetCandidate[]>, budgets: SnippetBudgets, previous: readonly string[]): SnippetCandidate[] {
+export function selectSnippets(
+  candidates: Record<SnippetSource, readonly SnippetCandidate[]>,
+  budgets: SnippetBudgets,
+  previous: readonly string[],
+): SnippetCandidate[] {
   const before = new Map(previous.map((key, index) => [key, index]));
   const chosen: SnippetCandidate[] = [];
   let total = 0;
   for (const source of ['definition', 'similar', 'edit'] as const) {
     const list = candidates[source];
     // Urgent first, then those already in the prompt, then the rest, each group best first.
-    const ordered = [...list.filter((c) => c.urgent), ...list.filter((c) => !c.urgent && before.has(c.key)), ...list.filter((c) => !c.urgent && !before.has(c.key))];
+    const ordered = [
+      ...list.filter((c) => c.urgent),
+      ...list.filter((c) => !c.urgent && before.has(c.key)),
+      ...list.filter((c) => !c.urgent && !before.has(c.key)),
+    ];
     let used = 0;
     const seen = new Set<string>();
     for (const candidate of ordered) {

@@ -54,7 +54,12 @@ export interface SimilarWindow {
  * The best window of each document for the query identifiers, best first; documents of the
  * query's language before others, then the order given (most recently used first) on ties.
  */
-export function similarWindows(query: ReadonlySet<string>, languageId: string, documents: readonly DocumentWindows[], minScore = 0.1): SimilarWindow[] {
+export function similarWindows(
+  query: ReadonlySet<string>,
+  languageId: string,
+  documents: readonly DocumentWindows[],
+  minScore = 0.1,
+): SimilarWindow[] {
   const found: (SimilarWindow & { sameLanguage: boolean; order: number })[] = [];
   documents.forEach((doc, order) => {
     const shared = new Map<number, number>();
@@ -75,7 +80,14 @@ export function similarWindows(query: ReadonlySet<string>, languageId: string, d
     if (best === -1 || bestScore < minScore) return;
     const startLine = doc.starts[best]!;
     const text = doc.lines.slice(startLine, startLine + WINDOW_LINES).join('\n');
-    found.push({ path: doc.path, startLine, text, score: bestScore, sameLanguage: doc.languageId === languageId, order });
+    found.push({
+      path: doc.path,
+      startLine,
+      text,
+      score: bestScore,
+      sameLanguage: doc.languageId === languageId,
+      order,
+    });
   });
   found.sort((a, b) => Number(b.sameLanguage) - Number(a.sameLanguage) || b.score - a.score || a.order - b.order);
   return found.map(({ path, startLine, text, score }) => ({ path, startLine, text, score }));

@@ -28,7 +28,10 @@ export const MAX_PIECE_CHARS = 256;
 /** Longest string handed to the tokenizer in one call, so a count can stop early at its limit. */
 export const MAX_SEGMENT_CHARS = 4096;
 
-const SPLIT = new RegExp(O200K_TOKEN_SPLIT_REGEX.source, O200K_TOKEN_SPLIT_REGEX.flags.includes('g') ? O200K_TOKEN_SPLIT_REGEX.flags : `${O200K_TOKEN_SPLIT_REGEX.flags}g`);
+const SPLIT = new RegExp(
+  O200K_TOKEN_SPLIT_REGEX.source,
+  O200K_TOKEN_SPLIT_REGEX.flags.includes('g') ? O200K_TOKEN_SPLIT_REGEX.flags : `${O200K_TOKEN_SPLIT_REGEX.flags}g`,
+);
 
 /**
  * The strings the tokenizer is given for `text`, lazily: cut between pre-token pieces into
@@ -176,7 +179,9 @@ function lastPieces(text: string, budget: number): string {
     if (used > budget) break;
     start = piece.index;
   }
-  return start < chunk.length ? chunk.slice(start) : withinPiece(chunk, budget, (size) => chunk.slice(safeStart(chunk, chunk.length - size)));
+  return start < chunk.length
+    ? chunk.slice(start)
+    : withinPiece(chunk, budget, (size) => chunk.slice(safeStart(chunk, chunk.length - size)));
 }
 
 /** The longest slice within budget when not even one piece fits (a huge identifier or blob). */

@@ -43,8 +43,14 @@ export function buildWindows(text: string, offset: number, opts: WindowOptions):
   const cursor = Math.min(Math.max(0, offset), text.length);
   const maxTokens = Math.max(0, Math.floor(opts.maxTokens));
   const maxChars = maxTokens * MAX_WINDOW_CHARS_PER_TOKEN;
-  const prefixText = text.slice(keepSurrogate(text, Math.max(prefixStart(text, cursor, opts.prefixLines), cursor - maxChars)), cursor);
-  const suffixText = text.slice(cursor, keepSurrogateEnd(text, Math.min(suffixEnd(text, cursor, opts.suffixLines), cursor + maxChars)));
+  const prefixText = text.slice(
+    keepSurrogate(text, Math.max(prefixStart(text, cursor, opts.prefixLines), cursor - maxChars)),
+    cursor,
+  );
+  const suffixText = text.slice(
+    cursor,
+    keepSurrogateEnd(text, Math.min(suffixEnd(text, cursor, opts.suffixLines), cursor + maxChars)),
+  );
 
   let prefix = lastTokens(prefixText, Math.floor(maxTokens * PREFIX_SHARE));
   const suffix = firstTokens(suffixText, maxTokens - prefix.tokens);

@@ -30,7 +30,8 @@ export interface Chart {
 /** Per-user lines drawn at most; every user still has a row in the table beside the chart. */
 const USER_LINES = 6;
 
-const constant = (days: string[], value: number | undefined) => (value === undefined ? undefined : days.map(() => value));
+const constant = (days: string[], value: number | undefined) =>
+  value === undefined ? undefined : days.map(() => value);
 
 export function buildCharts(report: DashboardReport): Chart[] {
   const { days, series: s, totals: t, caps } = report;
@@ -59,7 +60,10 @@ export function buildCharts(report: DashboardReport): Chart[] {
       note: `The ${Math.min(USER_LINES, report.users.length)} largest spenders drawn; dashed lines are the per-user caps.`,
       unit: 'usd',
       days,
-      series: [...report.users.slice(0, USER_LINES).map((user) => ({ label: user.name, values: user.spendUsd })), ...capLines(caps.perUser.softCostUsd, caps.perUser.hardCostUsd)],
+      series: [
+        ...report.users.slice(0, USER_LINES).map((user) => ({ label: user.name, values: user.spendUsd })),
+        ...capLines(caps.perUser.softCostUsd, caps.perUser.hardCostUsd),
+      ],
       figures: [{ label: 'users who spent', value: report.users.length, unit: 'count', field: 'users.length' }],
     },
     {

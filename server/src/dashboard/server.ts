@@ -19,7 +19,9 @@ import { readAsset } from '../assets.ts';
 /** Only this interface is ever listened on. */
 export const DASHBOARD_HOST = '127.0.0.1';
 
-export type ReportLoader = (days: number) => Promise<{ ok: true; report: DashboardReport } | { ok: false; error: string }>;
+export type ReportLoader = (
+  days: number,
+) => Promise<{ ok: true; report: DashboardReport } | { ok: false; error: string }>;
 
 export interface DashboardOptions {
   load: ReportLoader;
@@ -54,7 +56,8 @@ const SECURITY_HEADERS = {
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
 };
 
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
@@ -81,18 +84,32 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 
   function authorized(request: IncomingMessage, url: URL): 'ok' | 'missing' | 'wrong' {
     const header = request.headers.authorization;
-    const given = url.searchParams.get('token') ?? (header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined);
+    const given =
+      url.searchParams.get('token') ??
+      (header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined);
     if (given === undefined || given === '') return 'missing';
     // Equal-length digests: the comparison takes the same time whatever was sent.
     return timingSafeEqual(digest(given), expected) ? 'ok' : 'wrong';
   }
 
-  function send(response: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}): void {
-    response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': String(Buffer.byteLength(body)), ...extra });
+  function send(
+    response: ServerResponse,
+    status: number,
+    type: string,
+    body: string | Buffer,
+    extra: Record<string, string> = {},
+  ): void {
+    response.writeHead(status, {
+      ...SECURITY_HEADERS,
+      'content-type': type,
+      'content-length': String(Buffer.byteLength(body)),
+      ...extra,
+    });
     response.end(response.req.method === 'HEAD' ? undefined : body);
   }
 
-  const json = (response: ServerResponse, status: number, value: unknown) => send(response, status, 'application/json; charset=utf-8', JSON.stringify(value));
+  const json = (response: ServerResponse, status: number, value: unknown) =>
+    send(response, status, 'application/json; charset=utf-8', JSON.stringify(value));
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const host = request.headers.host ?? '';
@@ -104,9 +121,15 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     const auth = authorized(request, url);
     if (auth !== 'ok') {
       const status = auth === 'missing' ? 401 : 403;
-      send(response, status, 'text/plain; charset=utf-8', `ghostline dashboard: ${auth === 'missing' ? 'an access token is required' : 'wrong access token'}; open the URL \`ghostline dashboard\` printed\n`, {
-        'www-authenticate': 'Bearer realm="ghostline dashboard"',
-      });
+      send(
+        response,
+        status,
+        'text/plain; charset=utf-8',
+        `ghostline dashboard: ${auth === 'missing' ? 'an access token is required' : 'wrong access token'}; open the URL \`ghostline dashboard\` printed\n`,
+        {
+          'www-authenticate': 'Bearer realm="ghostline dashboard"',
+        },
+      );
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -129,28 +152,41 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       return;
     }
     const chartName = /^\/api\/chart\/([a-z]+)$/.exec(url.pathname)?.[1];
-    if (url.pathname !== '/api/report' && url.pathname !== '/api/charts' && url.pathname !== '/metrics' && chartName === undefined) {
-      json(response, 404, { error: 'not found', endpoints: ['/', '/api/report', '/api/charts', '/api/chart/<name>', '/metrics'] });
+    if (
+      url.pathname !== '/api/report' &&
+      url.pathname !== '/api/charts' &&
+      url.pathname !== '/metrics' &&
+      chartName === undefined
+    ) {
+      json(response, 404, {
+        error: 'not found',
+        endpoints: ['/', '/api/report', '/api/charts', '/api/chart/<name>', '/metrics'],
+      });
       return;
     }
     const result = await report(days);
     if (!result.ok) {
-      if (url.pathname === '/metrics') send(response, 503, 'text/plain; charset=utf-8', `# ghostline: ${result.error}\nghostline_redis_up 0\n`);
+      if (url.pathname === '/metrics')
+        send(response, 503, 'text/plain; charset=utf-8', `# ghostline: ${result.error}\nghostline_redis_up 0\n`);
       else json(response, 503, { error: result.error });
       return;
     }
-    if (url.pathname === '/metrics') send(response, 200, 'text/plain; version=0.0.4; charset=utf-8', prometheusText(result.report));
+    if (url.pathname === '/metrics')
+      send(response, 200, 'text/plain; version=0.0.4; charset=utf-8', prometheusText(result.report));
     else if (url.pathname === '/api/report') json(response, 200, result.report);
     else if (url.pathname === '/api/charts') {
       // The page draws the charts' series; the report rides along without its own copy of them.
       const { series: _series, ...rest } = result.report;
       const users = rest.users.map(({ name, totalUsd, totalTokens }) => ({ name, totalUsd, totalTokens }));
       json(response, 200, { report: { ...rest, users }, charts: buildCharts(result.report) });
-    }
-    else {
+    } else {
       const chart = buildCharts(result.report).find((c) => c.name === chartName);
       if (chart) json(response, 200, chart);
-      else json(response, 404, { error: `no chart named ${chartName}`, charts: buildCharts(result.report).map((c) => c.name) });
+      else
+        json(response, 404, {
+          error: `no chart named ${chartName}`,
+          charts: buildCharts(result.report).map((c) => c.name),
+        });
     }
   }
 

@@ -33,7 +33,11 @@ export function rangeDays(days: number, now: number): string[] {
 
 /** A short, stable fingerprint of the model policy in force (built-in tables and the configured routes and models). */
 export function policyVersion(config: GhostlineConfig): string {
-  const policy = JSON.stringify({ models: BUILTIN_MODELS, routes: DEFAULT_ROUTES, configured: { router: config.router, models: config.models } });
+  const policy = JSON.stringify({
+    models: BUILTIN_MODELS,
+    routes: DEFAULT_ROUTES,
+    configured: { router: config.router, models: config.models },
+  });
   return createHash('sha256').update(policy).digest('hex').slice(0, 12);
 }
 
@@ -93,7 +97,15 @@ export class UsageSource {
       if (!this.reader) return { ok: false, error: this.openError ?? 'no team cache' };
       const read = await this.reader.read(wanted);
       if (!read.ok) return read;
-      return { ok: true, report: buildReport({ days: read.usage.days, caps, health: { ...health, redisReachable: true, lastError: read.usage.lastError }, now }) };
+      return {
+        ok: true,
+        report: buildReport({
+          days: read.usage.days,
+          caps,
+          health: { ...health, redisReachable: true, lastError: read.usage.lastError },
+          now,
+        }),
+      };
     }
     const today = utcDay(now);
     const local = await readLocalUsage(this.localDir, wanted, today);

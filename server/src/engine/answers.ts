@@ -87,7 +87,11 @@ export class Answers {
   /** Counts an answer served without a model call, with the tokens and cost it saved, for the team. */
   private recordSaved(source: 'memory' | 'shared' | 'peer', answer: CachedAnswer): void {
     const team = this.deps.team();
-    const usage = { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens, cachedTokens: answer.cachedTokens };
+    const usage = {
+      inputTokens: answer.inputTokens,
+      outputTokens: answer.outputTokens,
+      cachedTokens: answer.cachedTokens,
+    };
     const tokens = usage.inputTokens + usage.outputTokens;
     const costUsd = this.deps.calls.costOf(answer.model, usage);
     // A team tier keeps these in its statistics hash; without one the dashboard's local counters do.
@@ -127,16 +131,30 @@ export class Answers {
     const enough = (code: string) => {
       const trimmed = code.replace(/^\s*\n/, '');
       const newlines = trimmed.split('\n').length - 1;
-      return multiline ? newlines > config.completion.maxLines : newlines > (lookahead ? 1 : 0) && trimmed.trim() !== '';
+      return multiline
+        ? newlines > config.completion.maxLines
+        : newlines > (lookahead ? 1 : 0) && trimmed.trim() !== '';
     };
     live.lastActivity = performance.now();
     type Attempt = { controller: AbortController; text: string; promise: Promise<RoutedResult> };
     const attempts: Attempt[] = [];
     let leader: Attempt | undefined;
     const start = (startAt: number): Attempt => {
-      const attempt: Attempt = { controller: new AbortController(), text: '', promise: undefined as unknown as Promise<RoutedResult> };
+      const attempt: Attempt = {
+        controller: new AbortController(),
+        text: '',
+        promise: undefined as unknown as Promise<RoutedResult>,
+      };
       attempt.promise = this.deps.calls.call(
-        { task: request.task, languageId: request.languageId, prompt, promptTokens, promptCacheKey: promptCacheKey(request.path, request.languageId), signal: attempt.controller.signal, ...(startAt > 0 ? { startAt } : {}) },
+        {
+          task: request.task,
+          languageId: request.languageId,
+          prompt,
+          promptTokens,
+          promptCacheKey: promptCacheKey(request.path, request.languageId),
+          signal: attempt.controller.signal,
+          ...(startAt > 0 ? { startAt } : {}),
+        },
         {
           delta: (text) => {
             attempt.text += text;
@@ -169,7 +187,10 @@ export class Answers {
       hedgeTimer = setTimeout(() => {
         if (closed || attempts.length > 1 || signal.aborted) return;
         this.deps.metrics.hedgedCalls++;
-        this.deps.logger.debug({ event: 'hedge', task: request.task, silentMs: Math.round(performance.now() - (live.lastActivity ?? 0)) }, 'model silent: starting a hedged call');
+        this.deps.logger.debug(
+          { event: 'hedge', task: request.task, silentMs: Math.round(performance.now() - (live.lastActivity ?? 0)) },
+          'model silent: starting a hedged call',
+        );
         // The hedge takes over the suggestion only if it streams first.
         if (leader === attempts[0] && attempts[0]!.text === '') leader = undefined;
         void watch(start(1));
@@ -223,17 +244,42 @@ export class Answers {
   }
 
   /** Caches an answer (when caching is on) and returns it with its usage, as peers and the cache see it. */
-  private store(key: string, answer: RawAnswer, usage: { inputTokens: number; outputTokens: number; cachedTokens: number }, config: GhostlineConfig): CachedAnswer {
+  private store(
+    key: string,
+    answer: RawAnswer,
+    usage: { inputTokens: number; outputTokens: number; cachedTokens: number },
+    config: GhostlineConfig,
+  ): CachedAnswer {
     const value = { ...answer, ...usage, createdAt: Date.now() };
     if (!config.cache.enabled) return value;
     void this.deps.memory.set(key, value, config.cache.ttlSeconds);
-    this.deps.team()?.cache.set(key, value, config.cache.ttlSeconds).catch(() => undefined);
+    this.deps
+      .team()
+      ?.cache.set(key, value, config.cache.ttlSeconds)
+      .catch(() => undefined);
     return value;
   }
 
   /** An answer served without a model call is still one line of the audit trail (outcome `cache`). */
-  auditCached(task: SuggestRequest['task'], prompt: GuardedPrompt, answer: RawAnswer, reason: string, started: number): void {
+  auditCached(
+    task: SuggestRequest['task'],
+    prompt: GuardedPrompt,
+    answer: RawAnswer,
+    reason: string,
+    started: number,
+  ): void {
     const usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0 };
-    this.deps.audit.record({ task, model: answer.model, reason, instructions: prompt.instructions, input: prompt.input, output: answer.text, usage, outcome: 'cache', latencyMs: performance.now() - started, meta: prompt.meta });
+    this.deps.audit.record({
+      task,
+      model: answer.model,
+      reason,
+      instructions: prompt.instructions,
+      input: prompt.input,
+      output: answer.text,
+      usage,
+      outcome: 'cache',
+      latencyMs: performance.now() - started,
+      meta: prompt.meta,
+    });
   }
 }

@@ -13,7 +13,13 @@ import { completionPrompt, PROMPT_TEMPLATE_VERSION } from '../context/prompt.ts'
 import { buildWindows } from '../context/window.ts';
 import { ProviderError } from '../providers/types.ts';
 import { resolveRoute } from '../router/policy.ts';
-import { buildContext, decideMultiline, fitSuggestion, streamNormalizer, type PostprocessContext } from './postprocess.ts';
+import {
+  buildContext,
+  decideMultiline,
+  fitSuggestion,
+  streamNormalizer,
+  type PostprocessContext,
+} from './postprocess.ts';
 import { Scheduler, SUPERSEDED } from './scheduler.ts';
 import { lineSuffixAt, TypedAhead } from './typed-ahead.ts';
 import { Answers, type LiveAnswer, type ModelCallPlan, type RawAnswer } from './answers.ts';
@@ -41,7 +47,11 @@ const UNREACHABLE: ReadonlySet<string> = new Set(['network', 'timeout', 'server'
 
 function isMultiline(request: SuggestRequest, config: GhostlineConfig): boolean {
   const lineStart = request.text.lastIndexOf('\n', request.offset - 1) + 1;
-  return decideMultiline(request.text.slice(lineStart, request.offset), lineSuffixAt(request.text, request.offset), config.completion.multiline);
+  return decideMultiline(
+    request.text.slice(lineStart, request.offset),
+    lineSuffixAt(request.text, request.offset),
+    config.completion.multiline,
+  );
 }
 
 /**
@@ -51,7 +61,9 @@ function isMultiline(request: SuggestRequest, config: GhostlineConfig): boolean 
  * the next line with no new model call.
  */
 function looksAhead(request: SuggestRequest, config: GhostlineConfig, multiline: boolean): boolean {
-  return !multiline && config.completion.multiline === 'auto' && lineSuffixAt(request.text, request.offset).trim() === '';
+  return (
+    !multiline && config.completion.multiline === 'auto' && lineSuffixAt(request.text, request.offset).trim() === ''
+  );
 }
 
 const TASKS = ['completion', 'inline'] as const;
@@ -108,7 +120,8 @@ export class CompletionEngine {
     // Per document and task: an editor that asks for completion items and ghost text at the same
     // place (VS Code) gets both answers; each supersedes only its own older requests.
     const key = schedulerKey(request.uri, request.task);
-    const debounce = !joined && (request.automatic || this.scheduler.typing(key, request.version, TYPING_WINDOW * debounceMs));
+    const debounce =
+      !joined && (request.automatic || this.scheduler.typing(key, request.version, TYPING_WINDOW * debounceMs));
     const ticket = this.scheduler.enter(key, request.signal, debounce ? debounceMs : 0, request.version);
     try {
       if (hit && joined) {
@@ -116,7 +129,9 @@ export class CompletionEngine {
         if (raw !== undefined) {
           // The call's normalized code (final once it finished), past what the user typed since.
           const code = hit.suggestion.live.code;
-          const text = code.startsWith(hit.typed) ? this.fit(request, code.slice(hit.typed.length), config, multiline) : '';
+          const text = code.startsWith(hit.typed)
+            ? this.fit(request, code.slice(hit.typed.length), config, multiline)
+            : '';
           if (text) {
             metrics.typedAheadHits++;
             return this.deliver(request, text, 'typed-ahead', raw.model, started);
@@ -134,7 +149,10 @@ export class CompletionEngine {
       if (ticket.signal.aborted) return this.interrupted(ticket.signal, request.signal);
       if (error instanceof ProviderError) {
         if (error.kind === 'no_api_key' || error.kind === 'quota' || error.kind === 'auth') this.deps.notify?.(error);
-        this.deps.logger.warn({ kind: error.kind, status: error.details.status, uri: request.uri }, `completion failed: ${error.message}`);
+        this.deps.logger.warn(
+          { kind: error.kind, status: error.details.status, uri: request.uri },
+          `completion failed: ${error.message}`,
+        );
         return this.empty(`model error: ${error.kind}`);
       }
       throw error;
@@ -155,7 +173,10 @@ export class CompletionEngine {
   }
 
   /** A suggestion already complete, or the in-flight call producing it, as a promise. */
-  private joinSuggestion(suggestion: { key: string; live: { done?: RawAnswer; lastActivity?: number } }, signal: AbortSignal): Promise<RawAnswer> | undefined {
+  private joinSuggestion(
+    suggestion: { key: string; live: { done?: RawAnswer; lastActivity?: number } },
+    signal: AbortSignal,
+  ): Promise<RawAnswer> | undefined {
     if (suggestion.live.done) return Promise.resolve(suggestion.live.done);
     // A call that went silent is not joined: the request computes afresh (and may hedge).
     if (this.silent(suggestion.live)) return undefined;
@@ -170,7 +191,10 @@ export class CompletionEngine {
   private silent(live: { done?: RawAnswer; lastActivity?: number }): boolean {
     if (live.done || live.lastActivity === undefined) return false;
     const config = this.deps.config();
-    const limit = config.completion.hedgeMs > 0 ? config.completion.hedgeMs : Math.min(config.timeouts.idleMs, config.completion.budgetMs / 2);
+    const limit =
+      config.completion.hedgeMs > 0
+        ? config.completion.hedgeMs
+        : Math.min(config.timeouts.idleMs, config.completion.budgetMs / 2);
     return performance.now() - live.lastActivity > limit;
   }
 
@@ -178,7 +202,10 @@ export class CompletionEngine {
   private modelHealth(state: 'down' | 'recovered', detail = ''): void {
     if (state === 'down' && !this.modelDown) {
       this.modelDown = true;
-      this.deps.health?.('warning', `ghostline: the model is not answering${detail}; completions stay empty (each waits at most ${this.deps.config().completion.budgetMs} ms) until it does.`);
+      this.deps.health?.(
+        'warning',
+        `ghostline: the model is not answering${detail}; completions stay empty (each waits at most ${this.deps.config().completion.budgetMs} ms) until it does.`,
+      );
     } else if (state === 'recovered' && this.modelDown) {
       this.modelDown = false;
       this.deps.health?.('info', 'ghostline: the model answers again.');
@@ -196,12 +223,35 @@ export class CompletionEngine {
     const context = this.gatherContext(request);
     const meta: Omit<CallMeta, 'redactions'> = { file: request.path };
     if (context.files.length > 0) meta.contextFiles = context.files;
-    const guarded = this.deps.calls.guard(completionPrompt({ path: request.path, languageId: request.languageId, prefix, suffix, multiline: promptMultiline, snippets: context.snippets }), meta);
+    const guarded = this.deps.calls.guard(
+      completionPrompt({
+        path: request.path,
+        languageId: request.languageId,
+        prefix,
+        suffix,
+        multiline: promptMultiline,
+        snippets: context.snippets,
+      }),
+      meta,
+    );
     const { instructions, input } = guarded.prompt;
     const route = resolveRoute(config, request.task, request.languageId);
-    const key = cacheKey({ templateVersion: PROMPT_TEMPLATE_VERSION, model: route.model, temperature: route.temperature, maxOutputTokens: route.maxOutputTokens, instructions, input });
+    const key = cacheKey({
+      templateVersion: PROMPT_TEMPLATE_VERSION,
+      model: route.model,
+      temperature: route.temperature,
+      maxOutputTokens: route.maxOutputTokens,
+      instructions,
+      input,
+    });
     // The windows and snippets were counted already; only the byte-stable instructions are counted (once).
-    const promptTokens = this.instructionTokens(instructions) + prefixTokens + suffixTokens + PROMPT_FRAME_TOKENS + context.tokens + context.snippets.length * SNIPPET_FRAME_TOKENS;
+    const promptTokens =
+      this.instructionTokens(instructions) +
+      prefixTokens +
+      suffixTokens +
+      PROMPT_FRAME_TOKENS +
+      context.tokens +
+      context.snippets.length * SNIPPET_FRAME_TOKENS;
     return { guarded, key, promptTokens };
   }
 
@@ -220,16 +270,30 @@ export class CompletionEngine {
    * The prompt a completion at this position would send, after redaction, without calling the
    * model (`ghostline complete --show-context`); a refusal reason for an excluded file.
    */
-  previewPrompt(request: SuggestRequest): { input: string; instructions: string; contextFiles: string[]; promptTokens: number } | { refused: string } {
+  previewPrompt(
+    request: SuggestRequest,
+  ): { input: string; instructions: string; contextFiles: string[]; promptTokens: number } | { refused: string } {
     const refusal = this.deps.calls.refuse(request.path);
     if (refusal) return { refused: refusal };
     const config = this.deps.config();
     const { guarded, promptTokens } = this.prepare(request, config, isMultiline(request, config));
-    return { input: guarded.prompt.input, instructions: guarded.prompt.instructions, contextFiles: guarded.prompt.meta.contextFiles ?? [], promptTokens };
+    return {
+      input: guarded.prompt.input,
+      instructions: guarded.prompt.instructions,
+      contextFiles: guarded.prompt.meta.contextFiles ?? [],
+      promptTokens,
+    };
   }
 
   /** Serves a cached answer, remembering it for typed-ahead; a line of the audit trail too. */
-  private serveCached(request: SuggestRequest, config: GhostlineConfig, multiline: boolean, prepared: PreparedPrompt, cached: RawAnswer, started: number): SuggestOutcome {
+  private serveCached(
+    request: SuggestRequest,
+    config: GhostlineConfig,
+    multiline: boolean,
+    prepared: PreparedPrompt,
+    cached: RawAnswer,
+    started: number,
+  ): SuggestOutcome {
     const { guarded, key } = prepared;
     const normalize = this.normalizer(request, config, multiline, guarded.finish);
     const live: LiveAnswer = { text: cached.text, code: normalize(cached.text, true), done: cached, normalize };
@@ -238,13 +302,33 @@ export class CompletionEngine {
     return this.deliver(request, this.fit(request, live.code, config, multiline), 'cache', cached.model, started);
   }
 
-  private async compute(request: SuggestRequest, config: GhostlineConfig, multiline: boolean, prepared: PreparedPrompt, signal: AbortSignal, started: number): Promise<SuggestOutcome> {
+  private async compute(
+    request: SuggestRequest,
+    config: GhostlineConfig,
+    multiline: boolean,
+    prepared: PreparedPrompt,
+    signal: AbortSignal,
+    started: number,
+  ): Promise<SuggestOutcome> {
     const { guarded, key, promptTokens } = prepared;
     const cached = config.cache.enabled ? await this.answers.lookup(key) : undefined;
     if (cached) return this.serveCached(request, config, multiline, prepared, cached, started);
 
-    const live: LiveAnswer = { text: '', code: '', normalize: this.normalizer(request, config, multiline, guarded.finish) };
-    const plan: ModelCallPlan = { request, config, prompt: guarded.prompt, promptTokens, multiline, lookahead: looksAhead(request, config, multiline), key, live };
+    const live: LiveAnswer = {
+      text: '',
+      code: '',
+      normalize: this.normalizer(request, config, multiline, guarded.finish),
+    };
+    const plan: ModelCallPlan = {
+      request,
+      config,
+      prompt: guarded.prompt,
+      promptTokens,
+      multiline,
+      lookahead: looksAhead(request, config, multiline),
+      key,
+      live,
+    };
     // Never join a call that went silent: start afresh instead.
     const running = this.liveByKey.get(key);
     if (running && this.silent(running)) this.flights.detach(key);
@@ -271,11 +355,18 @@ export class CompletionEngine {
     } catch (error) {
       if (budget.signal.aborted && !signal.aborted) {
         this.deps.metrics.budgetExpired++;
-        this.deps.logger.warn({ uri: request.uri, budgetMs: config.completion.budgetMs, streamed: live.text.length }, 'completion budget expired: the model did not answer in time');
+        this.deps.logger.warn(
+          { uri: request.uri, budgetMs: config.completion.budgetMs, streamed: live.text.length },
+          'completion budget expired: the model did not answer in time',
+        );
         this.modelHealth('down', ` within ${config.completion.budgetMs} ms`);
         return this.empty('model did not answer within the completion budget');
       }
-      if (error instanceof ProviderError && UNREACHABLE.has(error.kind)) this.modelHealth('down', ` (${error.kind === 'network' ? 'unreachable' : error.kind === 'timeout' ? 'stalled' : error.kind})`);
+      if (error instanceof ProviderError && UNREACHABLE.has(error.kind))
+        this.modelHealth(
+          'down',
+          ` (${error.kind === 'network' ? 'unreachable' : error.kind === 'timeout' ? 'stalled' : error.kind})`,
+        );
       throw error;
     } finally {
       clearTimeout(budgetTimer);
@@ -289,7 +380,14 @@ export class CompletionEngine {
   private view(request: SuggestRequest, config: GhostlineConfig, multiline: boolean): PostprocessContext {
     const prefix = request.text.slice(Math.max(0, request.offset - POSTPROCESS_CONTEXT), request.offset);
     const suffix = request.text.slice(request.offset, request.offset + POSTPROCESS_CONTEXT);
-    return buildContext({ raw: '', prefix, suffix, languageId: request.languageId, multiline, maxLines: config.completion.maxLines });
+    return buildContext({
+      raw: '',
+      prefix,
+      suffix,
+      languageId: request.languageId,
+      multiline,
+      maxLines: config.completion.maxLines,
+    });
   }
 
   /**
@@ -297,7 +395,12 @@ export class CompletionEngine {
    * credentials the model produced and then restores the user's own redacted text (so scrubbing
    * never removes it); the normalizer then removes fences, prose, tags and echoes.
    */
-  private normalizer(request: SuggestRequest, config: GhostlineConfig, multiline: boolean, read: (raw: string) => string): (raw: string, final: boolean) => string {
+  private normalizer(
+    request: SuggestRequest,
+    config: GhostlineConfig,
+    multiline: boolean,
+    read: (raw: string) => string,
+  ): (raw: string, final: boolean) => string {
     const normalize = streamNormalizer(this.view(request, config, multiline));
     return (raw, final) => normalize(read(raw), final);
   }
@@ -311,7 +414,13 @@ export class CompletionEngine {
    * The one exit of every answer — model call, memory or shared cache, typed-ahead or
    * single-flight join: an answer for a document version that moved on is never returned.
    */
-  private deliver(request: SuggestRequest, text: string, source: 'model' | 'cache' | 'typed-ahead', model: string, started: number): SuggestOutcome {
+  private deliver(
+    request: SuggestRequest,
+    text: string,
+    source: 'model' | 'cache' | 'typed-ahead',
+    model: string,
+    started: number,
+  ): SuggestOutcome {
     const current = this.deps.currentVersion(request.uri);
     if (current !== undefined && current !== request.version) {
       this.deps.metrics.stale++;
@@ -321,7 +430,20 @@ export class CompletionEngine {
     const metrics = this.deps.metrics;
     metrics.answered++;
     const latencyMs = performance.now() - started;
-    this.deps.logger.debug({ event: 'suggestion', task: request.task, source, model, latencyMs, chars: text.length, lines: text.split('\n').length, shown: metrics.shown + 1, accepted: metrics.accepted }, 'suggestion answered');
+    this.deps.logger.debug(
+      {
+        event: 'suggestion',
+        task: request.task,
+        source,
+        model,
+        latencyMs,
+        chars: text.length,
+        lines: text.split('\n').length,
+        shown: metrics.shown + 1,
+        accepted: metrics.accepted,
+      },
+      'suggestion answered',
+    );
     return { kind: 'ok', text, source, model, latencyMs };
   }
 

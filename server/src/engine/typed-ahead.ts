@@ -44,7 +44,12 @@ export class TypedAhead {
 
   remember(uri: string, text: string, offset: number, suggestion: Suggestion): void {
     const list = this.records.get(uri) ?? [];
-    list.unshift({ offset, anchor: text.slice(Math.max(0, offset - ANCHOR_CHARS), offset), lineSuffix: lineSuffixAt(text, offset), suggestion });
+    list.unshift({
+      offset,
+      anchor: text.slice(Math.max(0, offset - ANCHOR_CHARS), offset),
+      lineSuffix: lineSuffixAt(text, offset),
+      suggestion,
+    });
     if (list.length > MAX_RECORDS) list.length = MAX_RECORDS;
     this.records.set(uri, list);
   }

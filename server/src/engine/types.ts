@@ -61,4 +61,3 @@ export interface EngineDeps {
    */
   health?: (severity: 'warning' | 'info', message: string) => void;
 }
-

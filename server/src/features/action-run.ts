@@ -59,13 +59,23 @@ export async function openRun(options: OpenRunOptions): Promise<RunChannel> {
       if (finished) return;
       finished = true;
       progress?.done(result.error ?? 'done');
-      stream({ delta: '', done: true, ...(result.final !== undefined ? { final: result.final } : {}), ...(result.error !== undefined ? { error: result.error } : {}) });
+      stream({
+        delta: '',
+        done: true,
+        ...(result.final !== undefined ? { final: result.final } : {}),
+        ...(result.error !== undefined ? { error: result.error } : {}),
+      });
     },
   };
 }
 
 /** An explanation for a client without streaming: a document where possible, else a message. */
-export async function presentText(client: ClientPort, name: string, title: string, text: string): Promise<'document' | 'message'> {
+export async function presentText(
+  client: ClientPort,
+  name: string,
+  title: string,
+  text: string,
+): Promise<'document' | 'message'> {
   if (await client.showDocument(name, `# ${title}\n\n${text}\n`)) return 'document';
   client.showMessage('info', `${title}\n\n${text}`);
   return 'message';
@@ -80,7 +90,13 @@ export function pickVariant(client: ClientPort, titles: readonly string[]): Prom
 }
 
 /** Preset instructions offered as buttons when "Refactor with instruction…" runs without one. */
-export const PRESET_INSTRUCTIONS = ['Simplify', 'Make it more idiomatic', 'Improve names', 'Add error handling', 'Add type annotations'];
+export const PRESET_INSTRUCTIONS = [
+  'Simplify',
+  'Make it more idiomatic',
+  'Improve names',
+  'Add error handling',
+  'Add type annotations',
+];
 
 /** Asks for an instruction among the presets; undefined when the client cannot ask or the user declined. */
 export async function pickInstruction(client: ClientPort): Promise<string | undefined> {

@@ -52,19 +52,32 @@ export class CodeActions {
   }
 
   /** The menu for a range: never calls a model (editors ask on every cursor move). */
-  list<D extends ListedDiagnostic>(request: { uri: string; range: Range; diagnostics: readonly D[]; only?: readonly string[] | undefined }): ActionMenu<D> {
+  list<D extends ListedDiagnostic>(request: {
+    uri: string;
+    range: Range;
+    diagnostics: readonly D[];
+    only?: readonly string[] | undefined;
+  }): ActionMenu<D> {
     const { documents } = this.context;
     const doc = documents.get(request.uri);
     const config = this.context.services().config;
     if (!doc || doc.binary || !config.actions.enabled) return { entries: [], variants: [] };
-    const entries = listActions({ uri: doc.uri, version: doc.version, range: request.range, diagnostics: request.diagnostics, only: request.only, variants: config.actions.variants });
+    const entries = listActions({
+      uri: doc.uri,
+      version: doc.version,
+      range: request.range,
+      diagnostics: request.diagnostics,
+      only: request.only,
+      variants: config.actions.variants,
+    });
     const variants: ActionMenu<D>['variants'] = [];
     const waiting = this.pending.get(doc.uri);
     if (waiting && waiting.version !== doc.version) this.pending.delete(doc.uri);
     else if (waiting && this.context.client.abilities.codeActionLiterals) {
       waiting.variants.forEach((variant, i) => {
         const built = this.build('refactorVariants', variant.files, waiting.model, variant.title);
-        if ('edit' in built) variants.push({ title: `ghostline: Use variant ${i + 1}: ${variant.title}`, edit: built.edit });
+        if ('edit' in built)
+          variants.push({ title: `ghostline: Use variant ${i + 1}: ${variant.title}`, edit: built.edit });
       });
     }
     return { entries, variants };
@@ -82,7 +95,10 @@ export class CodeActions {
     if (action === 'refactorWithInstruction' && !args.instruction?.trim()) {
       const instruction = await pickInstruction(client);
       if (!instruction) {
-        client.showMessage('warning', 'ghostline: "Refactor with instruction" needs an instruction. Your editor can pass one as the `instruction` argument of ghostline.refactorWithInstruction (docs/code-actions.md).');
+        client.showMessage(
+          'warning',
+          'ghostline: "Refactor with instruction" needs an instruction. Your editor can pass one as the `instruction` argument of ghostline.refactorWithInstruction (docs/code-actions.md).',
+        );
         return { kind: 'none' };
       }
       run = { ...args, instruction };
@@ -91,18 +107,29 @@ export class CodeActions {
     if (result.kind === 'cancelled') return result;
     if (result.kind !== 'edit') return { kind: 'none' };
     if (!client.abilities.applyEdit) {
-      client.showMessage('error', 'ghostline: your editor does not accept workspace/applyEdit, so the edit cannot be applied.');
+      client.showMessage(
+        'error',
+        'ghostline: your editor does not accept workspace/applyEdit, so the edit cannot be applied.',
+      );
       return { kind: 'none' };
     }
     const applied = await client.applyEdit(result.edit);
     if (!applied.applied) {
-      client.showMessage('warning', `ghostline: the editor did not apply the edit${applied.failureReason ? ` (${applied.failureReason})` : ''}; the document probably changed. Run the action again.`);
+      client.showMessage(
+        'warning',
+        `ghostline: the editor did not apply the edit${applied.failureReason ? ` (${applied.failureReason})` : ''}; the document probably changed. Run the action again.`,
+      );
     }
     return { kind: 'applied', applied: applied.applied };
   }
 
   /** Settles edits against the current text; a message when they conflict. */
-  private build(action: ActionName, files: FileEdit[], model: string, label: string): { edit: VersionedEdit } | { conflict: string } {
+  private build(
+    action: ActionName,
+    files: FileEdit[],
+    model: string,
+    label: string,
+  ): { edit: VersionedEdit } | { conflict: string } {
     const settled = settle(files, this.context.documents);
     if (settled.kind === 'conflict') return { conflict: settled.message };
     return { edit: { label, action, model, files: settled.files } };
@@ -126,7 +153,14 @@ export class CodeActions {
     const services = this.context.services();
     const config = services.config;
     const title = actionTitle(action, config.actions.variants, args.diagnostic?.message);
-    const run = await openRun({ client, action, id: `${action}-${++this.runs}`, title, signal: options.signal, workDoneToken: options.workDoneToken });
+    const run = await openRun({
+      client,
+      action,
+      id: `${action}-${++this.runs}`,
+      title,
+      signal: options.signal,
+      workDoneToken: options.workDoneToken,
+    });
     let outcome: ActionOutcome;
     try {
       outcome = await runAction(this.deps(), { action, args, signal: run.signal, sink: run });
@@ -163,7 +197,10 @@ export class CodeActions {
         const listing = variantListing(outcome.variants);
         run.finish({ final: listing });
         if (!run.streaming) await client.showDocument(run.id, `# ${title} (${outcome.model})\n\n${listing}\n`);
-        const picked = await pickVariant(client, outcome.variants.map((v) => v.title));
+        const picked = await pickVariant(
+          client,
+          outcome.variants.map((v) => v.title),
+        );
         const chosen = typeof picked === 'number' ? outcome.variants[picked] : undefined;
         if (chosen) {
           const built = this.build(action, chosen.files, outcome.model, `${title}: ${chosen.title}`);
@@ -172,7 +209,10 @@ export class CodeActions {
           return { kind: 'done' };
         }
         this.pending.set(args.uri, { version: args.version, model: outcome.model, variants: outcome.variants });
-        client.showMessage('info', 'ghostline: the refactor variants are in the code-action menu ("ghostline: Use variant …") until the document changes.');
+        client.showMessage(
+          'info',
+          'ghostline: the refactor variants are in the code-action menu ("ghostline: Use variant …") until the document changes.',
+        );
         return { kind: 'done' };
       }
     }

@@ -10,7 +10,17 @@ export function accepted(context: FeatureContext, args: Partial<AcceptArgs> | un
   metrics.accepted++;
   usage.accepted({ task: args?.task, language: args?.language, model: args?.model });
   logger.info(
-    { event: 'accepted', id: args?.id, task: args?.task, model: args?.model, source: args?.source, length: args?.length, latencyMs: args?.latencyMs, shown: metrics.shown, accepted: metrics.accepted },
+    {
+      event: 'accepted',
+      id: args?.id,
+      task: args?.task,
+      model: args?.model,
+      source: args?.source,
+      length: args?.length,
+      latencyMs: args?.latencyMs,
+      shown: metrics.shown,
+      accepted: metrics.accepted,
+    },
     'suggestion accepted',
   );
 }

@@ -40,7 +40,12 @@ export async function complete(context: FeatureContext, request: CompletionReque
   if (outcome.kind !== 'ok') return { kind: 'empty' };
   const word = wordBefore(doc.text, offset);
   services.metrics.shown++;
-  services.usage.shown({ task: 'completion', language: doc.languageId, model: outcome.model, latencyMs: outcome.latencyMs });
+  services.usage.shown({
+    task: 'completion',
+    language: doc.languageId,
+    model: outcome.model,
+    latencyMs: outcome.latencyMs,
+  });
   return {
     kind: 'ok',
     range: { start: documents.positionAt(uri, offset - word.length)!, end: documents.positionAt(uri, offset)! },

@@ -16,7 +16,10 @@ export interface InlineCompletionRequest {
   signal: AbortSignal;
 }
 
-export async function completeInline(context: FeatureContext, request: InlineCompletionRequest): Promise<SuggestAnswer> {
+export async function completeInline(
+  context: FeatureContext,
+  request: InlineCompletionRequest,
+): Promise<SuggestAnswer> {
   const { documents } = context;
   const services = context.services();
   const { uri } = request;
@@ -53,7 +56,12 @@ export async function completeInline(context: FeatureContext, request: InlineCom
   if (outcome.kind === 'cancelled') return { kind: 'cancelled' };
   if (outcome.kind !== 'ok') return { kind: 'empty' };
   services.metrics.shown++;
-  services.usage.shown({ task: 'inline', language: doc.languageId, model: outcome.model, latencyMs: outcome.latencyMs });
+  services.usage.shown({
+    task: 'inline',
+    language: doc.languageId,
+    model: outcome.model,
+    latencyMs: outcome.latencyMs,
+  });
   return {
     kind: 'ok',
     range: { start: documents.positionAt(uri, rangeStart)!, end: documents.positionAt(uri, rangeEnd)! },

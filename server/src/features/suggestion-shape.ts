@@ -24,7 +24,11 @@ export function wordBefore(text: string, offset: number): string {
 
 let nextId = 0;
 
-export function acceptArgs(task: AcceptArgs['task'], outcome: Extract<SuggestOutcome, { kind: 'ok' }>, language?: string): AcceptArgs {
+export function acceptArgs(
+  task: AcceptArgs['task'],
+  outcome: Extract<SuggestOutcome, { kind: 'ok' }>,
+  language?: string,
+): AcceptArgs {
   return {
     id: `${process.pid.toString(36)}-${(nextId++).toString(36)}`,
     task,

@@ -28,13 +28,19 @@ export function abilitiesOf(client: ClientCapabilities, config: GhostlineConfig)
   };
 }
 
-export function serverCapabilities(client: ClientCapabilities, config: GhostlineConfig, encoding: Encoding): ServerCapabilities {
+export function serverCapabilities(
+  client: ClientCapabilities,
+  config: GhostlineConfig,
+  encoding: Encoding,
+): ServerCapabilities {
   return {
     positionEncoding: encoding,
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
     completionProvider: { triggerCharacters: config.completion.triggerCharacters, resolveProvider: false },
     ...(client.textDocument?.inlineCompletion ? { inlineCompletionProvider: {} } : {}),
-    codeActionProvider: client.textDocument?.codeAction?.codeActionLiteralSupport ? { codeActionKinds: ALL_KINDS, resolveProvider: supportsResolve(client) } : true,
+    codeActionProvider: client.textDocument?.codeAction?.codeActionLiteralSupport
+      ? { codeActionKinds: ALL_KINDS, resolveProvider: supportsResolve(client) }
+      : true,
     executeCommandProvider: { commands: [Commands.accept, Commands.stats, ...ACTION_COMMANDS] },
   };
 }

@@ -4,7 +4,12 @@
  * (`window/showMessageRequest`), progress (`$/progress` on the request's token, or a server-made
  * one with a cancel button), `ghostline/stream`, and `workspace/applyEdit`.
  */
-import { MessageType, type ClientCapabilities, type Connection, type WorkDoneProgressServerReporter } from 'vscode-languageserver';
+import {
+  MessageType,
+  type ClientCapabilities,
+  type Connection,
+  type WorkDoneProgressServerReporter,
+} from 'vscode-languageserver';
 import type { ClientAbilities, ClientPort, Progress, Severity, StreamEvent, VersionedEdit } from '../features/types.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Encoding } from './encoding.ts';
@@ -12,7 +17,11 @@ import type { MarkdownFiles } from './markdown-files.ts';
 import { StreamNotification } from './protocol.ts';
 import { editSupport, workspaceEditOf } from './workspace-edit.ts';
 
-const MESSAGE_TYPE: Record<Severity, MessageType> = { error: MessageType.Error, warning: MessageType.Warning, info: MessageType.Info };
+const MESSAGE_TYPE: Record<Severity, MessageType> = {
+  error: MessageType.Error,
+  warning: MessageType.Warning,
+  info: MessageType.Info,
+};
 
 export interface ClientPortOptions {
   connection: Connection;
@@ -32,7 +41,8 @@ export function createClientPort(options: ClientPortOptions): LspClientPort {
   const { connection } = options;
   let initialized = false;
   const pending: { type: MessageType; message: string }[] = [];
-  const send = (type: MessageType, message: string) => void connection.sendNotification('window/showMessage', { type, message });
+  const send = (type: MessageType, message: string) =>
+    void connection.sendNotification('window/showMessage', { type, message });
   return {
     get abilities() {
       return options.abilities();
@@ -59,7 +69,11 @@ export function createClientPort(options: ClientPortOptions): LspClientPort {
     async ask(message, choices) {
       const actions = choices.map((title) => ({ title }));
       try {
-        const picked = await connection.sendRequest<{ title: string } | null>('window/showMessageRequest', { type: MessageType.Info, message, actions });
+        const picked = await connection.sendRequest<{ title: string } | null>('window/showMessageRequest', {
+          type: MessageType.Info,
+          message,
+          actions,
+        });
         if (!picked) return null;
         const index = choices.indexOf(picked.title);
         return index === -1 ? null : index;

@@ -75,7 +75,10 @@ export class DocumentStore implements DocumentView {
 
   private toUtf16Position(doc: TextDocument, position: Position): Position {
     const line = lineText(doc, position.line);
-    const character = this.encoding === 'utf-8' ? utf8ToUtf16Column(line, position.character) : Math.min(position.character, line.length);
+    const character =
+      this.encoding === 'utf-8'
+        ? utf8ToUtf16Column(line, position.character)
+        : Math.min(position.character, line.length);
     return { line: position.line, character };
   }
 

@@ -43,11 +43,16 @@ export function request<S extends z.ZodType, R>(
   state: EdgeState,
   method: string,
   schema: S,
-  run: (params: z.infer<S>, signal: AbortSignal) => Promise<Answer<R> | ResponseError<void>> | Answer<R> | ResponseError<void>,
+  run: (
+    params: z.infer<S>,
+    signal: AbortSignal,
+  ) => Promise<Answer<R> | ResponseError<void>> | Answer<R> | ResponseError<void>,
 ): (params: unknown, token: CancellationToken) => Promise<R | ResponseError<void>> {
   return async (params, token) => {
-    if (state.shuttingDown) return new ResponseError(ErrorCodes.InvalidRequest, `${method}: the server is shutting down`);
-    if (!state.ready()) return new ResponseError(ErrorCodes.ServerNotInitialized, `${method}: the server is not initialized yet`);
+    if (state.shuttingDown)
+      return new ResponseError(ErrorCodes.InvalidRequest, `${method}: the server is shutting down`);
+    if (!state.ready())
+      return new ResponseError(ErrorCodes.ServerNotInitialized, `${method}: the server is not initialized yet`);
     const checked = check(schema, params);
     if (!checked.ok) return invalidParams(method, checked.problem);
     const cancellation = toAbortSignal(token);
@@ -57,7 +62,10 @@ export function request<S extends z.ZodType, R>(
       return answer;
     } catch (error) {
       state.logger().error({ err: error, method }, 'request failed');
-      return new ResponseError(ErrorCodes.InternalError, `${method} failed with an internal error; see the ghostline log`);
+      return new ResponseError(
+        ErrorCodes.InternalError,
+        `${method} failed with an internal error; see the ghostline log`,
+      );
     } finally {
       cancellation.dispose();
     }
@@ -65,12 +73,19 @@ export function request<S extends z.ZodType, R>(
 }
 
 /** Wraps a notification handler: a malformed one is logged with the field named and dropped. */
-export function notification<S extends z.ZodType>(state: EdgeState, method: string, schema: S, run: (params: z.infer<S>) => void): (params: unknown) => void {
+export function notification<S extends z.ZodType>(
+  state: EdgeState,
+  method: string,
+  schema: S,
+  run: (params: z.infer<S>) => void,
+): (params: unknown) => void {
   return (params) => {
     if (state.shuttingDown || !state.ready()) return;
     const checked = check(schema, params);
     if (!checked.ok) {
-      state.logger().warn({ method, problem: checked.problem }, `${method} ignored: invalid params: ${checked.problem}`);
+      state
+        .logger()
+        .warn({ method, problem: checked.problem }, `${method} ignored: invalid params: ${checked.problem}`);
       return;
     }
     try {

@@ -50,7 +50,9 @@ export function completionList(suggested: Suggested): CompletionList {
     insertTextFormat: InsertTextFormat.PlainText,
     textEdit: { range: suggested.range, newText },
     command: acceptCommand(suggested.accept),
-    ...(multiline ? { documentation: { kind: 'markdown', value: `\`\`\`${suggested.languageId}\n${newText}\n\`\`\`` } } : {}),
+    ...(multiline
+      ? { documentation: { kind: 'markdown', value: `\`\`\`${suggested.languageId}\n${newText}\n\`\`\`` } }
+      : {}),
   };
   return { isIncomplete: true, items: [item] };
 }
@@ -59,7 +61,12 @@ export function inlineCompletionList(suggested: Suggested): InlineCompletionList
   return { items: [{ insertText: suggested.text, range: suggested.range, command: acceptCommand(suggested.accept) }] };
 }
 
-export function codeActionItems(menu: ActionMenu<Diagnostic>, abilities: ClientAbilities, capabilities: ClientCapabilities, encoding: Encoding): (CodeAction | Command)[] {
+export function codeActionItems(
+  menu: ActionMenu<Diagnostic>,
+  abilities: ClientAbilities,
+  capabilities: ClientCapabilities,
+  encoding: Encoding,
+): (CodeAction | Command)[] {
   const result: (CodeAction | Command)[] = [];
   for (const entry of menu.entries) {
     const command: Command = { title: entry.title, command: Commands[entry.action], arguments: [entry.args] };
@@ -70,7 +77,8 @@ export function codeActionItems(menu: ActionMenu<Diagnostic>, abilities: ClientA
     const codeAction: CodeAction = { title: entry.title, kind: entry.kind };
     if (entry.diagnostic) codeAction.diagnostics = [entry.diagnostic];
     if (abilities.llmTag) codeAction.tags = [LLM_GENERATED_TAG as 1];
-    if (abilities.resolve && entry.resolvable) codeAction.data = { ghostline: entry.action, args: entry.args } satisfies ActionData;
+    if (abilities.resolve && entry.resolvable)
+      codeAction.data = { ghostline: entry.action, args: entry.args } satisfies ActionData;
     else codeAction.command = command;
     result.push(codeAction);
   }

@@ -48,7 +48,8 @@ export class MarkdownFiles {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const stat = lstatSync(this.dir);
     const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-    if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid)) throw new Error(`${this.dir} is not a directory owned by this user`);
+    if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid))
+      throw new Error(`${this.dir} is not a directory owned by this user`);
     if ((stat.mode & 0o077) !== 0) chmodSync(this.dir, 0o700);
     this.prepared = true;
     const now = Date.now();

@@ -48,7 +48,12 @@ export const actionArgs = z.looseObject({
   version: z.number().int(),
   instruction: z.string().optional(),
   diagnostic: z
-    .looseObject({ message: z.string(), source: z.string().optional(), code: z.union([z.string(), z.number()]).optional(), range })
+    .looseObject({
+      message: z.string(),
+      source: z.string().optional(),
+      code: z.union([z.string(), z.number()]).optional(),
+      range,
+    })
     .optional(),
 });
 
@@ -64,7 +69,12 @@ export const executeCommandParams = z.looseObject({
 });
 
 export const didOpenParams = z.looseObject({
-  textDocument: z.looseObject({ uri: z.string(), languageId: z.string(), version: z.number().int().optional(), text: z.string() }),
+  textDocument: z.looseObject({
+    uri: z.string(),
+    languageId: z.string(),
+    version: z.number().int().optional(),
+    text: z.string(),
+  }),
 });
 
 const contentChange = z.union([
@@ -82,7 +92,10 @@ export const didCloseParams = z.looseObject({ textDocument });
 export const initializeParams = z.looseObject({
   capabilities: z.looseObject({}).catch({}),
   rootUri: z.string().nullish().catch(undefined),
-  workspaceFolders: z.array(z.looseObject({ uri: z.string() })).nullish().catch(undefined),
+  workspaceFolders: z
+    .array(z.looseObject({ uri: z.string() }))
+    .nullish()
+    .catch(undefined),
   initializationOptions: z.unknown().optional(),
   clientInfo: z.unknown().optional(),
 });
@@ -95,7 +108,10 @@ export function describeIssue(error: z.ZodError): string {
 }
 
 /** Parses params, or says which field is wrong. */
-export function check<T extends z.ZodType>(schema: T, params: unknown): { ok: true; value: z.infer<T> } | { ok: false; problem: string } {
+export function check<T extends z.ZodType>(
+  schema: T,
+  params: unknown,
+): { ok: true; value: z.infer<T> } | { ok: false; problem: string } {
   const parsed = schema.safeParse(params ?? {});
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, problem: describeIssue(parsed.error) };
 }

@@ -6,7 +6,13 @@
  * method, a bad id, a batch) is answered with InvalidRequest — the JSON-RPC specification asks for
  * an error response to every invalid message.
  */
-import { AbstractMessageReader, type DataCallback, type Disposable, type Message, type MessageWriter } from 'vscode-languageserver/node';
+import {
+  AbstractMessageReader,
+  type DataCallback,
+  type Disposable,
+  type Message,
+  type MessageWriter,
+} from 'vscode-languageserver/node';
 import type { Logger } from '../telemetry/logger.ts';
 
 const HEADER_END = Buffer.from('\r\n\r\n');
@@ -33,12 +39,17 @@ export function invalidReason(value: unknown): string | undefined {
   if ('method' in message) {
     if (typeof message.method !== 'string') return '"method" must be a string';
     if ('id' in message && !isId(message.id)) return '"id" must be a string or a number';
-    if ('params' in message && message.params !== undefined && (typeof message.params !== 'object' || message.params === null)) {
+    if (
+      'params' in message &&
+      message.params !== undefined &&
+      (typeof message.params !== 'object' || message.params === null)
+    ) {
       return '"params" must be an object or an array';
     }
     return undefined;
   }
-  if (!('id' in message) || (message.id !== null && !isId(message.id))) return 'a message needs a "method", or an "id" to answer';
+  if (!('id' in message) || (message.id !== null && !isId(message.id)))
+    return 'a message needs a "method", or an "id" to answer';
   if (!('result' in message) && !('error' in message)) return 'a response needs a "result" or an "error"';
   return undefined;
 }
@@ -98,7 +109,8 @@ export class GuardedMessageReader extends AbstractMessageReader {
       const end = this.buffer.indexOf(HEADER_END);
       if (end < 0) {
         // No complete header yet; garbage without any header start is dropped once it grows.
-        if (this.buffer.length > 64 * 1024 && !/content-length/i.test(this.buffer.toString('latin1'))) this.skip(this.buffer.length, 'bytes without a header');
+        if (this.buffer.length > 64 * 1024 && !/content-length/i.test(this.buffer.toString('latin1')))
+          this.skip(this.buffer.length, 'bytes without a header');
         return false;
       }
       const header = this.buffer.subarray(0, end).toString('ascii');
@@ -107,7 +119,12 @@ export class GuardedMessageReader extends AbstractMessageReader {
       if (!match || !wellFormed) {
         // Skip what comes before the next real header, or the whole bad header block.
         const next = this.nextHeader(1);
-        this.skip(next >= 0 ? next : end + HEADER_END.length, match ? 'bytes before a header' : `a header without a valid Content-Length (${JSON.stringify(header.slice(0, 80))})`);
+        this.skip(
+          next >= 0 ? next : end + HEADER_END.length,
+          match
+            ? 'bytes before a header'
+            : `a header without a valid Content-Length (${JSON.stringify(header.slice(0, 80))})`,
+        );
         return true;
       }
       this.buffer = this.buffer.subarray(end + HEADER_END.length);
@@ -117,7 +134,10 @@ export class GuardedMessageReader extends AbstractMessageReader {
       // A header inside what should be the body means the declared length was too long.
       const next = this.nextHeader(0);
       if (next < 0) return false;
-      this.logger()?.warn({ declared: this.bodyLength, actual: next }, 'Content-Length longer than the message body; reading on from the next header');
+      this.logger()?.warn(
+        { declared: this.bodyLength, actual: next },
+        'Content-Length longer than the message body; reading on from the next header',
+      );
       this.take(next, `its Content-Length (${this.bodyLength}) was longer than its body (${next} bytes)`);
       return true;
     }
@@ -148,7 +168,10 @@ export class GuardedMessageReader extends AbstractMessageReader {
       this.answer(null, PARSE_ERROR, `Parse error: ${framingProblem ?? (error as Error).message}`);
       return;
     }
-    const id: Id = typeof value === 'object' && value !== null && isId((value as { id?: unknown }).id) ? ((value as { id: string | number }).id) : null;
+    const id: Id =
+      typeof value === 'object' && value !== null && isId((value as { id?: unknown }).id)
+        ? (value as { id: string | number }).id
+        : null;
     const reason = framingProblem ?? invalidReason(value);
     if (reason !== undefined) {
       // A response to nothing, or a notification, cannot be answered with an id; null says "unknown".
@@ -162,8 +185,14 @@ export class GuardedMessageReader extends AbstractMessageReader {
   private flushStalled(): void {
     this.stalled = undefined;
     if (this.bodyLength < 0) return;
-    this.logger()?.warn({ declared: this.bodyLength, received: this.buffer.length }, 'message body shorter than its Content-Length');
-    this.take(this.buffer.length, `its Content-Length (${this.bodyLength}) was longer than its body (${this.buffer.length} bytes)`);
+    this.logger()?.warn(
+      { declared: this.bodyLength, received: this.buffer.length },
+      'message body shorter than its Content-Length',
+    );
+    this.take(
+      this.buffer.length,
+      `its Content-Length (${this.bodyLength}) was longer than its body (${this.buffer.length} bytes)`,
+    );
   }
 
   private answer(id: Id, code: number, message: string): void {

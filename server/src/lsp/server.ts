@@ -31,7 +31,14 @@ import { createClientPort } from './client-port.ts';
 import { DocumentStore } from './documents.ts';
 import { CANCELLED, invalidParams, notification, request, type EdgeState } from './edge.ts';
 import { negotiateEncoding } from './encoding.ts';
-import { codeActionItems, completionList, EMPTY_COMPLETION, EMPTY_INLINE, inlineCompletionList, type ActionData } from './items.ts';
+import {
+  codeActionItems,
+  completionList,
+  EMPTY_COMPLETION,
+  EMPTY_INLINE,
+  inlineCompletionList,
+  type ActionData,
+} from './items.ts';
 import { MarkdownFiles } from './markdown-files.ts';
 import { editSupport, workspaceEditOf } from './workspace-edit.ts';
 import * as params from './params.ts';
@@ -67,7 +74,8 @@ export function serve(options: ServeOptions): Connection {
   let composition: Composition | undefined;
   let bootLogger: Logger | undefined;
   /** The services' logger once composed; before that, a plain one for protocol problems. */
-  const logger = (): Logger => composition?.services.logger ?? (bootLogger ??= createLogger({ level: 'warn', file: options.logFile }));
+  const logger = (): Logger =>
+    composition?.services.logger ?? (bootLogger ??= createLogger({ level: 'warn', file: options.logFile }));
   const state: EdgeState = { shuttingDown: false, ready: () => composition !== undefined, logger };
   const connection = options.connection ?? createEdgeConnection(options, state);
   const documents = new DocumentStore();
@@ -86,7 +94,8 @@ export function serve(options: ServeOptions): Connection {
   const codeActions = new CodeActions(context);
 
   connection.onInitialize(((raw: unknown): InitializeResult | ResponseError<void> => {
-    if (composition) return new ResponseError(ErrorCodes.InvalidRequest, 'initialize: the server is already initialized');
+    if (composition)
+      return new ResponseError(ErrorCodes.InvalidRequest, 'initialize: the server is already initialized');
     const checked = params.check(params.initializeParams, raw);
     if (!checked.ok) return invalidParams('initialize', checked.problem);
     const init = checked.value;
@@ -108,11 +117,17 @@ export function serve(options: ServeOptions): Connection {
       },
     });
     if (settings !== undefined && settings !== null && !settingsAreObject) {
-      composition.report('warning', `ghostline: initializationOptions must be an object of settings (see docs/configuration.md), but the editor sent ${describeType(settings)}; it was ignored.`);
+      composition.report(
+        'warning',
+        `ghostline: initializationOptions must be an object of settings (see docs/configuration.md), but the editor sent ${describeType(settings)}; it was ignored.`,
+      );
     }
     const declared = serverCapabilities(capabilities, services().config, documents.encoding);
     services().usage.setEditor((init.clientInfo as { name?: unknown } | undefined)?.name);
-    services().logger.info({ client: init.clientInfo, encoding: documents.encoding, features: Object.keys(declared) }, 'initialize');
+    services().logger.info(
+      { client: init.clientInfo, encoding: documents.encoding, features: Object.keys(declared) },
+      'initialize',
+    );
     return { capabilities: declared, serverInfo: { name: SERVER_NAME, version: VERSION } };
   }) as never);
 
@@ -121,7 +136,9 @@ export function serve(options: ServeOptions): Connection {
     client.ready();
     if (!services().hasCredentials()) composition.report('error', NO_API_KEY_MESSAGE);
     if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
-      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'ghostline' }).catch(() => undefined);
+      void connection.client
+        .register(DidChangeConfigurationNotification.type, { section: 'ghostline' })
+        .catch(() => undefined);
     }
     void pullSettings();
     // After the initialize answer, before the first keystroke: the first completion's debounce
@@ -150,7 +167,8 @@ export function serve(options: ServeOptions): Connection {
 
   connection.onDidOpenTextDocument(
     notification(state, 'textDocument/didOpen', params.didOpenParams, ({ textDocument: d }) => {
-      if (d.version === undefined) logger().warn({ uri: d.uri }, 'textDocument/didOpen without textDocument.version; taking version 0');
+      if (d.version === undefined)
+        logger().warn({ uri: d.uri }, 'textDocument/didOpen without textDocument.version; taking version 0');
       documents.open(d.uri, d.languageId, d.version ?? 0, d.text);
       composition?.services.indexer.opened(d.uri, pathOf(d.uri), d.languageId, d.version ?? 0);
     }),
@@ -164,7 +182,9 @@ export function serve(options: ServeOptions): Connection {
       // The changed lines, for the recent-edits context of other files (whole-text changes have none).
       const lines = contentChanges.flatMap((change) => {
         const start = (change as { range?: { start: { line: number } } }).range?.start.line;
-        return start === undefined ? [] : [{ startLine: start, endLine: start + (change.text.match(/\n/g)?.length ?? 0) }];
+        return start === undefined
+          ? []
+          : [{ startLine: start, endLine: start + (change.text.match(/\n/g)?.length ?? 0) }];
       });
       composition?.services.indexer.changed(textDocument.uri, textDocument.version, lines);
     }),
@@ -190,7 +210,13 @@ export function serve(options: ServeOptions): Connection {
   connection.languages.inlineCompletion.on(
     request(state, 'textDocument/inlineCompletion', params.inlineCompletionParams, async (p, signal) => {
       const selected = p.context?.selectedCompletionInfo ?? undefined;
-      const answer = await completeInline(context, { uri: p.textDocument.uri, position: p.position, automatic: p.context?.triggerKind === AUTOMATIC_INLINE, selected, signal });
+      const answer = await completeInline(context, {
+        uri: p.textDocument.uri,
+        position: p.position,
+        automatic: p.context?.triggerKind === AUTOMATIC_INLINE,
+        selected,
+        signal,
+      });
       if (answer.kind === 'cancelled') return CANCELLED;
       return answer.kind === 'ok' ? inlineCompletionList(answer) : EMPTY_INLINE;
     }) as never,
@@ -198,7 +224,12 @@ export function serve(options: ServeOptions): Connection {
 
   connection.onCodeAction(
     request(state, 'textDocument/codeAction', params.codeActionParams, (p) => {
-      const menu = codeActions.list<Diagnostic>({ uri: p.textDocument.uri, range: p.range, diagnostics: p.context.diagnostics as Diagnostic[], only: p.context.only ?? undefined });
+      const menu = codeActions.list<Diagnostic>({
+        uri: p.textDocument.uri,
+        range: p.range,
+        diagnostics: p.context.diagnostics as Diagnostic[],
+        only: p.context.only ?? undefined,
+      });
       return codeActionItems(menu, client.abilities, capabilities, documents.encoding);
     }) as never,
   );
@@ -233,13 +264,20 @@ export function serve(options: ServeOptions): Connection {
       }
       if (p.command === Commands.stats) return stats(context);
       const action = actionOfCommand(p.command);
-      if (!action) return invalidParams('workspace/executeCommand', `command: "${p.command}" is not a ghostline command`);
+      if (!action)
+        return invalidParams('workspace/executeCommand', `command: "${p.command}" is not a ghostline command`);
       const checked = params.check(params.actionArgs, first);
       if (!checked.ok) {
-        client.showMessage('error', `ghostline: ${p.command} needs one argument {uri, range, version} (docs/code-actions.md).`);
+        client.showMessage(
+          'error',
+          `ghostline: ${p.command} needs one argument {uri, range, version} (docs/code-actions.md).`,
+        );
         return invalidParams('workspace/executeCommand', `arguments.0.${checked.problem}`);
       }
-      const result = await codeActions.command(action, checked.value as ActionData['args'], { signal, workDoneToken: p.workDoneToken });
+      const result = await codeActions.command(action, checked.value as ActionData['args'], {
+        signal,
+        workDoneToken: p.workDoneToken,
+      });
       if (result.kind === 'cancelled') return CANCELLED;
       return result.kind === 'applied' ? { applied: result.applied } : null;
     }) as never,

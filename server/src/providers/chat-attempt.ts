@@ -8,7 +8,9 @@ import type { CompletionUsage } from 'openai/resources/completions';
 import { NO_USAGE, type AttemptInput, type AttemptOutput } from './attempt.ts';
 import { ProviderError, type Usage } from './types.ts';
 
-export function chatBody(input: Pick<AttemptInput, 'request' | 'sendPromptCacheKey' | 'supportsPrediction'>): ChatCompletionCreateParamsStreaming {
+export function chatBody(
+  input: Pick<AttemptInput, 'request' | 'sendPromptCacheKey' | 'supportsPrediction'>,
+): ChatCompletionCreateParamsStreaming {
   const { request } = input;
   return {
     model: request.model,
@@ -23,10 +25,17 @@ export function chatBody(input: Pick<AttemptInput, 'request' | 'sendPromptCacheK
     stream: true,
     stream_options: { include_usage: true },
     ...(request.stop && request.stop.length > 0 ? { stop: request.stop } : {}),
-    ...(input.supportsPrediction && request.prediction ? { prediction: { type: 'content', content: request.prediction } } : {}),
+    ...(input.supportsPrediction && request.prediction
+      ? { prediction: { type: 'content', content: request.prediction } }
+      : {}),
     ...(input.sendPromptCacheKey && request.promptCacheKey ? { prompt_cache_key: request.promptCacheKey } : {}),
     ...(request.jsonSchema
-      ? { response_format: { type: 'json_schema', json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: true } } }
+      ? {
+          response_format: {
+            type: 'json_schema',
+            json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: true },
+          },
+        }
       : {}),
   };
 }
@@ -59,6 +68,7 @@ export async function runChatAttempt(input: AttemptInput): Promise<AttemptOutput
     if (choice?.finish_reason) finishReason = choice.finish_reason;
   }
   if (deadline.signal.aborted) throw deadline.signal.reason;
-  if (finishReason === undefined) throw new ProviderError('stream', 'the Chat Completions stream ended without a finish_reason');
+  if (finishReason === undefined)
+    throw new ProviderError('stream', 'the Chat Completions stream ended without a finish_reason');
   return { text, usage, finishReason };
 }

@@ -41,7 +41,10 @@ export function startCallDeadline(caller: AbortSignal, totalMs: number): Deadlin
 }
 
 /** The deadlines of one attempt inside a call: first token, then idle between chunks. */
-export function startAttemptDeadline(call: Deadline, timeouts: { firstTokenMs: number; idleMs: number }): AttemptDeadline {
+export function startAttemptDeadline(
+  call: Deadline,
+  timeouts: { firstTokenMs: number; idleMs: number },
+): AttemptDeadline {
   const controller = new AbortController();
   const signal = AbortSignal.any([call.signal, controller.signal]);
   let fired: DeadlineReason | undefined;
@@ -52,7 +55,9 @@ export function startAttemptDeadline(call: Deadline, timeouts: { firstTokenMs: n
     if (signal.aborted) return;
     timer = setTimeout(() => {
       fired = reason;
-      controller.abort(new Error(reason === 'first_token' ? `no first token within ${ms} ms` : `stream idle for ${ms} ms`));
+      controller.abort(
+        new Error(reason === 'first_token' ? `no first token within ${ms} ms` : `stream idle for ${ms} ms`),
+      );
     }, ms);
   };
   arm('first_token', timeouts.firstTokenMs);

@@ -15,7 +15,18 @@ export interface ClassifyContext {
   now?: number;
 }
 
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
 
 /** Masks anything shaped like an OpenAI key; 401 messages echo part of the key. */
 export function redactSecrets(text: string): string {
@@ -23,7 +34,11 @@ export function redactSecrets(text: string): string {
 }
 
 /** Error codes that mean the same thing whether they came as an HTTP status or an in-stream event. */
-function kindFromCode(code: string | null | undefined, type: string | null | undefined, message: string): ProviderErrorKind | undefined {
+function kindFromCode(
+  code: string | null | undefined,
+  type: string | null | undefined,
+  message: string,
+): ProviderErrorKind | undefined {
   if (code === 'context_length_exceeded' || /maximum context length/i.test(message)) return 'context_length';
   if (code === 'insufficient_quota' || type === 'insufficient_quota') return 'quota';
   if (code === 'rate_limit_exceeded') return 'rate_limited';
@@ -87,7 +102,11 @@ export function classifyError(error: unknown, context: ClassifyContext = {}): Pr
   // undici surfaces a connection dropped mid-body as a bare `TypeError: terminated`.
   const code = errorCode(error);
   if (code || (error instanceof TypeError && /terminated|fetch failed|socket/i.test(error.message))) {
-    return new ProviderError('network', `connection lost: ${error instanceof Error ? error.message : String(error)}`, code ? { code } : {});
+    return new ProviderError(
+      'network',
+      `connection lost: ${error instanceof Error ? error.message : String(error)}`,
+      code ? { code } : {},
+    );
   }
   return new ProviderError('unknown', redactSecrets(error instanceof Error ? error.message : String(error)));
 }

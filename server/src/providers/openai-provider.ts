@@ -12,7 +12,14 @@ import { createDeltaGate } from './delta-gate.ts';
 import { classifyError } from './errors.ts';
 import { runResponsesAttempt } from './responses-attempt.ts';
 import { planRetry, sleepUnlessAborted, type RetryDecision, type RetryPolicy } from './retry.ts';
-import { ProviderError, type DeltaListener, type ModelProvider, type ModelRequest, type ModelResult, type ProviderApi } from './types.ts';
+import {
+  ProviderError,
+  type DeltaListener,
+  type ModelProvider,
+  type ModelRequest,
+  type ModelResult,
+  type ProviderApi,
+} from './types.ts';
 
 /** Sent to local servers that need no key; the SDK refuses to start without one. */
 export const PLACEHOLDER_API_KEY = 'ghostline-no-key';
@@ -45,7 +52,9 @@ export interface OpenAIProviderOptions {
 }
 
 /** The SDK's own warnings go to our logger (never stdout); without one they are dropped. */
-function sdkLogging(logger: Logger | undefined): Pick<ConstructorParameters<typeof OpenAI>[0] & object, 'logger' | 'logLevel'> {
+function sdkLogging(
+  logger: Logger | undefined,
+): Pick<ConstructorParameters<typeof OpenAI>[0] & object, 'logger' | 'logLevel'> {
   if (!logger) return { logLevel: 'off' };
   const warn = (message: string) => logger.warn({ source: 'openai-sdk' }, message);
   const quiet = () => undefined;
@@ -79,15 +88,22 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
   const client = createClient(options);
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? sleepUnlessAborted;
-  const runAttempt: (input: AttemptInput) => Promise<AttemptOutput> = options.api === 'chat' ? runChatAttempt : runResponsesAttempt;
+  const runAttempt: (input: AttemptInput) => Promise<AttemptOutput> =
+    options.api === 'chat' ? runChatAttempt : runResponsesAttempt;
   const log = options.logger?.child({ provider: options.name, api: options.api });
   // OpenAI masks a rejected key in its 401 message; proxies and local servers may echo it whole.
   const key = options.apiKey;
   const hideKey = (error: ProviderError): ProviderError =>
-    key !== undefined && key.length >= 8 && error.message.includes(key) ? new ProviderError(error.kind, error.message.replaceAll(key, '[api key]'), error.details) : error;
+    key !== undefined && key.length >= 8 && error.message.includes(key)
+      ? new ProviderError(error.kind, error.message.replaceAll(key, '[api key]'), error.details)
+      : error;
 
   /** One HTTP attempt; failures come back as a classified value so the caller logs the decision with them. */
-  async function attemptOnce(request: ModelRequest, call: Deadline, emit: (delta: string) => void): Promise<AttemptOutcome> {
+  async function attemptOnce(
+    request: ModelRequest,
+    call: Deadline,
+    emit: (delta: string) => void,
+  ): Promise<AttemptOutcome> {
     const deadline = startAttemptDeadline(call, options.timeouts);
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
@@ -102,7 +118,11 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
       });
       return { ok: true, output, ms: elapsed() };
     } catch (raw) {
-      return { ok: false, error: hideKey(classifyError(raw, { cancelled: request.signal.aborted, deadline: deadline.timedOut() })), ms: elapsed() };
+      return {
+        ok: false,
+        error: hideKey(classifyError(raw, { cancelled: request.signal.aborted, deadline: deadline.timedOut() })),
+        ms: elapsed(),
+      };
     } finally {
       deadline.dispose();
     }
@@ -125,15 +145,28 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
         const { error } = outcome;
         // The total deadline covers the whole call: no time is left for another attempt.
         const decision: RetryDecision =
-          error.kind === 'cancelled' || call.timedOut() ? { retry: false, reason: 'not_retryable' } : planRetry(error, attempt, options.retry, random);
+          error.kind === 'cancelled' || call.timedOut()
+            ? { retry: false, reason: 'not_retryable' }
+            : planRetry(error, attempt, options.retry, random);
         log?.debug(
-          { ...line, outcome: error.kind, status: error.details.status, code: error.details.code, retryInMs: decision.retry ? decision.delayMs : undefined },
+          {
+            ...line,
+            outcome: error.kind,
+            status: error.details.status,
+            code: error.details.code,
+            retryInMs: decision.retry ? decision.delayMs : undefined,
+          },
           'model attempt',
         );
         if (!decision.retry) throw failure(error, attempt);
         await sleep(decision.delayMs, call.signal);
-        if (request.signal.aborted) throw new ProviderError('cancelled', 'the request was cancelled', { attempts: attempt });
-        if (call.timedOut()) throw new ProviderError('timeout', 'the total deadline passed while waiting to retry', { attempts: attempt, code: 'total' });
+        if (request.signal.aborted)
+          throw new ProviderError('cancelled', 'the request was cancelled', { attempts: attempt });
+        if (call.timedOut())
+          throw new ProviderError('timeout', 'the total deadline passed while waiting to retry', {
+            attempts: attempt,
+            code: 'total',
+          });
       }
     } finally {
       call.dispose();

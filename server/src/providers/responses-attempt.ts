@@ -8,7 +8,9 @@ import { NO_USAGE, type AttemptInput, type AttemptOutput } from './attempt.ts';
 import { streamFailureError } from './errors.ts';
 import { ProviderError, type Usage } from './types.ts';
 
-export function responsesBody(input: Pick<AttemptInput, 'request' | 'sendPromptCacheKey'>): ResponseCreateParamsStreaming {
+export function responsesBody(
+  input: Pick<AttemptInput, 'request' | 'sendPromptCacheKey'>,
+): ResponseCreateParamsStreaming {
   const { request } = input;
   return {
     model: request.model,
@@ -20,7 +22,16 @@ export function responsesBody(input: Pick<AttemptInput, 'request' | 'sendPromptC
     store: false,
     ...(input.sendPromptCacheKey && request.promptCacheKey ? { prompt_cache_key: request.promptCacheKey } : {}),
     ...(request.jsonSchema
-      ? { text: { format: { type: 'json_schema', name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: true } } }
+      ? {
+          text: {
+            format: {
+              type: 'json_schema',
+              name: request.jsonSchema.name,
+              schema: request.jsonSchema.schema,
+              strict: true,
+            },
+          },
+        }
       : {}),
   };
 }
@@ -56,7 +67,11 @@ export async function runResponsesAttempt(input: AttemptInput): Promise<AttemptO
         finished = { text, usage: usageOf(event.response.usage), finishReason: 'stop' };
         break;
       case 'response.incomplete':
-        finished = { text, usage: usageOf(event.response.usage), finishReason: incompleteReason(event.response.incomplete_details?.reason) };
+        finished = {
+          text,
+          usage: usageOf(event.response.usage),
+          finishReason: incompleteReason(event.response.incomplete_details?.reason),
+        };
         break;
       case 'response.failed':
         throw streamFailureError(event.response.error?.code, event.response.error?.message);

@@ -39,7 +39,11 @@ export function parseTryAgainMs(message: string | undefined): number | undefined
  * The wait a response asks for: `retry-after-ms`, then `retry-after` (seconds or an HTTP date),
  * then the message sentence. Undefined when none says anything usable.
  */
-export function parseRetryAfterMs(headers: HeaderLookup | undefined, message?: string, now: number = Date.now()): number | undefined {
+export function parseRetryAfterMs(
+  headers: HeaderLookup | undefined,
+  message?: string,
+  now: number = Date.now(),
+): number | undefined {
   const milliseconds = headers?.get('retry-after-ms');
   if (milliseconds != null && milliseconds.trim() !== '') {
     const value = Number(milliseconds);
@@ -59,19 +63,31 @@ export function parseRetryAfterMs(headers: HeaderLookup | undefined, message?: s
  * at maxDelayMs, then "equal jitter" — uniformly between half and all of it, so concurrent
  * clients spread out while the wait still grows.
  */
-export function backoffDelayMs(attempt: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, random: () => number): number {
+export function backoffDelayMs(
+  attempt: number,
+  policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>,
+  random: () => number,
+): number {
   const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(exponential / 2 + (random() * exponential) / 2);
 }
 
-export type RetryDecision = { retry: true; delayMs: number } | { retry: false; reason: 'not_retryable' | 'attempts_exhausted' | 'retry_after_too_long' };
+export type RetryDecision =
+  | { retry: true; delayMs: number }
+  | { retry: false; reason: 'not_retryable' | 'attempts_exhausted' | 'retry_after_too_long' };
 
 /** Whether to try again after `error` on attempt `attempt`, and after how long. */
-export function planRetry(error: ProviderError, attempt: number, policy: RetryPolicy, random: () => number): RetryDecision {
+export function planRetry(
+  error: ProviderError,
+  attempt: number,
+  policy: RetryPolicy,
+  random: () => number,
+): RetryDecision {
   if (!error.retryable) return { retry: false, reason: 'not_retryable' };
   const retryAfterMs = error.details.retryAfterMs;
   // A wait beyond the cap is not worth sitting through even on the last attempt's behalf: report it.
-  if (retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs) return { retry: false, reason: 'retry_after_too_long' };
+  if (retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs)
+    return { retry: false, reason: 'retry_after_too_long' };
   if (attempt >= policy.maxAttempts) return { retry: false, reason: 'attempts_exhausted' };
   if (retryAfterMs !== undefined) return { retry: true, delayMs: retryAfterMs };
   return { retry: true, delayMs: backoffDelayMs(attempt, policy, random) };

@@ -3,7 +3,6 @@
  * only these types; providers/ is the only place that imports the `openai` SDK.
  */
 
-
 export { TASKS, type Task } from '../config/tasks.ts';
 
 /** Which wire protocol a provider speaks. */
@@ -90,6 +89,12 @@ export class ProviderError extends Error {
 
   /** Worth trying again (same model after a delay, or the next model in the fallback chain). */
   get retryable(): boolean {
-    return this.kind === 'rate_limited' || this.kind === 'server' || this.kind === 'timeout' || this.kind === 'network' || this.kind === 'stream';
+    return (
+      this.kind === 'rate_limited' ||
+      this.kind === 'server' ||
+      this.kind === 'timeout' ||
+      this.kind === 'network' ||
+      this.kind === 'stream'
+    );
   }
 }

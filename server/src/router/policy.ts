@@ -28,13 +28,43 @@ export const UNKNOWN_MODEL: ModelInfo = { contextWindow: 32_768, inputPrice: 0, 
 
 /** The routing table of SSOT.md ("Routing table"). */
 export const DEFAULT_ROUTES: Record<Task, Route> = {
-  completion: { model: 'gpt-4.1-mini', temperature: 0.1, maxOutputTokens: 256, fallbacks: ['gpt-4o-mini'], provider: 'openai' },
-  inline: { model: 'gpt-4o-mini', temperature: 0.1, maxOutputTokens: 256, fallbacks: ['gpt-4.1-mini'], provider: 'openai' },
-  refactor: { model: 'gpt-4.1', temperature: 0.2, maxOutputTokens: 4096, fallbacks: ['gpt-4.1-mini'], provider: 'openai' },
+  completion: {
+    model: 'gpt-4.1-mini',
+    temperature: 0.1,
+    maxOutputTokens: 256,
+    fallbacks: ['gpt-4o-mini'],
+    provider: 'openai',
+  },
+  inline: {
+    model: 'gpt-4o-mini',
+    temperature: 0.1,
+    maxOutputTokens: 256,
+    fallbacks: ['gpt-4.1-mini'],
+    provider: 'openai',
+  },
+  refactor: {
+    model: 'gpt-4.1',
+    temperature: 0.2,
+    maxOutputTokens: 4096,
+    fallbacks: ['gpt-4.1-mini'],
+    provider: 'openai',
+  },
   tests: { model: 'gpt-4.1', temperature: 0.2, maxOutputTokens: 4096, fallbacks: ['gpt-4.1-mini'], provider: 'openai' },
-  explain: { model: 'gpt-4.1-mini', temperature: 0.3, maxOutputTokens: 1024, fallbacks: ['gpt-4o-mini'], provider: 'openai' },
+  explain: {
+    model: 'gpt-4.1-mini',
+    temperature: 0.3,
+    maxOutputTokens: 1024,
+    fallbacks: ['gpt-4o-mini'],
+    provider: 'openai',
+  },
   fix: { model: 'gpt-4.1', temperature: 0.1, maxOutputTokens: 2048, fallbacks: ['gpt-4.1-mini'], provider: 'openai' },
-  docs: { model: 'gpt-4.1-mini', temperature: 0.2, maxOutputTokens: 1024, fallbacks: ['gpt-4o-mini'], provider: 'openai' },
+  docs: {
+    model: 'gpt-4.1-mini',
+    temperature: 0.2,
+    maxOutputTokens: 1024,
+    fallbacks: ['gpt-4o-mini'],
+    provider: 'openai',
+  },
 };
 
 /** The model each task moves to past a budget soft cap (SSOT.md "Past a soft cap"). */
@@ -76,7 +106,11 @@ export function isApprovedModel(config: GhostlineConfig, model: string): boolean
 /** The route for a task in a language: defaults, then task overrides, then language overrides. */
 export function resolveRoute(config: GhostlineConfig, task: Task, languageId?: string): Route {
   const byLanguage = languageId ? config.router.languages[languageId]?.[task] : undefined;
-  const merged = { ...DEFAULT_ROUTES[task], ...stripUndefined(config.router.tasks[task]), ...stripUndefined(byLanguage) };
+  const merged = {
+    ...DEFAULT_ROUTES[task],
+    ...stripUndefined(config.router.tasks[task]),
+    ...stripUndefined(byLanguage),
+  };
   return { ...merged, fallbacks: [...merged.fallbacks] };
 }
 
@@ -91,18 +125,28 @@ export function checkPolicy(config: GhostlineConfig): { path: string; message: s
   const approved = [...Object.keys(BUILTIN_MODELS), ...Object.keys(config.models)].join(', ');
   const checkModel = (path: string, model: string, task: Task) => {
     if (RETIRED.test(model)) {
-      problems.push({ path, message: `${path} = "${model}": this Codex model is retired by OpenAI; use "${DEFAULT_ROUTES[task].model}" instead` });
+      problems.push({
+        path,
+        message: `${path} = "${model}": this Codex model is retired by OpenAI; use "${DEFAULT_ROUTES[task].model}" instead`,
+      });
     } else if (!isApprovedModel(config, model)) {
-      problems.push({ path, message: `${path} = "${model}": not an approved model (SSOT.md); approved: ${approved}, or declare it under "models"` });
+      problems.push({
+        path,
+        message: `${path} = "${model}": not an approved model (SSOT.md); approved: ${approved}, or declare it under "models"`,
+      });
     }
   };
   for (const [model, declared] of Object.entries(config.models)) {
     if (declared.contextWindow === undefined && !(model in BUILTIN_MODELS)) {
-      problems.push({ path: `models.${model}.contextWindow`, message: `models.${model}: a model that is not built in needs its contextWindow (and its prices, or it is counted as free)` });
+      problems.push({
+        path: `models.${model}.contextWindow`,
+        message: `models.${model}: a model that is not built in needs its contextWindow (and its prices, or it is counted as free)`,
+      });
     }
   }
   const scopes: [string, GhostlineConfig['router']['tasks']][] = [['router.tasks', config.router.tasks]];
-  for (const [language, tasks] of Object.entries(config.router.languages)) scopes.push([`router.languages.${language}`, tasks]);
+  for (const [language, tasks] of Object.entries(config.router.languages))
+    scopes.push([`router.languages.${language}`, tasks]);
   for (const [prefix, tasks] of scopes) {
     for (const task of TASKS) {
       const override = tasks[task];
@@ -113,10 +157,16 @@ export function checkPolicy(config: GhostlineConfig): { path: string; message: s
       });
       const [low, high] = TEMPERATURE_RANGES[task];
       if (override.temperature !== undefined && (override.temperature < low || override.temperature > high)) {
-        problems.push({ path: `${prefix}.${task}.temperature`, message: `${prefix}.${task}.temperature = ${override.temperature}: outside the approved range ${low}–${high} for ${task} (SSOT.md)` });
+        problems.push({
+          path: `${prefix}.${task}.temperature`,
+          message: `${prefix}.${task}.temperature = ${override.temperature}: outside the approved range ${low}–${high} for ${task} (SSOT.md)`,
+        });
       }
       if (override.provider && override.provider !== 'openai' && !(override.provider in config.providers)) {
-        problems.push({ path: `${prefix}.${task}.provider`, message: `${prefix}.${task}.provider = "${override.provider}": no such provider; define it under "providers"` });
+        problems.push({
+          path: `${prefix}.${task}.provider`,
+          message: `${prefix}.${task}.provider = "${override.provider}": no such provider; define it under "providers"`,
+        });
       }
     }
   }

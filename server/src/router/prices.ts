@@ -10,7 +10,10 @@ import { modelInfo } from './policy.ts';
 /** Estimated cost in USD of one call at list prices; cached input tokens are billed at the cached rate. */
 export function estimateCost(info: ModelInfo, usage: Usage): number {
   const uncached = Math.max(0, usage.inputTokens - usage.cachedTokens);
-  return (uncached * info.inputPrice + usage.cachedTokens * info.cachedInputPrice + usage.outputTokens * info.outputPrice) / 1_000_000;
+  return (
+    (uncached * info.inputPrice + usage.cachedTokens * info.cachedInputPrice + usage.outputTokens * info.outputPrice) /
+    1_000_000
+  );
 }
 
 /** The cost of a call to `model` under the configured (or built-in) prices. */

@@ -7,7 +7,14 @@
  */
 import type { GhostlineConfig } from '../config/schema.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import { ProviderError, type ModelProvider, type ModelRequest, type ModelResult, type Task, type Usage } from '../providers/types.ts';
+import {
+  ProviderError,
+  type ModelProvider,
+  type ModelRequest,
+  type ModelResult,
+  type Task,
+  type Usage,
+} from '../providers/types.ts';
 import { modelInfo, resolveRoute, type Route } from './policy.ts';
 
 export interface RoutedRequest extends Omit<ModelRequest, 'model' | 'temperature' | 'maxOutputTokens'> {
@@ -82,13 +89,23 @@ export interface BudgetHook {
    * Before the call: resolves with a cheaper model to put first at a soft cap (or nothing), or
    * rejects with a ProviderError at a hard cap or when the team's rate limit has no room.
    */
-  admit(request: { task: Task; models: string[]; promptTokens: number; maxOutputTokens: number; signal: AbortSignal }): Promise<{ model?: string; reason?: string }>;
+  admit(request: {
+    task: Task;
+    models: string[];
+    promptTokens: number;
+    maxOutputTokens: number;
+    signal: AbortSignal;
+  }): Promise<{ model?: string; reason?: string }>;
   /** After the call: what it cost (also for calls cut short, which were billed for what streamed). */
   charge(spend: { task: Task; model: string; usage: Usage }): void;
 }
 
 /** The models to try in order, those too small for the prompt left out, with the reason. */
-export function planChain(config: GhostlineConfig, route: Route, promptTokens: number): { models: string[]; skipped: string[] } {
+export function planChain(
+  config: GhostlineConfig,
+  route: Route,
+  promptTokens: number,
+): { models: string[]; skipped: string[] } {
   const all = [route.model, ...route.fallbacks.filter((m) => m !== route.model)];
   const fits = (model: string) => promptTokens + route.maxOutputTokens <= modelInfo(config, model).contextWindow;
   const models = all.filter(fits);
@@ -112,15 +129,27 @@ export async function runRouted(
   let models = planned.models;
   const log = logger.child({ task: request.task, primary: route.model });
   if (models.length === 0) {
-    throw new ProviderError('context_length', `the prompt (${request.promptTokens} tokens) fits no model in the ${request.task} chain (${skipped.join(', ')})`);
+    throw new ProviderError(
+      'context_length',
+      `the prompt (${request.promptTokens} tokens) fits no model in the ${request.task} chain (${skipped.join(', ')})`,
+    );
   }
-  let reason = skipped.length > 0 ? `escalated: prompt of ${request.promptTokens} tokens exceeds ${skipped.join(', ')}` : 'primary';
+  let reason =
+    skipped.length > 0
+      ? `escalated: prompt of ${request.promptTokens} tokens exceeds ${skipped.join(', ')}`
+      : 'primary';
   if (request.startAt !== undefined && request.startAt > 0) {
     models = models.slice(Math.min(request.startAt, models.length - 1));
     reason = `hedge: ${models[0]} started while the first call was silent`;
   }
   if (deps.budget) {
-    const decision = await deps.budget.admit({ task: request.task, models, promptTokens: request.promptTokens, maxOutputTokens: route.maxOutputTokens, signal: request.signal });
+    const decision = await deps.budget.admit({
+      task: request.task,
+      models,
+      promptTokens: request.promptTokens,
+      maxOutputTokens: route.maxOutputTokens,
+      signal: request.signal,
+    });
     if (decision.model) {
       models = [decision.model, ...models.filter((m) => m !== decision.model)];
       reason = decision.reason ?? `budget soft cap: ${decision.model}`;
@@ -135,34 +164,78 @@ export async function runRouted(
     const started = performance.now();
     const audit = (outcome: CallRecord['outcome'], usage: Usage, output: string) => {
       try {
-        deps.audit?.record({ task: request.task, model, reason, instructions: request.instructions, input: request.input, output, usage, outcome, latencyMs: performance.now() - started, meta: request.meta });
+        deps.audit?.record({
+          task: request.task,
+          model,
+          reason,
+          instructions: request.instructions,
+          input: request.input,
+          output,
+          usage,
+          outcome,
+          latencyMs: performance.now() - started,
+          meta: request.meta,
+        });
       } catch (error) {
         log.warn({ err: error }, 'audit hook failed');
       }
     };
     try {
-      const { task: _task, languageId: _languageId, promptTokens: _promptTokens, meta: _meta, startAt: _startAt, ...rest } = request;
-      const result = await deps.provider(route.provider).complete({ ...rest, model, temperature: route.temperature, maxOutputTokens: route.maxOutputTokens }, (text) => {
-        streamedChars += text.length;
-        streamed += text;
-        listener?.delta(text);
-      });
+      const {
+        task: _task,
+        languageId: _languageId,
+        promptTokens: _promptTokens,
+        meta: _meta,
+        startAt: _startAt,
+        ...rest
+      } = request;
+      const result = await deps
+        .provider(route.provider)
+        .complete(
+          { ...rest, model, temperature: route.temperature, maxOutputTokens: route.maxOutputTokens },
+          (text) => {
+            streamedChars += text.length;
+            streamed += text;
+            listener?.delta(text);
+          },
+        );
       deps.budget?.charge({ task: request.task, model, usage: result.usage });
       audit('ok', result.usage, result.text);
       return { ...result, route: { ...route, model }, reason };
     } catch (error) {
       const failure = error instanceof ProviderError ? error : new ProviderError('unknown', String(error));
       // A call cut short was billed for its prompt and what streamed (about 4 characters a token).
-      const estimated = { inputTokens: streamedChars > 0 || request.signal.aborted ? request.promptTokens : 0, outputTokens: Math.ceil(streamedChars / 4), cachedTokens: 0 };
+      const estimated = {
+        inputTokens: streamedChars > 0 || request.signal.aborted ? request.promptTokens : 0,
+        outputTokens: Math.ceil(streamedChars / 4),
+        cachedTokens: 0,
+      };
       if (request.signal.aborted) deps.budget?.charge({ task: request.task, model, usage: estimated });
       const stoppedEarly = request.signal.aborted && request.signal.reason === EARLY_STOP;
-      audit(request.signal.aborted ? (stoppedEarly ? 'ok' : 'cancelled') : `error:${failure.kind}`, estimated, streamed);
+      audit(
+        request.signal.aborted ? (stoppedEarly ? 'ok' : 'cancelled') : `error:${failure.kind}`,
+        estimated,
+        streamed,
+      );
       // The caller had enough: what streamed is the answer, from the model that streamed it.
-      if (stoppedEarly) return { text: streamed, model, usage: estimated, finishReason: 'stop', attempts: 1, route: { ...route, model }, reason, stoppedEarly: true };
+      if (stoppedEarly)
+        return {
+          text: streamed,
+          model,
+          usage: estimated,
+          finishReason: 'stop',
+          attempts: 1,
+          route: { ...route, model },
+          reason,
+          stoppedEarly: true,
+        };
       if (!worthFallback(failure) || request.signal.aborted) throw failure;
       lastError = failure;
       const next = models[index + 1];
-      log.info({ model, next, kind: failure.kind, status: failure.details.status }, next ? 'falling back to the next model' : 'fallback chain exhausted');
+      log.info(
+        { model, next, kind: failure.kind, status: failure.details.status },
+        next ? 'falling back to the next model' : 'fallback chain exhausted',
+      );
       reason = `fallback after ${model} failed (${failure.kind})`;
     }
   }

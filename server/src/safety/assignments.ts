@@ -24,13 +24,35 @@ const UNQUOTED = new RegExp(
 );
 
 /** Cheap pre-check: a text without any of these words has no secret-named assignment. */
-const KEYWORDS = /pass|pwd|secret|token|key|auth|credential|hmac|salt|pepper|sign|sig\b|webhook|cipher|crypt|seed|private|session|cookie|otp|mfa|jwt|nonce/i;
+const KEYWORDS =
+  /pass|pwd|secret|token|key|auth|credential|hmac|salt|pepper|sign|sig\b|webhook|cipher|crypt|seed|private|session|cookie|otp|mfa|jwt|nonce/i;
 
 type NameClass = 'password' | 'secret' | 'token' | 'key' | 'weak-key' | 'material';
 /** How the value was written: in quotes, bare on an env/YAML/INI line, or bare after ` = ` (code). */
 type Quoting = 'quoted' | 'bare-line' | 'bare-code';
 
-const KEY_QUALIFIERS = new Set(['api', 'access', 'secret', 'private', 'auth', 'signing', 'encryption', 'master', 'client', 'app', 'account', 'service', 'subscription', 'webhook', 'license', 'session', 'hmac', 'jwt', 'consumer', 'admin']);
+const KEY_QUALIFIERS = new Set([
+  'api',
+  'access',
+  'secret',
+  'private',
+  'auth',
+  'signing',
+  'encryption',
+  'master',
+  'client',
+  'app',
+  'account',
+  'service',
+  'subscription',
+  'webhook',
+  'license',
+  'session',
+  'hmac',
+  'jwt',
+  'consumer',
+  'admin',
+]);
 
 /** Splits `dbPassword`, `DB_PASSWORD`, `spring.datasource.password`, `x-api-key` into lower-case words. */
 export function nameWords(name: string): string[] {
@@ -46,16 +68,107 @@ export function nameWords(name: string): string[] {
  * `webhook`... A value under such a name is flagged only when it looks generated (`material`).
  */
 const MATERIAL_WORDS = new Set([
-  'hmac', 'salt', 'pepper', 'signing', 'signature', 'sig', 'webhook', 'webhooks', 'cipher', 'encryption', 'encrypt', 'decrypt', 'crypt', 'crypto',
-  'seed', 'private', 'session', 'cookie', 'otp', 'totp', 'hotp', 'mfa', 'jwt', 'jws', 'jwe', 'mac', 'kek', 'dek', 'aes', 'psk', 'passcode',
-  'recovery', 'signer',
+  'hmac',
+  'salt',
+  'pepper',
+  'signing',
+  'signature',
+  'sig',
+  'webhook',
+  'webhooks',
+  'cipher',
+  'encryption',
+  'encrypt',
+  'decrypt',
+  'crypt',
+  'crypto',
+  'seed',
+  'private',
+  'session',
+  'cookie',
+  'otp',
+  'totp',
+  'hotp',
+  'mfa',
+  'jwt',
+  'jws',
+  'jwe',
+  'mac',
+  'kek',
+  'dek',
+  'aes',
+  'psk',
+  'passcode',
+  'recovery',
+  'signer',
 ]);
 /** Last words that make a name describe a setting about the material, not the material itself. */
 const NOT_MATERIAL_SUFFIX = new Set([
-  'url', 'uri', 'urls', 'endpoint', 'path', 'file', 'dir', 'name', 'names', 'id', 'ids', 'length', 'len', 'size', 'bits', 'bytes', 'rounds', 'iterations', 'cost',
-  'type', 'types', 'algorithm', 'algorithms', 'alg', 'algo', 'header', 'headers', 'enabled', 'enable', 'disabled', 'count', 'version', 'format', 'mode',
-  'timeout', 'ttl', 'expiry', 'expires', 'expiration', 'age', 'max', 'min', 'event', 'events', 'status', 'label', 'title', 'description', 'method', 'field',
-  'store', 'provider', 'service', 'handler', 'config', 'options', 'settings', 'scheme', 'prefix', 'suffix', 'encoding', 'strategy', 'policy', 'domain', 'host',
+  'url',
+  'uri',
+  'urls',
+  'endpoint',
+  'path',
+  'file',
+  'dir',
+  'name',
+  'names',
+  'id',
+  'ids',
+  'length',
+  'len',
+  'size',
+  'bits',
+  'bytes',
+  'rounds',
+  'iterations',
+  'cost',
+  'type',
+  'types',
+  'algorithm',
+  'algorithms',
+  'alg',
+  'algo',
+  'header',
+  'headers',
+  'enabled',
+  'enable',
+  'disabled',
+  'count',
+  'version',
+  'format',
+  'mode',
+  'timeout',
+  'ttl',
+  'expiry',
+  'expires',
+  'expiration',
+  'age',
+  'max',
+  'min',
+  'event',
+  'events',
+  'status',
+  'label',
+  'title',
+  'description',
+  'method',
+  'field',
+  'store',
+  'provider',
+  'service',
+  'handler',
+  'config',
+  'options',
+  'settings',
+  'scheme',
+  'prefix',
+  'suffix',
+  'encoding',
+  'strategy',
+  'policy',
+  'domain',
+  'host',
 ]);
 
 /** Classifies a name by its last words; undefined when it does not name a secret. */
@@ -80,9 +193,39 @@ function classifyByLastWord(words: string[], last: string, before: string | unde
   return undefined;
 }
 
-const TEMPLATE = /\$\{|\{\{|«secret:|process\.env|import\.meta\.env|os\.environ|getenv|ENV\[|%\(|^\$[A-Za-z_]|^<.*>$|^%s$|^:\w+$/;
-const PLACEHOLDER = /^(?:your|my|some|enter|insert|example|sample|dummy|fake|test|the)[\s_-]|[\s_-](?:here|placeholder)$|placeholder|redacted|changeme|^(?:x+|\*+|\.+|-+|_+|#+|0+)$/i;
-const LITERALS = new Set(['true', 'false', 'null', 'none', 'nil', 'undefined', 'yes', 'no', 'on', 'off', 'required', 'optional', 'string', 'str', 'number', 'int', 'bool', 'boolean', 'any', 'bytes', 'text', 'hidden', 'secret', 'password', 'token', 'bearer', 'basic']);
+const TEMPLATE =
+  /\$\{|\{\{|«secret:|process\.env|import\.meta\.env|os\.environ|getenv|ENV\[|%\(|^\$[A-Za-z_]|^<.*>$|^%s$|^:\w+$/;
+const PLACEHOLDER =
+  /^(?:your|my|some|enter|insert|example|sample|dummy|fake|test|the)[\s_-]|[\s_-](?:here|placeholder)$|placeholder|redacted|changeme|^(?:x+|\*+|\.+|-+|_+|#+|0+)$/i;
+const LITERALS = new Set([
+  'true',
+  'false',
+  'null',
+  'none',
+  'nil',
+  'undefined',
+  'yes',
+  'no',
+  'on',
+  'off',
+  'required',
+  'optional',
+  'string',
+  'str',
+  'number',
+  'int',
+  'bool',
+  'boolean',
+  'any',
+  'bytes',
+  'text',
+  'hidden',
+  'secret',
+  'password',
+  'token',
+  'bearer',
+  'basic',
+]);
 const ENV_VAR_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 
 /** Whether `value`, assigned to a name of class `nameClass`, is plausibly a real secret. */
@@ -106,10 +249,19 @@ export function isPlausibleValue(name: string, value: string, nameClass: NameCla
     case 'secret':
     case 'token':
     case 'key':
-      return value.length >= 8 && ((/[A-Za-z]/.test(value) && /\d/.test(value)) || (value.length >= 16 && shannonEntropy(value) >= 3.5));
+      return (
+        value.length >= 8 &&
+        ((/[A-Za-z]/.test(value) && /\d/.test(value)) || (value.length >= 16 && shannonEntropy(value) >= 3.5))
+      );
     case 'material':
       // `hmac`, `salt`, `webhook`: hex of 16 or more digits (half a key being typed counts), or a token that looks generated.
-      return (/^[0-9a-fA-F]{16,}$/.test(value) && /\d/.test(value) && /[a-fA-F]/.test(value) && shannonEntropy(value) >= 2.5) || looksGenerated(value);
+      return (
+        (/^[0-9a-fA-F]{16,}$/.test(value) &&
+          /\d/.test(value) &&
+          /[a-fA-F]/.test(value) &&
+          shannonEntropy(value) >= 2.5) ||
+        looksGenerated(value)
+      );
     case 'weak-key':
       // Any `*_KEY` name (cache keys, storage keys) needs a value that looks generated.
       return looksGenerated(value);
@@ -129,11 +281,78 @@ function looksGenerated(value: string): boolean {
 
 /** Names of values that are public by nature: ids, digests, versions, addresses. */
 const PUBLIC_NAME = new Set([
-  'id', 'ids', 'uuid', 'guid', 'hash', 'digest', 'checksum', 'sha', 'sha1', 'sha256', 'sha512', 'md5', 'integrity', 'etag', 'version', 'commit', 'rev',
-  'revision', 'ref', 'url', 'uri', 'href', 'src', 'path', 'file', 'name', 'title', 'label', 'slug', 'email', 'host', 'domain', 'image', 'tag', 'class',
-  'classname', 'style', 'color', 'icon', 'locale', 'lang', 'message', 'text', 'description', 'query', 'selector', 'pattern', 'regex', 'format',
-  'shasum', 'head', 'githead', 'oid', 'tree', 'parent', 'fingerprint', 'thumbprint', 'hashes', 'sum', 'crc', 'resolved', 'expected', 'actual', 'input', 'output',
-  'example', 'sample', 'fixture', 'vector', 'nonce', 'iv', 'test',
+  'id',
+  'ids',
+  'uuid',
+  'guid',
+  'hash',
+  'digest',
+  'checksum',
+  'sha',
+  'sha1',
+  'sha256',
+  'sha512',
+  'md5',
+  'integrity',
+  'etag',
+  'version',
+  'commit',
+  'rev',
+  'revision',
+  'ref',
+  'url',
+  'uri',
+  'href',
+  'src',
+  'path',
+  'file',
+  'name',
+  'title',
+  'label',
+  'slug',
+  'email',
+  'host',
+  'domain',
+  'image',
+  'tag',
+  'class',
+  'classname',
+  'style',
+  'color',
+  'icon',
+  'locale',
+  'lang',
+  'message',
+  'text',
+  'description',
+  'query',
+  'selector',
+  'pattern',
+  'regex',
+  'format',
+  'shasum',
+  'head',
+  'githead',
+  'oid',
+  'tree',
+  'parent',
+  'fingerprint',
+  'thumbprint',
+  'hashes',
+  'sum',
+  'crc',
+  'resolved',
+  'expected',
+  'actual',
+  'input',
+  'output',
+  'example',
+  'sample',
+  'fixture',
+  'vector',
+  'nonce',
+  'iv',
+  'test',
 ]);
 
 /**
@@ -144,10 +363,16 @@ const PUBLIC_NAME = new Set([
  */
 function isRandomAssigned(name: string, value: string): boolean {
   if (value.length < 20 || value.length > 500 || !/^[A-Za-z0-9_+/=.~-]+$/.test(value)) return false;
-  if (!/\d/.test(value) || !/[A-Za-z]/.test(value) || /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value)) return false;
+  if (!/\d/.test(value) || !/[A-Za-z]/.test(value) || /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value))
+    return false;
   const words = nameWords(name);
   const last = words.at(-1);
-  if (last === undefined || PUBLIC_NAME.has(last) || (words.length > 1 && PUBLIC_NAME.has(words.at(-2)!) && /^(?:value|string|str|hex|b64|base64)$/.test(last))) return false;
+  if (
+    last === undefined ||
+    PUBLIC_NAME.has(last) ||
+    (words.length > 1 && PUBLIC_NAME.has(words.at(-2)!) && /^(?:value|string|str|hex|b64|base64)$/.test(last))
+  )
+    return false;
   // Pure hex is a digest as often as a key (`const EMPTY = "e3b0c442…"`): only a secret-ish name flags it.
   if (/^[0-9a-fA-F-]+$/.test(value)) return false;
   if (readsAsWords(value) || classTransitionRate(value) < 0.3) return false;
@@ -166,7 +391,8 @@ function readsAsWords(value: string): boolean {
   return wordShare(value) >= 0.3 && letters.length > 0 && vowels / letters.length >= 0.3;
 }
 
-const OBJECT_ID = /^(?:ft|ftjob|file|asst|thread|run|msg|step|vs|batch|chatcmpl|resp|cp|org|proj|call|cus|pi|ch|pm|price|prod|sub|in|evt|acct|txn|re|seti|src|pk_live|pk_test)[-_]/;
+const OBJECT_ID =
+  /^(?:ft|ftjob|file|asst|thread|run|msg|step|vs|batch|chatcmpl|resp|cp|org|proj|call|cus|pi|ch|pm|price|prod|sub|in|evt|acct|txn|re|seti|src|pk_live|pk_test)[-_]/;
 const SRI = /^sha(?:1|256|384|512)-/;
 
 /**
@@ -176,7 +402,12 @@ const SRI = /^sha(?:1|256|384|512)-/;
  */
 function looksLikeCode(value: string, quoting: Quoting): boolean {
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value)) return true;
-  if (/^[A-Za-z_$][\w$]*$/.test(value) && /[a-z]{2}[A-Z]|^[A-Z][a-z]+[A-Z]?/.test(value) && classTransitionRate(value) < 0.3) return true;
+  if (
+    /^[A-Za-z_$][\w$]*$/.test(value) &&
+    /[a-z]{2}[A-Z]|^[A-Z][a-z]+[A-Z]?/.test(value) &&
+    classTransitionRate(value) < 0.3
+  )
+    return true;
   return quoting === 'bare-code' && /^[A-Za-z_][\w.]*$/.test(value) && !/\d/.test(value);
 }
 
@@ -201,10 +432,12 @@ export function findAssignedSecrets(text: string): SecretMatch[] {
       const span = match.indices?.groups?.['s'];
       if (span === undefined) continue;
       // `name = value` with spaces around `=` and a bare value is code, not an env/INI line.
-      const quoting: Quoting = re === QUOTED ? 'quoted' : groups['op'] === '=' && (groups['sp'] ?? '') !== '' ? 'bare-code' : 'bare-line';
+      const quoting: Quoting =
+        re === QUOTED ? 'quoted' : groups['op'] === '=' && (groups['sp'] ?? '') !== '' ? 'bare-code' : 'bare-line';
       const nameClass = named ? classifyName(name) : undefined;
       if (nameClass === undefined) {
-        if (quoting !== 'bare-code' && isRandomAssigned(name, value)) found.push({ start: span[0], end: span[1], kind: 'high-entropy' });
+        if (quoting !== 'bare-code' && isRandomAssigned(name, value))
+          found.push({ start: span[0], end: span[1], kind: 'high-entropy' });
         continue;
       }
       if (!isPlausibleValue(name, value, nameClass, quoting)) continue;

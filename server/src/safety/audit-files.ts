@@ -15,7 +15,15 @@ export function rotationSuffix(time: Date): string {
 export async function rotateFile(file: string, time: Date): Promise<string> {
   const base = `${file}.${rotationSuffix(time)}`;
   let target = base;
-  for (let n = 1; await stat(target).then(() => true, () => false); n++) target = `${base}-${n}`;
+  for (
+    let n = 1;
+    await stat(target).then(
+      () => true,
+      () => false,
+    );
+    n++
+  )
+    target = `${base}-${n}`;
   await rename(file, target);
   return target;
 }

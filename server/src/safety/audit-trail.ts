@@ -28,7 +28,10 @@ export interface ResolvedAudit {
 
 /** `$XDG_STATE_HOME/ghostline/audit.jsonl`, else `~/.local/state/ghostline/audit.jsonl` (XDG base directories). */
 export function defaultAuditFile(env: NodeJS.ProcessEnv): string {
-  const state = env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : path.join(homedir(), '.local', 'state');
+  const state =
+    env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME)
+      ? env.XDG_STATE_HOME
+      : path.join(homedir(), '.local', 'state');
   return path.join(state, 'ghostline', 'audit.jsonl');
 }
 

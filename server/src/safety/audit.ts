@@ -95,7 +95,10 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       costUsd: entry.costUsd,
       redactions: entry.redactions,
       file: entry.file === undefined ? undefined : options.hashPaths === true ? sha256(entry.file) : clean(entry.file),
-      contextFiles: entry.contextFiles === undefined || entry.contextFiles.length === 0 ? undefined : entry.contextFiles.map((f) => (options.hashPaths === true ? sha256(f) : clean(f))),
+      contextFiles:
+        entry.contextFiles === undefined || entry.contextFiles.length === 0
+          ? undefined
+          : entry.contextFiles.map((f) => (options.hashPaths === true ? sha256(f) : clean(f))),
       user: entry.user === undefined ? undefined : clean(entry.user),
       outcome: clean(entry.outcome),
       latencyMs: entry.latencyMs,

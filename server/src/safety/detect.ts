@@ -20,7 +20,10 @@ const ASSIGNMENT_PRIORITY = 5;
 const ENTROPY_PRIORITY = 1;
 
 /** A whole string literal made of base64/base62 characters; its content is the candidate token. */
-const STRING_LITERAL = new RegExp(String.raw`(?<q>["'\x60])(?<s>[A-Za-z0-9+/=_-]{${MIN_RANDOM_TOKEN_LENGTH},1000})\k<q>`, 'gd');
+const STRING_LITERAL = new RegExp(
+  String.raw`(?<q>["'\x60])(?<s>[A-Za-z0-9+/=_-]{${MIN_RANDOM_TOKEN_LENGTH},1000})\k<q>`,
+  'gd',
+);
 
 function patternCandidates(text: string, out: Candidate[]): void {
   for (const rule of PATTERN_RULES) {

@@ -73,7 +73,8 @@ export function decodesToText(token: string): boolean {
  * Ids of API objects (OpenAI fine-tunes, files, runs; Stripe customers, charges) look random but
  * are not secrets. Provider secrets with prefixes are matched by their own patterns first.
  */
-const OBJECT_ID_PREFIX = /^(?:ft|ftjob|file|asst|thread|run|msg|step|vs|batch|chatcmpl|resp|cp|org|proj|call|cus|pi|ch|pm|price|prod|sub|in|evt|acct|txn|re|seti|src|pk_live|pk_test)[-_]/;
+const OBJECT_ID_PREFIX =
+  /^(?:ft|ftjob|file|asst|thread|run|msg|step|vs|batch|chatcmpl|resp|cp|org|proj|call|cus|pi|ch|pm|price|prod|sub|in|evt|acct|txn|re|seti|src|pk_live|pk_test)[-_]/;
 
 /** Minimum length of a token the entropy detector considers. */
 export const MIN_RANDOM_TOKEN_LENGTH = 24;
@@ -87,7 +88,8 @@ export const MIN_RANDOM_TOKEN_LENGTH = 24;
  */
 export function looksRandom(token: string, minLength = MIN_RANDOM_TOKEN_LENGTH): boolean {
   if (token.length < minLength) return false;
-  if (HEX_ONLY.test(token) || SRI_DIGEST.test(token) || BINARY_MAGIC.test(token) || OBJECT_ID_PREFIX.test(token)) return false;
+  if (HEX_ONLY.test(token) || SRI_DIGEST.test(token) || BINARY_MAGIC.test(token) || OBJECT_ID_PREFIX.test(token))
+    return false;
   if (!/[A-Z]/.test(token) || !/[a-z]/.test(token) || !/[0-9]/.test(token)) return false;
   if (classTransitionRate(token) < 0.3 || wordShare(token) >= 0.5 || decodesToText(token)) return false;
   const threshold = Math.min(4.5, 0.75 * Math.log2(token.length));

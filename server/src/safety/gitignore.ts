@@ -50,7 +50,11 @@ function matcherOf(rules: readonly IgnoreRule[], anchoredRulesApply: boolean): I
  * excluded whatever later rules say; otherwise the last matching rule wins. Returns the deciding
  * rule when the path is excluded.
  */
-export function matchIgnoreRules(rules: readonly IgnoreRule[], relativePath: string, anchoredRulesApply = true): IgnoreRule | undefined {
+export function matchIgnoreRules(
+  rules: readonly IgnoreRule[],
+  relativePath: string,
+  anchoredRulesApply = true,
+): IgnoreRule | undefined {
   // The matcher takes relative paths only: drop a drive, leading slashes and `./` segments.
   const path = relativePath
     .replace(/^[A-Za-z]:/, '')

@@ -42,7 +42,8 @@ export function createPromptGuard(options: PromptGuardOptions): PromptGuard {
     const root = options.workspaceRoot();
     const globs = options.settings().exclude;
     const signature = JSON.stringify([root ?? null, globs]);
-    if (exclusion?.signature !== signature) exclusion = { signature, value: createExclusion({ workspaceRoot: root, globs }) };
+    if (exclusion?.signature !== signature)
+      exclusion = { signature, value: createExclusion({ workspaceRoot: root, globs }) };
     return exclusion.value;
   }
 
@@ -85,7 +86,11 @@ export function createPromptGuard(options: PromptGuardOptions): PromptGuard {
       const instructions = redactText(prompt.instructions);
       const input = redactText(prompt.input);
       const redactions = instructions.count + input.count;
-      if (redactions > 0) options.logger?.debug({ event: 'redacted', count: redactions, kinds: [...new Set([...instructions.kinds, ...input.kinds])] }, 'secrets redacted from the prompt');
+      if (redactions > 0)
+        options.logger?.debug(
+          { event: 'redacted', count: redactions, kinds: [...new Set([...instructions.kinds, ...input.kinds])] },
+          'secrets redacted from the prompt',
+        );
       return {
         prompt: { instructions: instructions.text, input: input.text },
         restore: redactions === 0 ? identity : (text) => input.restore(instructions.restore(text)),
@@ -96,7 +101,8 @@ export function createPromptGuard(options: PromptGuardOptions): PromptGuard {
     scrub(text: string): string {
       if (!options.settings().scrubOutput) return text;
       const result = scrubOutput(text);
-      if (result.removed > 0) options.logger?.info({ event: 'scrubbed', removed: result.removed }, 'credentials removed from a model answer');
+      if (result.removed > 0)
+        options.logger?.info({ event: 'scrubbed', removed: result.removed }, 'credentials removed from a model answer');
       return result.text;
     },
   };

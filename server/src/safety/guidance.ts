@@ -21,7 +21,8 @@ export interface Guidance {
 }
 
 export const GUIDANCE_FILE = 'AGENTS.md';
-const HEADER = 'Repository guidance from AGENTS.md files. Later sections are closer to the file being edited and take precedence over earlier ones.';
+const HEADER =
+  'Repository guidance from AGENTS.md files. Later sections are closer to the file being edited and take precedence over earlier ones.';
 
 interface Section {
   file: string;
@@ -50,7 +51,8 @@ function foldersFromRoot(root: string, folder: string): string[] {
   const relative = path.relative(root, folder);
   if (relative.startsWith('..') || path.isAbsolute(relative)) return [];
   const folders = [root];
-  for (const segment of relative.split(path.sep).filter(Boolean)) folders.push(path.join(folders.at(-1) as string, segment));
+  for (const segment of relative.split(path.sep).filter(Boolean))
+    folders.push(path.join(folders.at(-1) as string, segment));
   return folders;
 }
 
@@ -61,7 +63,11 @@ function render(sections: readonly Section[]): string {
 }
 
 /** Keeps the longest line prefix of the nearest file's body that fits the budget. */
-function truncateToFit(section: Section, maxTokens: number, countTokens: (text: string) => number): Section | undefined {
+function truncateToFit(
+  section: Section,
+  maxTokens: number,
+  countTokens: (text: string) => number,
+): Section | undefined {
   const lines = section.body.split('\n');
   let low = 0;
   let high = lines.length;

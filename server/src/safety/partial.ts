@@ -73,7 +73,12 @@ const BEFORE_CARET: readonly { re: RegExp; kind: string }[] = [
 
 /** The span of a secret being typed at `offset` in `text`, or undefined. */
 export function typingSecretAt(text: string, offset: number): SecretMatch | undefined {
-  return partialSecretAt(text, offset) ?? beforeCaret(text, offset) ?? openStringSecretAt(text, offset) ?? urlPasswordAt(text, offset);
+  return (
+    partialSecretAt(text, offset) ??
+    beforeCaret(text, offset) ??
+    openStringSecretAt(text, offset) ??
+    urlPasswordAt(text, offset)
+  );
 }
 
 function beforeCaret(text: string, offset: number): SecretMatch | undefined {
@@ -100,7 +105,9 @@ export function openStringSecretAt(text: string, offset: number): SecretMatch | 
     else if (ch === open) open = undefined;
   }
   if (open === undefined) return undefined;
-  const found = detectSecrets(line + open).find((match) => match.end === line.length && !startsPlaceholderWord(line.slice(match.start)));
+  const found = detectSecrets(line + open).find(
+    (match) => match.end === line.length && !startsPlaceholderWord(line.slice(match.start)),
+  );
   if (found !== undefined) return { start: lineStart + found.start, end: offset, kind: found.kind };
   // A random literal half typed is shorter than the entropy detector's minimum; judge it on less.
   const literal = /[A-Za-z0-9+/=_-]{16,}$/.exec(line);
@@ -116,7 +123,14 @@ function urlPasswordAt(text: string, offset: number): SecretMatch | undefined {
   const match = /[a-zA-Z][a-zA-Z0-9+.-]{1,30}:\/\/[^\s:@/'"`<>]{0,128}:(?<s>[^\s@/'"`<>]{3,256})$/.exec(before);
   const secret = match?.groups?.s;
   // A port, a template (`$PGPASSWORD`, `${REDIS_PASSWORD}`, `<password>`) or the word itself is no secret.
-  if (match === null || secret === undefined || /^\d+$/.test(secret) || /^[$%{<]/.test(secret) || startsPlaceholderWord(secret)) return undefined;
+  if (
+    match === null ||
+    secret === undefined ||
+    /^\d+$/.test(secret) ||
+    /^[$%{<]/.test(secret) ||
+    startsPlaceholderWord(secret)
+  )
+    return undefined;
   return { start: offset - secret.length, end: offset, kind: 'connection-string' };
 }
 

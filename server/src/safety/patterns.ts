@@ -31,7 +31,8 @@ const E = String.raw`(?![A-Za-z0-9_-])`;
 const rx = (source: string, flags = 'g'): RegExp => new RegExp(source, flags);
 
 /** Placeholder passwords of documentation and templates; redacting them would only add noise. */
-const PLACEHOLDER_PASSWORD = /^(?:password|passwd|pass|pwd|secret|changeme|\*+|x+|\.+|<[^>]*>|\$\{[^}]*\}|\$\w+|\{\{[^}]*\}\}|\{[^}]*\}|%s|:\w+)$/i;
+const PLACEHOLDER_PASSWORD =
+  /^(?:password|passwd|pass|pwd|secret|changeme|\*+|x+|\.+|<[^>]*>|\$\{[^}]*\}|\$\w+|\{\{[^}]*\}\}|\{[^}]*\}|%s|:\w+)$/i;
 
 function isRealUrlPassword(secret: string): boolean {
   return !PLACEHOLDER_PASSWORD.test(secret) && !/password|passwd/i.test(secret) && !secret.startsWith('«secret:');
@@ -102,16 +103,28 @@ const MORE_PROVIDERS: readonly (readonly [string, string])[] = [
   ['contentful-token', 'CFPAT-[A-Za-z0-9_-]{43}'],
 ];
 export const PATTERN_RULES: readonly PatternRule[] = [
-  { kind: 'anthropic-key', priority: PROVIDER + 1, re: rx(`${B}sk-ant-(?:api|admin|oat|sid)\\d{2}-[A-Za-z0-9_-]{32,200}${E}`) },
+  {
+    kind: 'anthropic-key',
+    priority: PROVIDER + 1,
+    re: rx(`${B}sk-ant-(?:api|admin|oat|sid)\\d{2}-[A-Za-z0-9_-]{32,200}${E}`),
+  },
   { kind: 'openai-key', priority: PROVIDER, re: rx(`${B}sk-(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{20,250}${E}`) },
   { kind: 'openai-key', priority: PROVIDER, re: rx(`${B}sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}${E}`) },
   // Other OpenAI-compatible vendors (DeepSeek, Moonshot, ...) also use `sk-` + 32 or more characters.
   { kind: 'openai-key', priority: PROVIDER - 1, re: rx(`${B}sk-[A-Za-z0-9]{32,200}${E}`) },
   { kind: 'github-token', priority: PROVIDER, re: rx(`${B}(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,251}${E}`) },
   { kind: 'github-token', priority: PROVIDER, re: rx(`${B}github_pat_[A-Za-z0-9_]{50,250}${E}`) },
-  { kind: 'gitlab-token', priority: PROVIDER, re: rx(`${B}gl(?:pat|dt|rt|ptt|cbt|oas|soat|ft|imt|agent|ffct|wt)-[A-Za-z0-9_-]{20,200}${E}`) },
+  {
+    kind: 'gitlab-token',
+    priority: PROVIDER,
+    re: rx(`${B}gl(?:pat|dt|rt|ptt|cbt|oas|soat|ft|imt|agent|ffct|wt)-[A-Za-z0-9_-]{20,200}${E}`),
+  },
   { kind: 'slack-token', priority: PROVIDER, re: rx(`${B}(?:xox[abposre]|xapp)-[A-Za-z0-9-]{10,250}${E}`) },
-  { kind: 'slack-webhook', priority: PROVIDER, re: rx(String.raw`https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{20,250}`) },
+  {
+    kind: 'slack-webhook',
+    priority: PROVIDER,
+    re: rx(String.raw`https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{20,250}`),
+  },
   // Publishable keys (pk_live_) are public by design and are not flagged.
   { kind: 'stripe-key', priority: PROVIDER, re: rx(`${B}(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,250}${E}`) },
   { kind: 'stripe-key', priority: PROVIDER, re: rx(`${B}whsec_[A-Za-z0-9+/=]{24,250}${E}`) },
@@ -119,10 +132,20 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   { kind: 'google-oauth', priority: PROVIDER, re: rx(`${B}GOCSPX-[A-Za-z0-9_-]{28}${E}`) },
   { kind: 'google-oauth', priority: PROVIDER, re: rx(String.raw`${B}ya29\.[0-9A-Za-z_-]{20,500}${E}`) },
   { kind: 'twilio-key', priority: PROVIDER, re: rx(`${B}(?:SK|AC)[0-9a-f]{32}${E}`) },
-  { kind: 'sendgrid-key', priority: PROVIDER, re: rx(String.raw`${B}SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}${E}`) },
+  {
+    kind: 'sendgrid-key',
+    priority: PROVIDER,
+    re: rx(String.raw`${B}SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}${E}`),
+  },
   { kind: 'npm-token', priority: PROVIDER, re: rx(`${B}npm_[A-Za-z0-9]{36}${E}`) },
   { kind: 'huggingface-token', priority: PROVIDER, re: rx(`${B}(?:hf_|api_org_)[A-Za-z0-9]{30,40}${E}`) },
-  { kind: 'aws-access-key', priority: PROVIDER, re: rx(`(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9])`) },
+  {
+    kind: 'aws-access-key',
+    priority: PROVIDER,
+    re: rx(
+      `(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9])`,
+    ),
+  },
   { kind: 'telegram-bot-token', priority: PROVIDER, re: rx(`(?<![A-Za-z0-9_:-])\\d{8,10}:AA[A-Za-z0-9_-]{33}${E}`) },
   { kind: 'shopify-token', priority: PROVIDER, re: rx(`${B}shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}${E}`) },
   { kind: 'databricks-token', priority: PROVIDER, re: rx(`${B}dapi[a-f0-9]{32}(?:-\\d)?${E}`) },
@@ -130,22 +153,41 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   { kind: 'age-secret-key', priority: PROVIDER, re: rx(`${B}AGE-SECRET-KEY-1[0-9A-Z]{58}${E}`) },
   ...MORE_PROVIDERS.map(([kind, source]): PatternRule => ({ kind, priority: PROVIDER, re: rx(`${B}${source}${E}`) })),
   { kind: 'mailchimp-key', priority: PROVIDER, re: rx(`${B}[0-9a-f]{32}-us\\d{1,2}${E}`) },
-  { kind: 'discord-token', priority: PROVIDER, re: rx(String.raw`${B}[MN][A-Za-z0-9]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}${E}`) },
-  { kind: 'azure-client-secret', priority: PROVIDER, re: rx(String.raw`(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])`) },
-  { kind: 'jwt', priority: 8, re: rx(`${B}eyJ[A-Za-z0-9_-]{8,2000}\\.eyJ[A-Za-z0-9_-]{8,4000}\\.[A-Za-z0-9_-]{0,1000}${E}`) },
+  {
+    kind: 'discord-token',
+    priority: PROVIDER,
+    re: rx(String.raw`${B}[MN][A-Za-z0-9]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}${E}`),
+  },
+  {
+    kind: 'azure-client-secret',
+    priority: PROVIDER,
+    re: rx(String.raw`(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])`),
+  },
+  {
+    kind: 'jwt',
+    priority: 8,
+    re: rx(`${B}eyJ[A-Za-z0-9_-]{8,2000}\\.eyJ[A-Za-z0-9_-]{8,4000}\\.[A-Za-z0-9_-]{0,1000}${E}`),
+  },
   // scheme://user:password@host — only the password is replaced, so the model still sees the URL.
   {
     kind: 'connection-string',
     priority: 7,
-    re: rx(String.raw`(?<![\w+.-])(?<scheme>[a-zA-Z][a-zA-Z0-9+.-]{1,30}):\/\/(?<user>[^\s:@\/'"\x60<>]{0,128}):(?<s>[^\s@\/'"\x60<>]{1,256})@(?=[^\s@\/'"\x60]{1,256})`, 'gd'),
+    re: rx(
+      String.raw`(?<![\w+.-])(?<scheme>[a-zA-Z][a-zA-Z0-9+.-]{1,30}):\/\/(?<user>[^\s:@\/'"\x60<>]{0,128}):(?<s>[^\s@\/'"\x60<>]{1,256})@(?=[^\s@\/'"\x60]{1,256})`,
+      'gd',
+    ),
     accept: isRealUrlCredential,
-    kindOf: (match) => (/^(?:https?|ftps?|wss?)$/i.test(match.groups?.scheme ?? '') ? 'url-credentials' : 'connection-string'),
+    kindOf: (match) =>
+      /^(?:https?|ftps?|wss?)$/i.test(match.groups?.scheme ?? '') ? 'url-credentials' : 'connection-string',
   },
   // Semicolon-separated connection strings (ADO.NET, Azure Storage, Service Bus).
   {
     kind: 'connection-string',
     priority: 7,
-    re: rx(String.raw`(?<=^|[;"'\s\x60])(?:AccountKey|SharedAccessKey|Password|Pwd)[ \t]*=[ \t]*(?<s>[^;'"\s\x60()]{4,500})(?=;|["'\s\x60]|$)`, 'gdim'),
+    re: rx(
+      String.raw`(?<=^|[;"'\s\x60])(?:AccountKey|SharedAccessKey|Password|Pwd)[ \t]*=[ \t]*(?<s>[^;'"\s\x60()]{4,500})(?=;|["'\s\x60]|$)`,
+      'gdim',
+    ),
     accept: (secret, match) => isRealUrlPassword(secret) && inSemicolonList(match),
   },
   {
@@ -157,12 +199,18 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   {
     kind: 'basic-auth',
     priority: 6,
-    re: rx(String.raw`Authorization["']?\s*[:=,]?\s*["']?Basic\s+(?<s>[A-Za-z0-9+\/]{8,1000}={0,2})(?![A-Za-z0-9+\/=])`, 'gdi'),
+    re: rx(
+      String.raw`Authorization["']?\s*[:=,]?\s*["']?Basic\s+(?<s>[A-Za-z0-9+\/]{8,1000}={0,2})(?![A-Za-z0-9+\/=])`,
+      'gdi',
+    ),
   },
   {
     kind: 'url-token',
     priority: 6,
-    re: rx(String.raw`[?&](?:access_token|api_?key|apikey|token|auth|secret|password|client_secret|private_token|key|sig)=(?<s>[^&\s'"\x60#]{8,500})`, 'gdi'),
+    re: rx(
+      String.raw`[?&](?:access_token|api_?key|apikey|token|auth|secret|password|client_secret|private_token|key|sig)=(?<s>[^&\s'"\x60#]{8,500})`,
+      'gdi',
+    ),
     accept: (secret) => hasLetterAndDigit(secret) || looksRandom(secret),
   },
 ];

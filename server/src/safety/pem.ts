@@ -23,7 +23,9 @@ export function findPrivateKeyBlocks(text: string): SecretMatch[] {
     END.lastIndex = begin.index + begin[0].length;
     const end = END.exec(text);
     const stop =
-      end !== null && end.index - begin.index <= MAX_BLOCK ? end.index + end[0].length : Math.min(text.length, begin.index + MAX_BLOCK);
+      end !== null && end.index - begin.index <= MAX_BLOCK
+        ? end.index + end[0].length
+        : Math.min(text.length, begin.index + MAX_BLOCK);
     found.push({ start: begin.index, end: stop, kind: kindAt(text, begin.index) });
     BEGIN.lastIndex = stop;
   }

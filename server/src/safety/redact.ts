@@ -83,7 +83,12 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
       }
       parts.push(text.slice(cursor));
       const restore = (modelText: string): string =>
-        secretByPlaceholder.size === 0 ? modelText : modelText.replace(PLACEHOLDER_PATTERN, (placeholder) => secretByPlaceholder.get(placeholder) ?? placeholder);
+        secretByPlaceholder.size === 0
+          ? modelText
+          : modelText.replace(
+              PLACEHOLDER_PATTERN,
+              (placeholder) => secretByPlaceholder.get(placeholder) ?? placeholder,
+            );
       const mapOffset = (offset: number): number => {
         let shift = 0;
         for (const span of spans) {

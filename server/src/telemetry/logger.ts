@@ -7,7 +7,16 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
-const REDACT_PATHS = ['apiKey', '*.apiKey', '*.*.apiKey', 'headers.authorization', '*.headers.authorization', 'authorization', 'password', '*.password'];
+const REDACT_PATHS = [
+  'apiKey',
+  '*.apiKey',
+  '*.*.apiKey',
+  'headers.authorization',
+  '*.headers.authorization',
+  'authorization',
+  'password',
+  '*.password',
+];
 
 export interface LoggerOptions {
   level: string;

@@ -5,7 +5,9 @@
  */
 
 /** Upper bounds (ms) of the latency-to-first-suggestion histogram; the last bucket is open. */
-export const LATENCY_BUCKETS_MS = [25, 50, 75, 100, 150, 200, 300, 400, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000] as const;
+export const LATENCY_BUCKETS_MS = [
+  25, 50, 75, 100, 150, 200, 300, 400, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000,
+] as const;
 
 /** Dimensions suggestions are counted by, for acceptance rates. */
 export const DIMENSIONS = ['editor', 'language', 'model', 'task'] as const;
@@ -87,9 +89,16 @@ export function usersIn(counts: Record<string, number>): Record<string, { tokens
 }
 
 /** Splits a dimensioned field back into its parts (undefined for plain counters). */
-export function parseDimensionField(field: string): { event: 'shown' | 'accepted'; dimension: Dimension; value: string } | undefined {
+export function parseDimensionField(
+  field: string,
+): { event: 'shown' | 'accepted'; dimension: Dimension; value: string } | undefined {
   const [event, dimension, ...rest] = field.split('|');
-  if ((event !== 'shown' && event !== 'accepted') || !(DIMENSIONS as readonly string[]).includes(dimension ?? '') || rest.length === 0) return undefined;
+  if (
+    (event !== 'shown' && event !== 'accepted') ||
+    !(DIMENSIONS as readonly string[]).includes(dimension ?? '') ||
+    rest.length === 0
+  )
+    return undefined;
   return { event, dimension: dimension as Dimension, value: rest.join('|') };
 }
 

@@ -31,7 +31,10 @@ export class LocalUsageSink implements UsageSink {
     this.dir = dir;
   }
 
-  async write(batch: { day: string; user: string; counts: Record<string, number> }[], lastError: LastError | undefined): Promise<void> {
+  async write(
+    batch: { day: string; user: string; counts: Record<string, number> }[],
+    lastError: LastError | undefined,
+  ): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     for (const [index, { day, user, counts }] of batch.entries()) {
       const line: Line = { counts, users: { [user]: counts['spend_tokens'] ?? 0 } };
@@ -82,7 +85,11 @@ export async function readLocalUsage(dir: string, days: string[], today: string)
       result.set(day, sums);
       if (day < today && text.split('\n').filter((l) => l.trim() !== '').length > 1) {
         // A past day no longer grows: one line holds it from now on (write aside, then rename).
-        const line: Line = { counts: sums.counts, users: Object.fromEntries([...sums.users].map((u) => [u, 1])), ...(sums.lastError ? { lastError: sums.lastError } : {}) };
+        const line: Line = {
+          counts: sums.counts,
+          users: Object.fromEntries([...sums.users].map((u) => [u, 1])),
+          ...(sums.lastError ? { lastError: sums.lastError } : {}),
+        };
         const temporary = `${file}.${process.pid}.tmp`;
         await writeFile(temporary, `${JSON.stringify(line)}\n`, { mode: 0o600 })
           .then(() => rename(temporary, file))

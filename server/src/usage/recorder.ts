@@ -17,7 +17,13 @@ export interface UsageEvents {
   /** The editor ran a suggestion's accept command. */
   accepted(event: { task?: string; language?: string; model?: string }): void;
   /** A model call was charged to the budget (every routed call, completions and code actions). */
-  charged(event: { model: string; inputTokens: number; outputTokens: number; cachedTokens: number; costUsd: number }): void;
+  charged(event: {
+    model: string;
+    inputTokens: number;
+    outputTokens: number;
+    cachedTokens: number;
+    costUsd: number;
+  }): void;
   /** An answer was served without a model call (counted here only when no team Redis keeps the statistics). */
   saved(event: { source: 'memory' | 'shared' | 'peer'; tokens: number; costUsd: number }): void;
   /** A model attempt ended (the router's audit record): fallbacks and the last model error. */
@@ -37,7 +43,10 @@ export interface LastError {
 export interface UsageSink {
   /** True when this sink keeps hits per tier and model calls itself (the team's Redis statistics). */
   readonly keepsCacheStats: boolean;
-  write(batch: { day: string; user: string; counts: Record<string, number> }[], lastError: LastError | undefined): Promise<void>;
+  write(
+    batch: { day: string; user: string; counts: Record<string, number> }[],
+    lastError: LastError | undefined,
+  ): Promise<void>;
 }
 
 export interface UsageCountersOptions {
@@ -119,7 +128,13 @@ export class UsageCounters implements UsageEvents {
     this.add(dimensionField(name, 'task', cleanValue(event.task)));
   }
 
-  charged(event: { model: string; inputTokens: number; outputTokens: number; cachedTokens: number; costUsd: number }): void {
+  charged(event: {
+    model: string;
+    inputTokens: number;
+    outputTokens: number;
+    cachedTokens: number;
+    costUsd: number;
+  }): void {
     this.add('tokens_in', Math.round(event.inputTokens));
     this.add('tokens_out', Math.round(event.outputTokens));
     this.add('tokens_cached', Math.round(event.cachedTokens));
@@ -141,7 +156,11 @@ export class UsageCounters implements UsageEvents {
   attempt(event: { outcome: string; reason: string; model: string }): void {
     if (event.reason.startsWith('fallback after')) this.add('fallbacks');
     if (event.outcome.startsWith('error:')) {
-      this.lastError = { at: this.now(), kind: cleanValue(event.outcome.slice('error:'.length)), model: cleanValue(event.model) };
+      this.lastError = {
+        at: this.now(),
+        kind: cleanValue(event.outcome.slice('error:'.length)),
+        model: cleanValue(event.model),
+      };
       this.errorChanged = true;
     }
   }

@@ -4,7 +4,14 @@
  * model and task, and latency quantiles from the histogram. Pure: the same input gives the same
  * numbers on the page, in the JSON endpoints, in Prometheus and in the shell.
  */
-import { DIMENSIONS, histogramQuantile, LATENCY_BUCKETS_MS, NANO, parseDimensionField, type Dimension } from './fields.ts';
+import {
+  DIMENSIONS,
+  histogramQuantile,
+  LATENCY_BUCKETS_MS,
+  NANO,
+  parseDimensionField,
+  type Dimension,
+} from './fields.ts';
 import type { LastError } from './recorder.ts';
 
 /** Daily caps as configured (`budget.team`, `budget.perUser`); the same shape as budget/policy.ts' Caps. */
@@ -152,7 +159,12 @@ function cumulative(buckets: Map<string, number>): { le: string; count: number }
 }
 
 /** Builds the report from days given oldest first. */
-export function buildReport(input: { days: DayInput[]; caps: { team: Caps; perUser: Caps }; health: Health; now?: number }): DashboardReport {
+export function buildReport(input: {
+  days: DayInput[];
+  caps: { team: Caps; perUser: Caps };
+  health: Health;
+  now?: number;
+}): DashboardReport {
   const days = input.days;
   const n = (field: string) => days.map((d) => d.counts[field] ?? 0);
   const hitsMemory = n('hits_memory');
@@ -160,7 +172,9 @@ export function buildReport(input: { days: DayInput[]; caps: { team: Caps; perUs
   const hitsPeer = n('hits_peer');
   const hitsTypedAhead = n('hits_typed_ahead');
   const hitsJoined = n('hits_joined');
-  const callsAvoided = days.map((_, i) => hitsMemory[i]! + hitsRedis[i]! + hitsPeer[i]! + hitsTypedAhead[i]! + hitsJoined[i]!);
+  const callsAvoided = days.map(
+    (_, i) => hitsMemory[i]! + hitsRedis[i]! + hitsPeer[i]! + hitsTypedAhead[i]! + hitsJoined[i]!,
+  );
   const tokensIn = n('tokens_in');
   const tokensCached = n('tokens_cached');
   const shown = n('shown');
@@ -231,10 +245,19 @@ export function buildReport(input: { days: DayInput[]; caps: { team: Caps; perUs
     .map((name) => {
       const spendUsd = days.map((d) => round6(d.users[name]?.costUsd ?? 0));
       const spendTokens = days.map((d) => d.users[name]?.tokens ?? 0);
-      return { name, spendUsd, spendTokens, totalUsd: round6(sum(days.map((d) => d.users[name]?.costUsd ?? 0))), totalTokens: sum(spendTokens) };
+      return {
+        name,
+        spendUsd,
+        spendTokens,
+        totalUsd: round6(sum(days.map((d) => d.users[name]?.costUsd ?? 0))),
+        totalTokens: sum(spendTokens),
+      };
     })
     .sort((a, b) => b.totalUsd - a.totalUsd || b.totalTokens - a.totalTokens || a.name.localeCompare(b.name));
-  const acceptance = Object.fromEntries(DIMENSIONS.map((d) => [d, [] as Breakdown[]])) as Record<Dimension, Breakdown[]>;
+  const acceptance = Object.fromEntries(DIMENSIONS.map((d) => [d, [] as Breakdown[]])) as Record<
+    Dimension,
+    Breakdown[]
+  >;
   const byName = new Map<string, Breakdown>();
   for (const d of days) {
     for (const [field, value] of Object.entries(d.counts)) {
@@ -263,7 +286,10 @@ export function buildReport(input: { days: DayInput[]; caps: { team: Caps; perUs
     series,
     users,
     totals,
-    today: { day: newest?.day ?? '', team: { tokens: newest?.team.tokens ?? 0, costUsd: round6(newest?.team.costUsd ?? 0) } },
+    today: {
+      day: newest?.day ?? '',
+      team: { tokens: newest?.team.tokens ?? 0, costUsd: round6(newest?.team.costUsd ?? 0) },
+    },
     latencyHistogram: cumulative(allLatency),
     acceptance,
     health: input.health,

@@ -32,7 +32,8 @@ export class ContextExclusion {
     const root = this.options.root();
     const globs = this.options.globs();
     const signature = JSON.stringify([root ?? null, globs]);
-    if (this.exclusion?.signature !== signature) this.exclusion = { signature, value: createExclusion({ workspaceRoot: root, globs }) };
+    if (this.exclusion?.signature !== signature)
+      this.exclusion = { signature, value: createExclusion({ workspaceRoot: root, globs }) };
     const excluded = this.exclusion.value.isExcluded(file);
     if (excluded.excluded) return `excluded (${excluded.rule ?? 'a rule'})`;
     if (/\.min\.(js|mjs|cjs|css)$|\.map$/.test(file)) return 'minified or generated';
@@ -45,7 +46,8 @@ export class ContextExclusion {
         for (let depth = 0; depth < parts.length; depth++) {
           const dir = path.join(root, ...parts.slice(0, depth));
           const rule = matchIgnoreRules(this.gitignoreRules(dir), parts.slice(depth).join('/'), true);
-          if (rule) return `ignored by ${path.relative(root, path.join(dir, '.gitignore')) || '.gitignore'} (${rule.source})`;
+          if (rule)
+            return `ignored by ${path.relative(root, path.join(dir, '.gitignore')) || '.gitignore'} (${rule.source})`;
         }
       }
     }

@@ -91,7 +91,16 @@ export class WorkspaceIndexer {
   }
 
   opened(uri: string, filePath: string, languageId: string, version: number): void {
-    this.documents.set(uri, { uri, path: filePath, languageId, version, lastUsed: ++this.clock, bindings: new Map(), unqualified: [], excluded: false });
+    this.documents.set(uri, {
+      uri,
+      path: filePath,
+      languageId,
+      version,
+      lastUsed: ++this.clock,
+      bindings: new Map(),
+      unqualified: [],
+      excluded: false,
+    });
     this.openPaths.set(filePath, uri);
     // A new file may be what an import of another document was missing.
     this.resolver.clear();
@@ -129,7 +138,8 @@ export class WorkspaceIndexer {
     const doc = this.documents.get(uri);
     if (!doc) return;
     doc.lastUsed = ++this.clock;
-    if ((doc.indexedVersion === undefined || doc.importsVersion === undefined) && !this.timers.has(uri)) this.schedule(uri, OPEN_DELAY_MS);
+    if ((doc.indexedVersion === undefined || doc.importsVersion === undefined) && !this.timers.has(uri))
+      this.schedule(uri, OPEN_DELAY_MS);
   }
 
   /** Whether no other document was used more recently: only that one has its imports outlined. */
@@ -188,7 +198,9 @@ export class WorkspaceIndexer {
 
   /** Open documents other than `uri`, most recently used first. */
   others(uri: string): IndexedDocument[] {
-    return [...this.documents.values()].filter((d) => d.uri !== uri && !d.excluded).sort((a, b) => b.lastUsed - a.lastUsed);
+    return [...this.documents.values()]
+      .filter((d) => d.uri !== uri && !d.excluded)
+      .sort((a, b) => b.lastUsed - a.lastUsed);
   }
 
   private schedule(uri: string, delayMs: number): void {
@@ -204,7 +216,9 @@ export class WorkspaceIndexer {
   /** Runs indexing work one job at a time, so a burst of opens never competes with keystrokes in parallel. */
   private enqueue(job: () => Promise<void>): Promise<void> {
     this.pending++;
-    const run = this.queue.then(job).catch((error: unknown) => this.options.logger?.debug({ err: error }, 'context indexing failed'));
+    const run = this.queue
+      .then(job)
+      .catch((error: unknown) => this.options.logger?.debug({ err: error }, 'context indexing failed'));
     this.queue = run.finally(() => {
       this.pending--;
       if (this.pending === 0 && this.timers.size === 0) {
@@ -231,7 +245,10 @@ export class WorkspaceIndexer {
     const config = this.options.config();
     doc.sensitive = this.redactor.redact(current.text).count > 0;
     doc.scannedVersion = current.version;
-    doc.windows = config.enabled && config.openDocuments.enabled && !doc.sensitive ? indexWindows(doc.path, doc.languageId, current.text) : undefined;
+    doc.windows =
+      config.enabled && config.openDocuments.enabled && !doc.sensitive
+        ? indexWindows(doc.path, doc.languageId, current.text)
+        : undefined;
     this.epoch++;
     this.evictOld();
     await this.setOutline(doc.path, doc.languageId, current.text, `open:${current.version}`);
@@ -243,9 +260,15 @@ export class WorkspaceIndexer {
     const bindings = new Map<string, ResolvedBinding>();
     for (const binding of imports) {
       const resolved = this.resolver.binding(doc.path, doc.languageId, binding);
-      if (resolved) bindings.set(binding.local, { paths: resolved.paths.filter((p) => this.options.exclusion.reason(p) === undefined), imported: resolved.imported });
+      if (resolved)
+        bindings.set(binding.local, {
+          paths: resolved.paths.filter((p) => this.options.exclusion.reason(p) === undefined),
+          imported: resolved.imported,
+        });
     }
-    const unqualified = this.resolver.unqualified(doc.path, doc.languageId).filter((p) => this.options.exclusion.reason(p) === undefined);
+    const unqualified = this.resolver
+      .unqualified(doc.path, doc.languageId)
+      .filter((p) => this.options.exclusion.reason(p) === undefined);
     const files = new Set<string>([...[...bindings.values()].flatMap((b) => b.paths), ...unqualified]);
     for (const file of files) await this.outlineFromDisk(file, doc.languageId, 0);
     doc.bindings = bindings;
@@ -261,7 +284,12 @@ export class WorkspaceIndexer {
     if (openUri !== undefined) {
       const open = this.options.documentText(openUri);
       if (!open) return;
-      outline = await this.setOutline(file, this.documents.get(openUri)?.languageId ?? languageId, open.text, `open:${open.version}`);
+      outline = await this.setOutline(
+        file,
+        this.documents.get(openUri)?.languageId ?? languageId,
+        open.text,
+        `open:${open.version}`,
+      );
     } else {
       const stat = statSync(file, { throwIfNoEntry: false });
       if (!stat?.isFile() || stat.size > MAX_CONTEXT_FILE_BYTES) return;
@@ -303,6 +331,18 @@ export class WorkspaceIndexer {
 /** The language of a file read from disk, from its extension (the importer's language otherwise). */
 function languageOf(file: string, fallback: string): string {
   const ext = path.extname(file);
-  const byExt: Record<string, string> = { '.ts': 'typescript', '.mts': 'typescript', '.cts': 'typescript', '.tsx': 'typescriptreact', '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.jsx': 'javascriptreact', '.py': 'python', '.go': 'go', '.rs': 'rust' };
+  const byExt: Record<string, string> = {
+    '.ts': 'typescript',
+    '.mts': 'typescript',
+    '.cts': 'typescript',
+    '.tsx': 'typescriptreact',
+    '.js': 'javascript',
+    '.mjs': 'javascript',
+    '.cjs': 'javascript',
+    '.jsx': 'javascriptreact',
+    '.py': 'python',
+    '.go': 'go',
+    '.rs': 'rust',
+  };
   return byExt[ext] ?? fallback;
 }

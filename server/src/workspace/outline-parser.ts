@@ -67,7 +67,12 @@ function isSmall(source: string): boolean {
 }
 
 /** A function's prompt text: whole when small, else its signature with an elided body. */
-function functionSnippet(text: string, start: number, node: Node, python: boolean): { signature: string; snippet: string } {
+function functionSnippet(
+  text: string,
+  start: number,
+  node: Node,
+  python: boolean,
+): { signature: string; snippet: string } {
   const whole = text.slice(start, node.endIndex);
   const signature = head(text, start, node);
   if (isSmall(whole)) return { signature, snippet: whole };
@@ -87,7 +92,10 @@ function scriptSymbols(root: Node, text: string, out: Draft[]): void {
     let node: Node = statement;
     const start = statement.startIndex;
     if (node.type === 'export_statement') {
-      const declaration = node.childForFieldName('declaration') ?? node.namedChildren.find((c) => c && /declaration|class|function/.test(c.type)) ?? null;
+      const declaration =
+        node.childForFieldName('declaration') ??
+        node.namedChildren.find((c) => c && /declaration|class|function/.test(c.type)) ??
+        null;
       if (!declaration) continue;
       node = declaration;
     }
@@ -120,14 +128,24 @@ function scriptDeclaration(node: Node, start: number, text: string, out: Draft[]
         const signature = head(text, member.startIndex, member).replace(/;$/, '');
         if (/^\s*private\b/.test(signature)) continue;
         members.push({ name: memberName, signature });
-        out.push({ name: memberName, kind: 'method', container: name, line: member.startPosition.row, signature, snippet: `${signature} { … }` });
+        out.push({
+          name: memberName,
+          kind: 'method',
+          container: name,
+          line: member.startPosition.row,
+          signature,
+          snippet: `${signature} { … }`,
+        });
       }
       members.sort((a, b) => Number(b.name === 'constructor') - Number(a.name === 'constructor'));
       const signature = head(text, start, node);
       const whole = text.slice(start, node.endIndex);
       const snippet = isSmall(whole)
         ? whole
-        : `${signature} {\n${members.slice(0, MAX_METHODS).map((m) => `  ${m.signature.replace(/\s*\n\s*/g, ' ')} { … }`).join('\n')}\n}`;
+        : `${signature} {\n${members
+            .slice(0, MAX_METHODS)
+            .map((m) => `  ${m.signature.replace(/\s*\n\s*/g, ' ')} { … }`)
+            .join('\n')}\n}`;
       out.push({ name, kind: 'class', line, signature, snippet });
       return;
     }
@@ -137,7 +155,13 @@ function scriptDeclaration(node: Node, start: number, text: string, out: Draft[]
       if (!name) return;
       const whole = text.slice(start, node.endIndex);
       const signature = head(text, start, node);
-      out.push({ name, kind: 'type', line, signature, snippet: whole.split('\n').length <= 20 ? whole : `${signature} { … }` });
+      out.push({
+        name,
+        kind: 'type',
+        line,
+        signature,
+        snippet: whole.split('\n').length <= 20 ? whole : `${signature} { … }`,
+      });
       return;
     }
     case 'lexical_declaration':
@@ -150,11 +174,19 @@ function scriptDeclaration(node: Node, start: number, text: string, out: Draft[]
         if (value && /^(arrow_function|function_expression|function)$/.test(value.type)) {
           const whole = text.slice(start, node.endIndex);
           const body = value.childForFieldName('body');
-          const signature = text.slice(start, body ? body.startIndex : value.endIndex).replace(/\s*(=>)?\s*$/, '') + ' =>';
-          out.push({ name: varName.text, kind: 'function', line, signature, snippet: isSmall(whole) ? whole : `${signature} { … }` });
+          const signature =
+            text.slice(start, body ? body.startIndex : value.endIndex).replace(/\s*(=>)?\s*$/, '') + ' =>';
+          out.push({
+            name: varName.text,
+            kind: 'function',
+            line,
+            signature,
+            snippet: isSmall(whole) ? whole : `${signature} { … }`,
+          });
         } else {
           const whole = text.slice(start, node.endIndex);
-          if (whole.length <= 160 && !whole.includes('\n')) out.push({ name: varName.text, kind: 'variable', line, signature: whole, snippet: whole });
+          if (whole.length <= 160 && !whole.includes('\n'))
+            out.push({ name: varName.text, kind: 'variable', line, signature: whole, snippet: whole });
         }
       }
       return;
@@ -168,11 +200,17 @@ function pythonSymbols(root: Node, text: string, out: Draft[]): void {
   for (const statement of root.namedChildren) {
     if (!statement) continue;
     const start = statement.startIndex;
-    const node = statement.type === 'decorated_definition' ? (statement.childForFieldName('definition') ?? statement) : statement;
+    const node =
+      statement.type === 'decorated_definition' ? (statement.childForFieldName('definition') ?? statement) : statement;
     const name = node.childForFieldName('name')?.text;
     if (!name) continue;
     if (node.type === 'function_definition') {
-      out.push({ name, kind: 'function', line: node.startPosition.row, ...functionSnippet(text, node.startIndex, node, true) });
+      out.push({
+        name,
+        kind: 'function',
+        line: node.startPosition.row,
+        ...functionSnippet(text, node.startIndex, node, true),
+      });
     } else if (node.type === 'class_definition') {
       const members: string[] = [];
       for (const member of node.childForFieldName('body')?.namedChildren ?? []) {
@@ -185,11 +223,24 @@ function pythonSymbols(root: Node, text: string, out: Draft[]): void {
         const line = `${indentOf(text, fn.startIndex)}${signature} ...`;
         if (memberName === '__init__') members.unshift(line);
         else members.push(line);
-        out.push({ name: memberName, kind: 'method', container: name, line: fn.startPosition.row, signature, snippet: `${signature} ...` });
+        out.push({
+          name: memberName,
+          kind: 'method',
+          container: name,
+          line: fn.startPosition.row,
+          signature,
+          snippet: `${signature} ...`,
+        });
       }
       const signature = head(text, node.startIndex, node);
       const whole = text.slice(start, node.endIndex);
-      out.push({ name, kind: 'class', line: node.startPosition.row, signature, snippet: isSmall(whole) ? whole : `${signature}\n${members.slice(0, MAX_METHODS).join('\n')}` });
+      out.push({
+        name,
+        kind: 'class',
+        line: node.startPosition.row,
+        signature,
+        snippet: isSmall(whole) ? whole : `${signature}\n${members.slice(0, MAX_METHODS).join('\n')}`,
+      });
     }
   }
   // Module constants (`DEFAULT_TIMEOUT = 5`) are short and often passed as arguments.
@@ -199,7 +250,13 @@ function pythonSymbols(root: Node, text: string, out: Draft[]): void {
     const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : undefined;
     const source = statement.text;
     if (left?.type === 'identifier' && source.length <= 160 && !source.includes('\n')) {
-      out.push({ name: left.text, kind: 'variable', line: statement.startPosition.row, signature: source, snippet: source });
+      out.push({
+        name: left.text,
+        kind: 'variable',
+        line: statement.startPosition.row,
+        signature: source,
+        snippet: source,
+      });
     }
   }
 }
@@ -211,18 +268,37 @@ function goSymbols(root: Node, text: string, out: Draft[]): void {
     if (!node) continue;
     if (node.type === 'function_declaration') {
       const name = node.childForFieldName('name')?.text;
-      if (name) out.push({ name, kind: 'function', line: node.startPosition.row, ...functionSnippet(text, node.startIndex, node, false) });
+      if (name)
+        out.push({
+          name,
+          kind: 'function',
+          line: node.startPosition.row,
+          ...functionSnippet(text, node.startIndex, node, false),
+        });
     } else if (node.type === 'method_declaration') {
       const name = node.childForFieldName('name')?.text;
       const receiver = node.childForFieldName('receiver')?.text ?? '';
       const container = /(\w+)(?:\[[^\]]*\])?\s*\)\s*$/.exec(receiver)?.[1];
-      if (name) out.push({ name, kind: 'method', container, line: node.startPosition.row, ...functionSnippet(text, node.startIndex, node, false) });
+      if (name)
+        out.push({
+          name,
+          kind: 'method',
+          container,
+          line: node.startPosition.row,
+          ...functionSnippet(text, node.startIndex, node, false),
+        });
     } else if (node.type === 'type_declaration') {
       for (const spec of node.namedChildren) {
         const name = spec?.type === 'type_spec' ? spec.childForFieldName('name')?.text : undefined;
         if (!spec || !name) continue;
         const whole = `type ${text.slice(spec.startIndex, spec.endIndex)}`;
-        out.push({ name, kind: 'class', line: spec.startPosition.row, signature: whole.split('\n')[0]!, snippet: whole.split('\n').length <= 20 ? whole : `${whole.split('\n')[0]} … }` });
+        out.push({
+          name,
+          kind: 'class',
+          line: spec.startPosition.row,
+          signature: whole.split('\n')[0]!,
+          snippet: whole.split('\n').length <= 20 ? whole : `${whole.split('\n')[0]} … }`,
+        });
       }
     }
   }
@@ -236,14 +312,26 @@ function rustSymbols(root: Node, text: string, out: Draft[]): void {
     const name = node.childForFieldName('name')?.text;
     switch (node.type) {
       case 'function_item':
-        if (name) out.push({ name, kind: 'function', line: node.startPosition.row, ...functionSnippet(text, node.startIndex, node, false) });
+        if (name)
+          out.push({
+            name,
+            kind: 'function',
+            line: node.startPosition.row,
+            ...functionSnippet(text, node.startIndex, node, false),
+          });
         break;
       case 'struct_item':
       case 'enum_item':
       case 'trait_item': {
         if (!name) break;
         const whole = text.slice(node.startIndex, node.endIndex);
-        out.push({ name, kind: 'class', line: node.startPosition.row, signature: head(text, node.startIndex, node), snippet: whole.split('\n').length <= 20 ? whole : `${head(text, node.startIndex, node)} { … }` });
+        out.push({
+          name,
+          kind: 'class',
+          line: node.startPosition.row,
+          signature: head(text, node.startIndex, node),
+          snippet: whole.split('\n').length <= 20 ? whole : `${head(text, node.startIndex, node)} { … }`,
+        });
         break;
       }
       case 'impl_item': {
@@ -251,7 +339,15 @@ function rustSymbols(root: Node, text: string, out: Draft[]): void {
         for (const member of node.childForFieldName('body')?.namedChildren ?? []) {
           if (member?.type !== 'function_item') continue;
           const memberName = member.childForFieldName('name')?.text;
-          if (memberName) out.push({ name: memberName, kind: 'method', container: type, line: member.startPosition.row, signature: head(text, member.startIndex, member), snippet: `${head(text, member.startIndex, member)} { … }` });
+          if (memberName)
+            out.push({
+              name: memberName,
+              kind: 'method',
+              container: type,
+              line: member.startPosition.row,
+              signature: head(text, member.startIndex, member),
+              snippet: `${head(text, member.startIndex, member)} { … }`,
+            });
         }
         break;
       }
@@ -267,6 +363,12 @@ function attachMethods(drafts: Draft[], languageId: string): void {
     if (methods.length === 0) continue;
     methods.sort((a, b) => Number(b.name === 'new') - Number(a.name === 'new'));
     const lines = methods.slice(0, MAX_METHODS).map((m) => `    ${m.signature.replace(/\s*\n\s*/g, ' ')};`);
-    type.snippet += languageId === 'rust' ? `\nimpl ${type.name} {\n${lines.join('\n')}\n}` : `\n${methods.slice(0, MAX_METHODS).map((m) => m.signature.replace(/\s*\n\s*/g, ' ')).join('\n')}`;
+    type.snippet +=
+      languageId === 'rust'
+        ? `\nimpl ${type.name} {\n${lines.join('\n')}\n}`
+        : `\n${methods
+            .slice(0, MAX_METHODS)
+            .map((m) => m.signature.replace(/\s*\n\s*/g, ' '))
+            .join('\n')}`;
   }
 }

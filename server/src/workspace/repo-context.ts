@@ -43,7 +43,11 @@ export class WorkspaceContext implements RepoContext {
   private readonly similarMemo = new Map<string, Memo<SnippetCandidate[]>>();
   private readonly editMemo = new Map<string, Memo<SnippetCandidate>>();
   /** Definition lookups, valid while no outline changes (the indexer's outline epoch). */
-  private lookups: { epoch: number; memo: Map<string, { path: string; symbol: OutlineSymbol } | null>; reexports: Map<string, string | undefined> } = { epoch: -1, memo: new Map(), reexports: new Map() };
+  private lookups: {
+    epoch: number;
+    memo: Map<string, { path: string; symbol: OutlineSymbol } | null>;
+    reexports: Map<string, string | undefined>;
+  } = { epoch: -1, memo: new Map(), reexports: new Map() };
 
   constructor(options: RepoContextOptions) {
     this.options = options;
@@ -64,16 +68,30 @@ export class WorkspaceContext implements RepoContext {
     const offset = Math.min(Math.max(0, request.offset), request.text.length);
     const lineStart = request.text.lastIndexOf('\n', offset - 1) + 1;
     const candidates = {
-      definition: config.definitions.enabled && config.definitions.maxTokens > 0 ? this.definitions(request, offset, lineStart) : [],
-      similar: config.openDocuments.enabled && config.openDocuments.maxTokens > 0 ? this.similar(request, lineStart, config.openDocuments.maxDocuments) : [],
+      definition:
+        config.definitions.enabled && config.definitions.maxTokens > 0
+          ? this.definitions(request, offset, lineStart)
+          : [],
+      similar:
+        config.openDocuments.enabled && config.openDocuments.maxTokens > 0
+          ? this.similar(request, lineStart, config.openDocuments.maxDocuments)
+          : [],
       edit: config.recentEdits.enabled && config.recentEdits.maxTokens > 0 ? this.edits(request.uri) : [],
     };
     const chosen = selectSnippets(
       candidates,
-      { total: config.maxTokens, definition: config.definitions.maxTokens, similar: config.openDocuments.maxTokens, edit: config.recentEdits.maxTokens },
+      {
+        total: config.maxTokens,
+        definition: config.definitions.maxTokens,
+        similar: config.openDocuments.maxTokens,
+        edit: config.recentEdits.maxTokens,
+      },
       this.previous.get(request.uri) ?? [],
     );
-    this.previous.set(request.uri, chosen.map((c) => c.key));
+    this.previous.set(
+      request.uri,
+      chosen.map((c) => c.key),
+    );
     if (chosen.length === 0) return NO_CONTEXT;
     const files = [...new Set(chosen.map((c) => c.path))];
     return {
@@ -99,7 +117,8 @@ export class WorkspaceContext implements RepoContext {
     const currentLine = usesNearEnd(request.text.slice(lineStart, offset));
     const uses = usesNearEnd(request.text.slice(from, offset));
     const urgent = new Set(currentLine.map((u) => `${u.qualifier ?? ''}.${u.name}`));
-    if (this.lookups.epoch !== indexer.outlineEpoch) this.lookups = { epoch: indexer.outlineEpoch, memo: new Map(), reexports: new Map() };
+    if (this.lookups.epoch !== indexer.outlineEpoch)
+      this.lookups = { epoch: indexer.outlineEpoch, memo: new Map(), reexports: new Map() };
     const { memo, reexports } = this.lookups;
     const scope: DefinitionScope = {
       bindings: doc?.bindings ?? new Map(),
@@ -111,7 +130,10 @@ export class WorkspaceContext implements RepoContext {
       },
       memo,
       unqualified: doc?.unqualified ?? [],
-      openFiles: indexer.others(request.uri).filter((d) => d.languageId === request.languageId).map((d) => d.path),
+      openFiles: indexer
+        .others(request.uri)
+        .filter((d) => d.languageId === request.languageId)
+        .map((d) => d.path),
       currentPath: request.path,
     };
     return findDefinitions(uses, scope).map((hit) => {
@@ -145,7 +167,13 @@ export class WorkspaceContext implements RepoContext {
       .filter((w): w is DocumentWindows => w !== undefined);
     const value = similarWindows(query, request.languageId, documents)
       .slice(0, MAX_SIMILAR)
-      .map((w) => ({ key: `s:${w.path}:${w.startLine}`, source: 'similar' as const, path: this.shown(w.path), text: w.text, tokens: countTokens(w.text) }));
+      .map((w) => ({
+        key: `s:${w.path}:${w.startLine}`,
+        source: 'similar' as const,
+        path: this.shown(w.path),
+        text: w.text,
+        tokens: countTokens(w.text),
+      }));
     this.similarMemo.set(request.uri, { key, value });
     return value;
   }
@@ -156,13 +184,17 @@ export class WorkspaceContext implements RepoContext {
       const doc = this.options.indexer.documents.get(region.uri);
       const current = this.options.documentText(region.uri);
       // Only text already scanned for secrets, and none found (indexer.ts).
-      if (!doc || doc.excluded || !current || doc.sensitive !== false || doc.scannedVersion !== current.version) continue;
+      if (!doc || doc.excluded || !current || doc.sensitive !== false || doc.scannedVersion !== current.version)
+        continue;
       const key = `e:${region.uri}:${region.startLine}-${region.endLine}`;
       const memoKey = `${key}@${current.version}`;
       let memo = this.editMemo.get(key);
       if (memo?.key !== memoKey) {
         const { text } = editText(current.text.split('\n'), region);
-        memo = { key: memoKey, value: { key, source: 'edit', path: this.shown(doc.path), text, tokens: countTokens(text) } };
+        memo = {
+          key: memoKey,
+          value: { key, source: 'edit', path: this.shown(doc.path), text, tokens: countTokens(text) },
+        };
         this.editMemo.set(key, memo);
         if (this.editMemo.size > 64) this.editMemo.delete(this.editMemo.keys().next().value!);
       }

@@ -90,7 +90,8 @@ export class ImportResolver {
 
   /** A TypeScript/JavaScript module specifier (relative, or a tsconfig `paths` alias). */
   script(from: string, spec: string): string | undefined {
-    if (spec.startsWith('.') || spec.startsWith('/')) return this.scriptFile(path.resolve(path.dirname(from), spec), from);
+    if (spec.startsWith('.') || spec.startsWith('/'))
+      return this.scriptFile(path.resolve(path.dirname(from), spec), from);
     for (const target of this.aliasTargets(from, spec)) {
       const found = this.scriptFile(target, from);
       if (found) return found;
@@ -104,14 +105,19 @@ export class ImportResolver {
     if (swapped !== base) candidates.push(swapped, swapped.replace(/\.ts$/, '.tsx'));
     for (const ext of SCRIPT_EXTENSIONS) candidates.push(base + ext);
     for (const ext of SCRIPT_EXTENSIONS) candidates.push(path.join(base, `index${ext}`));
-    return this.first(candidates.filter((c) => !/\.json$/.test(c)), from);
+    return this.first(
+      candidates.filter((c) => !/\.json$/.test(c)),
+      from,
+    );
   }
 
   /** tsconfig/jsconfig `compilerOptions.paths` targets for an aliased specifier, nearest config first. */
   private aliasTargets(from: string, spec: string): string[] {
     const config = this.nearest(from, ['tsconfig.json', 'jsconfig.json']);
     if (!config) return [];
-    const json = this.readJson(config) as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } } | undefined;
+    const json = this.readJson(config) as
+      | { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } }
+      | undefined;
     const options = json?.compilerOptions;
     if (!options?.paths) return [];
     const base = path.resolve(path.dirname(config), options.baseUrl ?? '.');
@@ -120,7 +126,11 @@ export class ImportResolver {
       const star = pattern.indexOf('*');
       let rest: string | undefined;
       if (star === -1) rest = pattern === spec ? '' : undefined;
-      else if (spec.startsWith(pattern.slice(0, star)) && spec.endsWith(pattern.slice(star + 1)) && spec.length >= pattern.length - 1) {
+      else if (
+        spec.startsWith(pattern.slice(0, star)) &&
+        spec.endsWith(pattern.slice(star + 1)) &&
+        spec.length >= pattern.length - 1
+      ) {
         rest = spec.slice(star, spec.length - (pattern.length - star - 1));
       }
       if (rest === undefined) continue;
@@ -151,7 +161,9 @@ export class ImportResolver {
     let value: unknown;
     try {
       // tsconfig allows comments and trailing commas.
-      const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|(^|[^:"'])\/\/.*$/gm, '$1').replace(/,(\s*[}\]])/g, '$1');
+      const text = readFileSync(file, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\/|(^|[^:"'])\/\/.*$/gm, '$1')
+        .replace(/,(\s*[}\]])/g, '$1');
       value = JSON.parse(text);
     } catch {
       value = undefined;
@@ -166,9 +178,15 @@ export class ImportResolver {
     const module = this.pythonModule(from, binding.spec);
     if (binding.imported === '*') return module ? { paths: [module], imported: '*' } : undefined;
     // `from pkg import mod` imports a submodule when pkg/mod.py exists.
-    const packageDir = module && path.basename(module) === '__init__.py' ? path.dirname(module) : this.pythonPackageDir(from, binding.spec);
+    const packageDir =
+      module && path.basename(module) === '__init__.py'
+        ? path.dirname(module)
+        : this.pythonPackageDir(from, binding.spec);
     if (packageDir) {
-      const submodule = this.first([path.join(packageDir, `${binding.imported}.py`), path.join(packageDir, binding.imported, '__init__.py')], from);
+      const submodule = this.first(
+        [path.join(packageDir, `${binding.imported}.py`), path.join(packageDir, binding.imported, '__init__.py')],
+        from,
+      );
       if (submodule) return { paths: [submodule], imported: '*' };
     }
     return module ? { paths: [module], imported: binding.imported } : undefined;
@@ -186,7 +204,10 @@ export class ImportResolver {
   private pythonModule(from: string, spec: string): string | undefined {
     const dots = /^\.*/.exec(spec)![0].length;
     const parts = spec.slice(dots).split('.').filter(Boolean);
-    const files = (base: string) => (parts.length === 0 ? [path.join(base, '__init__.py')] : [path.join(base, ...parts) + '.py', path.join(base, ...parts, '__init__.py')]);
+    const files = (base: string) =>
+      parts.length === 0
+        ? [path.join(base, '__init__.py')]
+        : [path.join(base, ...parts) + '.py', path.join(base, ...parts, '__init__.py')];
     if (dots > 0) {
       let dir = path.dirname(from);
       for (let i = 1; i < dots; i++) dir = path.dirname(dir);
@@ -256,14 +277,19 @@ export class ImportResolver {
     // The imported name may itself be a module (use crate::a::b; then b::f()).
     const asModule = this.rustModuleFile(dir, [...rest, binding.imported], from);
     if (asModule) return { paths: [asModule], imported: '*' };
-    const file = rest.length === 0 ? this.first(['lib.rs', 'main.rs', 'mod.rs'].map((n) => path.join(dir, n)).concat(`${dir}.rs`), from) : this.rustModuleFile(dir, rest, from);
+    const file =
+      rest.length === 0
+        ? this.first(['lib.rs', 'main.rs', 'mod.rs'].map((n) => path.join(dir, n)).concat(`${dir}.rs`), from)
+        : this.rustModuleFile(dir, rest, from);
     return file ? { paths: [file], imported: binding.imported } : undefined;
   }
 
   /** The folder holding the child modules of the module in file `from`. */
   private rustChildDir(from: string): string {
     const base = path.basename(from);
-    return base === 'mod.rs' || base === 'lib.rs' || base === 'main.rs' ? path.dirname(from) : from.replace(/\.rs$/, '');
+    return base === 'mod.rs' || base === 'lib.rs' || base === 'main.rs'
+      ? path.dirname(from)
+      : from.replace(/\.rs$/, '');
   }
 
   private rustModuleFile(dir: string, parts: string[], from: string): string | undefined {

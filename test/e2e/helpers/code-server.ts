@@ -18,7 +18,15 @@ export const CHROMIUM = process.env.GHOSTLINE_CHROMIUM ?? '/usr/bin/chromium';
  * and otherwise installs it (about 2 minutes): a missing code-server fails the test, never skips it.
  */
 export function codeServerEntry(): string {
-  const bin = execFileSync(join(ROOT, '.ci/install-code-server'), { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 15 * 60_000 }).trim().split('\n').at(-1)!;
+  const bin = execFileSync(join(ROOT, '.ci/install-code-server'), {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 15 * 60_000,
+  })
+    .trim()
+    .split('\n')
+    .at(-1)!;
   return realpathSync(bin);
 }
 
@@ -70,15 +78,21 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   };
   const common = ['--user-data-dir', userData, '--extensions-dir', extensions];
   // The packaged extension, installed the way docs/clients.md tells a user to.
-  execFileSync(process.execPath, [options.entry, ...common, '--install-extension', options.vsix], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+  execFileSync(process.execPath, [options.entry, ...common, '--install-extension', options.vsix], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 120_000,
+  });
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
     [
       options.entry,
       ...common,
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',

@@ -6,7 +6,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { ClientCapabilities, CodeAction, Command, Range, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type {
+  ClientCapabilities,
+  CodeAction,
+  Command,
+  Range,
+  TextDocumentEdit,
+  TextEdit,
+  WorkspaceEdit,
+} from 'vscode-languageserver-protocol';
 import { onTestFailed } from 'vitest';
 import type { StreamParams } from '../../../server/src/lsp/protocol.ts';
 import { FULL_CAPABILITIES, TestClient } from '../../helpers/lsp-client.ts';
@@ -16,7 +24,9 @@ export const RESOLVE_CAPABILITIES: ClientCapabilities = {
   textDocument: {
     ...FULL_CAPABILITIES.textDocument,
     codeAction: {
-      codeActionLiteralSupport: { codeActionKind: { valueSet: ['', 'quickfix', 'refactor', 'refactor.rewrite', 'source'] } },
+      codeActionLiteralSupport: {
+        codeActionKind: { valueSet: ['', 'quickfix', 'refactor', 'refactor.rewrite', 'source'] },
+      },
       resolveSupport: { properties: ['edit'] },
       dataSupport: true,
       tagSupport: { valueSet: [1] },
@@ -25,7 +35,11 @@ export const RESOLVE_CAPABILITIES: ClientCapabilities = {
   workspace: {
     ...FULL_CAPABILITIES.workspace,
     applyEdit: true,
-    workspaceEdit: { documentChanges: true, resourceOperations: ['create'], changeAnnotationSupport: { groupsOnLabel: false } },
+    workspaceEdit: {
+      documentChanges: true,
+      resourceOperations: ['create'],
+      changeAnnotationSupport: { groupsOnLabel: false },
+    },
   },
 };
 
@@ -34,7 +48,11 @@ export const EGLOT_LIKE_CAPABILITIES: ClientCapabilities = {
   general: { positionEncodings: ['utf-16'] },
   textDocument: {
     synchronization: { dynamicRegistration: false },
-    codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor', 'refactor.rewrite', 'source'] } } },
+    codeAction: {
+      codeActionLiteralSupport: {
+        codeActionKind: { valueSet: ['quickfix', 'refactor', 'refactor.rewrite', 'source'] },
+      },
+    },
   },
   workspace: { applyEdit: true, workspaceEdit: { documentChanges: true }, configuration: true },
 };
@@ -51,7 +69,9 @@ function offsetAt(text: string, position: { line: number; character: number }): 
 }
 
 export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
-  const sorted = edits.map((e) => ({ start: offsetAt(text, e.range.start), end: offsetAt(text, e.range.end), text: e.newText })).sort((a, b) => b.start - a.start);
+  const sorted = edits
+    .map((e) => ({ start: offsetAt(text, e.range.start), end: offsetAt(text, e.range.end), text: e.newText }))
+    .sort((a, b) => b.start - a.start);
   let out = text;
   for (const edit of sorted) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
   return out;
@@ -60,13 +80,17 @@ export function applyTextEdits(text: string, edits: readonly TextEdit[]): string
 export class Editor {
   readonly client: TestClient;
   readonly buffers = new Map<string, Buffer>();
-  readonly progress: { token: string | number; value: { kind: string; title?: string; message?: string; cancellable?: boolean } }[] = [];
+  readonly progress: {
+    token: string | number;
+    value: { kind: string; title?: string; message?: string; cancellable?: boolean };
+  }[] = [];
   readonly streams: StreamParams[] = [];
   readonly shownDocuments: { uri: string; text: string }[] = [];
   readonly applyRequests: { label?: string; edit: WorkspaceEdit }[] = [];
   readonly messageRequests: { message: string; actions: { title: string }[] }[] = [];
   /** Which button the user presses in a showMessageRequest (null: dismissed). */
-  answerMessageRequest: (request: { message: string; actions: { title: string }[] }) => { title: string } | null = () => null;
+  answerMessageRequest: (request: { message: string; actions: { title: string }[] }) => { title: string } | null = () =>
+    null;
   /** Called when the client receives workspace/applyEdit, before applying. */
   beforeApply: () => Promise<void> | void = () => undefined;
 
@@ -91,10 +115,17 @@ export class Editor {
   }
 
   /** `command` starts another server build (the self-contained executable) instead of bin/ghostline.js. */
-  static async start(env: Record<string, string>, capabilities: ClientCapabilities, initializationOptions?: unknown, command?: string[]): Promise<Editor> {
+  static async start(
+    env: Record<string, string>,
+    capabilities: ClientCapabilities,
+    initializationOptions?: unknown,
+    command?: string[],
+  ): Promise<Editor> {
     const client = TestClient.start({ env, ...(command ? { command } : {}) });
     // A failing test shows the end of the server's log, which says where a run stopped.
-    onTestFailed(() => void process.stderr.write(`--- server log (last 6000 chars) ---\n${client.stderr.slice(-6000)}\n`));
+    onTestFailed(
+      () => void process.stderr.write(`--- server log (last 6000 chars) ---\n${client.stderr.slice(-6000)}\n`),
+    );
     await client.initialize({ capabilities, initializationOptions });
     return new Editor(client);
   }
@@ -129,9 +160,15 @@ export class Editor {
       const buffer = next.get(documentEdit.textDocument.uri) ?? this.fromDisk(documentEdit.textDocument.uri);
       if (!buffer) return { applied: false, failureReason: `unknown document ${documentEdit.textDocument.uri}` };
       if (documentEdit.textDocument.version !== null && documentEdit.textDocument.version !== buffer.version) {
-        return { applied: false, failureReason: `stale version ${documentEdit.textDocument.version}, buffer is at ${buffer.version}` };
+        return {
+          applied: false,
+          failureReason: `stale version ${documentEdit.textDocument.version}, buffer is at ${buffer.version}`,
+        };
       }
-      next.set(documentEdit.textDocument.uri, { text: applyTextEdits(buffer.text, documentEdit.edits as TextEdit[]), version: buffer.version + 1 });
+      next.set(documentEdit.textDocument.uri, {
+        text: applyTextEdits(buffer.text, documentEdit.edits as TextEdit[]),
+        version: buffer.version + 1,
+      });
     }
     for (const [uri, edits] of Object.entries(edit.changes ?? {})) {
       const buffer = next.get(uri) ?? this.fromDisk(uri);
@@ -150,17 +187,37 @@ export class Editor {
     }
   }
 
-  codeActions(uri: string, range: Range, context: { diagnostics?: unknown[]; only?: string[] } = {}): Promise<(CodeAction | Command)[]> {
-    return this.client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: context.diagnostics ?? [], ...(context.only ? { only: context.only } : {}) } });
+  codeActions(
+    uri: string,
+    range: Range,
+    context: { diagnostics?: unknown[]; only?: string[] } = {},
+  ): Promise<(CodeAction | Command)[]> {
+    return this.client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range,
+      context: { diagnostics: context.diagnostics ?? [], ...(context.only ? { only: context.only } : {}) },
+    });
   }
 
   resolve(action: CodeAction, token?: import('vscode-languageserver-protocol').CancellationToken): Promise<CodeAction> {
-    return token ? this.client.connection.sendRequest('codeAction/resolve', action, token) : this.client.connection.sendRequest('codeAction/resolve', action);
+    return token
+      ? this.client.connection.sendRequest('codeAction/resolve', action, token)
+      : this.client.connection.sendRequest('codeAction/resolve', action);
   }
 
-  execute(command: Command, token?: import('vscode-languageserver-protocol').CancellationToken, workDoneToken?: string): Promise<unknown> {
-    const params = { command: command.command, arguments: command.arguments, ...(workDoneToken ? { workDoneToken } : {}) };
-    return token ? this.client.connection.sendRequest('workspace/executeCommand', params, token) : this.client.connection.sendRequest('workspace/executeCommand', params);
+  execute(
+    command: Command,
+    token?: import('vscode-languageserver-protocol').CancellationToken,
+    workDoneToken?: string,
+  ): Promise<unknown> {
+    const params = {
+      command: command.command,
+      arguments: command.arguments,
+      ...(workDoneToken ? { workDoneToken } : {}),
+    };
+    return token
+      ? this.client.connection.sendRequest('workspace/executeCommand', params, token)
+      : this.client.connection.sendRequest('workspace/executeCommand', params);
   }
 
   /** Waits until `check` holds, polling; fails with `what` after the timeout. */

@@ -13,8 +13,10 @@ import { startFakeOpenAI, type FakeOpenAI } from '../../fake-openai/server.ts';
 import { EGLOT_LIKE_CAPABILITIES, Editor, find, RESOLVE_CAPABILITIES } from './editor.ts';
 
 const URI = 'file:///work/demo/src/retry.ts';
-const SOURCE = 'export async function retry<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {\n  for (let i = 1; ; i++) {\n    try {\n      return await fn();\n    } catch (error) {\n      if (i >= attempts) throw error;\n    }\n  }\n}\n';
-const EXPLANATION = 'Calls `fn` until it succeeds, at most `attempts` times.\n\n- Rethrows the last error.\n- No delay between attempts.';
+const SOURCE =
+  'export async function retry<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {\n  for (let i = 1; ; i++) {\n    try {\n      return await fn();\n    } catch (error) {\n      if (i >= attempts) throw error;\n    }\n  }\n}\n';
+const EXPLANATION =
+  'Calls `fn` until it succeeds, at most `attempts` times.\n\n- Rethrows the last error.\n- No delay between attempts.';
 const SELECTION = { start: { line: 0, character: 0 }, end: { line: 8, character: 1 } };
 
 let fake: FakeOpenAI;
@@ -62,7 +64,12 @@ describe('explain', () => {
     editor = await Editor.start(env(), { ...EGLOT_LIKE_CAPABILITIES, experimental: { ghostlineStream: true } });
     await explain(editor);
     await editor.until(() => editor!.streams.some((s) => s.done), 'the last stream notification');
-    expect(editor.streams.filter((s) => !s.done).map((s) => s.delta).join('')).toBe(EXPLANATION);
+    expect(
+      editor.streams
+        .filter((s) => !s.done)
+        .map((s) => s.delta)
+        .join(''),
+    ).toBe(EXPLANATION);
   });
 
   it('opens a Markdown document for a client without streaming that supports showDocument', async () => {
@@ -114,7 +121,10 @@ describe('explain', () => {
   it('explains the declaration around the cursor when nothing is selected', async () => {
     editor = await Editor.start(env(), EGLOT_LIKE_CAPABILITIES);
     await editor.open(URI, SOURCE);
-    const action = find(await editor.codeActions(URI, { start: { line: 3, character: 8 }, end: { line: 3, character: 8 } }), /Explain/) as CodeAction;
+    const action = find(
+      await editor.codeActions(URI, { start: { line: 3, character: 8 }, end: { line: 3, character: 8 } }),
+      /Explain/,
+    ) as CodeAction;
     await editor.execute(action.command!);
     expect(fake.requests[0]!.body.input).toContain(`<region>\n${SOURCE.trimEnd()}\n</region>`);
   });

@@ -9,7 +9,8 @@ import { startFakeOpenAI, type FakeOpenAI } from '../../fake-openai/server.ts';
 import { EGLOT_LIKE_CAPABILITIES, Editor, find, RESOLVE_CAPABILITIES } from './editor.ts';
 
 const URI = 'file:///work/demo/src/user.ts';
-const SOURCE = 'export function greet(user: { name?: string }): string {\n  return "Hello, " + user.name.toUpperCase();\n}\n';
+const SOURCE =
+  'export function greet(user: { name?: string }): string {\n  return "Hello, " + user.name.toUpperCase();\n}\n';
 const FUNCTION = { start: { line: 0, character: 0 }, end: { line: 2, character: 1 } };
 
 let fake: FakeOpenAI;
@@ -30,11 +31,18 @@ afterEach(async () => {
 
 describe('fix this diagnostic', () => {
   it('fixes a diagnostic another server reported, with gpt-4.1 and the diagnostic in the prompt', async () => {
-    const fixed = 'export function greet(user: { name?: string }): string {\n  return "Hello, " + (user.name ?? "stranger").toUpperCase();\n}';
+    const fixed =
+      'export function greet(user: { name?: string }): string {\n  return "Hello, " + (user.name ?? "stranger").toUpperCase();\n}';
     fake.setResponder(() => ({ kind: 'text', text: fixed }));
     editor = await Editor.start(env(), RESOLVE_CAPABILITIES);
     await editor.open(URI, SOURCE);
-    const diagnostic = { range: { start: { line: 1, character: 20 }, end: { line: 1, character: 29 } }, message: "'user.name' is possibly 'undefined'.", source: 'ts', code: 18048, severity: 1 };
+    const diagnostic = {
+      range: { start: { line: 1, character: 20 }, end: { line: 1, character: 29 } },
+      message: "'user.name' is possibly 'undefined'.",
+      source: 'ts',
+      code: 18048,
+      severity: 1,
+    };
     const actions = await editor.codeActions(URI, diagnostic.range, { diagnostics: [diagnostic], only: ['quickfix'] });
     expect(actions).toHaveLength(1);
     const resolved = await editor.resolve(actions[0] as CodeAction);
@@ -47,14 +55,23 @@ describe('fix this diagnostic', () => {
     const body = fake.requests[0]!.body;
     expect(body.model).toBe('gpt-4.1');
     expect(body.instructions).toMatch(/diagnostic goes away/);
-    expect(body.input).toContain("Diagnostic to fix (ts 18048), on line 2 of the region: 'user.name' is possibly 'undefined'.");
+    expect(body.input).toContain(
+      "Diagnostic to fix (ts 18048), on line 2 of the region: 'user.name' is possibly 'undefined'.",
+    );
   });
 
   it('titles the progress of a fix without a diagnostic message "Fix", never \'Fix ""\' (#13 item 14)', async () => {
-    fake.setResponder(() => ({ kind: 'text', text: SOURCE.trimEnd().replace('user.name.toUpperCase()', '(user.name ?? "").toUpperCase()') }));
+    fake.setResponder(() => ({
+      kind: 'text',
+      text: SOURCE.trimEnd().replace('user.name.toUpperCase()', '(user.name ?? "").toUpperCase()'),
+    }));
     editor = await Editor.start(env(), RESOLVE_CAPABILITIES);
     await editor.open(URI, SOURCE);
-    const diagnostic = { range: { start: { line: 1, character: 20 }, end: { line: 1, character: 29 } }, message: '', severity: 1 };
+    const diagnostic = {
+      range: { start: { line: 1, character: 20 }, end: { line: 1, character: 29 } },
+      message: '',
+      severity: 1,
+    };
     const [action] = await editor.codeActions(URI, diagnostic.range, { diagnostics: [diagnostic], only: ['quickfix'] });
     expect((action as CodeAction).title).toBe('ghostline: Fix');
     await editor.resolve(action as CodeAction);
@@ -68,9 +85,19 @@ describe('doc comments', () => {
     fake.setResponder(() => ({ kind: 'text', text: documented }));
     editor = await Editor.start(env(), RESOLVE_CAPABILITIES);
     await editor.open(URI, SOURCE);
-    const resolved = await editor.resolve(find(await editor.codeActions(URI, { start: { line: 1, character: 3 }, end: { line: 1, character: 3 } }), /doc comment/) as CodeAction);
+    const resolved = await editor.resolve(
+      find(
+        await editor.codeActions(URI, { start: { line: 1, character: 3 }, end: { line: 1, character: 3 } }),
+        /doc comment/,
+      ) as CodeAction,
+    );
     const [change] = resolved.edit!.documentChanges! as TextDocumentEdit[];
-    expect(change!.edits).toEqual([{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '/**\n * Greets a user by name.\n * @param user - who to greet\n * @returns the greeting\n */\n' }]);
+    expect(change!.edits).toEqual([
+      {
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        newText: '/**\n * Greets a user by name.\n * @param user - who to greet\n * @returns the greeting\n */\n',
+      },
+    ]);
     expect(resolved.edit!.changeAnnotations).toBeUndefined();
     const body = fake.requests[0]!.body;
     expect(body.model).toBe('gpt-4.1-mini');
@@ -79,12 +106,23 @@ describe('doc comments', () => {
 
   it('names the docstring convention for Python', async () => {
     const source = 'def area(w, h):\n    return w * h\n';
-    fake.setResponder(() => ({ kind: 'text', text: 'def area(w, h):\n    """Return the area of a w by h rectangle."""\n    return w * h' }));
+    fake.setResponder(() => ({
+      kind: 'text',
+      text: 'def area(w, h):\n    """Return the area of a w by h rectangle."""\n    return w * h',
+    }));
     editor = await Editor.start(env(), EGLOT_LIKE_CAPABILITIES);
     await editor.open('file:///work/demo/geo.py', source, 'python');
-    const action = find(await editor.codeActions('file:///work/demo/geo.py', { start: { line: 1, character: 4 }, end: { line: 1, character: 4 } }), /doc comment/) as CodeAction;
+    const action = find(
+      await editor.codeActions('file:///work/demo/geo.py', {
+        start: { line: 1, character: 4 },
+        end: { line: 1, character: 4 },
+      }),
+      /doc comment/,
+    ) as CodeAction;
     expect(await editor.execute(action.command!)).toEqual({ applied: true });
-    expect(editor.text('file:///work/demo/geo.py')).toBe('def area(w, h):\n    """Return the area of a w by h rectangle."""\n    return w * h\n');
+    expect(editor.text('file:///work/demo/geo.py')).toBe(
+      'def area(w, h):\n    """Return the area of a w by h rectangle."""\n    return w * h\n',
+    );
     expect(fake.requests[0]!.body.input).toContain('PEP 257 docstring');
   });
 });
@@ -92,9 +130,18 @@ describe('doc comments', () => {
 describe('refactor variants', () => {
   const VARIANTS = {
     variants: [
-      { title: 'Optional chaining', code: 'export function greet(user: { name?: string }): string {\n  return "Hello, " + (user.name?.toUpperCase() ?? "");\n}' },
-      { title: 'Early return', code: 'export function greet(user: { name?: string }): string {\n  if (!user.name) return "Hello";\n  return "Hello, " + user.name.toUpperCase();\n}' },
-      { title: 'Template literal', code: 'export function greet(user: { name?: string }): string {\n  return `Hello, ${user.name?.toUpperCase()}`;\n}' },
+      {
+        title: 'Optional chaining',
+        code: 'export function greet(user: { name?: string }): string {\n  return "Hello, " + (user.name?.toUpperCase() ?? "");\n}',
+      },
+      {
+        title: 'Early return',
+        code: 'export function greet(user: { name?: string }): string {\n  if (!user.name) return "Hello";\n  return "Hello, " + user.name.toUpperCase();\n}',
+      },
+      {
+        title: 'Template literal',
+        code: 'export function greet(user: { name?: string }): string {\n  return `Hello, ${user.name?.toUpperCase()}`;\n}',
+      },
     ],
   };
 
@@ -105,7 +152,11 @@ describe('refactor variants', () => {
     await editor.open(URI, SOURCE);
     const action = find(await editor.codeActions(URI, FUNCTION), /3 variants/) as CodeAction;
     expect(await editor.execute(action.command!)).toEqual({ applied: true });
-    expect(editor.messageRequests[0]!.actions.map((a) => a.title)).toEqual(['1: Optional chaining', '2: Early return', '3: Template literal']);
+    expect(editor.messageRequests[0]!.actions.map((a) => a.title)).toEqual([
+      '1: Optional chaining',
+      '2: Early return',
+      '3: Template literal',
+    ]);
     expect(editor.text(URI)).toBe(`${VARIANTS.variants[1]!.code}\n`);
     expect(editor.shownDocuments[0]!.text).toContain('## 3. Template literal');
     const body = fake.requests[0]!.body;
@@ -165,7 +216,11 @@ describe('refactor with instruction', () => {
     fake.setResponder(() => ({ kind: 'text', text: SOURCE.trimEnd().replace('"Hello, "', '"Hi, "') }));
     editor = await Editor.start(env(), EGLOT_LIKE_CAPABILITIES);
     await editor.open(URI, SOURCE);
-    const result = await editor.execute({ title: 'x', command: 'ghostline.refactorWithInstruction', arguments: [{ uri: URI, version: 1, range: FUNCTION, instruction: 'Say Hi instead of Hello' }] });
+    const result = await editor.execute({
+      title: 'x',
+      command: 'ghostline.refactorWithInstruction',
+      arguments: [{ uri: URI, version: 1, range: FUNCTION, instruction: 'Say Hi instead of Hello' }],
+    });
     expect(result).toEqual({ applied: true });
     expect(fake.requests[0]!.body.input).toContain('User instruction: Say Hi instead of Hello');
     expect(editor.text(URI)).toContain('"Hi, "');
@@ -173,7 +228,10 @@ describe('refactor with instruction', () => {
   });
 
   it('offers preset instructions through showMessageRequest when none was given', async () => {
-    fake.setResponder(() => ({ kind: 'text', text: SOURCE.trimEnd().replace('user.name.toUpperCase()', 'user.name!.toUpperCase()') }));
+    fake.setResponder(() => ({
+      kind: 'text',
+      text: SOURCE.trimEnd().replace('user.name.toUpperCase()', 'user.name!.toUpperCase()'),
+    }));
     editor = await Editor.start(env(), EGLOT_LIKE_CAPABILITIES);
     editor.answerMessageRequest = (request) => request.actions.find((a) => a.title === 'Simplify')!;
     await editor.open(URI, SOURCE);

@@ -11,8 +11,26 @@ import { CancellationTokenSource } from '../../helpers/lsp-client.ts';
 import { EGLOT_LIKE_CAPABILITIES, Editor, find, RESOLVE_CAPABILITIES } from './editor.ts';
 
 const URI = 'file:///work/demo/src/total.ts';
-const SOURCE = ['// Sums prices.', 'export function total(items: { price: number }[]): number {', '  let sum = 0;', '  for (let i = 0; i < items.length; i++) {', '    sum = sum + items[i].price;', '  }', '  return sum;', '}', ''].join('\n');
-const REWRITTEN = ['export function total(items: { price: number }[]): number {', '  let sum = 0;', '  for (const item of items) {', '    sum += item.price;', '  }', '  return sum;', '}'].join('\n');
+const SOURCE = [
+  '// Sums prices.',
+  'export function total(items: { price: number }[]): number {',
+  '  let sum = 0;',
+  '  for (let i = 0; i < items.length; i++) {',
+  '    sum = sum + items[i].price;',
+  '  }',
+  '  return sum;',
+  '}',
+  '',
+].join('\n');
+const REWRITTEN = [
+  'export function total(items: { price: number }[]): number {',
+  '  let sum = 0;',
+  '  for (const item of items) {',
+  '    sum += item.price;',
+  '  }',
+  '  return sum;',
+  '}',
+].join('\n');
 const WHOLE_FUNCTION = { start: { line: 1, character: 0 }, end: { line: 7, character: 1 } };
 
 let fake: FakeOpenAI;
@@ -38,9 +56,15 @@ describe('the code-action menu', () => {
   it('lists every action without calling a model, with resolve data, kinds and the LLM-generated tag', async () => {
     editor = await Editor.start(env(), RESOLVE_CAPABILITIES);
     await editor.open(URI, SOURCE);
-    const diagnostic = { range: { start: { line: 4, character: 10 }, end: { line: 4, character: 13 } }, message: "Object is possibly 'undefined'.", source: 'ts', code: 2532 };
+    const diagnostic = {
+      range: { start: { line: 4, character: 10 }, end: { line: 4, character: 13 } },
+      message: "Object is possibly 'undefined'.",
+      source: 'ts',
+      code: 2532,
+    };
     const actions = (await editor.codeActions(URI, WHOLE_FUNCTION, { diagnostics: [diagnostic] })) as CodeAction[];
-    for (let i = 0; i < 20; i++) await editor.codeActions(URI, { start: { line: i % 8, character: 0 }, end: { line: i % 8, character: 0 } });
+    for (let i = 0; i < 20; i++)
+      await editor.codeActions(URI, { start: { line: i % 8, character: 0 }, end: { line: i % 8, character: 0 } });
     expect(fake.requests).toHaveLength(0);
     const byTitle = Object.fromEntries(actions.map((a) => [a.title, a]));
     expect(Object.keys(byTitle)).toEqual([
@@ -53,11 +77,25 @@ describe('the code-action menu', () => {
       'ghostline: Generate unit tests',
     ]);
     const fix = byTitle[`ghostline: Fix "Object is possibly 'undefined'."`]!;
-    expect(fix).toMatchObject({ kind: 'quickfix', diagnostics: [diagnostic], tags: [1], data: { ghostline: 'fix', args: { uri: URI, version: 1, diagnostic: { message: diagnostic.message, code: 2532, source: 'ts' } } } });
-    expect(byTitle['ghostline: Refactor']).toMatchObject({ kind: 'refactor.rewrite', data: { ghostline: 'refactor', args: { range: WHOLE_FUNCTION } } });
+    expect(fix).toMatchObject({
+      kind: 'quickfix',
+      diagnostics: [diagnostic],
+      tags: [1],
+      data: {
+        ghostline: 'fix',
+        args: { uri: URI, version: 1, diagnostic: { message: diagnostic.message, code: 2532, source: 'ts' } },
+      },
+    });
+    expect(byTitle['ghostline: Refactor']).toMatchObject({
+      kind: 'refactor.rewrite',
+      data: { ghostline: 'refactor', args: { range: WHOLE_FUNCTION } },
+    });
     expect(byTitle['ghostline: Refactor']!.command).toBeUndefined();
     // Explain, instruction and variants need a dialogue or have no edit: always commands.
-    expect(byTitle['ghostline: Explain']).toMatchObject({ kind: 'refactor.explain', command: { command: 'ghostline.explain' } });
+    expect(byTitle['ghostline: Explain']).toMatchObject({
+      kind: 'refactor.explain',
+      command: { command: 'ghostline.explain' },
+    });
     expect(byTitle['ghostline: Refactor (3 variants)']!.command?.command).toBe('ghostline.refactorVariants');
     expect(byTitle['ghostline: Generate unit tests']!.kind).toBe('source.generate.tests');
 
@@ -75,7 +113,11 @@ describe('the code-action menu', () => {
     const refactor = find(actions, /^ghostline: Refactor$/);
     expect(refactor.data).toBeUndefined();
     expect(refactor.tags).toBeUndefined();
-    expect(refactor.command).toEqual({ title: 'ghostline: Refactor', command: 'ghostline.refactor', arguments: [{ uri: URI, version: 1, range: WHOLE_FUNCTION }] });
+    expect(refactor.command).toEqual({
+      title: 'ghostline: Refactor',
+      command: 'ghostline.refactor',
+      arguments: [{ uri: URI, version: 1, range: WHOLE_FUNCTION }],
+    });
     await editor.client.shutdown();
 
     editor = await Editor.start(env(), { workspace: { applyEdit: true } });
@@ -97,10 +139,24 @@ describe('refactor', () => {
     expect(change!.textDocument).toEqual({ uri: URI, version: 1 });
     // Only what changed on the two changed lines is touched, not the whole function.
     expect(change!.edits).toEqual([
-      { range: { start: { line: 3, character: 7 }, end: { line: 3, character: 39 } }, newText: 'const item of items', annotationId: 'ghostline' },
-      { range: { start: { line: 4, character: 8 }, end: { line: 4, character: 24 } }, newText: '+= item', annotationId: 'ghostline' },
+      {
+        range: { start: { line: 3, character: 7 }, end: { line: 3, character: 39 } },
+        newText: 'const item of items',
+        annotationId: 'ghostline',
+      },
+      {
+        range: { start: { line: 4, character: 8 }, end: { line: 4, character: 24 } },
+        newText: '+= item',
+        annotationId: 'ghostline',
+      },
     ]);
-    expect(resolved.edit!.changeAnnotations).toEqual({ ghostline: { label: 'ghostline: refactor', needsConfirmation: false, description: 'Generated by gpt-4.1; review it, Undo reverts it.' } });
+    expect(resolved.edit!.changeAnnotations).toEqual({
+      ghostline: {
+        label: 'ghostline: refactor',
+        needsConfirmation: false,
+        description: 'Generated by gpt-4.1; review it, Undo reverts it.',
+      },
+    });
     expect(editor.apply(resolved.edit!)).toEqual({ applied: true });
     expect(editor.text(URI)).toBe(`// Sums prices.\n${REWRITTEN}\n`);
 
@@ -154,13 +210,17 @@ describe('refactor', () => {
 });
 
 describe('a buffer edited while the model runs', () => {
-  it('rebases the edit past a change elsewhere and keeps the user\'s edit', async () => {
+  it("rebases the edit past a change elsewhere and keeps the user's edit", async () => {
     fake.setResponder(() => ({ kind: 'text', text: REWRITTEN, firstTokenDelayMs: 300 }));
     editor = await Editor.start(env(), RESOLVE_CAPABILITIES);
     await editor.open(URI, SOURCE);
     const pending = editor.resolve(find(await editor.codeActions(URI, WHOLE_FUNCTION), /^ghostline: Refactor$/));
     await fake.waitForRequests(1);
-    await editor.type(URI, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 'import { log } from "./log";\n\n');
+    await editor.type(
+      URI,
+      { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      'import { log } from "./log";\n\n',
+    );
     const resolved = await pending;
     const [change] = resolved.edit!.documentChanges! as TextDocumentEdit[];
     expect(change!.textDocument.version).toBe(2);
@@ -187,7 +247,8 @@ describe('a buffer edited while the model runs', () => {
     editor = await Editor.start(env(), EGLOT_LIKE_CAPABILITIES);
     await editor.open(URI, SOURCE);
     // The user types between the server sending workspace/applyEdit and the editor applying it.
-    editor.beforeApply = () => editor!.type(URI, { start: { line: 8, character: 0 }, end: { line: 8, character: 0 } }, '// more\n');
+    editor.beforeApply = () =>
+      editor!.type(URI, { start: { line: 8, character: 0 }, end: { line: 8, character: 0 } }, '// more\n');
     const action = find(await editor.codeActions(URI, WHOLE_FUNCTION), /^ghostline: Refactor$/);
     expect(await editor.execute(action.command!)).toEqual({ applied: false });
     expect(editor.text(URI)).toBe(`${SOURCE}// more\n`);
@@ -197,7 +258,10 @@ describe('a buffer edited while the model runs', () => {
 
 describe('answers that do not parse', () => {
   it('retries once with the parse errors, then refuses clearly without an edit', async () => {
-    fake.setResponder(() => ({ kind: 'text', text: 'export function total(items) {\n  return items.reduce((s, i) => s + i.price, 0;\n}' }));
+    fake.setResponder(() => ({
+      kind: 'text',
+      text: 'export function total(items) {\n  return items.reduce((s, i) => s + i.price, 0;\n}',
+    }));
     editor = await Editor.start(env(), EGLOT_LIKE_CAPABILITIES);
     await editor.open(URI, SOURCE);
     const action = find(await editor.codeActions(URI, WHOLE_FUNCTION), /^ghostline: Refactor$/);
@@ -240,7 +304,11 @@ describe('budgets', () => {
 describe('cancellation', () => {
   it('cancelling the command mid-stream answers RequestCancelled, ends progress and closes the model request', async () => {
     fake.setResponder(() => ({ kind: 'stall', text: REWRITTEN, afterChunks: 3 }));
-    editor = await Editor.start(env(), { ...EGLOT_LIKE_CAPABILITIES, window: { workDoneProgress: true } }, { actions: { streaming: true } });
+    editor = await Editor.start(
+      env(),
+      { ...EGLOT_LIKE_CAPABILITIES, window: { workDoneProgress: true } },
+      { actions: { streaming: true } },
+    );
     await editor.open(URI, SOURCE);
     const action = find(await editor.codeActions(URI, WHOLE_FUNCTION), /^ghostline: Refactor$/);
     const source = new CancellationTokenSource();
@@ -266,7 +334,9 @@ describe('cancellation', () => {
     const pending = editor.resolve(find(await editor.codeActions(URI, WHOLE_FUNCTION), /^ghostline: Refactor$/));
     const [request] = await fake.waitForRequests(1);
     await editor.until(() => editor!.progress.some((p) => p.value.kind === 'begin'), 'progress begin');
-    await editor.client.connection.sendNotification('window/workDoneProgress/cancel', { token: editor.progress[0]!.token });
+    await editor.client.connection.sendNotification('window/workDoneProgress/cancel', {
+      token: editor.progress[0]!.token,
+    });
     // Cancelled from its progress bar, the resolve is answered with the cancelled code, not an action without an edit.
     await expect(pending).rejects.toMatchObject({ code: -32800 });
     await request!.done;

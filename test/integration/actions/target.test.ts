@@ -32,7 +32,10 @@ function regionSent(): string {
 
 /** The model answers with the region it was given, unchanged. */
 function echoRegion(): void {
-  fake.setResponder((req) => ({ kind: 'text', text: /<region>\n([\s\S]*?)\n?<\/region>/.exec(String(req.body.input))?.[1] ?? '' }));
+  fake.setResponder((req) => ({
+    kind: 'text',
+    text: /<region>\n([\s\S]*?)\n?<\/region>/.exec(String(req.body.input))?.[1] ?? '',
+  }));
 }
 
 const cursorAt = (line: number, character: number) => ({ start: { line, character }, end: { line, character } });
@@ -44,7 +47,11 @@ const PYTHON = [
   '',
   'SCALE = 2',
   '',
-  ...Array.from({ length: 20 }, (_, i) => [`def f${i}(x):`, `    """Scales x by ${i}."""`, `    y = math.sqrt(x) * ${i}`, '    return y * SCALE', ''].join('\n')),
+  ...Array.from({ length: 20 }, (_, i) =>
+    [`def f${i}(x):`, `    """Scales x by ${i}."""`, `    y = math.sqrt(x) * ${i}`, '    return y * SCALE', ''].join(
+      '\n',
+    ),
+  ),
   'if __name__ == "__main__":',
   '    print(f1(float(sys.argv[1])))',
   '',
@@ -55,7 +62,11 @@ const TYPESCRIPT = [
   "import { readFileSync } from 'node:fs';",
   "import { join } from 'node:path';",
   'const ROOT = process.cwd();',
-  ...Array.from({ length: 30 }, (_, i) => `export function read${i}(name: string): string {\n  return readFileSync(join(ROOT, name + '${i}'), 'utf8');\n}`),
+  ...Array.from(
+    { length: 30 },
+    (_, i) =>
+      `export function read${i}(name: string): string {\n  return readFileSync(join(ROOT, name + '${i}'), 'utf8');\n}`,
+  ),
   '',
 ].join('\n');
 
@@ -75,7 +86,12 @@ describe('a cursor outside any function', () => {
     await editor.resolve(find(await editor.codeActions(uri, cursorAt(4, 0)), /^ghostline: Refactor$/));
     expect(regionSent()).toBe(PYTHON.split('\n').slice(5, 9).join('\n'));
 
-    const diagnostic = { range: { start: { line: 1, character: 7 }, end: { line: 1, character: 10 } }, message: "'sys' imported but unused", source: 'pyflakes', severity: 2 };
+    const diagnostic = {
+      range: { start: { line: 1, character: 7 }, end: { line: 1, character: 10 } },
+      message: "'sys' imported but unused",
+      source: 'pyflakes',
+      severity: 2,
+    };
     const fixes = await editor.codeActions(uri, diagnostic.range, { diagnostics: [diagnostic], only: ['quickfix'] });
     await editor.resolve(fixes[0] as CodeAction);
     expect(regionSent().split('\n').length).toBeLessThanOrEqual(8);

@@ -16,9 +16,15 @@ const run = promisify(execFile);
 let fake: FakeOpenAI;
 let work: string;
 
-async function ghostline(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function ghostline(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(SERVER_NODE, [BIN, ...args], { cwd: work, env: { PATH: process.env.PATH, HOME: work, XDG_CONFIG_HOME: join(work, 'cfg'), ...env } });
+    const { stdout, stderr } = await run(SERVER_NODE, [BIN, ...args], {
+      cwd: work,
+      env: { PATH: process.env.PATH, HOME: work, XDG_CONFIG_HOME: join(work, 'cfg'), ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -46,7 +52,10 @@ describe('ghostline CLI', () => {
     fake.setResponder(() => ({ kind: 'text', text: '```python\nreturn a * b\n```' }));
     const file = join(work, 'mul.py');
     writeFileSync(file, 'def mul(a, b):\n    \n');
-    const result = await ghostline(['complete', `${file}:2:5`], { OPENAI_API_KEY: 'sk-cli-test', OPENAI_BASE_URL: fake.url });
+    const result = await ghostline(['complete', `${file}:2:5`], {
+      OPENAI_API_KEY: 'sk-cli-test',
+      OPENAI_BASE_URL: fake.url,
+    });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('return a * b\n');
     const prompt = parseCompletionInput(fake.requests.at(-1)!.body.input);
@@ -77,7 +86,11 @@ describe('ghostline CLI', () => {
 
   it('doctor reports an invalid team file and an unreachable Redis', async () => {
     writeFileSync(join(work, '.ghostline.json'), '{"completion": {"maxLines": 0}}');
-    const result = await ghostline(['doctor'], { OPENAI_API_KEY: 'sk-x', OPENAI_BASE_URL: fake.url, REDIS_URL: 'redis://127.0.0.1:1' });
+    const result = await ghostline(['doctor'], {
+      OPENAI_API_KEY: 'sk-x',
+      OPENAI_BASE_URL: fake.url,
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/completion\.maxLines = 0/);
     expect(result.stdout).toMatch(/✗ Redis .* unreachable/);

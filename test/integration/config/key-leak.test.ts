@@ -13,7 +13,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { FULL_CAPABILITIES, TestClient } from '../../helpers/lsp-client.ts';
 
 const KEY = 'sk-proj-' + 'Vb7Qe2Lx9Tz4Kw1Nr6Hp3Sd8Fj5Gm0Ac7Uy2Io9Pe4Rt1Wq6Zx3Cv8Bn5Ml0Kj';
-const BAD = '{"__proto__": {"completion": {"maxLines": 3}}, "completion": {"debounceMs": {"soon": true}}, "log": {"level": "loud"}}';
+const BAD =
+  '{"__proto__": {"completion": {"maxLines": 3}}, "completion": {"debounceMs": {"soon": true}}, "log": {"level": "loud"}}';
 const dirs: string[] = [];
 let client: TestClient | undefined;
 
@@ -29,27 +30,45 @@ afterAll(() => {
 function keyPieces(text: string): string[] {
   const secret = KEY.slice('sk-proj-'.length);
   const found = new Set<string>();
-  for (let i = 0; i + 8 <= secret.length; i++) if (text.includes(secret.slice(i, i + 8))) found.add(secret.slice(i, i + 8));
+  for (let i = 0; i + 8 <= secret.length; i++)
+    if (text.includes(secret.slice(i, i + 8))) found.add(secret.slice(i, i + 8));
   return [...found];
 }
 
 type Source = 'team file' | 'initializationOptions' | 'didChangeConfiguration';
 
-async function session(source: Source, logTo: 'file' | 'stderr'): Promise<{ shown: string; stderr: string; log: string }> {
+async function session(
+  source: Source,
+  logTo: 'file' | 'stderr',
+): Promise<{ shown: string; stderr: string; log: string }> {
   const root = mkdtempSync(path.join(tmpdir(), 'ghostline-keyleak-'));
   dirs.push(root);
   const logFile = path.join(root, 'ghostline.log');
   if (source === 'team file') writeFileSync(path.join(root, '.ghostline.json'), BAD);
   const c = TestClient.start({
-    env: { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', GHOSTLINE_LOG_LEVEL: 'trace', ...(logTo === 'file' ? { GHOSTLINE_LOG_FILE: logFile } : {}) },
+    env: {
+      OPENAI_API_KEY: KEY,
+      OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+      GHOSTLINE_LOG_LEVEL: 'trace',
+      ...(logTo === 'file' ? { GHOSTLINE_LOG_FILE: logFile } : {}),
+    },
   });
   client = c;
   // Without workspace/configuration the pushed settings are used as they are.
   const capabilities = { ...FULL_CAPABILITIES, workspace: { didChangeConfiguration: { dynamicRegistration: false } } };
-  await c.initialize({ rootUri: pathToFileURL(root).href, capabilities, initializationOptions: source === 'initializationOptions' ? JSON.parse(BAD) : undefined });
-  if (source === 'didChangeConfiguration') await c.connection.sendNotification('workspace/didChangeConfiguration', { settings: { ghostline: JSON.parse(BAD) } });
+  await c.initialize({
+    rootUri: pathToFileURL(root).href,
+    capabilities,
+    initializationOptions: source === 'initializationOptions' ? JSON.parse(BAD) : undefined,
+  });
+  if (source === 'didChangeConfiguration')
+    await c.connection.sendNotification('workspace/didChangeConfiguration', {
+      settings: { ghostline: JSON.parse(BAD) },
+    });
   await c.waitForMessage(/prototype key "__proto__"/);
-  const stderrClosed = new Promise<void>((resolve) => (c.child.stderr!.closed ? resolve() : c.child.stderr!.once('close', () => resolve())));
+  const stderrClosed = new Promise<void>((resolve) =>
+    c.child.stderr!.closed ? resolve() : c.child.stderr!.once('close', () => resolve()),
+  );
   await c.shutdown();
   client = undefined;
   await stderrClosed;
@@ -75,7 +94,10 @@ describe('configuration errors never quote the API key', () => {
   it('names the path and the shape of a bad value, never the value of an object', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'ghostline-keyleak-'));
     dirs.push(root);
-    writeFileSync(path.join(root, '.ghostline.json'), '{"completion": {"debounceMs": {"apiKey": "' + KEY + '"}}, "log": {"level": "loud"}}');
+    writeFileSync(
+      path.join(root, '.ghostline.json'),
+      '{"completion": {"debounceMs": {"apiKey": "' + KEY + '"}}, "log": {"level": "loud"}}',
+    );
     const c = TestClient.start({ env: { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' } });
     client = c;
     await c.initialize({ rootUri: pathToFileURL(root).href });

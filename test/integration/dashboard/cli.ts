@@ -7,7 +7,16 @@ import { join } from 'node:path';
 import { BIN, ROOT } from '../../helpers/lsp-client.ts';
 
 /** Debian's Chromium, headless, with nothing phoning home (playwright-core launches it with a fresh profile). */
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 /** Screenshots of the page, kept after the run (git-ignored). */
 export const ARTIFACTS = join(ROOT, 'test', 'artifacts', 'dashboard');
 
@@ -21,7 +30,11 @@ export interface DashboardProcess {
 }
 
 export function startDashboardCli(env: Record<string, string>, args: string[] = []): Promise<DashboardProcess> {
-  const child = spawn(process.execPath, [BIN, 'dashboard', ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'dashboard', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -54,10 +67,16 @@ export function startDashboardCli(env: Record<string, string>, args: string[] = 
   });
 }
 
-export function runStats(env: Record<string, string>, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runStats(
+  env: Record<string, string>,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'stats', ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, timeout: 20_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [BIN, 'stats', ...args],
+      { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, timeout: 20_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
 }

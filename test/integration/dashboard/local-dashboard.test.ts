@@ -32,15 +32,31 @@ afterAll(async () => {
 
 describe('the dashboard of one developer (no team Redis)', () => {
   it('shows the local counters, equal to `ghostline stats --json`', async () => {
-    fake.setResponder(() => ({ kind: 'text', text: 'result)', firstTokenDelayMs: 50, usage: { input: 800, cached: 400, output: 10 } }));
-    const env = { HOME: home, XDG_STATE_HOME: join(home, 'state'), GHOSTLINE_SAFETY__AUDIT__ENABLED: 'true', OPENAI_API_KEY: 'sk-test-key-0000', OPENAI_BASE_URL: fake.url, GHOSTLINE_COMPLETION__DEBOUNCE_MS: '0', GHOSTLINE_BUDGET__USER: 'dana' };
+    fake.setResponder(() => ({
+      kind: 'text',
+      text: 'result)',
+      firstTokenDelayMs: 50,
+      usage: { input: 800, cached: 400, output: 10 },
+    }));
+    const env = {
+      HOME: home,
+      XDG_STATE_HOME: join(home, 'state'),
+      GHOSTLINE_SAFETY__AUDIT__ENABLED: 'true',
+      OPENAI_API_KEY: 'sk-test-key-0000',
+      OPENAI_BASE_URL: fake.url,
+      GHOSTLINE_COMPLETION__DEBOUNCE_MS: '0',
+      GHOSTLINE_BUDGET__USER: 'dana',
+    };
     const client = TestClient.start({ env });
     await client.initialize();
     const uri = 'file:///work/app.go';
     const text = 'total := sum(';
     await client.open(uri, text, 'go');
     const first = await client.completion(uri, { line: 0, character: text.length });
-    await client.request('workspace/executeCommand', { command: first.items[0]!.command!.command, arguments: first.items[0]!.command!.arguments });
+    await client.request('workspace/executeCommand', {
+      command: first.items[0]!.command!.command,
+      arguments: first.items[0]!.command!.arguments,
+    });
     // Closed and reopened: the same prompt is answered from memory.
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
     await client.open(uri, text, 'go');
@@ -58,20 +74,41 @@ describe('the dashboard of one developer (no team Redis)', () => {
     expect(stats.code).toBe(0);
     const daily = (JSON.parse(stats.stdout) as { daily: DashboardReport }).daily;
     expect(daily.health).toMatchObject({ source: 'local', redisReachable: false });
-    expect(daily.totals).toMatchObject({ shown: 2, accepted: 1, tokensIn: 800, tokensCached: 400, tokensOut: 10, cachedShare: 0.5, modelCalls: 1, hitsMemory: 1, callsAvoided: 1, spendTokens: 810 });
+    expect(daily.totals).toMatchObject({
+      shown: 2,
+      accepted: 1,
+      tokensIn: 800,
+      tokensCached: 400,
+      tokensOut: 10,
+      cachedShare: 0.5,
+      modelCalls: 1,
+      hitsMemory: 1,
+      callsAvoided: 1,
+      spendTokens: 810,
+    });
     expect(daily.users.map((u) => u.name)).toEqual(['dana']);
     expect(daily.acceptance.language).toEqual([{ name: 'go', shown: 2, accepted: 1, rate: 0.5 }]);
 
     const dashboard = await startDashboardCli(env, ['--port', '0']);
-    const browser = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 1000 } });
+    const browser = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1400, height: 1000 },
+    });
     try {
       const page = browser.pages()[0] ?? (await browser.newPage());
       await page.goto(`${dashboard.url}&days=7`);
       await page.waitForSelector('body[data-ready="7"]', { timeout: 20_000 });
       await page.screenshot({ path: join(ARTIFACTS, 'local-7-days.png'), fullPage: true });
-      const figures = await page.$$eval('[data-field]', (nodes) => nodes.map((n) => [n.getAttribute('data-field')!, n.getAttribute('data-value')!] as const));
+      const figures = await page.$$eval('[data-field]', (nodes) =>
+        nodes.map((n) => [n.getAttribute('data-field')!, n.getAttribute('data-value')!] as const),
+      );
       for (const [field, value] of figures) {
-        const expected = field === 'users.length' ? daily.users.length : field.split('.').reduce<unknown>((o: unknown, key: string) => (o as Record<string, unknown>)[key], daily);
+        const expected =
+          field === 'users.length'
+            ? daily.users.length
+            : field.split('.').reduce<unknown>((o: unknown, key: string) => (o as Record<string, unknown>)[key], daily);
         expect(value === '' ? null : Number(value), field).toBe(expected);
       }
       expect(await page.textContent('#scope')).toContain('this developer');

@@ -20,7 +20,6 @@ import { teamEnv } from '../redis/servers.ts';
 import { uniqueTeam, waitFor } from '../redis/setup.ts';
 import { ARTIFACTS, CHROMIUM_ARGS, runStats, startDashboardCli, type DashboardProcess } from './cli.ts';
 
-
 let fake: FakeOpenAI;
 let redis: RedisServer;
 let dashboard: DashboardProcess | undefined;
@@ -50,7 +49,11 @@ afterAll(async () => {
   rmSync(profile, { recursive: true, force: true });
 });
 
-const doc = (word: string) => ({ uri: `file:///team/src/${word}.py`, text: `${word}_value = compute_${word}(`, character: `${word}_value = compute_${word}(`.length });
+const doc = (word: string) => ({
+  uri: `file:///team/src/${word}.py`,
+  text: `${word}_value = compute_${word}(`,
+  character: `${word}_value = compute_${word}(`.length,
+});
 
 /** Completes one document; accepts the suggestion (runs its command) when asked. */
 async function complete(client: TestClient, word: string, accept = false): Promise<string | undefined> {
@@ -58,7 +61,11 @@ async function complete(client: TestClient, word: string, accept = false): Promi
   await client.open(uri, text, 'python');
   const list = await client.completion(uri, { line: 0, character });
   const item = list.items[0];
-  if (item && accept && item.command) await client.request('workspace/executeCommand', { command: item.command.command, arguments: item.command.arguments });
+  if (item && accept && item.command)
+    await client.request('workspace/executeCommand', {
+      command: item.command.command,
+      arguments: item.command.arguments,
+    });
   return item?.textEdit?.newText;
 }
 
@@ -67,20 +74,34 @@ async function fill(): Promise<void> {
     const body = JSON.stringify(req.body);
     const word = /compute_(\w+)/.exec(body)?.[1] ?? 'other';
     // The primary model fails on "broken" (one attempt per model): the router falls back to gpt-4o-mini.
-    if (word === 'broken' && req.body.model === 'gpt-4.1-mini') return { kind: 'error', status: 500, message: 'upstream failed' };
+    if (word === 'broken' && req.body.model === 'gpt-4.1-mini')
+      return { kind: 'error', status: 500, message: 'upstream failed' };
     // Every model refuses "fail": the user sees a model error (an empty list).
     if (word === 'fail') return { kind: 'error', status: 400, type: 'invalid_request_error', message: 'bad request' };
     served++;
     return { kind: 'text', text: `${word}_result)`, firstTokenDelayMs: 300, usage: { input: 1000, output: 20 } };
   });
   const users = ['alice', 'bob', 'carol'];
-  const clients = users.map((user) => TestClient.start({ env: teamEnv({ modelUrl: fake.url, redisUrl: redis.url, team, extra: { ...budget, GHOSTLINE_BUDGET__USER: user } }) }));
+  const clients = users.map((user) =>
+    TestClient.start({
+      env: teamEnv({
+        modelUrl: fake.url,
+        redisUrl: redis.url,
+        team,
+        extra: { ...budget, GHOSTLINE_BUDGET__USER: user },
+      }),
+    }),
+  );
   try {
     await Promise.all(clients.map((client) => client.initialize()));
-    await Promise.all(clients.map((client) => waitFor(() => client.stderr.includes('"team cache ready"'), 'the team cache', 15_000)));
+    await Promise.all(
+      clients.map((client) => waitFor(() => client.stderr.includes('"team cache ready"'), 'the team cache', 15_000)),
+    );
     const [alice, bob, carol] = clients as [TestClient, TestClient, TestClient];
     // One prompt asked by all three at once: one model call, the others from the peer or Redis.
-    expect(await Promise.all([complete(alice, 'alpha', true), complete(bob, 'alpha', true), complete(carol, 'alpha')])).toEqual(['alpha_result)', 'alpha_result)', 'alpha_result)']);
+    expect(
+      await Promise.all([complete(alice, 'alpha', true), complete(bob, 'alpha', true), complete(carol, 'alpha')]),
+    ).toEqual(['alpha_result)', 'alpha_result)', 'alpha_result)']);
     // Distinct prompts, one call each; bob accepts his.
     expect(await complete(alice, 'beta')).toBe('beta_result)');
     expect(await complete(bob, 'gamma', true)).toBe('gamma_result)');
@@ -106,29 +127,54 @@ describe('the team dashboard', () => {
     await fill();
     let stats: { daily: DashboardReport } | undefined;
     // Cache statistics are written fire-and-forget; wait until the six hits and five calls are in.
-    await waitFor(async () => {
-      const result = await runStats(env(), ['--json', '--range', '7d']);
-      stats = result.code === 0 ? JSON.parse(result.stdout) : undefined;
-      const t = stats?.daily.totals;
-      return t !== undefined && t.modelCalls === 5 && t.hitsPeer + t.hitsRedis === 3;
-    }, 'the team counters', 20_000);
+    await waitFor(
+      async () => {
+        const result = await runStats(env(), ['--json', '--range', '7d']);
+        stats = result.code === 0 ? JSON.parse(result.stdout) : undefined;
+        const t = stats?.daily.totals;
+        return t !== undefined && t.modelCalls === 5 && t.hitsPeer + t.hitsRedis === 3;
+      },
+      'the team counters',
+      20_000,
+    );
     const daily = stats!.daily;
     const t = daily.totals;
 
     // What the fake model served: five answers of 1000 tokens in and 20 out, one failed attempt before a fallback.
     expect(served).toBe(5);
-    expect(t).toMatchObject({ tokensIn: 5 * 1000, tokensOut: 5 * 20, spendTokens: 5 * 1020, modelCalls: 5, shown: 8, accepted: 5, fallbacks: 1, modelErrors: 1 });
+    expect(t).toMatchObject({
+      tokensIn: 5 * 1000,
+      tokensOut: 5 * 20,
+      spendTokens: 5 * 1020,
+      modelCalls: 5,
+      shown: 8,
+      accepted: 5,
+      fallbacks: 1,
+      modelErrors: 1,
+    });
     expect(t.acceptanceRate).toBeCloseTo(5 / 8, 6);
     // gpt-4.1-mini at $0.40/M in and $1.60/M out, four calls; gpt-4o-mini ($0.15 / $0.60) for the fallback.
     expect(t.spendUsd).toBeCloseTo(4 * 0.000432 + 0.000162, 9);
     expect(t.latencyP50Ms).not.toBeNull();
-    expect(daily.acceptance.editor).toEqual([{ name: 'ghostline-tests', shown: 8, accepted: 5, rate: t.acceptanceRate }]);
+    expect(daily.acceptance.editor).toEqual([
+      { name: 'ghostline-tests', shown: 8, accepted: 5, rate: t.acceptanceRate },
+    ]);
     expect(daily.acceptance.language).toEqual([{ name: 'python', shown: 8, accepted: 5, rate: t.acceptanceRate }]);
     expect(daily.users.map((u) => u.name).sort()).toEqual(['alice', 'bob', 'carol']);
-    expect(daily.health).toMatchObject({ source: 'team', redisReachable: true, team, lastError: { model: 'gpt-4.1-mini' } });
+    expect(daily.health).toMatchObject({
+      source: 'team',
+      redisReachable: true,
+      team,
+      lastError: { model: 'gpt-4.1-mini' },
+    });
 
     dashboard = await startDashboardCli(env(), ['--port', '0']);
-    browser = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 1000 } });
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1400, height: 1000 },
+    });
     const page = browser.pages()[0] ?? (await browser.newPage());
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
@@ -139,7 +185,13 @@ describe('the team dashboard', () => {
     expect(problems).toEqual([]);
 
     // Every figure beside a chart equals the report field it names.
-    const figures = await page.$$eval('[data-field]', (nodes) => nodes.map((n) => ({ field: n.getAttribute('data-field')!, value: n.getAttribute('data-value')!, text: n.textContent })));
+    const figures = await page.$$eval('[data-field]', (nodes) =>
+      nodes.map((n) => ({
+        field: n.getAttribute('data-field')!,
+        value: n.getAttribute('data-value')!,
+        text: n.textContent,
+      })),
+    );
     expect(figures.length).toBeGreaterThan(15);
     for (const figure of figures) {
       if (figure.field === 'users.length') expect(Number(figure.value)).toBe(daily.users.length);
@@ -147,14 +199,31 @@ describe('the team dashboard', () => {
     }
     // Every chart draws the report's series, day by day.
     const plotted = await page.evaluate(() => {
-      const state = (globalThis as unknown as { __ghostline: { data: { charts: { name: string; series: { label: string }[] }[] }; plots: Record<string, { data: (number | null)[][] }> } }).__ghostline;
-      return state.data.charts.map((chart) => ({ name: chart.name, labels: chart.series.map((s) => s.label), data: state.plots[chart.name]!.data.slice(1) }));
+      const state = (
+        globalThis as unknown as {
+          __ghostline: {
+            data: { charts: { name: string; series: { label: string }[] }[] };
+            plots: Record<string, { data: (number | null)[][] }>;
+          };
+        }
+      ).__ghostline;
+      return state.data.charts.map((chart) => ({
+        name: chart.name,
+        labels: chart.series.map((s) => s.label),
+        data: state.plots[chart.name]!.data.slice(1),
+      }));
     });
     const series = (name: string) => plotted.find((p) => p.name === name)!;
     expect(series('spend').data[0]).toEqual(daily.series.spendUsd);
     expect(series('spend').labels).toEqual(['spend', 'soft cap', 'hard cap']);
     expect(series('tokens').data).toEqual([daily.series.tokensIn, daily.series.tokensOut, daily.series.tokensCached]);
-    expect(series('cache').data).toEqual([daily.series.hitsMemory, daily.series.hitsRedis, daily.series.hitsPeer, daily.series.hitsTypedAhead, daily.series.hitsJoined]);
+    expect(series('cache').data).toEqual([
+      daily.series.hitsMemory,
+      daily.series.hitsRedis,
+      daily.series.hitsPeer,
+      daily.series.hitsTypedAhead,
+      daily.series.hitsJoined,
+    ]);
     expect(series('suggestions').data).toEqual([daily.series.shown, daily.series.accepted]);
     expect(series('latency').data).toEqual([daily.series.latencyP50Ms, daily.series.latencyP90Ms]);
     expect(series('problems').data[1]).toEqual(daily.series.fallbacks);
@@ -168,7 +237,9 @@ describe('the team dashboard', () => {
     await page.click('button[data-days="30"]');
     await page.waitForSelector('body[data-ready="30"]', { timeout: 20_000 });
     await page.screenshot({ path: join(ARTIFACTS, 'team-30-days.png'), fullPage: true });
-    const stats30 = JSON.parse((await runStats(env(), ['--json', '--days', '30'])).stdout) as { daily: DashboardReport };
+    const stats30 = JSON.parse((await runStats(env(), ['--json', '--days', '30'])).stdout) as {
+      daily: DashboardReport;
+    };
     const spend30 = await page.getAttribute('[data-field="totals.spendUsd"]', 'data-value');
     expect(Number(spend30)).toBe(stats30.daily.totals.spendUsd);
     expect(stats30.daily.days).toHaveLength(30);
@@ -195,7 +266,11 @@ describe('the team dashboard', () => {
     // Read-only, and no other Host (a DNS-rebinding page) gets an answer.
     expect((await fetch(`${origin}/?token=${token}`, { method: 'POST' })).status).toBe(405);
     const rebound = await new Promise<string>((resolve) => {
-      const socket = connect(dashboard!.port, '127.0.0.1', () => socket.write(`GET /?token=${token} HTTP/1.1\r\nHost: evil.example:${dashboard!.port}\r\nConnection: close\r\n\r\n`));
+      const socket = connect(dashboard!.port, '127.0.0.1', () =>
+        socket.write(
+          `GET /?token=${token} HTTP/1.1\r\nHost: evil.example:${dashboard!.port}\r\nConnection: close\r\n\r\n`,
+        ),
+      );
       let reply = '';
       socket.on('data', (chunk) => (reply += chunk.toString()));
       socket.on('end', () => resolve(reply));
@@ -214,7 +289,9 @@ describe('the team dashboard', () => {
       .map((cols) => cols[1]!.split(':')[0]);
     expect(listening).toEqual(['0100007F']);
     // And a connection to this machine's other addresses is refused.
-    const others = Object.values(networkInterfaces()).flatMap((list) => list ?? []).filter((a) => !a.internal && a.family === 'IPv4');
+    const others = Object.values(networkInterfaces())
+      .flatMap((list) => list ?? [])
+      .filter((a) => !a.internal && a.family === 'IPv4');
     for (const address of others) {
       const outcome = await new Promise<string>((resolve) => {
         const socket = connect(port, address.address, () => {

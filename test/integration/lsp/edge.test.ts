@@ -28,7 +28,12 @@ afterEach(async () => {
 
 const env = () => ({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: fake.url });
 const URI = 'file:///edge/a.ts';
-const stats = (id: number | string) => ({ jsonrpc: '2.0', id, method: 'workspace/executeCommand', params: { command: 'ghostline.stats', arguments: [] } });
+const stats = (id: number | string) => ({
+  jsonrpc: '2.0',
+  id,
+  method: 'workspace/executeCommand',
+  params: { command: 'ghostline.stats', arguments: [] },
+});
 
 describe('invalid JSON-RPC messages', () => {
   it('answers a body that is not JSON with ParseError, and keeps serving', async () => {
@@ -44,8 +49,16 @@ describe('invalid JSON-RPC messages', () => {
   it.each([
     ['a message with neither method nor result', { jsonrpc: '2.0', id: 11 }, 11],
     ['a method that is not a string', { jsonrpc: '2.0', id: 12, method: 7 }, 12],
-    ['a request without "jsonrpc"', { id: 13, method: 'workspace/executeCommand', params: { command: 'ghostline.stats' } }, 13],
-    ['params that are neither object nor array', { jsonrpc: '2.0', id: 14, method: 'textDocument/completion', params: 5 }, 14],
+    [
+      'a request without "jsonrpc"',
+      { id: 13, method: 'workspace/executeCommand', params: { command: 'ghostline.stats' } },
+      13,
+    ],
+    [
+      'params that are neither object nor array',
+      { jsonrpc: '2.0', id: 14, method: 'textDocument/completion', params: 5 },
+      14,
+    ],
     ['an id that is an object', { jsonrpc: '2.0', id: { a: 1 }, method: 'textDocument/completion', params: {} }, null],
     ['a batch', [{ jsonrpc: '2.0', id: 15, method: 'shutdown' }], null],
   ])('answers %s with InvalidRequest', async (_name, message, id) => {
@@ -100,22 +113,53 @@ describe('bad params', () => {
     ['textDocument/completion', { textDocument: { uri: URI } }, /position/],
     ['textDocument/inlineCompletion', { textDocument: null, position: { line: 0, character: 0 } }, /textDocument/],
     ['textDocument/codeAction', { textDocument: { uri: URI }, context: { diagnostics: [] } }, /range/],
-    ['textDocument/codeAction', { textDocument: { uri: URI }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: null }, /context/],
-    ['textDocument/codeAction', { textDocument: { uri: URI }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: null } }, /context\.diagnostics/],
-    ['codeAction/resolve', { title: 'x', data: { ghostline: 'teleport', args: { uri: URI, version: 1, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } } } }, /data\.ghostline/],
+    [
+      'textDocument/codeAction',
+      {
+        textDocument: { uri: URI },
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        context: null,
+      },
+      /context/,
+    ],
+    [
+      'textDocument/codeAction',
+      {
+        textDocument: { uri: URI },
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        context: { diagnostics: null },
+      },
+      /context\.diagnostics/,
+    ],
+    [
+      'codeAction/resolve',
+      {
+        title: 'x',
+        data: {
+          ghostline: 'teleport',
+          args: { uri: URI, version: 1, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
+        },
+      },
+      /data\.ghostline/,
+    ],
     ['workspace/executeCommand', { command: 'ghostline.refactor', arguments: [{ uri: URI }] }, /arguments\.0\./],
   ])('%s with %j is answered with InvalidParams naming the field', async (method, params, field) => {
     client = TestClient.start({ env: env() });
     await client.initialize({ capabilities: FULL_CAPABILITIES });
     await client.open(URI, 'const x = 1;\n');
-    await expect(client.request(method, params)).rejects.toMatchObject({ code: -32602, message: expect.stringMatching(field) });
+    await expect(client.request(method, params)).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringMatching(field),
+    });
   });
 
   it('serves a document opened without a version', async () => {
     fake.setResponder(() => ({ kind: 'text', text: 'fine' }));
     client = TestClient.start({ env: env() });
     await client.initialize({ capabilities: FULL_CAPABILITIES });
-    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'typescript', text: 'x = \n' } });
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: URI, languageId: 'typescript', text: 'x = \n' },
+    });
     const list = await client.completion(URI, { line: 0, character: 4 });
     expect(list.items[0]?.textEdit?.newText).toBe('fine');
     expect(client.stderr).toMatch(/didOpen without textDocument.version/);

@@ -27,7 +27,13 @@ export class RawPeer {
     const home = mkdtempSync(join(tmpdir(), 'ghostline-home-'));
     this.child = spawn(process.execPath, [BIN, '--stdio'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), GHOSTLINE_LOG_LEVEL: 'debug', ...env },
+      env: {
+        PATH: process.env.PATH,
+        HOME: home,
+        XDG_CONFIG_HOME: join(home, '.config'),
+        GHOSTLINE_LOG_LEVEL: 'debug',
+        ...env,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child.stderr!.on('data', (chunk: Buffer) => {
@@ -65,7 +71,8 @@ export class RawPeer {
     for (;;) {
       const found = this.received.find(predicate);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no ${what}; received ${JSON.stringify(this.received)}\n${this.stderr.slice(-3000)}`);
+      if (Date.now() > deadline)
+        throw new Error(`no ${what}; received ${JSON.stringify(this.received)}\n${this.stderr.slice(-3000)}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
@@ -75,7 +82,12 @@ export class RawPeer {
   }
 
   async initialize(): Promise<void> {
-    this.send({ jsonrpc: '2.0', id: 'init', method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
+    this.send({
+      jsonrpc: '2.0',
+      id: 'init',
+      method: 'initialize',
+      params: { processId: null, rootUri: null, capabilities: {} },
+    });
     await this.response('init');
     this.send({ jsonrpc: '2.0', method: 'initialized', params: {} });
   }

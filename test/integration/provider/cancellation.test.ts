@@ -43,7 +43,9 @@ describe('cancellation at other moments', () => {
   });
 
   it('ends a retry wait at once when cancelled', async () => {
-    harness.fake.setResponder(inOrder({ kind: 'error', status: 429, headers: { 'retry-after': '60' } }, { kind: 'text', text: 'never' }));
+    harness.fake.setResponder(
+      inOrder({ kind: 'error', status: 429, headers: { 'retry-after': '60' } }, { kind: 'text', text: 'never' }),
+    );
     const controller = new AbortController();
     const provider = harness.provider({
       retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 120_000 },

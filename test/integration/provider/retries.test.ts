@@ -18,7 +18,9 @@ describe('rate limits', () => {
   });
 
   it('prefers retry-after-ms', async () => {
-    harness.fake.setResponder(inOrder({ kind: 'error', status: 429, headers: { 'retry-after-ms': '30', 'retry-after': '1' } }, ok));
+    harness.fake.setResponder(
+      inOrder({ kind: 'error', status: 429, headers: { 'retry-after-ms': '30', 'retry-after': '1' } }, ok),
+    );
     await harness.provider().complete(modelRequest());
     expect(harness.sleeps).toEqual([30]);
   });
@@ -34,7 +36,14 @@ describe('rate limits', () => {
 
   it('reads the wait from a 429 message that has no header', async () => {
     harness.fake.setResponder(
-      inOrder({ kind: 'error', status: 429, message: 'Rate limit reached for gpt-4.1-mini on tokens per min. Please try again in 0.2s.' }, ok),
+      inOrder(
+        {
+          kind: 'error',
+          status: 429,
+          message: 'Rate limit reached for gpt-4.1-mini on tokens per min. Please try again in 0.2s.',
+        },
+        ok,
+      ),
     );
     const result = await harness.provider().complete(modelRequest());
     expect(result.attempts).toBe(2);
@@ -69,22 +78,33 @@ describe('server and network failures', () => {
     expect(harness.sleeps).toHaveLength(2);
   });
 
-  it.each(['responses', 'chat'] as const)('retries a connection reset mid-stream as a network error (%s)', async (api) => {
-    harness.fake.setResponder(inOrder({ kind: 'reset', text: 'partial text', afterChunks: 2 }, ok));
-    const result = await harness.provider({ api }).complete(modelRequest());
-    expect(result).toMatchObject({ text: 'ok', attempts: 2 });
-  });
+  it.each(['responses', 'chat'] as const)(
+    'retries a connection reset mid-stream as a network error (%s)',
+    async (api) => {
+      harness.fake.setResponder(inOrder({ kind: 'reset', text: 'partial text', afterChunks: 2 }, ok));
+      const result = await harness.provider({ api }).complete(modelRequest());
+      expect(result).toMatchObject({ text: 'ok', attempts: 2 });
+    },
+  );
 
   it('reports network when every attempt is reset', async () => {
     harness.fake.setResponder(() => ({ kind: 'reset', text: 'partial', afterChunks: 1 }));
-    const error = await rejection(harness.provider({ retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1000 } }).complete(modelRequest()));
+    const error = await rejection(
+      harness
+        .provider({ retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1000 } })
+        .complete(modelRequest()),
+    );
     expect(error.kind).toBe('network');
     expect(harness.fake.requests).toHaveLength(2);
   });
 
   it('reports network for a server that is not there', async () => {
     const url = harness.fake.url.replace(/:\d+\//, ':1/');
-    const error = await rejection(harness.provider({ baseUrl: url, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 0 } }).complete(modelRequest()));
+    const error = await rejection(
+      harness
+        .provider({ baseUrl: url, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 0 } })
+        .complete(modelRequest()),
+    );
     expect(error.kind).toBe('network');
   });
 });

@@ -10,7 +10,12 @@ const harness = useProviderHarness();
 
 describe.each(['responses', 'chat'] as const)('%s API', (api) => {
   it('streams deltas in order and resolves with the whole text and usage', async () => {
-    harness.fake.setResponder(() => ({ kind: 'text', text: '  return a + b;\n}', chunkChars: 3, usage: { input: 1500, cached: 1280, output: 7 } }));
+    harness.fake.setResponder(() => ({
+      kind: 'text',
+      text: '  return a + b;\n}',
+      chunkChars: 3,
+      usage: { input: 1500, cached: 1280, output: 7 },
+    }));
     const deltas: string[] = [];
     const result = await harness.provider({ api }).complete(modelRequest(), (delta) => deltas.push(delta));
     expect(deltas).toEqual(['  r', 'etu', 'rn ', 'a +', ' b;', '\n}']);
@@ -31,8 +36,12 @@ describe.each(['responses', 'chat'] as const)('%s API', (api) => {
   });
 
   it('sends prompt_cache_key only when the provider enables it', async () => {
-    await harness.provider({ api, sendPromptCacheKey: true }).complete(modelRequest({ promptCacheKey: 'ghostline:v1:ts' }));
-    await harness.provider({ api, sendPromptCacheKey: false }).complete(modelRequest({ promptCacheKey: 'ghostline:v1:ts' }));
+    await harness
+      .provider({ api, sendPromptCacheKey: true })
+      .complete(modelRequest({ promptCacheKey: 'ghostline:v1:ts' }));
+    await harness
+      .provider({ api, sendPromptCacheKey: false })
+      .complete(modelRequest({ promptCacheKey: 'ghostline:v1:ts' }));
     await harness.provider({ api, sendPromptCacheKey: true }).complete(modelRequest());
     const [enabled, disabled, absent] = await harness.fake.waitForRequests(3);
     expect(enabled?.body.prompt_cache_key).toBe('ghostline:v1:ts');
@@ -41,7 +50,9 @@ describe.each(['responses', 'chat'] as const)('%s API', (api) => {
   });
 
   it('sends the key, organization, project and extra headers', async () => {
-    await harness.provider({ api, organization: 'org-1', project: 'proj-1', headers: { 'x-team': 'blue' } }).complete(modelRequest());
+    await harness
+      .provider({ api, organization: 'org-1', project: 'proj-1', headers: { 'x-team': 'blue' } })
+      .complete(modelRequest());
     const [request] = await harness.fake.waitForRequests(1);
     expect(request?.headers).toMatchObject({
       authorization: 'Bearer sk-test-secret-key',
@@ -75,7 +86,12 @@ describe('Responses request body', () => {
   });
 
   it('asks for strict structured output as text.format json_schema', async () => {
-    const schema = { type: 'object', properties: { title: { type: 'string' } }, required: ['title'], additionalProperties: false };
+    const schema = {
+      type: 'object',
+      properties: { title: { type: 'string' } },
+      required: ['title'],
+      additionalProperties: false,
+    };
     harness.fake.setResponder(() => ({ kind: 'text', text: '{"title":"x"}' }));
     const result = await harness.provider().complete(modelRequest({ jsonSchema: { name: 'action', schema } }));
     expect(JSON.parse(result.text)).toEqual({ title: 'x' });
@@ -86,7 +102,9 @@ describe('Responses request body', () => {
 
 describe('Chat Completions request body', () => {
   it('sends system and user messages, max_tokens, stop, prediction and include_usage', async () => {
-    await harness.provider({ api: 'chat' }).complete(modelRequest({ stop: ['\n\n', '```'], prediction: 'return a + b;' }));
+    await harness
+      .provider({ api: 'chat' })
+      .complete(modelRequest({ stop: ['\n\n', '```'], prediction: 'return a + b;' }));
     const [request] = await harness.fake.waitForRequests(1);
     expect(request?.api).toBe('chat');
     expect(request?.body).toMatchObject({
@@ -116,13 +134,18 @@ describe('Chat Completions request body', () => {
     const schema = { type: 'object', properties: {}, additionalProperties: false };
     await harness.provider({ api: 'chat' }).complete(modelRequest({ jsonSchema: { name: 'plan', schema } }));
     const [request] = await harness.fake.waitForRequests(1);
-    expect(request?.body.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'plan', schema, strict: true } });
+    expect(request?.body.response_format).toEqual({
+      type: 'json_schema',
+      json_schema: { name: 'plan', schema, strict: true },
+    });
   });
 });
 
 describe('a retried stream', () => {
   it('does not hand the listener the text of the failed attempt twice', async () => {
-    harness.fake.setResponder(inOrder({ kind: 'reset', text: 'hello world', afterChunks: 1 }, { kind: 'text', text: 'hello world' }));
+    harness.fake.setResponder(
+      inOrder({ kind: 'reset', text: 'hello world', afterChunks: 1 }, { kind: 'text', text: 'hello world' }),
+    );
     const deltas: string[] = [];
     const result = await harness.provider().complete(modelRequest(), (delta) => deltas.push(delta));
     expect(result.attempts).toBe(2);

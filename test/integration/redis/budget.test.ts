@@ -70,7 +70,9 @@ describe('team budgets across editors', () => {
     expect(await complete(alice, 'word3')).toBeUndefined();
     expect(await complete(alice, 'word4')).toBeUndefined();
     expect(fake.requests.length).toBe(calls);
-    const hard = alice.messages.filter((m) => /reached its hard daily cap of 2,000 tokens; model calls are refused until 00:00 UTC/.test(m.message));
+    const hard = alice.messages.filter((m) =>
+      /reached its hard daily cap of 2,000 tokens; model calls are refused until 00:00 UTC/.test(m.message),
+    );
     expect(hard).toHaveLength(1);
     expect(hard[0]!.type).toBe(1);
     // Answers already in the team cache cost nothing and are still served.
@@ -83,7 +85,12 @@ describe('team budgets across editors', () => {
       const word = /word\d+/.exec(JSON.stringify(req.body))?.[0] ?? 'unknown';
       // word1 answers on one line; word2 runs on, so the engine stops its stream once the first line is in.
       if (word === 'word1') return { kind: 'text', text: `${word}Done();`, usage: { input: 1000, output: 100 } };
-      return { kind: 'text', text: `${word}Done();\nsecond();\nthird();\nfourth();\n`, chunkChars: 4, chunkDelayMs: 40 };
+      return {
+        kind: 'text',
+        text: `${word}Done();\nsecond();\nthird();\nfourth();\n`,
+        chunkChars: 4,
+        chunkDelayMs: 40,
+      };
     });
     const team = uniqueTeam();
     const caps = { GHOSTLINE_BUDGET__TEAM__SOFT_TOKENS: '1000' };
@@ -98,27 +105,45 @@ describe('team budgets across editors', () => {
     const calls = bob.stderr
       .split('\n')
       .filter((line) => line.includes('"event":"model-call"'))
-      .map((line) => JSON.parse(line) as { model: string; estimated: boolean; inputTokens: number; outputTokens: number; cachedTokens: number; costUsd: number });
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            model: string;
+            estimated: boolean;
+            inputTokens: number;
+            outputTokens: number;
+            cachedTokens: number;
+            costUsd: number;
+          },
+      );
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatchObject({ model: 'gpt-4.1-nano', estimated: true });
     expect(calls[0]!.costUsd).toBeCloseTo((calls[0]!.inputTokens * 0.1 + calls[0]!.outputTokens * 0.4) / 1e6, 12);
-    const stats = await bob.request<{ costUsd: number }>('workspace/executeCommand', { command: 'ghostline.stats', arguments: [] });
+    const stats = await bob.request<{ costUsd: number }>('workspace/executeCommand', {
+      command: 'ghostline.stats',
+      arguments: [],
+    });
     expect(stats.costUsd).toBeCloseTo(calls[0]!.costUsd, 12);
     // The team cache holds it under gpt-4.1-nano too, so "saved" is priced at what the model served.
     const keys = (await redis.cli('keys', new RedisKeys(team).answer('*'))).split('\n').filter(Boolean);
-    const stored = await Promise.all(keys.map(async (key) => JSON.parse(await redis.cli('get', key)) as { text: string; model: string }));
+    const stored = await Promise.all(
+      keys.map(async (key) => JSON.parse(await redis.cli('get', key)) as { text: string; model: string }),
+    );
     expect(stored.find((answer) => answer.text.startsWith('word2'))).toMatchObject({ model: 'gpt-4.1-nano' });
   });
 
   it('keeps the whole team under its requests per minute', async () => {
     answerByPrompt();
     const limit = { GHOSTLINE_BUDGET__REQUESTS_PER_MINUTE: '3', GHOSTLINE_BUDGET__RATE_LIMIT_WAIT_MS: '0' };
-    clients.push(...(await startTeam(2, teamEnv({ modelUrl: fake.url, redisUrl: redis.url, team: uniqueTeam(), extra: limit }))));
+    clients.push(
+      ...(await startTeam(2, teamEnv({ modelUrl: fake.url, redisUrl: redis.url, team: uniqueTeam(), extra: limit }))),
+    );
     const results = [];
     for (let i = 0; i < 6; i++) results.push(await complete(clients[i % 2]!, `word${i}`));
     expect(fake.requests).toHaveLength(3);
     expect(results.filter((r) => r !== undefined)).toHaveLength(3);
     // Both editors were refused at least once, and each heard about it once.
-    for (const client of clients) expect(client.messages.filter((m) => /shared limit of 3 requests per minute/.test(m.message))).toHaveLength(1);
+    for (const client of clients)
+      expect(client.messages.filter((m) => /shared limit of 3 requests per minute/.test(m.message))).toHaveLength(1);
   });
 });

@@ -52,12 +52,18 @@ describe('a team on Redis Cluster', () => {
     const env = { PATH: process.env.PATH, HOME: ROOT, REDIS_URL: cluster.url, GHOSTLINE_CACHE__TEAM: team };
     const read = () =>
       new Promise<TeamReport | undefined>((resolve) =>
-        execFile(SERVER_NODE, [BIN, 'stats', '--json'], { cwd: ROOT, env, timeout: 15_000 }, (error, stdout) => resolve(error ? undefined : JSON.parse(stdout))),
+        execFile(SERVER_NODE, [BIN, 'stats', '--json'], { cwd: ROOT, env, timeout: 15_000 }, (error, stdout) =>
+          resolve(error ? undefined : JSON.parse(stdout)),
+        ),
       );
     let report: Awaited<ReturnType<typeof read>>;
     await waitFor(async () => {
       report = await read();
-      return report !== undefined && report.teamSpend.tokens === 4 * 510 && report.cache.modelCalls + report.cache.hitsPeer + report.cache.hitsShared === 8;
+      return (
+        report !== undefined &&
+        report.teamSpend.tokens === 4 * 510 &&
+        report.cache.modelCalls + report.cache.hitsPeer + report.cache.hitsShared === 8
+      );
     }, 'the statistics of eight answers');
     expect(report!.cache.modelCalls).toBe(4);
   });

@@ -31,11 +31,22 @@ async function own(options: Parameters<typeof startRedis>[0]): Promise<RedisServ
 async function exercise(tier: TestTier): Promise<void> {
   await tier.tier.cache.set('conn', answer('through this connection'), 60);
   expect(await tier.tier.cache.get('conn')).toMatchObject({ text: 'through this connection' });
-  expect(await tier.tier.coordinate('flight', new AbortController().signal, async () => answer('computed'))).toMatchObject({ from: 'self' });
-  await waitFor(async () => (await tier.tier.cache.get('flight'))?.text === 'computed', 'the flight answer to be stored');
+  expect(
+    await tier.tier.coordinate('flight', new AbortController().signal, async () => answer('computed')),
+  ).toMatchObject({ from: 'self' });
+  await waitFor(
+    async () => (await tier.tier.cache.get('flight'))?.text === 'computed',
+    'the flight answer to be stored',
+  );
   await tier.tier.spend.charge('2026-11-21', 'alice', 42, 0.5);
-  expect(await tier.tier.spend.read('2026-11-21', 'alice')).toEqual({ team: { tokens: 42, costUsd: 0.5 }, user: { tokens: 42, costUsd: 0.5 } });
-  expect(await tier.tier.spend.takeRate({ requestsPerMinute: 1, tokensPerMinute: 0 }, 1)).toEqual({ admitted: true, retryAfterMs: 0 });
+  expect(await tier.tier.spend.read('2026-11-21', 'alice')).toEqual({
+    team: { tokens: 42, costUsd: 0.5 },
+    user: { tokens: 42, costUsd: 0.5 },
+  });
+  expect(await tier.tier.spend.takeRate({ requestsPerMinute: 1, tokensPerMinute: 0 }, 1)).toEqual({
+    admitted: true,
+    retryAfterMs: 0,
+  });
   expect((await tier.tier.spend.takeRate({ requestsPerMinute: 1, tokensPerMinute: 0 }, 1))?.admitted).toBe(false);
   expect(tier.messages).toEqual([]);
 }
@@ -82,7 +93,11 @@ describe('connections', () => {
     process.on('uncaughtException', onUncaught);
     try {
       for (let round = 0; round < 150; round++) {
-        const client = createRedisClient(parsed.target, { role: 'commands', commandTimeoutMs: 500, caFile: round % 2 ? redis.caFile : undefined });
+        const client = createRedisClient(parsed.target, {
+          role: 'commands',
+          commandTimeoutMs: 500,
+          caFile: round % 2 ? redis.caFile : undefined,
+        });
         client.on('error', () => undefined);
         await new Promise((r) => setTimeout(r, round % 7));
         client.disconnect();
@@ -119,7 +134,10 @@ describe('connections', () => {
       await new Promise((r) => setTimeout(r, 200));
       return answer('once');
     };
-    const both = await Promise.all([tier.tier.coordinate('k2', new AbortController().signal, compute), other.tier.coordinate('k2', new AbortController().signal, compute)]);
+    const both = await Promise.all([
+      tier.tier.coordinate('k2', new AbortController().signal, compute),
+      other.tier.coordinate('k2', new AbortController().signal, compute),
+    ]);
     expect(calls).toBe(1);
     expect(both.map((o) => o.from).sort()).toEqual(['peer', 'self']);
   });

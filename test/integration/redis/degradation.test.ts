@@ -43,7 +43,10 @@ describe('degradation', () => {
     await redis.kill();
     await waitFor(() => built!.tier.status === 'down', 'the tier to notice the crash');
     for (let i = 0; i < 10; i++) expect(await built.tier.cache.get('before')).toBeUndefined();
-    expect((await built.tier.coordinate('during', new AbortController().signal, async () => answer('computed locally'))).from).toBe('self');
+    expect(
+      (await built.tier.coordinate('during', new AbortController().signal, async () => answer('computed locally')))
+        .from,
+    ).toBe('self');
     expect(unavailable(built)).toHaveLength(1);
 
     await redis.restart();
@@ -61,7 +64,9 @@ describe('degradation', () => {
     redis.freeze();
     // Redis answers nothing while frozen: each of these returns only because of the deadline or the open circuit.
     for (let i = 0; i < 6; i++) expect(await built.tier.cache.get('k')).toBeUndefined();
-    expect((await built.tier.coordinate('frozen', new AbortController().signal, async () => answer('local'))).from).toBe('self');
+    expect(
+      (await built.tier.coordinate('frozen', new AbortController().signal, async () => answer('local'))).from,
+    ).toBe('self');
     expect(built.tier.status).toBe('down');
     expect(built.metrics.sharedCacheErrors).toBe(6);
     expect(unavailable(built)).toHaveLength(1);
@@ -72,7 +77,10 @@ describe('degradation', () => {
   });
 
   it('keeps reading and computing when Redis is out of memory, and says so once', async () => {
-    redis = await startRedis({ own: true, args: ['--maxmemory', '3mb', '--maxmemory-policy', 'noeviction', '--enable-debug-command', 'yes'] });
+    redis = await startRedis({
+      own: true,
+      args: ['--maxmemory', '3mb', '--maxmemory-policy', 'noeviction', '--enable-debug-command', 'yes'],
+    });
     built = buildTier(redis.url, uniqueTeam(), { timeoutMs: 500 });
     await built.tier.cache.set('early', answer('stored while there was room'), 60);
     await redis.cli('debug', 'populate', '60000', 'filler', '100');
@@ -80,7 +88,9 @@ describe('degradation', () => {
     await built.tier.cache.set('late2', answer('no room'), 60);
     expect(await built.tier.cache.get('late')).toBeUndefined();
     expect(await built.tier.cache.get('early')).toMatchObject({ text: 'stored while there was room' });
-    const outcome = await built.tier.coordinate('oom', new AbortController().signal, async () => answer('computed here'));
+    const outcome = await built.tier.coordinate('oom', new AbortController().signal, async () =>
+      answer('computed here'),
+    );
     expect(outcome).toMatchObject({ from: 'self', answer: { text: 'computed here' } });
     const oom = built.messages.filter((m) => /out of memory/.test(m.message));
     expect(oom).toHaveLength(1);

@@ -44,8 +44,10 @@ async function complete(client: TestClient, word: string): Promise<string | unde
   return list.items[0]?.textEdit?.newText;
 }
 
-const unavailable = (client: TestClient) => client.messages.map((m) => m.message).filter((m) => /team cache .* is unavailable/.test(m));
-const back = (client: TestClient) => client.messages.map((m) => m.message).filter((m) => /team cache .* is reachable again/.test(m));
+const unavailable = (client: TestClient) =>
+  client.messages.map((m) => m.message).filter((m) => /team cache .* is unavailable/.test(m));
+const back = (client: TestClient) =>
+  client.messages.map((m) => m.message).filter((m) => /team cache .* is reachable again/.test(m));
 
 describe('Redis outages under running servers', () => {
   it('answers every request while Redis is killed and restarted mid-run, then shares again', async () => {
@@ -57,7 +59,9 @@ describe('Redis outages under running servers', () => {
       if (round === 4) await redis.kill();
       if (round === 8) {
         await redis.restart();
-        await Promise.all(clients.map((client) => waitFor(() => back(client).length === 1, 'the servers to reconnect')));
+        await Promise.all(
+          clients.map((client) => waitFor(() => back(client).length === 1, 'the servers to reconnect')),
+        );
       }
       const word = `word${round}`;
       const pair = await Promise.all(clients.map((client) => complete(client, word)));
@@ -116,7 +120,17 @@ describe('Redis outages under running servers', () => {
   it('answers from the model while Redis hangs, without waiting for it', async () => {
     answerByPrompt();
     redis = await startRedis({ own: true });
-    clients.push(...(await startTeam(1, teamEnv({ modelUrl: fake.url, redisUrl: redis.url, team: uniqueTeam(), extra: { GHOSTLINE_CACHE__REDIS_TIMEOUT_MS: '200' } }))));
+    clients.push(
+      ...(await startTeam(
+        1,
+        teamEnv({
+          modelUrl: fake.url,
+          redisUrl: redis.url,
+          team: uniqueTeam(),
+          extra: { GHOSTLINE_CACHE__REDIS_TIMEOUT_MS: '200' },
+        }),
+      )),
+    );
     redis.freeze();
     // Redis stays frozen until every request is answered: none of them can have waited for it.
     for (let i = 0; i < 5; i++) expect(await complete(clients[0]!, `word${i}`)).toBe(`word${i}Done();`);

@@ -71,7 +71,9 @@ async function startTwo(): Promise<void> {
     GHOSTLINE_BUDGET__RATE_LIMIT_PROCESSES: '2',
     GHOSTLINE_CACHE__REDIS_TIMEOUT_MS: '300',
   };
-  clients.push(...(await startTeam(2, teamEnv({ modelUrl: fake.url, redisUrl: redis.url, team: uniqueTeam(), extra }))));
+  clients.push(
+    ...(await startTeam(2, teamEnv({ modelUrl: fake.url, redisUrl: redis.url, team: uniqueTeam(), extra }))),
+  );
 }
 
 const back = (client: TestClient) => client.messages.some((m) => /team cache .* is reachable again/.test(m.message));
@@ -101,10 +103,14 @@ describe('the shared rate limit while Redis hangs', () => {
     redis!.thaw();
     // Until both processes hear Redis again their requests keep being limited; then Redis counts
     // the calls they took alone (and the requests that reached it late), so it admits no more.
-    await waitFor(async () => {
-      await burst(1);
-      return clients.every(back);
-    }, 'both servers to reach Redis again', 20_000);
+    await waitFor(
+      async () => {
+        await burst(1);
+        return clients.every(back);
+      },
+      'both servers to reach Redis again',
+      20_000,
+    );
     await burst(3);
     expect(fake.requests.length).toBeLessThanOrEqual(LIMIT);
   }, 90_000);

@@ -27,11 +27,23 @@ export function teamEnv(options: TeamEnv): Record<string, string> {
 }
 
 /** Starts `count` servers and waits until each has initialized and (unless told otherwise) reached Redis. */
-export async function startTeam(count: number, env: Record<string, string>, options: { waitForRedis?: boolean } = {}): Promise<TestClient[]> {
+export async function startTeam(
+  count: number,
+  env: Record<string, string>,
+  options: { waitForRedis?: boolean } = {},
+): Promise<TestClient[]> {
   const clients = Array.from({ length: count }, () => TestClient.start({ env }));
   await Promise.all(clients.map((client) => client.initialize()));
   if (options.waitForRedis !== false) {
-    await Promise.all(clients.map((client) => waitFor(() => client.stderr.includes('"team cache ready"'), `server ${client.child.pid} to reach Redis`, 15_000)));
+    await Promise.all(
+      clients.map((client) =>
+        waitFor(
+          () => client.stderr.includes('"team cache ready"'),
+          `server ${client.child.pid} to reach Redis`,
+          15_000,
+        ),
+      ),
+    );
   }
   return clients;
 }

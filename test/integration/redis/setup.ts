@@ -15,7 +15,13 @@ export interface TestTier {
   settings: TierSettings;
 }
 
-export const TEST_SETTINGS: TierSettings = { timeoutMs: 500, maxValueBytes: 4096, lockMs: 600, waitMs: 5000, ttlSeconds: 60 };
+export const TEST_SETTINGS: TierSettings = {
+  timeoutMs: 500,
+  maxValueBytes: 4096,
+  lockMs: 600,
+  waitMs: 5000,
+  ttlSeconds: 60,
+};
 
 export function uniqueTeam(): string {
   return `test-${randomUUID().slice(0, 8)}`;
@@ -25,12 +31,24 @@ export function buildTier(url: string, team: string, settings: Partial<TierSetti
   const metrics = createMetrics();
   const messages: TestTier['messages'] = [];
   const merged = { ...TEST_SETTINGS, ...settings };
-  const built = createRedisTier({ url, team, caFile, settings: () => merged, logger: silentLogger(), metrics, report: (severity, message) => messages.push({ severity, message }) });
+  const built = createRedisTier({
+    url,
+    team,
+    caFile,
+    settings: () => merged,
+    logger: silentLogger(),
+    metrics,
+    report: (severity, message) => messages.push({ severity, message }),
+  });
   if (!built.ok) throw new Error(built.error);
   return { tier: built.tier, metrics, messages, settings: merged };
 }
 
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -70,7 +70,8 @@ async function typeLikeHelix(client: TestClient, tally: Tally, rounds: number): 
     const source = (item.command?.arguments?.[0] as { source?: string } | undefined)?.source ?? 'unknown';
     tally.sources[source] = (tally.sources[source] ?? 0) + 1;
     if ((item.textEdit?.newText ?? '').includes('```')) tally.fenced.push(item.textEdit!.newText);
-    if (confirmed > sentVersion) tally.staleDelivered.push({ sentVersion, confirmedVersion: confirmed, text: item.textEdit?.newText ?? '' });
+    if (confirmed > sentVersion)
+      tally.staleDelivered.push({ sentVersion, confirmedVersion: confirmed, text: item.textEdit?.newText ?? '' });
   };
   // The user stops on the empty line first: a model call answers that request.
   tally.sent++;
@@ -82,7 +83,9 @@ async function typeLikeHelix(client: TestClient, tally: Tally, rounds: number): 
     const backspaces = round < rounds - 1 ? keys.length : 0;
     for (const key of keys) {
       version++;
-      await client.change(URI, version, [{ range: { start: { line, character }, end: { line, character } }, text: key }]);
+      await client.change(URI, version, [
+        { range: { start: { line, character }, end: { line, character } }, text: key },
+      ]);
       if (key === '\n') {
         line++;
         character = 0;
@@ -104,7 +107,10 @@ async function typeLikeHelix(client: TestClient, tally: Tally, rounds: number): 
       const lines = typed.split('\n');
       const endLine = startLine + lines.length - 1;
       const endChar = lines.at(-1)!.length;
-      const start = endChar === 0 ? { line: endLine - 1, character: lines.at(-2)!.length } : { line: endLine, character: endChar - 1 };
+      const start =
+        endChar === 0
+          ? { line: endLine - 1, character: lines.at(-2)!.length }
+          : { line: endLine, character: endChar - 1 };
       await client.change(URI, version, [{ range: { start, end: { line: endLine, character: endChar } }, text: '' }]);
     }
   }
@@ -114,7 +120,12 @@ async function typeLikeHelix(client: TestClient, tally: Tally, rounds: number): 
 describe('the stale-version invariant under a client that never cancels', () => {
   it('never delivers a suggestion for an older version, whether it comes from the model, typed-ahead, the memory cache or the shared tier', async () => {
     const team = uniqueTeam();
-    const env = teamEnv({ modelUrl: fake.url, redisUrl: redis.url, team, extra: { GHOSTLINE_COMPLETION__DEBOUNCE_MS: '0', GHOSTLINE_COMPLETION__MULTILINE: 'never' } });
+    const env = teamEnv({
+      modelUrl: fake.url,
+      redisUrl: redis.url,
+      team,
+      extra: { GHOSTLINE_COMPLETION__DEBOUNCE_MS: '0', GHOSTLINE_COMPLETION__MULTILINE: 'never' },
+    });
     const [first] = await startTeam(1, env);
     clients.push(first!);
     const firstTally: Tally = { sent: 0, nonEmpty: 0, sources: {}, staleDelivered: [], fenced: [] };

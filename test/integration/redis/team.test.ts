@@ -25,7 +25,11 @@ function answerByPrompt(): void {
   });
 }
 
-const doc = (word: string) => ({ uri: `file:///team/src/${word}.ts`, text: `const ${word} = compute.\n`, position: { line: 0, character: `const ${word} = compute.`.length } });
+const doc = (word: string) => ({
+  uri: `file:///team/src/${word}.ts`,
+  text: `const ${word} = compute.\n`,
+  position: { line: 0, character: `const ${word} = compute.`.length },
+});
 
 async function complete(client: TestClient, word: string): Promise<string | undefined> {
   const { uri, text, position } = doc(word);
@@ -34,10 +38,16 @@ async function complete(client: TestClient, word: string): Promise<string | unde
   return list.items[0]?.textEdit?.newText;
 }
 
-function stats(env: Record<string, string>, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
+function stats(
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(SERVER_NODE, [BIN, 'stats', ...args], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: ROOT, ...env }, timeout: 15_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      SERVER_NODE,
+      [BIN, 'stats', ...args],
+      { cwd: ROOT, env: { PATH: process.env.PATH, HOME: ROOT, ...env }, timeout: 15_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -102,7 +112,11 @@ describe('a team on one Redis', () => {
   it('prints the team hit rate, tokens and cost saved, and spend against budget (ghostline stats)', async () => {
     answerByPrompt();
     const team = uniqueTeam();
-    const budget = { GHOSTLINE_BUDGET__TEAM__SOFT_COST_USD: '1', GHOSTLINE_BUDGET__TEAM__HARD_COST_USD: '2', GHOSTLINE_BUDGET__USER: 'alice' };
+    const budget = {
+      GHOSTLINE_BUDGET__TEAM__SOFT_COST_USD: '1',
+      GHOSTLINE_BUDGET__TEAM__HARD_COST_USD: '2',
+      GHOSTLINE_BUDGET__USER: 'alice',
+    };
     const env = teamEnv({ modelUrl: fake.url, redisUrl: redis.url, team, extra: budget });
     clients.push(...(await startTeam(2, env)));
     await Promise.all(clients.map((client) => complete(client, 'alpha')));
@@ -114,11 +128,17 @@ describe('a team on one Redis', () => {
     const cliEnv = { REDIS_URL: redis.url, GHOSTLINE_CACHE__TEAM: team, ...budget };
     // Statistics are written fire-and-forget; wait until all three answers are counted.
     let report: (TeamReport & { hitRate: number }) | undefined;
-    await waitFor(async () => {
-      const result = await stats(cliEnv, ['--json']);
-      report = result.code === 0 ? JSON.parse(result.stdout) : undefined;
-      return report !== undefined && report.cache.modelCalls + report.cache.hitsPeer + report.cache.hitsShared + report.cache.hitsMemory === 3;
-    }, `statistics of three answers (last: ${JSON.stringify(report?.cache)})`);
+    await waitFor(
+      async () => {
+        const result = await stats(cliEnv, ['--json']);
+        report = result.code === 0 ? JSON.parse(result.stdout) : undefined;
+        return (
+          report !== undefined &&
+          report.cache.modelCalls + report.cache.hitsPeer + report.cache.hitsShared + report.cache.hitsMemory === 3
+        );
+      },
+      `statistics of three answers (last: ${JSON.stringify(report?.cache)})`,
+    );
     expect(report!.cache).toMatchObject({ modelCalls: 1, hitsMemory: 1 });
     expect(report!.cache.hitsPeer + report!.cache.hitsShared).toBe(1);
     expect(report!.hitRate).toBeCloseTo(2 / 3);
@@ -133,7 +153,9 @@ describe('a team on one Redis', () => {
     expect(text.stdout).toContain(`ghostline team "${team}"`);
     expect(text.stdout).toMatch(/hit rate\s+66\.7% of 3 look-ups/);
     expect(text.stdout).toMatch(/saved\s+2,040 tokens, \$0\.0009/);
-    expect(text.stdout).toMatch(/team spend\s+1,020 tokens, \$0\.0004 — today against soft cap \$1\.00 \(0\.0%\), hard cap \$2\.00 \(0\.0%\)/);
+    expect(text.stdout).toMatch(
+      /team spend\s+1,020 tokens, \$0\.0004 — today against soft cap \$1\.00 \(0\.0%\), hard cap \$2\.00 \(0\.0%\)/,
+    );
     expect(text.stdout).toMatch(/alice spend\s+1,020 tokens/);
   });
 

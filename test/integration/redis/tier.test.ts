@@ -36,7 +36,11 @@ describe('shared cache', () => {
     const a = tier();
     const b = tier();
     await a.tier.cache.set('hash-1', answer('const x = 1;'), 30);
-    expect(await b.tier.cache.get('hash-1')).toMatchObject({ text: 'const x = 1;', model: 'gpt-4.1-mini', inputTokens: 100 });
+    expect(await b.tier.cache.get('hash-1')).toMatchObject({
+      text: 'const x = 1;',
+      model: 'gpt-4.1-mini',
+      inputTokens: 100,
+    });
     const keys = await redis.cli('--scan', '--pattern', `ghostline:v1:${team}:answer:*`);
     expect(keys).toBe(`ghostline:v1:${team}:answer:{hash-1}`);
     const ttl = Number(await redis.cli('ttl', keys));
@@ -69,7 +73,9 @@ describe('cross-process single-flight', () => {
       await sleep(300);
       return answer('shared result');
     };
-    const outcomes = await Promise.all(holders.map((t) => t.tier.coordinate('same-prompt', new AbortController().signal, compute)));
+    const outcomes = await Promise.all(
+      holders.map((t) => t.tier.coordinate('same-prompt', new AbortController().signal, compute)),
+    );
     expect(calls).toBe(1);
     expect(outcomes.map((o) => o.answer.text)).toEqual(['shared result', 'shared result', 'shared result']);
     expect(outcomes.filter((o) => o.from === 'self')).toHaveLength(1);
@@ -99,7 +105,9 @@ describe('cross-process single-flight', () => {
     // A holder that crashed right after taking the lock: nobody renews or releases it.
     await redis.cli('set', keys.lock('orphan'), 'dead-process', 'PX', '400');
     const waiter = tier();
-    const outcome = await waiter.tier.coordinate('orphan', new AbortController().signal, async () => answer('computed after takeover'));
+    const outcome = await waiter.tier.coordinate('orphan', new AbortController().signal, async () =>
+      answer('computed after takeover'),
+    );
     expect(outcome).toMatchObject({ from: 'self', answer: { text: 'computed after takeover' } });
   });
 
@@ -111,7 +119,9 @@ describe('cross-process single-flight', () => {
     const started = new Promise<void>((resolve) => (release = resolve));
     const holding = holder.tier.coordinate('abandoned', cancel.signal, (signal) => {
       release();
-      return new Promise<CachedAnswer>((_, reject) => signal.addEventListener('abort', () => reject(new Error('cancelled'))));
+      return new Promise<CachedAnswer>((_, reject) =>
+        signal.addEventListener('abort', () => reject(new Error('cancelled'))),
+      );
     });
     await started;
     let waiterComputed = false;
@@ -131,10 +141,16 @@ describe('cross-process single-flight', () => {
     const holder = tier({ lockMs: 300 });
     const waiter = tier({ waitMs: 400 });
     let finishHolder!: () => void;
-    const holding = holder.tier.coordinate('slow', new AbortController().signal, () => new Promise<CachedAnswer>((resolve) => (finishHolder = () => resolve(answer('late')))));
+    const holding = holder.tier.coordinate(
+      'slow',
+      new AbortController().signal,
+      () => new Promise<CachedAnswer>((resolve) => (finishHolder = () => resolve(answer('late')))),
+    );
     await waitFor(async () => (await redis.cli('exists', new RedisKeys(team).lock('slow'))) === '1', 'the lock');
     // The holder renews its 300 ms lock, so the waiter outlives several lock lifetimes and still gives up by itself.
-    const outcome = await waiter.tier.coordinate('slow', new AbortController().signal, async () => answer('did not wait forever'));
+    const outcome = await waiter.tier.coordinate('slow', new AbortController().signal, async () =>
+      answer('did not wait forever'),
+    );
     expect(outcome).toMatchObject({ from: 'self', answer: { text: 'did not wait forever' } });
     finishHolder();
     await holding;
@@ -144,7 +160,11 @@ describe('cross-process single-flight', () => {
     const holder = tier();
     const waiter = tier();
     let finishHolder!: () => void;
-    const holding = holder.tier.coordinate('cancel-wait', new AbortController().signal, () => new Promise<CachedAnswer>((resolve) => (finishHolder = () => resolve(answer('x')))));
+    const holding = holder.tier.coordinate(
+      'cancel-wait',
+      new AbortController().signal,
+      () => new Promise<CachedAnswer>((resolve) => (finishHolder = () => resolve(answer('x')))),
+    );
     await waitFor(async () => (await redis.cli('exists', new RedisKeys(team).lock('cancel-wait'))) === '1', 'the lock');
     const controller = new AbortController();
     const waiting = waiter.tier.coordinate('cancel-wait', controller.signal, async () => answer('never'));
@@ -159,7 +179,11 @@ describe('cross-process single-flight', () => {
 describe('budget counters and rate limit', () => {
   it('charges team and user counters atomically under concurrency', async () => {
     const processes = [tier(), tier(), tier()];
-    await Promise.all(Array.from({ length: 60 }, (_, i) => processes[i % 3]!.tier.spend.charge('2026-11-21', i % 2 ? 'alice' : 'bob', 10, 0.001)));
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        processes[i % 3]!.tier.spend.charge('2026-11-21', i % 2 ? 'alice' : 'bob', 10, 0.001),
+      ),
+    );
     const read = await processes[0]!.tier.spend.read('2026-11-21', 'alice');
     expect(read?.team).toEqual({ tokens: 600, costUsd: 0.06 });
     expect(read?.user).toEqual({ tokens: 300, costUsd: 0.03 });

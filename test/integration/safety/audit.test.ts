@@ -16,7 +16,22 @@ import { API_KEY, positionAt, serverEnv, uriOf, workspace } from './setup.ts';
 
 const STRIPE = 'sk_live_' + 'Vq7Lm2Xc9Rt4Bn8Kd1Pz6Hs3Wy5Ja0Fe';
 const SOURCE = `const stripeKey = "${STRIPE}";\nexport function computeQuarterlyRevenue(orders: Order[]) {\n  return `;
-const FIELDS = ['time', 'task', 'model', 'reason', 'promptHash', 'tokensIn', 'tokensOut', 'tokensCached', 'costUsd', 'redactions', 'file', 'user', 'outcome', 'latencyMs'];
+const FIELDS = [
+  'time',
+  'task',
+  'model',
+  'reason',
+  'promptHash',
+  'tokensIn',
+  'tokensOut',
+  'tokensCached',
+  'costUsd',
+  'redactions',
+  'file',
+  'user',
+  'outcome',
+  'latencyMs',
+];
 
 let fake: FakeOpenAI;
 let root: string;
@@ -41,7 +56,11 @@ afterEach(async () => {
 
 function readAudit(file: string): Record<string, unknown>[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 async function waitForLines(file: string, count: number): Promise<Record<string, unknown>[]> {
@@ -59,7 +78,11 @@ describe('audit trail', () => {
     fake.setResponder((request) =>
       request.body.instructions?.includes('explaining code')
         ? { kind: 'text', text: 'Sums the orders of a quarter.', usage: { input: 900, output: 9 } }
-        : { kind: 'text', text: 'orders.reduce((sum, o) => sum + o.total, 0);', usage: { input: 400, cached: 128, output: 12 } },
+        : {
+            kind: 'text',
+            text: 'orders.reduce((sum, o) => sum + o.total, 0);',
+            usage: { input: 400, cached: 128, output: 12 },
+          },
     );
     client = TestClient.start({ env: serverEnv(fake, { GHOSTLINE_SAFETY__AUDIT__FILE: file }) });
     await client.initialize({ rootUri: pathToFileURL(root).href, capabilities: RESOLVE_CAPABILITIES });
@@ -75,7 +98,9 @@ describe('audit trail', () => {
     expect((await client.completion(uri, at)).items).toHaveLength(1);
     expect(fake.requests).toHaveLength(1);
 
-    const explain = (await editor.codeActions(uri, { start: { line: 1, character: 0 }, end: { line: 2, character: 9 } })).find((a) => /Explain/.test(a.title)) as CodeAction;
+    const explain = (
+      await editor.codeActions(uri, { start: { line: 1, character: 0 }, end: { line: 2, character: 9 } })
+    ).find((a) => /Explain/.test(a.title)) as CodeAction;
     await editor.execute(explain.command!);
     expect(fake.requests).toHaveLength(2);
 
@@ -111,7 +136,8 @@ describe('audit trail', () => {
     expect(fake.requests[0]!.body.input).toContain('«secret:stripe-key:1»');
 
     const text = readFileSync(file, 'utf8');
-    for (const needle of [API_KEY, STRIPE, 'computeQuarterlyRevenue', 'orders.reduce', 'Sums the orders']) expect(text).not.toContain(needle);
+    for (const needle of [API_KEY, STRIPE, 'computeQuarterlyRevenue', 'orders.reduce', 'Sums the orders'])
+      expect(text).not.toContain(needle);
   });
 
   it('writes nothing unless the trail is turned on', async () => {
@@ -126,7 +152,14 @@ describe('audit trail', () => {
     expect(existsSync(path.join(home, '.local', 'state', 'ghostline'))).toBe(false);
 
     // Turned on without a file: the XDG state directory.
-    client = TestClient.start({ env: { ...serverEnv(fake), HOME: home, GHOSTLINE_SAFETY__AUDIT__ENABLED: 'true', GHOSTLINE_SAFETY__AUDIT__INCLUDE_SOURCE: 'true' } });
+    client = TestClient.start({
+      env: {
+        ...serverEnv(fake),
+        HOME: home,
+        GHOSTLINE_SAFETY__AUDIT__ENABLED: 'true',
+        GHOSTLINE_SAFETY__AUDIT__INCLUDE_SOURCE: 'true',
+      },
+    });
     await client.initialize({ rootUri: pathToFileURL(root).href });
     await client.open(uri, SOURCE);
     await client.completion(uri, positionAt(SOURCE, SOURCE.length));

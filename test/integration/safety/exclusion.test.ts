@@ -14,7 +14,8 @@ import { positionAt, serverEnv, startServer, uriOf, workspace } from './setup.ts
 
 const FILES: Record<string, string> = {
   '.env': 'DATABASE_URL=postgres://app:Zq81mVt3Lp@db:5432/app\nLOG_LEVEL=',
-  '.ssh/id_rsa': '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n',
+  '.ssh/id_rsa':
+    '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n',
   'internal/pricing.ts': 'export const MARGIN = 0.42;\nexport function price(cost: number) {\n  return ',
   'src/app.ts': 'export function add(a: number, b: number) {\n  return ',
   '.ghostlineignore': '# kept out of prompts by the team\ninternal/\n',
@@ -58,9 +59,13 @@ describe('excluded files', () => {
     // Each message is sent before the answer to the request that caused it, so all are here.
     const told = client.messages.filter((m) => /no AI suggestions/.test(m.message));
     expect(told.map((m) => m.message)).toEqual([
-      expect.stringMatching(/^ghostline: no AI suggestions for \.env: files matching "default: \.env" never leave this machine/),
+      expect.stringMatching(
+        /^ghostline: no AI suggestions for \.env: files matching "default: \.env" never leave this machine/,
+      ),
       expect.stringMatching(/^ghostline: no AI suggestions for \.ssh\/id_rsa: files matching "default: id_rsa\*"/),
-      expect.stringMatching(/^ghostline: no AI suggestions for internal\/pricing\.ts: files matching "\.ghostlineignore:2: internal\/"/),
+      expect.stringMatching(
+        /^ghostline: no AI suggestions for internal\/pricing\.ts: files matching "\.ghostlineignore:2: internal\/"/,
+      ),
     ]);
     expect(told.every((m) => m.type === 3)).toBe(true);
   });
@@ -85,7 +90,8 @@ describe('excluded files', () => {
     await editor.open(uri, FILES['internal/pricing.ts']!);
     const actions = await editor.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } });
     const explain = actions.find((a) => /Explain/.test(a.title)) as CodeAction | Command;
-    const command = 'command' in explain && typeof explain.command === 'object' ? explain.command : (explain as Command);
+    const command =
+      'command' in explain && typeof explain.command === 'object' ? explain.command : (explain as Command);
     await editor.execute(command);
     await editor.until(() => c.messages.some((m) => /excluded from prompts/.test(m.message)), 'the refusal message');
     expect(fake.requests).toHaveLength(0);

@@ -46,7 +46,9 @@ async function start(extra: Record<string, string> = {}): Promise<Editor> {
 }
 
 async function explain(editor: Editor, uri: string): Promise<void> {
-  const action = (await editor.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 2, character: 1 } })).find((a) => /Explain/.test(a.title)) as CodeAction;
+  const action = (
+    await editor.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 2, character: 1 } })
+  ).find((a) => /Explain/.test(a.title)) as CodeAction;
   await editor.execute(action.command!);
 }
 

@@ -43,11 +43,21 @@ afterEach(async () => {
 async function session(key: string, args: string[], audit: string): Promise<{ shown: string; stderr: string }> {
   const c = TestClient.start({
     args,
-    env: { OPENAI_API_KEY: key, OPENAI_BASE_URL: fake.url, GHOSTLINE_LOG_LEVEL: 'trace', GHOSTLINE_SAFETY__AUDIT__FILE: audit, GHOSTLINE_COMPLETION__DEBOUNCE_MS: '0' },
+    env: {
+      OPENAI_API_KEY: key,
+      OPENAI_BASE_URL: fake.url,
+      GHOSTLINE_LOG_LEVEL: 'trace',
+      GHOSTLINE_SAFETY__AUDIT__FILE: audit,
+      GHOSTLINE_COMPLETION__DEBOUNCE_MS: '0',
+    },
   });
   client = c;
   // A bad setting next to the key: the problem is reported, the key must not be.
-  await c.initialize({ rootUri: pathToFileURL(root).href, capabilities: RESOLVE_CAPABILITIES, initializationOptions: { completion: { debounceMs: 'soon' }, providers: { openai: { apiKey: key, timeout: 5 } } } });
+  await c.initialize({
+    rootUri: pathToFileURL(root).href,
+    capabilities: RESOLVE_CAPABILITIES,
+    initializationOptions: { completion: { debounceMs: 'soon' }, providers: { openai: { apiKey: key, timeout: 5 } } },
+  });
   const editor = new Editor(c);
   const uri = uriOf(root, 'src/ledger.ts');
   const at = positionAt(SOURCE, SOURCE.length);
@@ -55,21 +65,32 @@ async function session(key: string, args: string[], audit: string): Promise<{ sh
   await editor.open(uri, SOURCE);
   expect((await c.completion(uri, at)).items).toHaveLength(1);
   await c.inline(uri, at);
-  const explain = (await editor.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } })).find((a) => /Explain/.test(a.title)) as CodeAction;
+  const explain = (
+    await editor.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } })
+  ).find((a) => /Explain/.test(a.title)) as CodeAction;
   await editor.execute(explain.command!);
   // A proxy that rejects the key and echoes it whole in its error message.
-  fake.setResponder(() => ({ kind: 'error', status: 401, code: 'invalid_api_key', message: `Incorrect API key provided: ${key}. You can find your API key at https://example.com.` }));
+  fake.setResponder(() => ({
+    kind: 'error',
+    status: 401,
+    code: 'invalid_api_key',
+    message: `Incorrect API key provided: ${key}. You can find your API key at https://example.com.`,
+  }));
   await editor.type(uri, { start: at, end: at }, '0');
   const typed = `${SOURCE}0`;
   expect((await c.completion(uri, positionAt(typed, typed.length))).items).toHaveLength(0);
-  const again = (await editor.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } })).find((a) => /Explain/.test(a.title)) as CodeAction;
+  const again = (
+    await editor.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } })
+  ).find((a) => /Explain/.test(a.title)) as CodeAction;
   await editor.execute(again.command!);
   expect(fake.requests.length).toBeGreaterThanOrEqual(4);
   expect(fake.requests.every((request) => request.headers.authorization === `Bearer ${key}`)).toBe(true);
   const shown = c.messages.map((m) => m.message).join('\n');
   expect(shown).toMatch(/rejected the credentials/);
   expect(shown).toMatch(/debounceMs/);
-  const stderrClosed = new Promise<void>((resolve) => (c.child.stderr!.closed ? resolve() : c.child.stderr!.once('close', () => resolve())));
+  const stderrClosed = new Promise<void>((resolve) =>
+    c.child.stderr!.closed ? resolve() : c.child.stderr!.once('close', () => resolve()),
+  );
   await c.shutdown();
   client = undefined;
   await stderrClosed;
@@ -81,23 +102,32 @@ describe('the API key in logs', () => {
   it.each([
     ['an OpenAI-shaped key', API_KEY],
     ['a key of no known shape', PLAIN_KEY],
-  ])('appears in no log at trace level, in the file or on stderr, nor in messages or the audit file (%s)', async (_label, key) => {
-    const logFile = path.join(dir, `${key.slice(0, 5)}.log`);
-    const audit = path.join(dir, `${key.slice(0, 5)}.jsonl`);
-    const withFile = await session(key, ['--log-file', logFile], audit);
-    const onStderr = await session(key, [], audit);
-    const fileLog = readFileSync(logFile, 'utf8');
-    const auditText = readFileSync(audit, 'utf8');
-    expect(fileLog).toMatch(/"level":20/);
-    expect(fileLog).toMatch(/"kind":"auth"/);
-    expect(onStderr.stderr).toMatch(/"level":20/);
-    expect(onStderr.stderr).toMatch(/"kind":"auth"/);
-    expect(auditText).toMatch(/"outcome":"error:auth"/);
-    const searched = { fileLog, stderr: onStderr.stderr, fileRunStderr: withFile.stderr, auditText, shown: withFile.shown + onStderr.shown };
-    for (const [name, text] of Object.entries(searched)) {
-      expect(text, name).not.toContain(key);
-      expect(text, name).not.toContain('reconcileLedgerEntries');
-      expect(text, name).not.toContain('unmatchedBalance');
-    }
-  });
+  ])(
+    'appears in no log at trace level, in the file or on stderr, nor in messages or the audit file (%s)',
+    async (_label, key) => {
+      const logFile = path.join(dir, `${key.slice(0, 5)}.log`);
+      const audit = path.join(dir, `${key.slice(0, 5)}.jsonl`);
+      const withFile = await session(key, ['--log-file', logFile], audit);
+      const onStderr = await session(key, [], audit);
+      const fileLog = readFileSync(logFile, 'utf8');
+      const auditText = readFileSync(audit, 'utf8');
+      expect(fileLog).toMatch(/"level":20/);
+      expect(fileLog).toMatch(/"kind":"auth"/);
+      expect(onStderr.stderr).toMatch(/"level":20/);
+      expect(onStderr.stderr).toMatch(/"kind":"auth"/);
+      expect(auditText).toMatch(/"outcome":"error:auth"/);
+      const searched = {
+        fileLog,
+        stderr: onStderr.stderr,
+        fileRunStderr: withFile.stderr,
+        auditText,
+        shown: withFile.shown + onStderr.shown,
+      };
+      for (const [name, text] of Object.entries(searched)) {
+        expect(text, name).not.toContain(key);
+        expect(text, name).not.toContain('reconcileLedgerEntries');
+        expect(text, name).not.toContain('unmatchedBalance');
+      }
+    },
+  );
 });

@@ -42,16 +42,28 @@ const itemText = (list: CompletionList): string => {
  * at its end, and after each piece the client asks for a completion at the caret. A last request
  * puts the caret at the start, so the secrets sit in the text after it.
  */
-async function typeSample(c: TestClient, uri: string, text: string, secrets: { start: number; end: number }[]): Promise<number> {
+async function typeSample(
+  c: TestClient,
+  uri: string,
+  text: string,
+  secrets: { start: number; end: number }[],
+): Promise<number> {
   const header = '// settings\n';
   await c.open(uri, header, 'plaintext', 1);
-  const cuts = [...new Set([...secrets.flatMap((s) => [s.start + Math.floor((s.end - s.start) / 2), s.end]), text.length])].sort((a, b) => a - b);
+  const cuts = [
+    ...new Set([...secrets.flatMap((s) => [s.start + Math.floor((s.end - s.start) / 2), s.end]), text.length]),
+  ].sort((a, b) => a - b);
   let typed = 0;
   let version = 1;
   let requests = 0;
   for (const cut of cuts) {
     const document = header + text.slice(0, typed);
-    await c.change(uri, ++version, [{ range: { start: positionAt(document, document.length), end: positionAt(document, document.length) }, text: text.slice(typed, cut) }]);
+    await c.change(uri, ++version, [
+      {
+        range: { start: positionAt(document, document.length), end: positionAt(document, document.length) },
+        text: text.slice(typed, cut),
+      },
+    ]);
     typed = cut;
     const full = header + text.slice(0, typed);
     await c.completion(uri, positionAt(full, full.length));
@@ -84,7 +96,9 @@ describe('redaction of prompts', () => {
       }
     }
     const total = samples.reduce((n, s) => n + s.secrets.length, 0);
-    process.stderr.write(`[safety] ${total} secrets typed in ${samples.length} files, ${fake.requests.length} model requests: ${leaked.length} leaked whole, ${halfLeaked.length} half-typed prefixes seen\n`);
+    process.stderr.write(
+      `[safety] ${total} secrets typed in ${samples.length} files, ${fake.requests.length} model requests: ${leaked.length} leaked whole, ${halfLeaked.length} half-typed prefixes seen\n`,
+    );
     expect(leaked).toEqual([]);
     expect(halfLeaked).toEqual([]);
     expect(received).toContain('«secret:');
@@ -140,19 +154,34 @@ describe('code actions', () => {
     const key = 'AKIA' + 'Q7W2E9R4T1Y8U3I6';
     fake.setResponder((request) => {
       const placeholder = /«secret:aws-access-key:\d+»/.exec(JSON.stringify(request.body))?.[0] ?? 'none';
-      return { kind: 'text', text: `Signs requests with the access key ${placeholder} from the config.`, chunkChars: 5 };
+      return {
+        kind: 'text',
+        text: `Signs requests with the access key ${placeholder} from the config.`,
+        chunkChars: 5,
+      };
     });
     client = TestClient.start({ env: serverEnv(fake) });
-    await client.initialize({ rootUri: null, capabilities: RESOLVE_CAPABILITIES, initializationOptions: { actions: { streaming: true } } });
+    await client.initialize({
+      rootUri: null,
+      capabilities: RESOLVE_CAPABILITIES,
+      initializationOptions: { actions: { streaming: true } },
+    });
     const editor = new Editor(client);
     const uri = uriOf(root, 'src/aws.ts');
     const source = `export const config = {\n  accessKeyId: "${key}",\n  region: "eu-west-1",\n};\n`;
     await editor.open(uri, source);
-    const explain = (await editor.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 3, character: 2 } })).find((a) => /Explain/.test(a.title)) as CodeAction;
+    const explain = (
+      await editor.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 3, character: 2 } })
+    ).find((a) => /Explain/.test(a.title)) as CodeAction;
     await editor.execute(explain.command!);
     await editor.until(() => editor.streams.some((s) => s.done), 'the end of the stream');
     const expected = `Signs requests with the access key ${key} from the config.`;
-    expect(editor.streams.filter((s) => !s.done).map((s) => s.delta).join('')).toBe(expected);
+    expect(
+      editor.streams
+        .filter((s) => !s.done)
+        .map((s) => s.delta)
+        .join(''),
+    ).toBe(expected);
     expect(editor.streams.at(-1)).toMatchObject({ done: true, final: expected });
     expect(editor.streams.some((s) => s.delta.includes('«'))).toBe(false);
     expect(receivedText(fake)).not.toContain(key);
@@ -162,7 +191,9 @@ describe('code actions', () => {
 describe('output scrubbing', () => {
   it('does not insert credentials the model produces, but keeps the rest of the suggestion', async () => {
     const fresh = positiveSamples(99)
-      .filter((sample) => ['openai-key', 'github-token', 'aws-access-key', 'stripe-key', 'slack-token', 'jwt'].includes(sample.kind))
+      .filter((sample) =>
+        ['openai-key', 'github-token', 'aws-access-key', 'stripe-key', 'slack-token', 'jwt'].includes(sample.kind),
+      )
       .map((sample) => sample.text.slice(sample.secrets[0]!.start, sample.secrets[0]!.end));
     expect(fresh.length).toBeGreaterThanOrEqual(6);
     client = await startServer(fake, root, { GHOSTLINE_CACHE__ENABLED: 'false' });

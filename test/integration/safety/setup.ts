@@ -30,7 +30,12 @@ export function serverEnv(fake: FakeOpenAI, extra: Record<string, string> = {}):
   return { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: fake.url, GHOSTLINE_COMPLETION__DEBOUNCE_MS: '0', ...extra };
 }
 
-export async function startServer(fake: FakeOpenAI, root: string, extra: Record<string, string> = {}, options: StartOptions = {}): Promise<TestClient> {
+export async function startServer(
+  fake: FakeOpenAI,
+  root: string,
+  extra: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<TestClient> {
   const client = TestClient.start({ ...options, env: { ...serverEnv(fake, extra), ...options.env } });
   await client.initialize({ rootUri: pathToFileURL(root).href });
   return client;

@@ -9,11 +9,32 @@ import { mulberry32 } from '../../fake-openai/rng.ts';
 describe('diffText', () => {
   const cases: [string, string, string, { start: number; end: number; text: string }[]][] = [
     ['identical texts need no change', 'a\nb\n', 'a\nb\n', []],
-    ['one word in one line', 'let x = 1;\nlet y = 2;\n', 'let x = 1;\nlet z = 2;\n', [{ start: 15, end: 16, text: 'z' }]],
+    [
+      'one word in one line',
+      'let x = 1;\nlet y = 2;\n',
+      'let x = 1;\nlet z = 2;\n',
+      [{ start: 15, end: 16, text: 'z' }],
+    ],
     ['an inserted line', 'a\nc\n', 'a\nb\nc\n', [{ start: 2, end: 2, text: 'b\n' }]],
     ['a deleted line', 'a\nb\nc\n', 'a\nc\n', [{ start: 2, end: 4, text: '' }]],
-    ['two separate hunks stay separate', 'a\nb\nc\nd\ne\n', 'a\nB\nc\nd\nE\n', [{ start: 2, end: 3, text: 'B' }, { start: 8, end: 9, text: 'E' }]],
-    ['a rename on every line stays one small edit per line', 'f(opts);\ng(opts);\n', 'f(cfg);\ng(cfg);\n', [{ start: 2, end: 6, text: 'cfg' }, { start: 11, end: 15, text: 'cfg' }]],
+    [
+      'two separate hunks stay separate',
+      'a\nb\nc\nd\ne\n',
+      'a\nB\nc\nd\nE\n',
+      [
+        { start: 2, end: 3, text: 'B' },
+        { start: 8, end: 9, text: 'E' },
+      ],
+    ],
+    [
+      'a rename on every line stays one small edit per line',
+      'f(opts);\ng(opts);\n',
+      'f(cfg);\ng(cfg);\n',
+      [
+        { start: 2, end: 6, text: 'cfg' },
+        { start: 11, end: 15, text: 'cfg' },
+      ],
+    ],
     ['from empty', '', 'new\n', [{ start: 0, end: 0, text: 'new\n' }]],
     ['to empty', 'old\n', '', [{ start: 0, end: 4, text: '' }]],
     ['no final newline on one side', 'a\nb', 'a\nb\n', [{ start: 3, end: 3, text: '\n' }]],

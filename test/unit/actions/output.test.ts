@@ -31,22 +31,45 @@ describe('structured answers', () => {
 });
 
 describe('toWorkspaceEdit', () => {
-  const file = { uri: 'file:///a.ts', version: 4, text: 'const s = "😀";\nx\n', changes: [{ start: 16, end: 17, text: 'y' }], create: false };
+  const file = {
+    uri: 'file:///a.ts',
+    version: 4,
+    text: 'const s = "😀";\nx\n',
+    changes: [{ start: 16, end: 17, text: 'y' }],
+    create: false,
+  };
   const full = { documentChanges: true, create: true, annotations: true, encoding: 'utf-16' as const };
 
   it('versions the document edit and labels a refactor, applied in one step', () => {
     const edit = toWorkspaceEdit([file], full, 'refactor', 'gpt-4.1');
-    expect(edit.documentChanges).toEqual([{ textDocument: { uri: 'file:///a.ts', version: 4 }, edits: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 1 } }, newText: 'y', annotationId: 'ghostline' }] }]);
+    expect(edit.documentChanges).toEqual([
+      {
+        textDocument: { uri: 'file:///a.ts', version: 4 },
+        edits: [
+          {
+            range: { start: { line: 1, character: 0 }, end: { line: 1, character: 1 } },
+            newText: 'y',
+            annotationId: 'ghostline',
+          },
+        ],
+      },
+    ]);
     expect(edit.changeAnnotations?.ghostline).toMatchObject({ label: 'ghostline: refactor', needsConfirmation: false });
   });
 
   it('does not annotate doc comments, nor clients without annotation support', () => {
     expect(toWorkspaceEdit([file], full, 'document', 'gpt-4.1-mini').changeAnnotations).toBeUndefined();
-    expect(toWorkspaceEdit([file], { ...full, annotations: false }, 'fix', 'gpt-4.1').changeAnnotations).toBeUndefined();
+    expect(
+      toWorkspaceEdit([file], { ...full, annotations: false }, 'fix', 'gpt-4.1').changeAnnotations,
+    ).toBeUndefined();
   });
 
   it('falls back to unversioned `changes` for clients without documentChanges', () => {
-    expect(toWorkspaceEdit([file], { ...full, documentChanges: false }, 'fix', 'gpt-4.1')).toEqual({ changes: { 'file:///a.ts': [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 1 } }, newText: 'y' }] } });
+    expect(toWorkspaceEdit([file], { ...full, documentChanges: false }, 'fix', 'gpt-4.1')).toEqual({
+      changes: {
+        'file:///a.ts': [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 1 } }, newText: 'y' }],
+      },
+    });
   });
 
   it('counts columns in UTF-8 when that encoding was negotiated', () => {

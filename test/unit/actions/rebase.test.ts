@@ -19,7 +19,7 @@ describe('rebase', () => {
     ['a line inserted right below', 'alpha\nbeta\nnew\ngamma\n', 'alpha\nBETA\nnew\ngamma\n'],
     ['edits above and below at once', 'ALPHA\nbeta\ngamma!\n', 'ALPHA\nBETA\ngamma!\n'],
   ];
-  it.each(ok)('keeps the user\'s edit: %s', (_name, after, expected) => {
+  it.each(ok)("keeps the user's edit: %s", (_name, after, expected) => {
     const result = rebase(EDIT, BEFORE, after);
     expect(result.kind).toBe('ok');
     if (result.kind === 'ok') expect(applyChanges(after, result.changes)).toBe(expected);
@@ -37,6 +37,8 @@ describe('rebase', () => {
   });
 
   it('declines two insertions at the same point', () => {
-    expect(rebase([{ start: 6, end: 6, text: '// doc\n' }], BEFORE, 'alpha\n// mine\nbeta\ngamma\n').kind).toBe('conflict');
+    expect(rebase([{ start: 6, end: 6, text: '// doc\n' }], BEFORE, 'alpha\n// mine\nbeta\ngamma\n').kind).toBe(
+      'conflict',
+    );
   });
 });

@@ -19,49 +19,75 @@ async function target(action: ActionName, languageId: string, fixture: string): 
 
 describe('targetSpan', () => {
   it('takes the exported function around the cursor (TypeScript)', async () => {
-    const fixture = 'import x from "x";\n\n/** Doc. */\nexport function f(a: number) {\n  return a |+ 1;\n}\n\nconst y = 2;\n';
+    const fixture =
+      'import x from "x";\n\n/** Doc. */\nexport function f(a: number) {\n  return a |+ 1;\n}\n\nconst y = 2;\n';
     expect(await target('refactor', 'typescript', fixture)).toBe('export function f(a: number) {\n  return a + 1;\n}');
-    expect(await target('document', 'typescript', fixture)).toBe('/** Doc. */\nexport function f(a: number) {\n  return a + 1;\n}');
+    expect(await target('document', 'typescript', fixture)).toBe(
+      '/** Doc. */\nexport function f(a: number) {\n  return a + 1;\n}',
+    );
   });
 
   it('takes a const arrow function whole', async () => {
-    expect(await target('generateTests', 'typescript', 'const add = (a: number, b: number) => {\n  return a |+ b;\n};\n')).toBe('const add = (a: number, b: number) => {\n  return a + b;\n};');
+    expect(
+      await target('generateTests', 'typescript', 'const add = (a: number, b: number) => {\n  return a |+ b;\n};\n'),
+    ).toBe('const add = (a: number, b: number) => {\n  return a + b;\n};');
   });
 
   it('takes the method, not the class, inside a class', async () => {
-    expect(await target('explain', 'typescript', 'class A {\n  run() {\n    go(|);\n  }\n}\n')).toBe('  run() {\n    go();\n  }');
+    expect(await target('explain', 'typescript', 'class A {\n  run() {\n    go(|);\n  }\n}\n')).toBe(
+      '  run() {\n    go();\n  }',
+    );
   });
 
   it('includes decorators in Python and Rust doc lines', async () => {
-    expect(await target('refactor', 'python', '@cache\ndef f(x):\n    return |x\n')).toBe('@cache\ndef f(x):\n    return x');
-    expect(await target('document', 'rust', '/// Adds.\n/// Twice.\nfn add(a: i32) -> i32 {\n    a |+ a\n}\n')).toBe('/// Adds.\n/// Twice.\nfn add(a: i32) -> i32 {\n    a + a\n}');
+    expect(await target('refactor', 'python', '@cache\ndef f(x):\n    return |x\n')).toBe(
+      '@cache\ndef f(x):\n    return x',
+    );
+    expect(await target('document', 'rust', '/// Adds.\n/// Twice.\nfn add(a: i32) -> i32 {\n    a |+ a\n}\n')).toBe(
+      '/// Adds.\n/// Twice.\nfn add(a: i32) -> i32 {\n    a + a\n}',
+    );
   });
 
   it('keeps only the head of a long declaration for doc comments (Python docstring included)', async () => {
     const body = Array.from({ length: 50 }, (_, i) => `    x${i} = ${i}`).join('\n');
-    expect(await target('document', 'python', `def big():\n    """Old doc."""\n${body.replace('x3 =', 'x3| =')}\n`)).toBe('def big():\n    """Old doc."""');
+    expect(
+      await target('document', 'python', `def big():\n    """Old doc."""\n${body.replace('x3 =', 'x3| =')}\n`),
+    ).toBe('def big():\n    """Old doc."""');
   });
 
   it('takes the statement around a cursor outside any declaration, never the whole file', async () => {
     const python = 'import os\nimport ma|th\n\nRATE = 2\n\ndef f(x):\n    return x * RATE\n\nprint(f(2))\n';
-    for (const action of ['refactor', 'document', 'explain', 'generateTests'] as const) expect(await target(action, 'python', python)).toBe('import math');
+    for (const action of ['refactor', 'document', 'explain', 'generateTests'] as const)
+      expect(await target(action, 'python', python)).toBe('import math');
     // Fix widens to a few lines around the cursor, not the module.
     expect(await target('fix', 'python', python)).toBe('import os\nimport math\n\nRATE = 2\n');
     expect(await target('refactor', 'python', 'x = 1\n|\nif x:\n    print(x)\n')).toBe('if x:\n    print(x)');
     expect(await target('refactor', 'python', 'x = 1\nif x:\n    print(|x)\n')).toBe('if x:\n    print(x)');
-    const typescript = 'import { a } from "a";\nimport { b } f|rom "b";\nconst c = a + b;\nexport function d() {\n  return c;\n}\n';
+    const typescript =
+      'import { a } from "a";\nimport { b } f|rom "b";\nconst c = a + b;\nexport function d() {\n  return c;\n}\n';
     expect(await target('refactor', 'typescript', typescript)).toBe('import { b } from "b";');
     expect(await target('refactor', 'javascript', 'const a = 1;\n// note|\nconst b = 2;\n')).toBe('const b = 2;');
-    expect(await target('document', 'go', 'package main\n\nimport "f|mt"\n\nfunc main() {\n\tfmt.Println(1)\n}\n')).toBe('import "fmt"');
-    expect(await target('refactor', 'rust', 'use std::i|o;\n\nfn main() {\n    io::stdin();\n}\n')).toBe('use std::io;');
+    expect(
+      await target('document', 'go', 'package main\n\nimport "f|mt"\n\nfunc main() {\n\tfmt.Println(1)\n}\n'),
+    ).toBe('import "fmt"');
+    expect(await target('refactor', 'rust', 'use std::i|o;\n\nfn main() {\n    io::stdin();\n}\n')).toBe(
+      'use std::io;',
+    );
     // Ruby's `module` is a declaration, not the file.
-    expect(await target('refactor', 'ruby', 'require "x"\nmodule Util\n  X = |1\nend\n')).toBe('module Util\n  X = 1\nend');
+    expect(await target('refactor', 'ruby', 'require "x"\nmodule Util\n  X = |1\nend\n')).toBe(
+      'module Util\n  X = 1\nend',
+    );
   });
 
   it('takes the outermost statement that is not too long inside a long top-level call', async () => {
-    const cases = Array.from({ length: 40 }, (_, i) => `  it('case ${i}', () => {\n    expect(${i}).toBe(${i});\n  });`).join('\n');
+    const cases = Array.from(
+      { length: 40 },
+      (_, i) => `  it('case ${i}', () => {\n    expect(${i}).toBe(${i});\n  });`,
+    ).join('\n');
     const fixture = `describe('all', () => {\n${cases.replace('expect(7)', 'expect(|7)')}\n});\n`;
-    expect(await target('refactor', 'typescript', fixture)).toBe("  it('case 7', () => {\n    expect(7).toBe(7);\n  });");
+    expect(await target('refactor', 'typescript', fixture)).toBe(
+      "  it('case 7', () => {\n    expect(7).toBe(7);\n  });",
+    );
   });
 
   it('falls back to the paragraph around the cursor without a grammar', async () => {
@@ -87,15 +113,40 @@ describe('the parse check', () => {
     const text = 'function a() {}\nfunction b() {\n  return 1;\n}\n';
     const start = text.indexOf('function b');
     const end = text.length - 1;
-    expect(await checkParses({ languageId: 'typescript', text, start, end, replacement: 'function b() {\n  return 2;\n}' })).toBeUndefined();
-    const problems = await checkParses({ languageId: 'typescript', text, start, end, replacement: 'function b() {\n  return (2;\n}' });
+    expect(
+      await checkParses({ languageId: 'typescript', text, start, end, replacement: 'function b() {\n  return 2;\n}' }),
+    ).toBeUndefined();
+    const problems = await checkParses({
+      languageId: 'typescript',
+      text,
+      start,
+      end,
+      replacement: 'function b() {\n  return (2;\n}',
+    });
     expect(problems?.[0]?.line).toBe(2);
   });
 
   it('lets a rewrite keep errors the code already had elsewhere, but a fix must remove them', async () => {
     const text = 'function b() {\n  return (1;\n}\n';
     const end = text.length - 1;
-    expect(await checkParses({ languageId: 'typescript', text, start: 0, end, replacement: 'function b() {\n  return (2;\n}' })).toBeUndefined();
-    expect(await checkParses({ languageId: 'typescript', text, start: 0, end, replacement: 'function b() {\n  return (2;\n}', mustImprove: true })).toBeDefined();
+    expect(
+      await checkParses({
+        languageId: 'typescript',
+        text,
+        start: 0,
+        end,
+        replacement: 'function b() {\n  return (2;\n}',
+      }),
+    ).toBeUndefined();
+    expect(
+      await checkParses({
+        languageId: 'typescript',
+        text,
+        start: 0,
+        end,
+        replacement: 'function b() {\n  return (2;\n}',
+        mustImprove: true,
+      }),
+    ).toBeDefined();
   });
 });

@@ -24,7 +24,13 @@ function provider(options: { cut?: boolean } = {}): ModelProvider & { asked: str
         onDelta?.('12345678');
         throw new ProviderError('cancelled', 'aborted');
       }
-      return { text: 'ok', model: request.model, usage: { inputTokens: 1000, outputTokens: 100, cachedTokens: 0 }, finishReason: 'stop', attempts: 1 };
+      return {
+        text: 'ok',
+        model: request.model,
+        usage: { inputTokens: 1000, outputTokens: 100, cachedTokens: 0 },
+        finishReason: 'stop',
+        attempts: 1,
+      };
     },
   };
 }
@@ -34,10 +40,20 @@ function setup(budget: object) {
   const store = new MemorySpendStore();
   const metrics = createMetrics();
   const messages: string[] = [];
-  const gate = new BudgetGate({ config: () => config, store: () => store, user: () => 'alice', logger: silentLogger(), metrics, report: (_s, m) => messages.push(m) });
+  const gate = new BudgetGate({
+    config: () => config,
+    store: () => store,
+    user: () => 'alice',
+    logger: silentLogger(),
+    metrics,
+    report: (_s, m) => messages.push(m),
+  });
   const model = provider();
   const run = (signal = new AbortController().signal, p: ModelProvider = model) =>
-    runRouted({ config, provider: () => p, logger: silentLogger(), budget: gate }, { task: 'completion', instructions: 'i', input: 'x', promptTokens: 1000, signal });
+    runRouted(
+      { config, provider: () => p, logger: silentLogger(), budget: gate },
+      { task: 'completion', instructions: 'i', input: 'x', promptTokens: 1000, signal },
+    );
   return { config, store, metrics, messages, gate, model, run };
 }
 
@@ -48,7 +64,10 @@ describe('budget gate', () => {
     const { store, run } = setup({});
     await run();
     // gpt-4.1-mini: 1000 input at $0.40/M + 100 output at $1.60/M.
-    expect(await store.read(today(), 'alice')).toEqual({ team: { tokens: 1100, costUsd: 0.00056 }, user: { tokens: 1100, costUsd: 0.00056 } });
+    expect(await store.read(today(), 'alice')).toEqual({
+      team: { tokens: 1100, costUsd: 0.00056 },
+      user: { tokens: 1100, costUsd: 0.00056 },
+    });
   });
 
   it('moves to the cheaper model once the soft cap is reached, and says so once', async () => {
@@ -60,7 +79,9 @@ describe('budget gate', () => {
     expect(model.asked.at(-1)).toBe('gpt-4.1-nano');
     expect(result.reason).toBe('budget: team soft cap on tokens reached, using gpt-4.1-nano');
     expect(metrics.budgetDowngrades).toBe(1);
-    expect(messages).toEqual(['ghostline: the team "acme" passed its soft daily cap of 2,000 tokens; completions use the cheaper gpt-4.1-nano until 00:00 UTC.']);
+    expect(messages).toEqual([
+      'ghostline: the team "acme" passed its soft daily cap of 2,000 tokens; completions use the cheaper gpt-4.1-nano until 00:00 UTC.',
+    ]);
   });
 
   it('refuses at the hard cap before calling any model, with a clear message', async () => {
@@ -71,7 +92,9 @@ describe('budget gate', () => {
     await expect(refusal).rejects.toMatchObject({ kind: 'quota', details: { code: BUDGET_HARD_CAP } });
     expect(model.asked).toEqual([]);
     expect(metrics.budgetRefusals).toBe(1);
-    expect(messages[0]).toMatch(/user "alice" reached its hard daily cap of \$0\.01; model calls are refused until 00:00 UTC/);
+    expect(messages[0]).toMatch(
+      /user "alice" reached its hard daily cap of \$0\.01; model calls are refused until 00:00 UTC/,
+    );
   });
 
   it('keeps the team under its requests per minute, refusing with a retry hint', async () => {
@@ -103,7 +126,11 @@ describe('the team rate limit when the shared store does not answer in time', ()
       sent: 0,
       read: shared.read.bind(shared),
       charge: shared.charge.bind(shared),
-      async takeRate(limits: { requestsPerMinute: number; tokensPerMinute: number }, tokens: number, carry?: Parameters<MemorySpendStore['takeRate']>[2]) {
+      async takeRate(
+        limits: { requestsPerMinute: number; tokensPerMinute: number },
+        tokens: number,
+        carry?: Parameters<MemorySpendStore['takeRate']>[2],
+      ) {
         store.sent++;
         if (store.answering) return shared.takeRate(limits, tokens, carry);
         // The request reached a hung Redis: it runs when Redis wakes up, after the caller gave up.
@@ -122,15 +149,32 @@ describe('the team rate limit when the shared store does not answer in time', ()
     let clock = 600_000;
     const now = () => clock;
     const store = flakyStore(now);
-    const config = configSchema.parse({ budget: { user: 'alice', rateLimitWaitMs: 0, ...budget }, cache: { team: 'acme' } });
+    const config = configSchema.parse({
+      budget: { user: 'alice', rateLimitWaitMs: 0, ...budget },
+      cache: { team: 'acme' },
+    });
     const gates = Array.from({ length: count }, () => {
       const metrics = createMetrics();
-      const gate = new BudgetGate({ config: () => config, store: () => store, user: () => 'alice', logger: silentLogger(), metrics, report: () => undefined, now });
+      const gate = new BudgetGate({
+        config: () => config,
+        store: () => store,
+        user: () => 'alice',
+        logger: silentLogger(),
+        metrics,
+        report: () => undefined,
+        now,
+      });
       return { gate, metrics };
     });
     const admit = async (index: number) => {
       try {
-        await gates[index]!.gate.admit({ task: 'completion', models: ['gpt-4.1-mini'], promptTokens: 100, maxOutputTokens: 100, signal: new AbortController().signal });
+        await gates[index]!.gate.admit({
+          task: 'completion',
+          models: ['gpt-4.1-mini'],
+          promptTokens: 100,
+          maxOutputTokens: 100,
+          signal: new AbortController().signal,
+        });
         return true;
       } catch (error) {
         expect((error as ProviderError).details.code).toBe(TEAM_RATE_LIMIT);
@@ -186,13 +230,25 @@ describe('the team rate limit when the shared store does not answer in time', ()
     expect(await admit(0)).toBe(true);
     store.answering = false;
     // Process 0 has one more call of its share; process 1 takes its two alone.
-    expect([await admit(0), await admit(0), await admit(1), await admit(1), await admit(1)]).toEqual([true, false, true, true, false]);
+    expect([await admit(0), await admit(0), await admit(1), await admit(1), await admit(1)]).toEqual([
+      true,
+      false,
+      true,
+      true,
+      false,
+    ]);
     store.wake();
     await new Promise((resolve) => setImmediate(resolve));
     expect([await admit(0), await admit(1)]).toEqual([false, false]);
     // Two minutes on, the calls have slid out of every window and the limit is whole again.
     tick(120_000);
-    expect(await Promise.all([admit(0), admit(0), admit(0), admit(0), admit(0)])).toEqual([true, true, true, true, false]);
+    expect(await Promise.all([admit(0), admit(0), admit(0), admit(0), admit(0)])).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
   });
 
   it('takes nothing alone when the limit is smaller than the number of processes', async () => {

@@ -5,7 +5,15 @@ const limits = (requestsPerMinute: number, tokensPerMinute = 0) => ({ requestsPe
 const counts = (requests: number, tokens = 0) => ({ requests, tokens });
 
 describe('rateWait (sliding window; the Redis script applies the same rule)', () => {
-  const cases: [string, number, ReturnType<typeof counts>, ReturnType<typeof counts>, ReturnType<typeof limits>, number, number][] = [
+  const cases: [
+    string,
+    number,
+    ReturnType<typeof counts>,
+    ReturnType<typeof counts>,
+    ReturnType<typeof limits>,
+    number,
+    number,
+  ][] = [
     ['empty windows admit', 30_000, counts(0), counts(0), limits(10), 0, 0],
     ['no limits admit anything', 0, counts(1e6), counts(1e6), limits(0, 0), 1e6, 0],
     ['the current window full waits for its end', 45_000, counts(0), counts(10), limits(10), 0, 15_001],
@@ -26,14 +34,21 @@ describe('MemorySpendStore', () => {
     await store.charge('2026-11-21', 'alice', 100, 0.5);
     await store.charge('2026-11-21', 'bob', 50, 0.25);
     await store.charge('2026-11-22', 'alice', 7, 0.01);
-    expect(await store.read('2026-11-21', 'alice')).toEqual({ team: { tokens: 150, costUsd: 0.75 }, user: { tokens: 100, costUsd: 0.5 } });
-    expect(await store.read('2026-11-22', 'bob')).toEqual({ team: { tokens: 7, costUsd: 0.01 }, user: { tokens: 0, costUsd: 0 } });
+    expect(await store.read('2026-11-21', 'alice')).toEqual({
+      team: { tokens: 150, costUsd: 0.75 },
+      user: { tokens: 100, costUsd: 0.5 },
+    });
+    expect(await store.read('2026-11-22', 'bob')).toEqual({
+      team: { tokens: 7, costUsd: 0.01 },
+      user: { tokens: 0, costUsd: 0 },
+    });
   });
 
   it('admits requests up to the limit and then names the wait', async () => {
     let now = 120_000;
     const store = new MemorySpendStore(() => now);
-    for (let i = 0; i < 3; i++) expect(await store.takeRate(limits(3), 10)).toEqual({ admitted: true, retryAfterMs: 0 });
+    for (let i = 0; i < 3; i++)
+      expect(await store.takeRate(limits(3), 10)).toEqual({ admitted: true, retryAfterMs: 0 });
     expect(await store.takeRate(limits(3), 10)).toEqual({ admitted: false, retryAfterMs: 60_001 });
     now += 60_000 + 59_000;
     expect((await store.takeRate(limits(3), 10)).admitted).toBe(true);

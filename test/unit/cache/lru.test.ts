@@ -31,16 +31,32 @@ describe('LruCache', () => {
 });
 
 describe('cacheKey', () => {
-  const parts = { templateVersion: 'c1', model: 'm', temperature: 0.1, maxOutputTokens: 10, instructions: 'i', input: 'x' };
+  const parts = {
+    templateVersion: 'c1',
+    model: 'm',
+    temperature: 0.1,
+    maxOutputTokens: 10,
+    instructions: 'i',
+    input: 'x',
+  };
   it('changes with everything that shapes an answer', () => {
     const base = cacheKey(parts);
-    for (const change of [{ model: 'n' }, { temperature: 0.2 }, { maxOutputTokens: 11 }, { instructions: 'j' }, { input: 'y' }, { templateVersion: 'c2' }]) {
+    for (const change of [
+      { model: 'n' },
+      { temperature: 0.2 },
+      { maxOutputTokens: 11 },
+      { instructions: 'j' },
+      { input: 'y' },
+      { templateVersion: 'c2' },
+    ]) {
       expect(cacheKey({ ...parts, ...change })).not.toBe(base);
     }
     expect(cacheKey({ ...parts })).toBe(base);
   });
 
   it('does not confuse a boundary shift between instructions and input', () => {
-    expect(cacheKey({ ...parts, instructions: 'ab', input: 'c' })).not.toBe(cacheKey({ ...parts, instructions: 'a', input: 'bc' }));
+    expect(cacheKey({ ...parts, instructions: 'ab', input: 'c' })).not.toBe(
+      cacheKey({ ...parts, instructions: 'a', input: 'bc' }),
+    );
   });
 });

@@ -5,7 +5,10 @@ describe('parseRedisUrl', () => {
   const ok: [string, object][] = [
     ['redis://localhost', { mode: 'standalone', endpoint: { host: 'localhost', port: 6379 }, db: 0, tls: false }],
     ['redis://10.0.0.5:6380/3', { mode: 'standalone', endpoint: { host: '10.0.0.5', port: 6380 }, db: 3, tls: false }],
-    ['rediss://cache.example.com:6380', { mode: 'standalone', tls: true, endpoint: { host: 'cache.example.com', port: 6380 } }],
+    [
+      'rediss://cache.example.com:6380',
+      { mode: 'standalone', tls: true, endpoint: { host: 'cache.example.com', port: 6380 } },
+    ],
     ['redis://:s3cret@host:1/2', { password: 's3cret', db: 2 }],
     ['redis://ghostline:p%40ss%3Aword@host', { username: 'ghostline', password: 'p@ss:word' }],
     ['redis://onlyuser@host', { username: 'onlyuser' }],

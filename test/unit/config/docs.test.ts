@@ -10,6 +10,7 @@ describe('docs/configuration.md', () => {
 
   it('documents every top-level section', () => {
     const docs = renderConfigDocs();
-    for (const key of ['providers', 'router', 'models', 'completion', 'timeouts', 'retry', 'cache', 'log']) expect(docs).toContain(`\`${key}`);
+    for (const key of ['providers', 'router', 'models', 'completion', 'timeouts', 'retry', 'cache', 'log'])
+      expect(docs).toContain(`\`${key}`);
   });
 });

@@ -5,7 +5,14 @@ import { checkPolicy } from '../../../server/src/router/policy.ts';
 
 describe('config layers', () => {
   it('maps well-known and generic environment variables onto settings', () => {
-    const layer = environmentLayer({ OPENAI_API_KEY: 'sk-x', OPENAI_BASE_URL: 'http://127.0.0.1:1/v1', GHOSTLINE_COMPLETION__DEBOUNCE_MS: '120', GHOSTLINE_CACHE__ENABLED: 'false', GHOSTLINE_NOPE__X: '1', REDIS_URL: 'redis://h:1' });
+    const layer = environmentLayer({
+      OPENAI_API_KEY: 'sk-x',
+      OPENAI_BASE_URL: 'http://127.0.0.1:1/v1',
+      GHOSTLINE_COMPLETION__DEBOUNCE_MS: '120',
+      GHOSTLINE_CACHE__ENABLED: 'false',
+      GHOSTLINE_NOPE__X: '1',
+      REDIS_URL: 'redis://h:1',
+    });
     expect(layer.value).toEqual({
       providers: { openai: { apiKey: 'sk-x', baseUrl: 'http://127.0.0.1:1/v1' } },
       completion: { debounceMs: 120 },
@@ -14,17 +21,31 @@ describe('config layers', () => {
   });
 
   it('accepts client settings bare or under a ghostline key', () => {
-    expect(clientLayer('init', { ghostline: { completion: { maxLines: 3 } } })?.value).toEqual({ completion: { maxLines: 3 } });
+    expect(clientLayer('init', { ghostline: { completion: { maxLines: 3 } } })?.value).toEqual({
+      completion: { maxLines: 3 },
+    });
     expect(clientLayer('init', { completion: { maxLines: 3 } })?.value).toEqual({ completion: { maxLines: 3 } });
     expect(clientLayer('init', null)).toBeUndefined();
     expect(clientLayer('init', {})).toBeUndefined();
   });
 
   it('reads an editor\'s null as "not set" (VS Code pushes null for every setting left alone)', () => {
-    const pushed = { ghostline: { cache: { redisUrl: null, enabled: true }, budget: { user: null }, log: { file: null, level: 'warn' } } };
-    expect(clientLayer('workspace/configuration', pushed)?.value).toEqual({ cache: { enabled: true }, budget: {}, log: { level: 'warn' } });
+    const pushed = {
+      ghostline: {
+        cache: { redisUrl: null, enabled: true },
+        budget: { user: null },
+        log: { file: null, level: 'warn' },
+      },
+    };
+    expect(clientLayer('workspace/configuration', pushed)?.value).toEqual({
+      cache: { enabled: true },
+      budget: {},
+      log: { level: 'warn' },
+    });
     expect(new ConfigStore(checkPolicy).load([clientLayer('workspace/configuration', pushed)!])).toEqual([]);
-    expect(clientLayer('workspace/configuration', { ghostline: { cache: { redisUrl: null } } })?.value).toEqual({ cache: {} });
+    expect(clientLayer('workspace/configuration', { ghostline: { cache: { redisUrl: null } } })?.value).toEqual({
+      cache: {},
+    });
   });
 
   it('merges objects key by key and replaces arrays', () => {
@@ -49,7 +70,10 @@ describe('ConfigStore', () => {
   it('skips an invalid layer, names key, value and what is allowed, and keeps the last valid config', () => {
     const s = store();
     s.load([{ source: 'team', value: { completion: { debounceMs: 40 } } }]);
-    const problems = s.apply({ source: 'workspace/configuration', value: { completion: { debounceMs: 'fast', maxLines: 2 } } });
+    const problems = s.apply({
+      source: 'workspace/configuration',
+      value: { completion: { debounceMs: 'fast', maxLines: 2 } },
+    });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ severity: 'error', path: 'completion.debounceMs' });
     expect(problems[0]!.message).toContain('completion.debounceMs = "fast"');
@@ -69,7 +93,10 @@ describe('ConfigStore', () => {
   it('refuses models and temperatures outside SSOT.md, and names the Codex replacement', () => {
     const s = store();
     const problems = s.load([
-      { source: 'team', value: { router: { tasks: { completion: { model: 'code-davinci-002' }, explain: { temperature: 0.9 } } } } },
+      {
+        source: 'team',
+        value: { router: { tasks: { completion: { model: 'code-davinci-002' }, explain: { temperature: 0.9 } } } },
+      },
     ]);
     const text = problems.map((p) => p.message).join('\n');
     expect(text).toMatch(/code-davinci-002.*retired.*gpt-4.1-mini/);
@@ -79,7 +106,15 @@ describe('ConfigStore', () => {
 
   it('allows a model the team declared under models', () => {
     const s = store();
-    const problems = s.load([{ source: 'team', value: { models: { 'qwen2.5-coder': { contextWindow: 32768 } }, router: { tasks: { completion: { model: 'qwen2.5-coder' } } } } }]);
+    const problems = s.load([
+      {
+        source: 'team',
+        value: {
+          models: { 'qwen2.5-coder': { contextWindow: 32768 } },
+          router: { tasks: { completion: { model: 'qwen2.5-coder' } } },
+        },
+      },
+    ]);
     expect(problems).toEqual([]);
     expect(s.config.router.tasks.completion?.model).toBe('qwen2.5-coder');
   });
@@ -92,7 +127,8 @@ describe('ConfigStore', () => {
   });
 
   const KEY = 'sk-proj-Zq3x9Lr7Vt2Nw8Kp4Hs6Jd1Fg5Ya0Bc7Xe3Mu9Wo2Ri8Tn4Qv6Pz1Sl5Dk';
-  const keyFragments = (text: string) => [KEY.slice(0, 12), KEY.slice(8, 20), KEY.slice(-12)].filter((part) => text.includes(part));
+  const keyFragments = (text: string) =>
+    [KEY.slice(0, 12), KEY.slice(8, 20), KEY.slice(-12)].filter((part) => text.includes(part));
 
   it.each([
     ['at the root', '{"__proto__": {"completion": {"maxLines": 3}}}', '__proto__'],
@@ -117,7 +153,15 @@ describe('ConfigStore', () => {
   it('describes objects, arrays and credential-looking strings by shape, never by content', () => {
     const s = store();
     const problems = s.load([
-      { source: 'team', value: { completion: [KEY], cache: { team: { secret: KEY } }, log: { level: KEY }, providers: { openai: { headers: { Authorization: 5 } } } } },
+      {
+        source: 'team',
+        value: {
+          completion: [KEY],
+          cache: { team: { secret: KEY } },
+          log: { level: KEY },
+          providers: { openai: { headers: { Authorization: 5 } } },
+        },
+      },
     ]);
     const text = formatProblems(problems);
     expect(text).toMatch(/completion = an array of 1/);
@@ -130,9 +174,20 @@ describe('ConfigStore', () => {
   it('drops one bad environment variable, names it, and keeps the others (OPENAI_API_KEY, OPENAI_BASE_URL)', () => {
     const s = store();
     const problems = s.load([
-      environmentLayer({ OPENAI_API_KEY: KEY, OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', GHOSTLINE_COMPLETION__DEBOUNCE_MS: 'fast', GHOSTLINE_COMPLETION__MAX_LINES: '4' }),
+      environmentLayer({
+        OPENAI_API_KEY: KEY,
+        OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+        GHOSTLINE_COMPLETION__DEBOUNCE_MS: 'fast',
+        GHOSTLINE_COMPLETION__MAX_LINES: '4',
+      }),
     ]);
-    expect(problems).toEqual([expect.objectContaining({ severity: 'error', source: 'environment GHOSTLINE_COMPLETION__DEBOUNCE_MS', path: 'completion.debounceMs' })]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        source: 'environment GHOSTLINE_COMPLETION__DEBOUNCE_MS',
+        path: 'completion.debounceMs',
+      }),
+    ]);
     expect(formatProblems(problems)).toContain('GHOSTLINE_COMPLETION__DEBOUNCE_MS');
     expect(s.config.providers.openai).toMatchObject({ apiKey: KEY, baseUrl: 'http://127.0.0.1:9/v1' });
     expect(s.config.completion).toMatchObject({ maxLines: 4, debounceMs: 250 });
@@ -140,7 +195,12 @@ describe('ConfigStore', () => {
 
   it('drops an environment variable whose model the policy refuses, and keeps the rest', () => {
     const s = store();
-    const problems = s.load([environmentLayer({ OPENAI_API_KEY: KEY, GHOSTLINE_ROUTER__TASKS: '{"completion": {"model": "code-davinci-002"}}' })]);
+    const problems = s.load([
+      environmentLayer({
+        OPENAI_API_KEY: KEY,
+        GHOSTLINE_ROUTER__TASKS: '{"completion": {"model": "code-davinci-002"}}',
+      }),
+    ]);
     expect(problems.map((p) => p.source)).toEqual(['environment GHOSTLINE_ROUTER__TASKS']);
     expect(s.config.providers.openai?.apiKey).toBe(KEY);
   });

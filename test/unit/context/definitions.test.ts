@@ -3,16 +3,38 @@
  * repository context.
  */
 import { describe, expect, it } from 'vitest';
-import { findDefinitions, type DefinitionScope, type ResolvedBinding } from '../../../server/src/context/definitions.ts';
+import {
+  findDefinitions,
+  type DefinitionScope,
+  type ResolvedBinding,
+} from '../../../server/src/context/definitions.ts';
 import { jaccard, identifierSet, usesNearEnd } from '../../../server/src/context/identifiers.ts';
 import type { Outline, OutlineSymbol } from '../../../server/src/context/outline.ts';
 import { selectSnippets, SNIPPET_FRAME_TOKENS, type SnippetCandidate } from '../../../server/src/context/select.ts';
 import { indexWindows, similarWindows } from '../../../server/src/context/similar.ts';
 
-const sym = (name: string, extra: Partial<OutlineSymbol> = {}): OutlineSymbol => ({ name, kind: 'function', signature: `function ${name}()`, snippet: `function ${name}(a, b = 1) { … }`, tokens: 10, line: 0, ...extra });
-const outline = (path: string, symbols: OutlineSymbol[], reexports: Outline['reexports'] = []): Outline => ({ path, languageId: 'typescript', symbols, imports: [], reexports });
+const sym = (name: string, extra: Partial<OutlineSymbol> = {}): OutlineSymbol => ({
+  name,
+  kind: 'function',
+  signature: `function ${name}()`,
+  snippet: `function ${name}(a, b = 1) { … }`,
+  tokens: 10,
+  line: 0,
+  ...extra,
+});
+const outline = (path: string, symbols: OutlineSymbol[], reexports: Outline['reexports'] = []): Outline => ({
+  path,
+  languageId: 'typescript',
+  symbols,
+  imports: [],
+  reexports,
+});
 
-function scope(bindings: Record<string, ResolvedBinding>, outlines: Outline[], extra: Partial<DefinitionScope> = {}): DefinitionScope {
+function scope(
+  bindings: Record<string, ResolvedBinding>,
+  outlines: Outline[],
+  extra: Partial<DefinitionScope> = {},
+): DefinitionScope {
   const byPath = new Map(outlines.map((o) => [o.path, o]));
   return {
     bindings: new Map(Object.entries(bindings)),
@@ -27,26 +49,55 @@ function scope(bindings: Record<string, ResolvedBinding>, outlines: Outline[], e
 
 describe('usesNearEnd', () => {
   it('lists names nearest the end first, qualified chains split, keywords dropped', () => {
-    expect(usesNearEnd('const a = parse(xs);\nreturn ns.make(')).toEqual([{ name: 'make', qualifier: 'ns' }, { name: 'ns' }, { name: 'xs' }, { name: 'parse' }]);
+    expect(usesNearEnd('const a = parse(xs);\nreturn ns.make(')).toEqual([
+      { name: 'make', qualifier: 'ns' },
+      { name: 'ns' },
+      { name: 'xs' },
+      { name: 'parse' },
+    ]);
   });
 });
 
 describe('findDefinitions', () => {
   it('follows named, namespace and default imports, and barrels', () => {
     const s = scope(
-      { parse: { paths: ['/w/parse.ts'], imported: 'parse' }, ns: { paths: ['/w/index.ts'], imported: '*' }, Widget: { paths: ['/w/widget.ts'], imported: 'default' } },
-      [outline('/w/parse.ts', [sym('parse')]), outline('/w/index.ts', [], [{ spec: './make.js' }]), outline('/w/make.ts', [sym('make')]), outline('/w/widget.ts', [sym('Widget', { kind: 'class' })])],
+      {
+        parse: { paths: ['/w/parse.ts'], imported: 'parse' },
+        ns: { paths: ['/w/index.ts'], imported: '*' },
+        Widget: { paths: ['/w/widget.ts'], imported: 'default' },
+      },
+      [
+        outline('/w/parse.ts', [sym('parse')]),
+        outline('/w/index.ts', [], [{ spec: './make.js' }]),
+        outline('/w/make.ts', [sym('make')]),
+        outline('/w/widget.ts', [sym('Widget', { kind: 'class' })]),
+      ],
     );
     const hits = findDefinitions(usesNearEnd('parse(a); new Widget(); ns.make('), s);
-    expect(hits.map((h) => `${h.path}:${h.symbol.name}`)).toEqual(['/w/make.ts:make', '/w/widget.ts:Widget', '/w/parse.ts:parse']);
+    expect(hits.map((h) => `${h.path}:${h.symbol.name}`)).toEqual([
+      '/w/make.ts:make',
+      '/w/widget.ts:Widget',
+      '/w/parse.ts:parse',
+    ]);
   });
 
   it('looks up unbound names in scope files, then in open files, never in the current file', () => {
-    const s = scope({}, [outline('/w/pkg/b.go', [sym('NewStore')]), outline('/w/open.ts', [sym('helper')]), outline('/w/current.ts', [sym('local')])], {
-      unqualified: ['/w/pkg/b.go'],
-      openFiles: ['/w/open.ts', '/w/current.ts'],
-    });
-    expect(findDefinitions(usesNearEnd('local(); helper(); NewStore('), s).map((h) => h.symbol.name)).toEqual(['NewStore', 'helper']);
+    const s = scope(
+      {},
+      [
+        outline('/w/pkg/b.go', [sym('NewStore')]),
+        outline('/w/open.ts', [sym('helper')]),
+        outline('/w/current.ts', [sym('local')]),
+      ],
+      {
+        unqualified: ['/w/pkg/b.go'],
+        openFiles: ['/w/open.ts', '/w/current.ts'],
+      },
+    );
+    expect(findDefinitions(usesNearEnd('local(); helper(); NewStore('), s).map((h) => h.symbol.name)).toEqual([
+      'NewStore',
+      'helper',
+    ]);
   });
 
   it('finds nothing for a name it cannot resolve', () => {
@@ -56,7 +107,13 @@ describe('findDefinitions', () => {
 
 describe('similar windows', () => {
   it('ranks the window sharing most identifiers first, same language before others', () => {
-    const a = indexWindows('/w/a.ts', 'typescript', Array.from({ length: 60 }, (_, i) => (i >= 20 && i < 40 ? `const total = price * quantity + tax${i};` : `log(line${i});`)).join('\n'));
+    const a = indexWindows(
+      '/w/a.ts',
+      'typescript',
+      Array.from({ length: 60 }, (_, i) =>
+        i >= 20 && i < 40 ? `const total = price * quantity + tax${i};` : `log(line${i});`,
+      ).join('\n'),
+    );
     const b = indexWindows('/w/b.py', 'python', 'total = price * quantity\n');
     const query = identifierSet('total price quantity');
     const found = similarWindows(query, 'typescript', [b, a]);
@@ -68,17 +125,32 @@ describe('similar windows', () => {
 });
 
 describe('selectSnippets', () => {
-  const c = (key: string, tokens: number, extra: Partial<SnippetCandidate> = {}): SnippetCandidate => ({ key, source: 'definition', path: key, text: key, tokens, ...extra });
+  const c = (key: string, tokens: number, extra: Partial<SnippetCandidate> = {}): SnippetCandidate => ({
+    key,
+    source: 'definition',
+    path: key,
+    text: key,
+    tokens,
+    ...extra,
+  });
   const budgets = { total: 1000, definition: 3 * (100 + SNIPPET_FRAME_TOKENS), similar: 500, edit: 500 };
 
   it('keeps the previous order and appends new snippets', () => {
-    const chosen = selectSnippets({ definition: [c('new', 100), c('b', 100), c('a', 100)], similar: [], edit: [] }, budgets, ['a', 'b']);
+    const chosen = selectSnippets(
+      { definition: [c('new', 100), c('b', 100), c('a', 100)], similar: [], edit: [] },
+      budgets,
+      ['a', 'b'],
+    );
     expect(chosen.map((x) => x.key)).toEqual(['a', 'b', 'new']);
   });
 
   it('puts urgent snippets in first and keeps each source within its budget and the total', () => {
     const chosen = selectSnippets(
-      { definition: [c('a', 100), c('b', 100), c('c', 100), c('now', 100, { urgent: true })], similar: [c('s', 400, { source: 'similar' })], edit: [c('e', 400, { source: 'edit' })] },
+      {
+        definition: [c('a', 100), c('b', 100), c('c', 100), c('now', 100, { urgent: true })],
+        similar: [c('s', 400, { source: 'similar' })],
+        edit: [c('e', 400, { source: 'edit' })],
+      },
       budgets,
       ['a', 'b', 'c'],
     );

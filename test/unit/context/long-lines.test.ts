@@ -21,7 +21,9 @@ vi.mock('../../../server/src/context/o200k.ts', async (importOriginal) => {
   };
 });
 
-const { countTokens, countTokensUpTo, firstTokens, lastTokens, MAX_PIECE_CHARS, MAX_SEGMENT_CHARS } = await import('../../../server/src/context/tokens.ts');
+const { countTokens, countTokensUpTo, firstTokens, lastTokens, MAX_PIECE_CHARS, MAX_SEGMENT_CHARS } = await import(
+  '../../../server/src/context/tokens.ts'
+);
 const { buildWindows } = await import('../../../server/src/context/window.ts');
 const { O200K_TOKEN_SPLIT_REGEX } = await import('gpt-tokenizer/encodingParams/constants');
 
@@ -38,7 +40,10 @@ const SHAPES: Record<string, (n: number) => string> = {
   'a run of one letter': (n) => 'A'.repeat(n),
   'lower-case letters': (n) => 'abcdefghij'.repeat(Math.ceil(n / 10)).slice(0, n),
   base64: (n) => randomBytes(n).toString('base64').slice(0, n),
-  'minified code': (n) => Array.from({ length: Math.ceil(n / 12) }, (_, i) => `a${i}.b(c,${i})`).join(';').slice(0, n),
+  'minified code': (n) =>
+    Array.from({ length: Math.ceil(n / 12) }, (_, i) => `a${i}.b(c,${i})`)
+      .join(';')
+      .slice(0, n),
   'a run of spaces': (n) => ' '.repeat(n - 1) + 'x',
   'emoji without spaces': (n) => '😀'.repeat(Math.floor(n / 2)),
 };
@@ -72,7 +77,9 @@ describe('counting a huge line', () => {
     expect(countTokens(run)).toBeGreaterThanOrEqual(exact);
     expect(countTokens(run)).toBeLessThanOrEqual(exact + Math.ceil(run.length / MAX_PIECE_CHARS));
     const code = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n'.repeat(200);
-    expect(countTokens(code)).toBe(200 * countTokens('export function add(a: number, b: number): number {\n  return a + b;\n}\n'));
+    expect(countTokens(code)).toBe(
+      200 * countTokens('export function add(a: number, b: number): number {\n  return a + b;\n}\n'),
+    );
   });
 
   it('cuts a window out of a huge line within budget, never splitting a surrogate pair', () => {
@@ -92,7 +99,12 @@ describe('cutting windows around a cursor on or next to a huge line', () => {
   const work = (line: string, where: 'middle' | 'end' | 'next line') => {
     const doc = `const x = 1;\nconst blob = "${line}";\nfunction f() {\n  return 1;\n}\n`;
     const lineStart = 13;
-    const offset = where === 'middle' ? lineStart + 14 + Math.floor(line.length / 2) : where === 'end' ? lineStart + line.length + 16 : lineStart + line.length + 17;
+    const offset =
+      where === 'middle'
+        ? lineStart + 14 + Math.floor(line.length / 2)
+        : where === 'end'
+          ? lineStart + line.length + 16
+          : lineStart + line.length + 17;
     seen.calls.length = 0;
     const windows = buildWindows(doc, offset, options);
     expect(windows.prefixTokens + windows.suffixTokens).toBeLessThanOrEqual(options.maxTokens);

@@ -83,7 +83,8 @@ describe('the rank file', () => {
     expect(tokens.length).toBeGreaterThan(199_000);
     const table = rankTable(encodeRanks(tokens));
     expect(table.size).toBe(tokens.length);
-    for (let rank = 0; rank < tokens.length; rank += 97) expect(table.rank(tokens[rank]!, 0, tokens[rank]!.length)).toBe(rank);
+    for (let rank = 0; rank < tokens.length; rank += 97)
+      expect(table.rank(tokens[rank]!, 0, tokens[rank]!.length)).toBe(rank);
     expect(table.rank(new TextEncoder().encode('notatokenatallreally'), 0, 20)).toBe(-1);
   });
 

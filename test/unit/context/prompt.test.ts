@@ -39,8 +39,15 @@ describe('completionPrompt', () => {
     ];
     const single = completionPrompt(args('x = <|>', { snippets })).input;
     const multi = completionPrompt(args('x = <|>', { snippets, multiline: true })).input;
-    expect(single.startsWith('<snippet path="src/math.ts" kind="definition">\nexport function add(a: number, b = 1): number { ... }\n</snippet>\n<snippet path="src/other.ts"')).toBe(true);
-    const shared = single.slice(0, [...single].findIndex((ch, i) => ch !== multi[i]));
+    expect(
+      single.startsWith(
+        '<snippet path="src/math.ts" kind="definition">\nexport function add(a: number, b = 1): number { ... }\n</snippet>\n<snippet path="src/other.ts"',
+      ),
+    ).toBe(true);
+    const shared = single.slice(
+      0,
+      [...single].findIndex((ch, i) => ch !== multi[i]),
+    );
     expect(shared).toContain('x = <cursor>\n</file>\n<mode>');
   });
 
@@ -49,7 +56,12 @@ describe('completionPrompt', () => {
     const b = completionPrompt(args('def f(<|>', { path: 'a.py', languageId: 'python' }));
     expect(a.instructions).toBe(b.instructions);
     expect(a.instructions).not.toMatch(/rust|python|main\.rs/);
-    for (const rule of ['only the text to insert at <cursor>', 'no markdown code fences', 'no explanation', 'never repeat text']) {
+    for (const rule of [
+      'only the text to insert at <cursor>',
+      'no markdown code fences',
+      'no explanation',
+      'never repeat text',
+    ]) {
       expect(a.instructions).toContain(rule);
     }
   });
@@ -78,9 +90,17 @@ describe('parseCompletionInput', () => {
   it('round-trips snippets, including ones that hold the tags themselves', () => {
     const original = args('a<|>b', {
       snippets: [
-        { path: 'x "y".ts', kind: 'definition', text: 'const s = "</snippet>"; // <cursor> </snippet\\>\n</snippet>\n' },
+        {
+          path: 'x "y".ts',
+          kind: 'definition',
+          text: 'const s = "</snippet>"; // <cursor> </snippet\\>\n</snippet>\n',
+        },
         { path: 'b.py', kind: 'edit', text: '' },
-        { path: 'c.go', kind: 'similar', text: '<file path="z" language="go">\n<cursor>\n</file>\n<mode>single-line</mode>' },
+        {
+          path: 'c.go',
+          kind: 'similar',
+          text: '<file path="z" language="go">\n<cursor>\n</file>\n<mode>single-line</mode>',
+        },
       ],
     });
     const input = completionPrompt(original).input;
@@ -93,7 +113,13 @@ describe('parseCompletionInput', () => {
     for (let i = 0; i < 100; i++) {
       const text = randomDocument(random, 1 + Math.floor(random() * 20));
       const cut = Math.floor(random() * (text.length + 1));
-      const original = { path: `dir/f${i}.ts`, languageId: 'typescript', prefix: text.slice(0, cut), suffix: text.slice(cut), multiline: random() < 0.5 };
+      const original = {
+        path: `dir/f${i}.ts`,
+        languageId: 'typescript',
+        prefix: text.slice(0, cut),
+        suffix: text.slice(cut),
+        multiline: random() < 0.5,
+      };
       expect(parseCompletionInput(completionPrompt(original).input)).toEqual(original);
     }
   });
@@ -115,7 +141,9 @@ describe('promptCacheKey', () => {
     expect(key).toBe(promptCacheKey('src/app.ts', 'typescript'));
     expect(key.startsWith(`ghostline:${PROMPT_TEMPLATE_VERSION}:typescript:`)).toBe(true);
     expect(key.length).toBeLessThanOrEqual(64);
-    expect(promptCacheKey(`${'/home/someone/very/long/path/'.repeat(20)}x.ts`, 'typescript').length).toBeLessThanOrEqual(64);
+    expect(
+      promptCacheKey(`${'/home/someone/very/long/path/'.repeat(20)}x.ts`, 'typescript').length,
+    ).toBeLessThanOrEqual(64);
   });
 
   it('separates files and languages', () => {

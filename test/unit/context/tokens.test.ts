@@ -3,7 +3,14 @@
  * exceeded, and characters outside the Basic Multilingual Plane never split.
  */
 import { describe, expect, it } from 'vitest';
-import { countTokens, countTokensUpTo, firstTokens, lastTokens, takeFirstTokens, takeLastTokens } from '../../../server/src/context/tokens.ts';
+import {
+  countTokens,
+  countTokensUpTo,
+  firstTokens,
+  lastTokens,
+  takeFirstTokens,
+  takeLastTokens,
+} from '../../../server/src/context/tokens.ts';
 import { randomDocument, seededRandom } from './fixture.ts';
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

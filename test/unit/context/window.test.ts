@@ -25,8 +25,20 @@ describe('buildWindows line limits', () => {
       prefix: 'fn main() {',
       suffix: '}',
     },
-    { name: 'start of the document', fixture: '<|>x = 1\ny = 2', lines: { prefixLines: 5, suffixLines: 0 }, prefix: '', suffix: 'x = 1' },
-    { name: 'end of the document', fixture: 'x = 1\ny = 2<|>', lines: { prefixLines: 5, suffixLines: 5 }, prefix: 'x = 1\ny = 2', suffix: '' },
+    {
+      name: 'start of the document',
+      fixture: '<|>x = 1\ny = 2',
+      lines: { prefixLines: 5, suffixLines: 0 },
+      prefix: '',
+      suffix: 'x = 1',
+    },
+    {
+      name: 'end of the document',
+      fixture: 'x = 1\ny = 2<|>',
+      lines: { prefixLines: 5, suffixLines: 5 },
+      prefix: 'x = 1\ny = 2',
+      suffix: '',
+    },
     { name: 'empty document', fixture: '<|>', lines: { prefixLines: 5, suffixLines: 5 }, prefix: '', suffix: '' },
     {
       name: 'cursor at column 0 after blank lines',

@@ -51,7 +51,11 @@ describe('Chat Completions, streaming', () => {
 
   it('satisfies the SDK stream helper', async () => {
     fake.setResponder(() => ({ kind: 'text', text: 'let y = 2;', finish: 'length' }));
-    const stream = client.chat.completions.stream({ model: 'gpt-4o-mini', messages, stream_options: { include_usage: true } });
+    const stream = client.chat.completions.stream({
+      model: 'gpt-4o-mini',
+      messages,
+      stream_options: { include_usage: true },
+    });
     const final = await stream.finalChatCompletion();
     expect(final.choices[0]?.message.content).toBe('let y = 2;');
     expect(final.choices[0]?.finish_reason).toBe('length');

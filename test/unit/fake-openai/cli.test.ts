@@ -48,10 +48,16 @@ describe('fake-openai CLI', () => {
     const dir = await mkdtemp(join(tmpdir(), 'fake-openai-'));
     try {
       const modulePath = join(dir, 'responder.ts');
-      await writeFile(modulePath, "export default (req: { body: { model: string } }) => ({ kind: 'text', text: `model=${req.body.model}` });\n");
+      await writeFile(
+        modulePath,
+        "export default (req: { body: { model: string } }) => ({ kind: 'text', text: `model=${req.body.model}` });\n",
+      );
       const { url } = await startCli(['--responder', modulePath]);
       const client = new OpenAI({ apiKey: 'test', baseURL: url, maxRetries: 0 });
-      const completion = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] });
+      const completion = await client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'x' }],
+      });
       expect(completion.choices[0]?.message.content).toBe('model=gpt-4o-mini');
     } finally {
       await rm(dir, { recursive: true, force: true });

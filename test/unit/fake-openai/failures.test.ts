@@ -35,7 +35,11 @@ async function caught(run: () => Promise<unknown>): Promise<unknown> {
 
 describe('HTTP errors', () => {
   it('maps a 429 to RateLimitError with its headers and code', async () => {
-    fake.setResponder(() => ({ kind: 'error', status: 429, headers: { 'retry-after': '2', 'retry-after-ms': '1500' } }));
+    fake.setResponder(() => ({
+      kind: 'error',
+      status: 429,
+      headers: { 'retry-after': '2', 'retry-after-ms': '1500' },
+    }));
     const error = await caught(() => drainResponses());
     expect(error).toBeInstanceOf(RateLimitError);
     const apiError = error as RateLimitError;
@@ -47,7 +51,9 @@ describe('HTTP errors', () => {
 
   it('gives insufficient_quota its own type and code', async () => {
     fake.setResponder(() => ({ kind: 'error', status: 429, code: 'insufficient_quota' }));
-    const error = (await caught(() => client.chat.completions.create({ model: 'gpt-4o-mini', messages: [] }))) as APIError;
+    const error = (await caught(() =>
+      client.chat.completions.create({ model: 'gpt-4o-mini', messages: [] }),
+    )) as APIError;
     expect(error.status).toBe(429);
     expect(error.code).toBe('insufficient_quota');
     expect(error.type).toBe('insufficient_quota');
@@ -132,7 +138,10 @@ describe('client hang-ups', () => {
   it('records clientClosed when the client aborts a stalled stream', async () => {
     fake.setResponder(() => ({ kind: 'stall', text: 'abcdefgh', afterChunks: 1 }));
     const controller = new AbortController();
-    const stream = await client.responses.create({ model: 'gpt-4.1-mini', input: 'x', stream: true }, { signal: controller.signal });
+    const stream = await client.responses.create(
+      { model: 'gpt-4.1-mini', input: 'x', stream: true },
+      { signal: controller.signal },
+    );
     for await (const event of stream) if (event.type === 'response.output_text.delta') controller.abort();
     const [request] = await fake.waitForRequests(1);
     await request?.done;
@@ -142,7 +151,10 @@ describe('client hang-ups', () => {
   it('records clientClosed when the client gives up before any header', async () => {
     fake.setResponder(() => ({ kind: 'stall-before-headers' }));
     const controller = new AbortController();
-    const pending = client.responses.create({ model: 'gpt-4.1-mini', input: 'x', stream: true }, { signal: controller.signal });
+    const pending = client.responses.create(
+      { model: 'gpt-4.1-mini', input: 'x', stream: true },
+      { signal: controller.signal },
+    );
     const [request] = await fake.waitForRequests(1);
     controller.abort();
     await expect(pending).rejects.toThrow(/abort/i);

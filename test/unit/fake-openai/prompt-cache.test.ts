@@ -11,7 +11,8 @@ import { countTokens } from '../../../server/src/context/tokens.ts';
 /** About `n` o200k tokens of varied text (each ` wN` is one or two tokens). */
 function words(n: number, salt = ''): string {
   let out = '';
-  for (let i = 0; countTokens(out) < n; i += 50) out += Array.from({ length: 50 }, (_, j) => ` w${salt}${i + j}`).join('');
+  for (let i = 0; countTokens(out) < n; i += 50)
+    out += Array.from({ length: 50 }, (_, j) => ` w${salt}${i + j}`).join('');
   return out;
 }
 
@@ -28,13 +29,22 @@ describe('PromptCache', () => {
     const shared = words(1500);
     const first = cache.usage({ model: 'm', instructions: 'i', input: `${shared} first`, prompt_cache_key: 'k' });
     expect(first.cached).toBe(0);
-    const second = cache.usage({ model: 'm', instructions: 'i', input: `${shared} second answer please`, prompt_cache_key: 'k' });
+    const second = cache.usage({
+      model: 'm',
+      instructions: 'i',
+      input: `${shared} second answer please`,
+      prompt_cache_key: 'k',
+    });
     expect(second.cached).toBeGreaterThanOrEqual(MIN_CACHED_TOKENS);
     expect(second.cached % CACHE_STEP_TOKENS).toBe(0);
     expect(second.cached).toBeLessThanOrEqual(second.input);
     expect(second.input - second.cached).toBeLessThan(CACHE_STEP_TOKENS + 10);
-    expect(cache.usage({ model: 'other', instructions: 'i', input: `${shared} x`, prompt_cache_key: 'k' }).cached).toBe(0);
-    expect(cache.usage({ model: 'm', instructions: 'i', input: `${shared} x`, prompt_cache_key: 'another' }).cached).toBe(0);
+    expect(cache.usage({ model: 'other', instructions: 'i', input: `${shared} x`, prompt_cache_key: 'k' }).cached).toBe(
+      0,
+    );
+    expect(
+      cache.usage({ model: 'm', instructions: 'i', input: `${shared} x`, prompt_cache_key: 'another' }).cached,
+    ).toBe(0);
   });
 
   it('needs an exact prefix: a change at the start caches nothing', () => {
@@ -56,8 +66,16 @@ describe('the fake server reports cached tokens on the wire', () => {
 
   it('in Responses usage.input_tokens_details.cached_tokens', async () => {
     const shared = words(1300);
-    const a = await client.responses.create({ model: 'gpt-4.1-mini', instructions: 'be brief', input: `${shared} one` });
-    const b = await client.responses.create({ model: 'gpt-4.1-mini', instructions: 'be brief', input: `${shared} two` });
+    const a = await client.responses.create({
+      model: 'gpt-4.1-mini',
+      instructions: 'be brief',
+      input: `${shared} one`,
+    });
+    const b = await client.responses.create({
+      model: 'gpt-4.1-mini',
+      instructions: 'be brief',
+      input: `${shared} two`,
+    });
     expect(a.usage?.input_tokens_details.cached_tokens).toBe(0);
     expect(b.usage?.input_tokens).toBe(fake.requests[1]!.usage.input);
     expect(b.usage?.input_tokens_details.cached_tokens).toBe(Math.floor((b.usage!.input_tokens - 2) / 128) * 128);

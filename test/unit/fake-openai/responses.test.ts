@@ -19,7 +19,12 @@ beforeEach(() => fake.reset());
 describe('Responses API, streaming', () => {
   it('sends the documented events in order with increasing sequence numbers', async () => {
     fake.setResponder(() => ({ kind: 'text', text: 'const x = 1;', usage: { input: 1200, cached: 1024, output: 5 } }));
-    const stream = await client.responses.create({ model: 'gpt-4.1-mini', instructions: 'be brief', input: 'x', stream: true });
+    const stream = await client.responses.create({
+      model: 'gpt-4.1-mini',
+      instructions: 'be brief',
+      input: 'x',
+      stream: true,
+    });
     const events = [];
     for await (const event of stream) events.push(event);
 
@@ -67,16 +72,29 @@ describe('Responses API, streaming', () => {
     for await (const event of stream) events.push(event);
     const last = events.at(-1);
     expect(last?.type).toBe('response.incomplete');
-    if (last?.type === 'response.incomplete') expect(last.response.incomplete_details?.reason).toBe('max_output_tokens');
+    if (last?.type === 'response.incomplete')
+      expect(last.response.incomplete_details?.reason).toBe('max_output_tokens');
   });
 
   it('records the request body and headers the SDK sent', async () => {
-    const stream = await client.responses.create({ model: 'gpt-4.1', input: 'hi', stream: true, prompt_cache_key: 'k1', store: false });
+    const stream = await client.responses.create({
+      model: 'gpt-4.1',
+      input: 'hi',
+      stream: true,
+      prompt_cache_key: 'k1',
+      store: false,
+    });
     for await (const _event of stream) void _event;
     const [request] = await fake.waitForRequests(1);
     expect(request?.api).toBe('responses');
     expect(request?.path).toBe('/v1/responses');
-    expect(request?.body).toMatchObject({ model: 'gpt-4.1', input: 'hi', stream: true, prompt_cache_key: 'k1', store: false });
+    expect(request?.body).toMatchObject({
+      model: 'gpt-4.1',
+      input: 'hi',
+      stream: true,
+      prompt_cache_key: 'k1',
+      store: false,
+    });
     expect(request?.headers.authorization).toBe('Bearer test');
   });
 });
@@ -102,7 +120,9 @@ describe('Responses API, non-streaming', () => {
 
 describe('models', () => {
   it('lists the default models and those with a latency model', async () => {
-    const local = await startFakeOpenAI({ latency: { 'my-local-model': { ttftMs: 0, tokensPerSec: 1000, jitterMs: 0 } } });
+    const local = await startFakeOpenAI({
+      latency: { 'my-local-model': { ttftMs: 0, tokensPerSec: 1000, jitterMs: 0 } },
+    });
     try {
       const localClient = new OpenAI({ apiKey: 'test', baseURL: local.url, maxRetries: 0 });
       const ids = [];

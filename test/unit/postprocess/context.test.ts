@@ -31,7 +31,14 @@ describe('buildContext', () => {
   it('keeps only the nearest 50 neighbouring lines', () => {
     const before = Array.from({ length: 80 }, (_, i) => `b${i}`).join('\n');
     const after = Array.from({ length: 80 }, (_, i) => `a${i}`).join('\n');
-    const context = buildContext({ raw: '', prefix: `${before}\nx`, suffix: `y\n${after}`, languageId: 'go', multiline: true, maxLines: 0 });
+    const context = buildContext({
+      raw: '',
+      prefix: `${before}\nx`,
+      suffix: `y\n${after}`,
+      languageId: 'go',
+      multiline: true,
+      maxLines: 0,
+    });
     expect(context.previousLines).toHaveLength(50);
     expect(context.previousLines.at(-1)).toBe('b79');
     expect(context.nextLines).toHaveLength(50);

@@ -30,8 +30,18 @@ describe('dropEchoedPrefix', () => {
     ['indentation only', '    <|>', '    return 1', 'return 1'],
     ['deeper indentation', '  <|>', '    return 1', '  return 1'],
     // Last lines of the prefix.
-    ['the previous line and the indentation', 'def add(a, b):\n    <|>', 'def add(a, b):\n    return a + b', 'return a + b'],
-    ['two previous lines', 'fn main() {\n    let x = 1;\n    <|>', 'fn main() {\n    let x = 1;\n    println!("{}", x);', 'println!("{}", x);'],
+    [
+      'the previous line and the indentation',
+      'def add(a, b):\n    <|>',
+      'def add(a, b):\n    return a + b',
+      'return a + b',
+    ],
+    [
+      'two previous lines',
+      'fn main() {\n    let x = 1;\n    <|>',
+      'fn main() {\n    let x = 1;\n    println!("{}", x);',
+      'println!("{}", x);',
+    ],
   ])('drops %s', (_, fixture, raw, expected) => {
     expect(dropEchoedPrefix(raw, contextAt(fixture))).toBe(expected);
   });

@@ -14,12 +14,26 @@ export interface Options {
 
 export function contextAt(fixture: string, options: Options = {}): PostprocessContext {
   const { prefix, suffix } = atCursor(fixture);
-  return buildContext({ raw: '', prefix, suffix, languageId: options.languageId ?? 'typescript', multiline: options.multiline ?? false, maxLines: options.maxLines ?? 12 });
+  return buildContext({
+    raw: '',
+    prefix,
+    suffix,
+    languageId: options.languageId ?? 'typescript',
+    multiline: options.multiline ?? false,
+    maxLines: options.maxLines ?? 12,
+  });
 }
 
 export function runAt(fixture: string, raw: string, options: Options = {}): string {
   const { prefix, suffix } = atCursor(fixture);
-  return postprocess({ raw, prefix, suffix, languageId: options.languageId ?? 'typescript', multiline: options.multiline ?? false, maxLines: options.maxLines ?? 12 });
+  return postprocess({
+    raw,
+    prefix,
+    suffix,
+    languageId: options.languageId ?? 'typescript',
+    multiline: options.multiline ?? false,
+    maxLines: options.maxLines ?? 12,
+  });
 }
 
 /** The fixture's document with `text` inserted at the cursor. */

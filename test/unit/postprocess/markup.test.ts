@@ -11,7 +11,11 @@ describe('stripFences', () => {
     ['a fenced block', '```ts\nconst x = 1;\n```', 'const x = 1;'],
     ['a fence without language', '```\nx = 1\n```', 'x = 1'],
     ['a fence after blank lines', '\n\n```python\nprint("hi")\n```\n', 'print("hi")'],
-    ['an unclosed fence (answer cut short)', '```go\nfunc main() {\n\tfmt.Println("🦜")', 'func main() {\n\tfmt.Println("🦜")'],
+    [
+      'an unclosed fence (answer cut short)',
+      '```go\nfunc main() {\n\tfmt.Println("🦜")',
+      'func main() {\n\tfmt.Println("🦜")',
+    ],
     ['prose, then a block', 'Here is the code:\n```rust\nlet x = 1;\n```\nHope this helps!', 'let x = 1;'],
     ['prose, then a block cut short', 'Sure:\n```c++\nint x = 0;', 'int x = 0;'],
     ['a closing fence the model never opened', 'return x;\n```', 'return x;'],

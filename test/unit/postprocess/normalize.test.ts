@@ -23,34 +23,152 @@ const PY_DEF = 'import textwrap\n\n\ndef indent(text, prefix):\n    lines = text
 
 const cases: Case[] = [
   // Fences.
-  { name: 'a fence with a language tag', fixture: TS_LOOP, raw: '```typescript\nfor (const item of items) sum += item.price;\n```', code: 'for (const item of items) sum += item.price;' },
-  { name: 'a fence without a language tag, trailing newline', fixture: TS_LOOP, raw: '```\nfor (const item of items) sum += item.price;\n```\n', code: 'for (const item of items) sum += item.price;' },
-  { name: 'only a closing fence', fixture: TS_LOOP, raw: 'for (const item of items) sum += item.price;\n```', code: 'for (const item of items) sum += item.price;' },
-  { name: 'a tilde fence', fixture: PY_DEF, raw: '~~~python\nreturn "".join(prefix + line for line in lines)\n~~~', code: 'return "".join(prefix + line for line in lines)' },
-  { name: 'an unclosed fence (answer cut short)', fixture: PY_DEF, raw: '```python\nreturn "".join(prefix + line', code: 'return "".join(prefix + line' },
+  {
+    name: 'a fence with a language tag',
+    fixture: TS_LOOP,
+    raw: '```typescript\nfor (const item of items) sum += item.price;\n```',
+    code: 'for (const item of items) sum += item.price;',
+  },
+  {
+    name: 'a fence without a language tag, trailing newline',
+    fixture: TS_LOOP,
+    raw: '```\nfor (const item of items) sum += item.price;\n```\n',
+    code: 'for (const item of items) sum += item.price;',
+  },
+  {
+    name: 'only a closing fence',
+    fixture: TS_LOOP,
+    raw: 'for (const item of items) sum += item.price;\n```',
+    code: 'for (const item of items) sum += item.price;',
+  },
+  {
+    name: 'a tilde fence',
+    fixture: PY_DEF,
+    raw: '~~~python\nreturn "".join(prefix + line for line in lines)\n~~~',
+    code: 'return "".join(prefix + line for line in lines)',
+  },
+  {
+    name: 'an unclosed fence (answer cut short)',
+    fixture: PY_DEF,
+    raw: '```python\nreturn "".join(prefix + line',
+    code: 'return "".join(prefix + line',
+  },
   // Prose.
-  { name: 'a preamble and an epilogue around a fenced block', fixture: TS_LOOP, raw: "Here's the code to insert at the cursor:\n\n```typescript\nfor (const item of items) sum += item.price;\n```\n\nThis adds every item's price to the sum.", code: 'for (const item of items) sum += item.price;' },
-  { name: 'a preamble without a fence', fixture: PY_DEF, raw: 'Here is the completion:\nreturn "".join(prefix + line for line in lines)', code: 'return "".join(prefix + line for line in lines)' },
-  { name: 'an epilogue without a fence', fixture: PY_DEF, raw: 'return "".join(prefix + line for line in lines)\n\nThis code prefixes every line of the text.', code: 'return "".join(prefix + line for line in lines)' },
-  { name: 'a sentence that is the completion of a comment stays', fixture: 'int main(void) {\n    // <|>\n}', raw: 'Read the whole input before writing anything.', code: 'Read the whole input before writing anything.', options: { languageId: 'c' } },
-  { name: 'only sentences, with no code after them, stay', fixture: '"""\n<|>', raw: 'Wrap the text to the given width.', code: 'Wrap the text to the given width.', options: { languageId: 'python', multiline: true } },
+  {
+    name: 'a preamble and an epilogue around a fenced block',
+    fixture: TS_LOOP,
+    raw: "Here's the code to insert at the cursor:\n\n```typescript\nfor (const item of items) sum += item.price;\n```\n\nThis adds every item's price to the sum.",
+    code: 'for (const item of items) sum += item.price;',
+  },
+  {
+    name: 'a preamble without a fence',
+    fixture: PY_DEF,
+    raw: 'Here is the completion:\nreturn "".join(prefix + line for line in lines)',
+    code: 'return "".join(prefix + line for line in lines)',
+  },
+  {
+    name: 'an epilogue without a fence',
+    fixture: PY_DEF,
+    raw: 'return "".join(prefix + line for line in lines)\n\nThis code prefixes every line of the text.',
+    code: 'return "".join(prefix + line for line in lines)',
+  },
+  {
+    name: 'a sentence that is the completion of a comment stays',
+    fixture: 'int main(void) {\n    // <|>\n}',
+    raw: 'Read the whole input before writing anything.',
+    code: 'Read the whole input before writing anything.',
+    options: { languageId: 'c' },
+  },
+  {
+    name: 'only sentences, with no code after them, stay',
+    fixture: '"""\n<|>',
+    raw: 'Wrap the text to the given width.',
+    code: 'Wrap the text to the given width.',
+    options: { languageId: 'python', multiline: true },
+  },
   // Tags.
   { name: 'an echoed cursor tag', fixture: 'const n = <|>', raw: '<cursor>items.length;', code: 'items.length;' },
-  { name: 'a closing file tag after the code', fixture: TS_LOOP, raw: 'for (const item of items) sum += item.price;\n</file>', code: 'for (const item of items) sum += item.price;', options: { multiline: true } },
+  {
+    name: 'a closing file tag after the code',
+    fixture: TS_LOOP,
+    raw: 'for (const item of items) sum += item.price;\n</file>',
+    code: 'for (const item of items) sum += item.price;',
+    options: { multiline: true },
+  },
   // Echoes.
-  { name: 'an echo of the line before the cursor, indentation included', fixture: 'function area(r: number) {\n  const squared = <|>\n}', raw: '  const squared = r * r;', code: 'r * r;' },
-  { name: 'an echo of the last lines before the cursor', fixture: PY_DEF, raw: 'def indent(text, prefix):\n    lines = text.splitlines(True)\n    return "".join(prefix + line for line in lines)', code: 'return "".join(prefix + line for line in lines)', options: { languageId: 'python', multiline: true } },
-  { name: 'an echo of the word being typed', fixture: 'const total = items.red<|>', raw: 'reduce((sum, x) => sum + x, 0);', code: 'uce((sum, x) => sum + x, 0);' },
+  {
+    name: 'an echo of the line before the cursor, indentation included',
+    fixture: 'function area(r: number) {\n  const squared = <|>\n}',
+    raw: '  const squared = r * r;',
+    code: 'r * r;',
+  },
+  {
+    name: 'an echo of the last lines before the cursor',
+    fixture: PY_DEF,
+    raw: 'def indent(text, prefix):\n    lines = text.splitlines(True)\n    return "".join(prefix + line for line in lines)',
+    code: 'return "".join(prefix + line for line in lines)',
+    options: { languageId: 'python', multiline: true },
+  },
+  {
+    name: 'an echo of the word being typed',
+    fixture: 'const total = items.red<|>',
+    raw: 'reduce((sum, x) => sum + x, 0);',
+    code: 'uce((sum, x) => sum + x, 0);',
+  },
   // Line breaks.
-  { name: 'CRLF inside a fence', fixture: TS_LOOP, raw: '```ts\r\nfor (const item of items) {\r\n    sum += item.price;\r\n  }\r\n```', code: 'for (const item of items) {\n    sum += item.price;\n  }', options: { multiline: true } },
-  { name: 'a leading newline where the cursor is mid-line', fixture: 'const label = <|> + suffix;', raw: '\n"total: " + sum', code: '"total: " + sum' },
-  { name: 'a leading newline after an operator', fixture: 'const label = <|>', raw: '\n  `${sum} items`;', code: '`${sum} items`;' },
-  { name: 'a leading newline after a block opener stays', fixture: 'if (ready) {<|>\n}', raw: '\n  start();', code: '\n  start();', options: { multiline: true } },
+  {
+    name: 'CRLF inside a fence',
+    fixture: TS_LOOP,
+    raw: '```ts\r\nfor (const item of items) {\r\n    sum += item.price;\r\n  }\r\n```',
+    code: 'for (const item of items) {\n    sum += item.price;\n  }',
+    options: { multiline: true },
+  },
+  {
+    name: 'a leading newline where the cursor is mid-line',
+    fixture: 'const label = <|> + suffix;',
+    raw: '\n"total: " + sum',
+    code: '"total: " + sum',
+  },
+  {
+    name: 'a leading newline after an operator',
+    fixture: 'const label = <|>',
+    raw: '\n  `${sum} items`;',
+    code: '`${sum} items`;',
+  },
+  {
+    name: 'a leading newline after a block opener stays',
+    fixture: 'if (ready) {<|>\n}',
+    raw: '\n  start();',
+    code: '\n  start();',
+    options: { multiline: true },
+  },
   // Code the rules must leave alone.
-  { name: 'clean code', fixture: TS_LOOP, raw: 'for (const item of items) sum += item.price;', code: 'for (const item of items) sum += item.price;' },
-  { name: 'a capitalized identifier', fixture: 'x = <|>', raw: 'None', code: 'None', options: { languageId: 'python' } },
-  { name: 'inline triple backticks in a string', fixture: 'const md = <|>', raw: '"```" + body;', code: '"```" + body;' },
-  { name: 'fences in markdown are content', fixture: 'Example:\n<|>', raw: '```js\nconsole.log(1)\n```', code: '```js\nconsole.log(1)\n```', options: { languageId: 'markdown', multiline: true } },
+  {
+    name: 'clean code',
+    fixture: TS_LOOP,
+    raw: 'for (const item of items) sum += item.price;',
+    code: 'for (const item of items) sum += item.price;',
+  },
+  {
+    name: 'a capitalized identifier',
+    fixture: 'x = <|>',
+    raw: 'None',
+    code: 'None',
+    options: { languageId: 'python' },
+  },
+  {
+    name: 'inline triple backticks in a string',
+    fixture: 'const md = <|>',
+    raw: '"```" + body;',
+    code: '"```" + body;',
+  },
+  {
+    name: 'fences in markdown are content',
+    fixture: 'Example:\n<|>',
+    raw: '```js\nconsole.log(1)\n```',
+    code: '```js\nconsole.log(1)\n```',
+    options: { languageId: 'markdown', multiline: true },
+  },
 ];
 
 describe('normalizeAnswer (complete answers)', () => {
@@ -61,17 +179,20 @@ describe('normalizeAnswer (complete answers)', () => {
 
 describe('normalizeAnswer (streamed answers)', () => {
   const ARTIFACT = /```|~~~|<\/?(cursor|file|mode)\b|Here is|Here's|This code|This adds/;
-  it.each(cases.filter((c) => c.options?.languageId !== 'markdown'))('$name: every partial code is wrapping-free and a prefix of the final code', ({ fixture, raw, code, options }) => {
-    const context = contextAt(fixture, options);
-    const normalize = streamNormalizer(context);
-    for (let end = 1; end < raw.length; end += 1) {
-      const partial = normalize(raw.slice(0, end), false);
-      if (!ARTIFACT.test(code)) expect(partial).not.toMatch(ARTIFACT);
-      // The code's last line may still be growing; its earlier characters never change.
-      expect(code.startsWith(partial) || partial.startsWith(code)).toBe(true);
-    }
-    expect(normalize(raw, true)).toBe(code);
-  });
+  it.each(cases.filter((c) => c.options?.languageId !== 'markdown'))(
+    '$name: every partial code is wrapping-free and a prefix of the final code',
+    ({ fixture, raw, code, options }) => {
+      const context = contextAt(fixture, options);
+      const normalize = streamNormalizer(context);
+      for (let end = 1; end < raw.length; end += 1) {
+        const partial = normalize(raw.slice(0, end), false);
+        if (!ARTIFACT.test(code)) expect(partial).not.toMatch(ARTIFACT);
+        // The code's last line may still be growing; its earlier characters never change.
+        expect(code.startsWith(partial) || partial.startsWith(code)).toBe(true);
+      }
+      expect(normalize(raw, true)).toBe(code);
+    },
+  );
 
   it('holds back a first line that may still become a sentence, then releases the code', () => {
     const context = contextAt(PY_DEF, { languageId: 'python' });
@@ -85,7 +206,9 @@ describe('normalizeAnswer (streamed answers)', () => {
     expect(normalizeAnswer('``', context, false)).toBe('');
     expect(normalizeAnswer('```typ', context, false)).toBe('');
     expect(normalizeAnswer('```typescript\nfor (', context, false)).toBe('for (');
-    expect(normalizeAnswer('```typescript\nfor (const x of xs) f(x);\n``', context, false)).toBe('for (const x of xs) f(x);\n');
+    expect(normalizeAnswer('```typescript\nfor (const x of xs) f(x);\n``', context, false)).toBe(
+      'for (const x of xs) f(x);\n',
+    );
   });
 
   it('holds back an echo until it goes past the cursor', () => {
@@ -98,7 +221,9 @@ describe('normalizeAnswer (streamed answers)', () => {
   it('a fenced answer has its first line of code as soon as that line is complete (the early stop can count it)', () => {
     const context = contextAt(TS_LOOP);
     expect(normalizeAnswer('```typescript\n', context, false)).toBe('');
-    expect(normalizeAnswer('```typescript\nfor (const item of items) sum += item.price;\n', context, false)).toBe('for (const item of items) sum += item.price;\n');
+    expect(normalizeAnswer('```typescript\nfor (const item of items) sum += item.price;\n', context, false)).toBe(
+      'for (const item of items) sum += item.price;\n',
+    );
   });
 });
 
@@ -106,6 +231,8 @@ describe('postprocess runs the normalizer, then fits the code to the cursor', ()
   it('a fenced run-on answer keeps only the current line in single-line mode, with CRLF when the document has it', () => {
     const { prefix, suffix } = atCursor('let sum = 0;\r\nfor (const item of items) <|>\r\nreturn sum;');
     const raw = '```typescript\r\nsum += item.price;\r\nreturn sum;\r\n```';
-    expect(postprocess({ raw, prefix, suffix, languageId: 'typescript', multiline: false, maxLines: 12 })).toBe('sum += item.price;');
+    expect(postprocess({ raw, prefix, suffix, languageId: 'typescript', multiline: false, maxLines: 12 })).toBe(
+      'sum += item.price;',
+    );
   });
 });

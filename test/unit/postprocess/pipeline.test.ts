@@ -228,7 +228,14 @@ describe('postprocess: shape', () => {
   });
 
   it('writes CRLF when the document uses CRLF', () => {
-    const result = postprocess({ raw: '\n  return 1;\n}', prefix: 'int f() {\r\n  int a;\r\nvoid g() {', suffix: '\r\n', languageId: 'c', multiline: true, maxLines: 12 });
+    const result = postprocess({
+      raw: '\n  return 1;\n}',
+      prefix: 'int f() {\r\n  int a;\r\nvoid g() {',
+      suffix: '\r\n',
+      languageId: 'c',
+      multiline: true,
+      maxLines: 12,
+    });
     expect(result).toBe('\r\n  return 1;\r\n}');
   });
 
@@ -241,7 +248,22 @@ describe('postprocess: shape', () => {
 describe('postprocess: invariants on random answers', () => {
   it('holds the shape rules whatever the model sends', () => {
     const random = seededRandom(11);
-    const noise = ['```ts', '```', '<cursor>', '</file>', '<mode>multi-line</mode>', '\r\n', '\n', '    ', '\t', '}', ')', '"', '😀', '世界'];
+    const noise = [
+      '```ts',
+      '```',
+      '<cursor>',
+      '</file>',
+      '<mode>multi-line</mode>',
+      '\r\n',
+      '\n',
+      '    ',
+      '\t',
+      '}',
+      ')',
+      '"',
+      '😀',
+      '世界',
+    ];
     for (let round = 0; round < 300; round++) {
       const text = randomDocument(random, 1 + Math.floor(random() * 30));
       const offset = Math.floor(random() * (text.length + 1));
@@ -250,7 +272,14 @@ describe('postprocess: invariants on random answers', () => {
       for (let i = Math.floor(random() * 4); i > 0; i--) raw += noise[Math.floor(random() * noise.length)]!;
       const multiline = random() < 0.5;
       const maxLines = 1 + Math.floor(random() * 6);
-      const result = postprocess({ raw, prefix: text.slice(0, offset), suffix: text.slice(offset), languageId: 'typescript', multiline, maxLines });
+      const result = postprocess({
+        raw,
+        prefix: text.slice(0, offset),
+        suffix: text.slice(offset),
+        languageId: 'typescript',
+        multiline,
+        maxLines,
+      });
 
       expect(result === '' || result.trim() !== '').toBe(true);
       expect(result.split('\n').length).toBeLessThanOrEqual(multiline ? maxLines : 1);

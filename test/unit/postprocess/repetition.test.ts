@@ -10,9 +10,19 @@ describe('stopAtRepetition', () => {
   it.each([
     ['a line three times in a row', '<|>', 'x++;\nx++;\nx++;\nx++;', 'x++;\nx++;'],
     ['a line continuing a run in the prefix', 'log(1);\nlog(1);\n<|>', 'log(1);\nlog(2);', ''],
-    ['a two-line block replayed', 'function f() {\n  <|>', 'a.push(1);\n  b.push(2);\n  a.push(1);\n  b.push(2);', 'a.push(1);\n  b.push(2);'],
+    [
+      'a two-line block replayed',
+      'function f() {\n  <|>',
+      'a.push(1);\n  b.push(2);\n  a.push(1);\n  b.push(2);',
+      'a.push(1);\n  b.push(2);',
+    ],
     ['the last prefix lines replayed', 'let a = 1;\nlet b = 2;\n<|>', 'let a = 1;\nlet b = 2;\nlet c = 3;', ''],
-    ['a replay after new lines', 'fn f() {\n    <|>', 'let x = 1;\n    let y = "世界";\n    let x = 1;\n    let y = "世界";', 'let x = 1;\n    let y = "世界";'],
+    [
+      'a replay after new lines',
+      'fn f() {\n    <|>',
+      'let x = 1;\n    let y = "世界";\n    let x = 1;\n    let y = "世界";',
+      'let x = 1;\n    let y = "世界";',
+    ],
   ])('stops at %s', (_, fixture, raw, expected) => {
     expect(stopAtRepetition(raw, contextAt(fixture, { multiline: true }))).toBe(expected);
   });

@@ -11,7 +11,12 @@ describe('dropSuffixLines', () => {
     ['a closing brace the next line has', 'function f() {<|>\n}', '\n  return 1;\n}', '\n  return 1;'],
     ['after blank lines', 'function f() {<|>\n\n}', '\n  return 1;\n}', '\n  return 1;'],
     ['several replayed lines', 'a();\n<|>\nc();\nd();', 'b();\nc();\nd();', 'b();'],
-    ['two substantial lines even when more follow', '<|>\nconst y = 2;\nconst z = 3;\nrest();', 'const x = 1;\nconst y = 2;\nconst z = 3;\nother();', 'const x = 1;'],
+    [
+      'two substantial lines even when more follow',
+      '<|>\nconst y = 2;\nconst z = 3;\nrest();',
+      'const x = 1;\nconst y = 2;\nconst z = 3;\nother();',
+      'const x = 1;',
+    ],
     ['a whole duplicated next line', '  <|>\n  return x;', 'return x;', ''],
     ['Python lines', 'def f():\n    <|>\n    return y', 'y = 1\n    return y', 'y = 1'],
     ['lines with CJK text', '<|>\nprint("世界")', 'print("こんにちは")\nprint("世界")', 'print("こんにちは")'],

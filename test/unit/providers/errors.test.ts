@@ -18,7 +18,11 @@ describe('classifyError with HTTP errors', () => {
     [400, { message: 'too long', code: 'context_length_exceeded' }, 'context_length'],
     [400, { message: "This model's maximum context length is 128000 tokens." }, 'context_length'],
     [429, { message: 'Rate limit reached', code: 'rate_limit_exceeded' }, 'rate_limited'],
-    [429, { message: 'You exceeded your current quota', code: 'insufficient_quota', type: 'insufficient_quota' }, 'quota'],
+    [
+      429,
+      { message: 'You exceeded your current quota', code: 'insufficient_quota', type: 'insufficient_quota' },
+      'quota',
+    ],
     [408, { message: 'timeout' }, 'timeout'],
     [409, { message: 'conflict' }, 'server'],
     [500, { message: 'oops' }, 'server'],
@@ -30,7 +34,9 @@ describe('classifyError with HTTP errors', () => {
   });
 
   it('carries the retry-after of a 429 and the code', () => {
-    const error = classifyError(httpError(429, { message: 'slow down', code: 'rate_limit_exceeded' }, { 'retry-after': '3' }));
+    const error = classifyError(
+      httpError(429, { message: 'slow down', code: 'rate_limit_exceeded' }, { 'retry-after': '3' }),
+    );
     expect(error.details).toEqual({ status: 429, code: 'rate_limit_exceeded', retryAfterMs: 3000 });
   });
 
@@ -55,18 +61,24 @@ describe('classifyError with stream and transport failures', () => {
   });
 
   it('maps malformed SSE to stream', () => {
-    expect(classifyError(new SyntaxError('Error reading response: malformed server-sent event JSON.')).kind).toBe('stream');
+    expect(classifyError(new SyntaxError('Error reading response: malformed server-sent event JSON.')).kind).toBe(
+      'stream',
+    );
   });
 
   it("maps undici's TypeError: terminated to network", () => {
-    const terminated = new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+    const terminated = new TypeError('terminated', {
+      cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+    });
     const error = classifyError(terminated);
     expect(error.kind).toBe('network');
     expect(error.details.code).toBe('UND_ERR_SOCKET');
   });
 
   it('maps SDK connection errors to network and connection timeouts to timeout', () => {
-    const refused = new APIConnectionError({ cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    const refused = new APIConnectionError({
+      cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    });
     expect(classifyError(refused)).toMatchObject({ kind: 'network', details: { code: 'ECONNREFUSED' } });
     expect(classifyError(new APIConnectionTimeoutError()).kind).toBe('timeout');
   });
@@ -89,7 +101,11 @@ describe('classifyError with stream and transport failures', () => {
 describe('streamFailureError', () => {
   it('maps response.failed codes', () => {
     expect(streamFailureError('context_length_exceeded', 'too long').kind).toBe('context_length');
-    expect(streamFailureError('server_error', 'boom')).toMatchObject({ kind: 'stream', message: 'boom', details: { code: 'server_error' } });
+    expect(streamFailureError('server_error', 'boom')).toMatchObject({
+      kind: 'stream',
+      message: 'boom',
+      details: { code: 'server_error' },
+    });
     expect(streamFailureError(null, undefined).kind).toBe('stream');
   });
 });

@@ -1,6 +1,13 @@
 /** The retry policy: reading waits from headers and messages, backoff bounds, and retry decisions. */
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, parseRetryAfterMs, parseTryAgainMs, planRetry, sleepUnlessAborted, type RetryPolicy } from '../../../server/src/providers/retry.ts';
+import {
+  backoffDelayMs,
+  parseRetryAfterMs,
+  parseTryAgainMs,
+  planRetry,
+  sleepUnlessAborted,
+  type RetryPolicy,
+} from '../../../server/src/providers/retry.ts';
 import { ProviderError } from '../../../server/src/providers/types.ts';
 
 const headers = (values: Record<string, string>) => new Headers(values);
@@ -92,14 +99,26 @@ describe('planRetry', () => {
     expect(planRetry(error, 1, policy, half)).toEqual({ retry: false, reason: 'retry_after_too_long' });
   });
 
-  it.each(['quota', 'auth', 'bad_request', 'context_length', 'cancelled', 'no_api_key', 'unknown'] as const)('never retries %s', (kind) => {
-    expect(planRetry(new ProviderError(kind, kind), 1, policy, half)).toEqual({ retry: false, reason: 'not_retryable' });
-  });
+  it.each(['quota', 'auth', 'bad_request', 'context_length', 'cancelled', 'no_api_key', 'unknown'] as const)(
+    'never retries %s',
+    (kind) => {
+      expect(planRetry(new ProviderError(kind, kind), 1, policy, half)).toEqual({
+        retry: false,
+        reason: 'not_retryable',
+      });
+    },
+  );
 
-  it.each(['rate_limited', 'server', 'timeout', 'network', 'stream'] as const)('retries %s until attempts run out', (kind) => {
-    expect(planRetry(new ProviderError(kind, kind), 2, policy, half).retry).toBe(true);
-    expect(planRetry(new ProviderError(kind, kind), 3, policy, half)).toEqual({ retry: false, reason: 'attempts_exhausted' });
-  });
+  it.each(['rate_limited', 'server', 'timeout', 'network', 'stream'] as const)(
+    'retries %s until attempts run out',
+    (kind) => {
+      expect(planRetry(new ProviderError(kind, kind), 2, policy, half).retry).toBe(true);
+      expect(planRetry(new ProviderError(kind, kind), 3, policy, half)).toEqual({
+        retry: false,
+        reason: 'attempts_exhausted',
+      });
+    },
+  );
 });
 
 describe('sleepUnlessAborted', () => {

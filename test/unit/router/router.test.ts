@@ -15,7 +15,13 @@ function scripted(outcomes: Record<string, ProviderError | string>): ModelProvid
       asked.push(request.model);
       const outcome = outcomes[request.model];
       if (outcome instanceof ProviderError) throw outcome;
-      return { text: outcome ?? '', model: request.model, usage: { inputTokens: 1, outputTokens: 1, cachedTokens: 0 }, finishReason: 'stop', attempts: 1 };
+      return {
+        text: outcome ?? '',
+        model: request.model,
+        usage: { inputTokens: 1, outputTokens: 1, cachedTokens: 0 },
+        finishReason: 'stop',
+        attempts: 1,
+      };
     },
   };
 }
@@ -24,7 +30,12 @@ const base = { instructions: 'i', input: 'x', promptTokens: 100, signal: new Abo
 
 describe('router', () => {
   it('resolves task, then language overrides', () => {
-    const config = configSchema.parse({ router: { tasks: { completion: { temperature: 0.2 } }, languages: { python: { completion: { model: 'gpt-4.1' } } } } });
+    const config = configSchema.parse({
+      router: {
+        tasks: { completion: { temperature: 0.2 } },
+        languages: { python: { completion: { model: 'gpt-4.1' } } },
+      },
+    });
     expect(resolveRoute(config, 'completion', 'python')).toMatchObject({ model: 'gpt-4.1', temperature: 0.2 });
     expect(resolveRoute(config, 'completion', 'go')).toMatchObject({ model: 'gpt-4.1-mini', temperature: 0.2 });
   });
@@ -38,8 +49,14 @@ describe('router', () => {
 
   it('falls back on retryable errors and reports why', async () => {
     const config = configSchema.parse({});
-    const provider = scripted({ 'gpt-4.1-mini': new ProviderError('rate_limited', '429', { status: 429 }), 'gpt-4o-mini': 'ok' });
-    const result = await runRouted({ config, provider: () => provider, logger: silentLogger() }, { ...base, task: 'completion' });
+    const provider = scripted({
+      'gpt-4.1-mini': new ProviderError('rate_limited', '429', { status: 429 }),
+      'gpt-4o-mini': 'ok',
+    });
+    const result = await runRouted(
+      { config, provider: () => provider, logger: silentLogger() },
+      { ...base, task: 'completion' },
+    );
     expect(result.text).toBe('ok');
     expect(provider.asked).toEqual(['gpt-4.1-mini', 'gpt-4o-mini']);
     expect(result.reason).toMatch(/fallback after gpt-4.1-mini failed \(rate_limited\)/);
@@ -49,15 +66,23 @@ describe('router', () => {
     const config = configSchema.parse({});
     for (const kind of ['quota', 'auth', 'no_api_key', 'bad_request', 'cancelled'] as const) {
       const provider = scripted({ 'gpt-4.1-mini': new ProviderError(kind, kind), 'gpt-4o-mini': 'ok' });
-      await expect(runRouted({ config, provider: () => provider, logger: silentLogger() }, { ...base, task: 'completion' })).rejects.toMatchObject({ kind });
+      await expect(
+        runRouted({ config, provider: () => provider, logger: silentLogger() }, { ...base, task: 'completion' }),
+      ).rejects.toMatchObject({ kind });
       expect(provider.asked).toEqual(['gpt-4.1-mini']);
     }
   });
 
   it('escalates on a context_length error from the model', async () => {
     const config = configSchema.parse({});
-    const provider = scripted({ 'gpt-4o-mini': new ProviderError('context_length', 'too long'), 'gpt-4.1-mini': 'big' });
-    const result = await runRouted({ config, provider: () => provider, logger: silentLogger() }, { ...base, task: 'inline' });
+    const provider = scripted({
+      'gpt-4o-mini': new ProviderError('context_length', 'too long'),
+      'gpt-4.1-mini': 'big',
+    });
+    const result = await runRouted(
+      { config, provider: () => provider, logger: silentLogger() },
+      { ...base, task: 'inline' },
+    );
     expect(result.model).toBe('gpt-4.1-mini');
   });
 });

@@ -6,7 +6,12 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../../server/src/config/schema.ts';
 import type { CallRecord } from '../../../server/src/router/router.ts';
-import { AuditTrail, defaultAuditFile, resolveAudit, type ResolvedAudit } from '../../../server/src/safety/audit-trail.ts';
+import {
+  AuditTrail,
+  defaultAuditFile,
+  resolveAudit,
+  type ResolvedAudit,
+} from '../../../server/src/safety/audit-trail.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -40,7 +45,9 @@ describe('resolveAudit', () => {
 
   it('is on when a file is set, or when enabled (then under the XDG state directory)', () => {
     expect(resolveAudit({ ...defaults, file: '/var/log/gl.jsonl' }, {})?.file).toBe('/var/log/gl.jsonl');
-    expect(resolveAudit({ ...defaults, enabled: true }, { XDG_STATE_HOME: '/state' })?.file).toBe('/state/ghostline/audit.jsonl');
+    expect(resolveAudit({ ...defaults, enabled: true }, { XDG_STATE_HOME: '/state' })?.file).toBe(
+      '/state/ghostline/audit.jsonl',
+    );
     expect(defaultAuditFile({})).toBe(path.join(homedir(), '.local', 'state', 'ghostline', 'audit.jsonl'));
     expect(resolveAudit({ ...defaults, enabled: false, file: '/x.jsonl' }, {})).toBeUndefined();
   });
@@ -48,21 +55,53 @@ describe('resolveAudit', () => {
 
 describe('AuditTrail', () => {
   it('writes one line per call with cost and user, without source text', async () => {
-    const settings: ResolvedAudit = { file: path.join(dir, 'audit.jsonl'), retentionDays: 30, maxBytes: 1 << 20, includeSource: false, hashPaths: false };
-    const trail = new AuditTrail({ settings: () => settings, user: () => 'ada', costOf: (_model, usage) => usage.inputTokens / 1e6 });
+    const settings: ResolvedAudit = {
+      file: path.join(dir, 'audit.jsonl'),
+      retentionDays: 30,
+      maxBytes: 1 << 20,
+      includeSource: false,
+      hashPaths: false,
+    };
+    const trail = new AuditTrail({
+      settings: () => settings,
+      user: () => 'ada',
+      costOf: (_model, usage) => usage.inputTokens / 1e6,
+    });
     trail.record(call);
     trail.record({ ...call, outcome: 'cache', latencyMs: 0.4 });
     await trail.close();
-    const lines = readFileSync(settings.file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = readFileSync(settings.file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatchObject({ task: 'refactor', model: 'gpt-4.1', reason: 'primary', tokensIn: 1000, tokensOut: 200, tokensCached: 0, costUsd: 0.001, redactions: 1, file: '/work/app/src/sauce.ts', user: 'ada', outcome: 'ok', latencyMs: 13 });
+    expect(lines[0]).toMatchObject({
+      task: 'refactor',
+      model: 'gpt-4.1',
+      reason: 'primary',
+      tokensIn: 1000,
+      tokensOut: 200,
+      tokensCached: 0,
+      costUsd: 0.001,
+      redactions: 1,
+      file: '/work/app/src/sauce.ts',
+      user: 'ada',
+      outcome: 'ok',
+      latencyMs: 13,
+    });
     expect(lines[0]!.promptHash).toMatch(/^[0-9a-f]{64}$/);
     expect(lines[1]).toMatchObject({ outcome: 'cache', costUsd: 0 });
     expect(readFileSync(settings.file, 'utf8')).not.toContain('secretSauce');
   });
 
   it('switches files when the settings change, and stops when the trail is turned off', async () => {
-    let settings: ResolvedAudit | undefined = { file: path.join(dir, 'one.jsonl'), retentionDays: 30, maxBytes: 1 << 20, includeSource: false, hashPaths: true };
+    let settings: ResolvedAudit | undefined = {
+      file: path.join(dir, 'one.jsonl'),
+      retentionDays: 30,
+      maxBytes: 1 << 20,
+      includeSource: false,
+      hashPaths: true,
+    };
     const trail = new AuditTrail({ settings: () => settings, user: () => 'ada', costOf: () => 0 });
     trail.record(call);
     settings = { ...settings, file: path.join(dir, 'two.jsonl') };

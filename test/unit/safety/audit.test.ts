@@ -45,12 +45,22 @@ function steppingClock(start: string): () => Date {
 }
 
 const lines = (file: string): Record<string, unknown>[] =>
-  readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe('audit log', () => {
   it('writes one complete JSON line per call, with the prompt only as its sha256', async () => {
     const file = path.join(dir, 'logs/audit.jsonl');
-    const log = createAuditLog({ file, retentionDays: 30, maxBytes: 1_000_000, includeSource: false, now: () => new Date('2025-03-04T05:06:07Z') });
+    const log = createAuditLog({
+      file,
+      retentionDays: 30,
+      maxBytes: 1_000_000,
+      includeSource: false,
+      now: () => new Date('2025-03-04T05:06:07Z'),
+    });
     log.record(entry());
     log.record(entry({ outcome: 'error:rate_limited', tokensOut: 0 }));
     log.record(entry({ outcome: 'cache', file: undefined, user: undefined }));
@@ -93,11 +103,23 @@ describe('audit log', () => {
   it('never writes an API key, whatever field it was passed in', async () => {
     const file = path.join(dir, 'audit.jsonl');
     const log = createAuditLog({ file, retentionDays: 30, maxBytes: 1_000_000, includeSource: true });
-    log.record(entry({ reason: `fallback: ${KEY} was rejected`, user: KEY, model: `gpt-4.1 ${KEY}`, file: `/tmp/${KEY}.ts`, output: KEY, outcome: `error:auth ${KEY}` as `error:${string}` }));
+    log.record(
+      entry({
+        reason: `fallback: ${KEY} was rejected`,
+        user: KEY,
+        model: `gpt-4.1 ${KEY}`,
+        file: `/tmp/${KEY}.ts`,
+        output: KEY,
+        outcome: `error:auth ${KEY}` as `error:${string}`,
+      }),
+    );
     await log.close();
     const raw = readFileSync(file, 'utf8');
     expect(raw).not.toContain(KEY);
-    expect(lines(file)[0]).toMatchObject({ reason: 'fallback: «secret:openai-key:1» was rejected', user: '«secret:openai-key:1»' });
+    expect(lines(file)[0]).toMatchObject({
+      reason: 'fallback: «secret:openai-key:1» was rejected',
+      user: '«secret:openai-key:1»',
+    });
   });
 
   it('writes the sha256 of the path with hashPaths', async () => {
@@ -110,11 +132,28 @@ describe('audit log', () => {
 
   it('rotates to file.YYYYMMDD-HHMMSS when the next line would pass maxBytes', async () => {
     const file = path.join(dir, 'audit.jsonl');
-    const lineBytes = Buffer.byteLength(JSON.stringify({ ...entry(), prompt: undefined, output: undefined, promptHash: 'x'.repeat(64), time: new Date().toISOString() })) + 1;
-    const log = createAuditLog({ file, retentionDays: 30, maxBytes: lineBytes * 3, includeSource: false, now: steppingClock('2025-03-04T23:59:50Z') });
+    const lineBytes =
+      Buffer.byteLength(
+        JSON.stringify({
+          ...entry(),
+          prompt: undefined,
+          output: undefined,
+          promptHash: 'x'.repeat(64),
+          time: new Date().toISOString(),
+        }),
+      ) + 1;
+    const log = createAuditLog({
+      file,
+      retentionDays: 30,
+      maxBytes: lineBytes * 3,
+      includeSource: false,
+      now: steppingClock('2025-03-04T23:59:50Z'),
+    });
     for (let i = 0; i < 10; i++) log.record(entry({ latencyMs: i }));
     await log.close();
-    const rotated = readdirSync(dir).filter((name) => name !== 'audit.jsonl').sort();
+    const rotated = readdirSync(dir)
+      .filter((name) => name !== 'audit.jsonl')
+      .sort();
     expect(rotated).toHaveLength(3);
     for (const name of rotated) expect(name).toMatch(/^audit\.jsonl\.\d{8}-\d{6}$/);
     expect(rotated.some((name) => name.startsWith('audit.jsonl.20250305-'))).toBe(true);
@@ -125,13 +164,30 @@ describe('audit log', () => {
 
   it('deletes rotated files older than retentionDays and keeps the rest', async () => {
     const file = path.join(dir, 'audit.jsonl');
-    for (const name of ['audit.jsonl.20250101-000000', 'audit.jsonl.20250201-120000-1', 'audit.jsonl.20250302-000000', 'audit.jsonl.notes', 'other.jsonl.20240101-000000']) {
+    for (const name of [
+      'audit.jsonl.20250101-000000',
+      'audit.jsonl.20250201-120000-1',
+      'audit.jsonl.20250302-000000',
+      'audit.jsonl.notes',
+      'other.jsonl.20240101-000000',
+    ]) {
       writeFileSync(path.join(dir, name), '{}\n');
     }
-    const log = createAuditLog({ file, retentionDays: 7, maxBytes: 1_000_000, includeSource: false, now: () => new Date('2025-03-04T00:00:00Z') });
+    const log = createAuditLog({
+      file,
+      retentionDays: 7,
+      maxBytes: 1_000_000,
+      includeSource: false,
+      now: () => new Date('2025-03-04T00:00:00Z'),
+    });
     log.record(entry());
     await log.close();
-    expect(readdirSync(dir).sort()).toEqual(['audit.jsonl', 'audit.jsonl.20250302-000000', 'audit.jsonl.notes', 'other.jsonl.20240101-000000']);
+    expect(readdirSync(dir).sort()).toEqual([
+      'audit.jsonl',
+      'audit.jsonl.20250302-000000',
+      'audit.jsonl.notes',
+      'other.jsonl.20240101-000000',
+    ]);
   });
 
   it('keeps appending to an existing file and counts its size for rotation', async () => {

@@ -45,7 +45,11 @@ function generate(random: () => number, name: string, arg: number): string {
   const alphabet = ALPHABETS[name];
   if (alphabet !== undefined) return pick(random, alphabet, arg);
   if (name === 'jwt') {
-    const payload = { sub: pick(random, ALPHABETS.digits as string, 10), name: 'Test User', iat: 1_700_000_000 + Math.floor(random() * 1e6) };
+    const payload = {
+      sub: pick(random, ALPHABETS.digits as string, 10),
+      name: 'Test User',
+      iat: 1_700_000_000 + Math.floor(random() * 1e6),
+    };
     return `${base64url('{"alg":"HS256","typ":"JWT"}')}.${base64url(JSON.stringify(payload))}.${pick(random, ALPHABETS.b64url as string, 43)}`;
   }
   if (name === 'pemlines' || name === 'pemlines_esc') {
@@ -64,7 +68,9 @@ export function positiveSamples(seed: number): Sample[] {
     const newline = block.indexOf('\n');
     const kind = block.slice(0, newline).trim();
     const template = block.slice(newline + 1).replace(/\n$/, '');
-    const expanded = template.replace(/\{\{(\w+)(?::(\d+))?\}\}/g, (_, name: string, arg?: string) => generate(random, name, Number(arg ?? 0)));
+    const expanded = template.replace(/\{\{(\w+)(?::(\d+))?\}\}/g, (_, name: string, arg?: string) =>
+      generate(random, name, Number(arg ?? 0)),
+    );
     const secrets: { start: number; end: number }[] = [];
     let text = '';
     for (const piece of expanded.split(/(⟦|⟧)/)) {

@@ -40,7 +40,15 @@ describe('default exclusions', () => {
     expect(exclusion.isExcluded(path.join(root, file))).toEqual({ excluded: true, rule });
   });
 
-  it.each(['src/index.ts', 'src/id_utils.ts', 'src/env.ts', 'docs/secrets.md', 'src/keys.ts', 'README.md', 'src/environment/.envrc.ts'])('keeps %s', (file) => {
+  it.each([
+    'src/index.ts',
+    'src/id_utils.ts',
+    'src/env.ts',
+    'docs/secrets.md',
+    'src/keys.ts',
+    'README.md',
+    'src/environment/.envrc.ts',
+  ])('keeps %s', (file) => {
     const exclusion = createExclusion({ workspaceRoot: root, globs: [] });
     expect(exclusion.isExcluded(path.join(root, file))).toEqual({ excluded: false });
   });
@@ -94,12 +102,16 @@ describe('.ghostlineignore', () => {
     writeIgnore('*.tsv\n');
     utimesSync(path.join(root, '.ghostlineignore'), new Date(), new Date(Date.now() + 5_000));
     expect(exclusion.isExcluded(file).excluded).toBe(false);
-    expect(createExclusion({ workspaceRoot: root, globs: [], readIgnoreFile: false }).isExcluded(path.join(root, 'a.tsv')).excluded).toBe(false);
+    expect(
+      createExclusion({ workspaceRoot: root, globs: [], readIgnoreFile: false }).isExcluded(path.join(root, 'a.tsv'))
+        .excluded,
+    ).toBe(false);
   });
 });
 
 describe('gitignore syntax', () => {
-  const rules = (...lines: string[]): IgnoreRule[] => lines.map((line) => compileIgnoreLine(line)).filter((rule) => rule !== undefined);
+  const rules = (...lines: string[]): IgnoreRule[] =>
+    lines.map((line) => compileIgnoreLine(line)).filter((rule) => rule !== undefined);
   it.each([
     ['a?c.txt', 'abc.txt', true],
     ['a?c.txt', 'a/c.txt', false],

@@ -46,7 +46,8 @@ export function gitleaksRules(toml = gitleaksConfig()): GitleaksRule[] {
     const head = block.split(/^\[\[rules\.allowlists\]\]$/m)[0] ?? '';
     const id = /^id = "([^"]+)"/m.exec(head)?.[1];
     const regex = /^regex = '''(.*)'''$/m.exec(head)?.[1];
-    if (id !== undefined && regex !== undefined) rules.push({ id, regex, secretGroup: Number(/^secretGroup = (\d+)/m.exec(head)?.[1] ?? 0) });
+    if (id !== undefined && regex !== undefined)
+      rules.push({ id, regex, secretGroup: Number(/^secretGroup = (\d+)/m.exec(head)?.[1] ?? 0) });
   }
   return rules;
 }
@@ -84,7 +85,9 @@ export function outOfSampleSamples(seed = 1): { samples: OutOfSampleSample[]; sk
     }
     // Optional context (`[\w.-]{0,50}?` around the keyword) at its shortest; literals in the
     // case they are written (real keys use the case the pattern spells).
-    const generator = new RandExp(new RegExp(pattern.source.replace(/\{0,\d+\}\??/g, '{0}'), pattern.flags.replace(/[di]/g, '')));
+    const generator = new RandExp(
+      new RegExp(pattern.source.replace(/\{0,\d+\}\??/g, '{0}'), pattern.flags.replace(/[di]/g, '')),
+    );
     generator.max = 4;
     generator.randInt = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
     generator.defaultRange.subtract(0, 31);

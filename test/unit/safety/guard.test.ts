@@ -16,7 +16,13 @@ const modelKey = 'sk-proj-' + 'Q7w8E9r0T1y2U3i4O5p6A7s8D9f0G1h2J3k4L5z6X7c8V9b0'
 let root: string;
 let settings: SafetySettings;
 let told: string[];
-const guard = () => createPromptGuard({ settings: () => settings, workspaceRoot: () => root, cursorMarker: CURSOR_MARKER, notify: (m) => told.push(m) });
+const guard = () =>
+  createPromptGuard({
+    settings: () => settings,
+    workspaceRoot: () => root,
+    cursorMarker: CURSOR_MARKER,
+    notify: (m) => told.push(m),
+  });
 
 beforeEach(() => {
   root = mkdtempSync(path.join(tmpdir(), 'ghostline-guard-'));
@@ -34,7 +40,9 @@ describe('refuse', () => {
     expect(g.refuse(path.join(root, '.env'))).toBe('.env is excluded from prompts (default: .env)');
     expect(g.refuse(path.join(root, '.env'))).toBeDefined();
     expect(g.refuse(path.join(root, 'api/.env'))).toBeDefined();
-    expect(g.refuse(path.join(root, 'deploy/id_rsa'))).toBe('deploy/id_rsa is excluded from prompts (default: id_rsa*)');
+    expect(g.refuse(path.join(root, 'deploy/id_rsa'))).toBe(
+      'deploy/id_rsa is excluded from prompts (default: id_rsa*)',
+    );
     expect(told).toEqual([
       'ghostline: no AI suggestions for .env: files matching "default: .env" never leave this machine. Change safety.exclude or .ghostlineignore to allow them.',
       'ghostline: no AI suggestions for deploy/id_rsa: files matching "default: id_rsa*" never leave this machine. Change safety.exclude or .ghostlineignore to allow them.',
@@ -49,20 +57,31 @@ describe('refuse', () => {
     expect(g.refuse(file)).toBe('internal/pricing.ts is excluded from prompts (settings: internal/)');
     settings = { ...settings, exclude: [] };
     writeFileSync(path.join(root, '.ghostlineignore'), '# team rules\ninternal/pricing.ts\n');
-    expect(g.refuse(file)).toBe('internal/pricing.ts is excluded from prompts (.ghostlineignore:2: internal/pricing.ts)');
+    expect(g.refuse(file)).toBe(
+      'internal/pricing.ts is excluded from prompts (.ghostlineignore:2: internal/pricing.ts)',
+    );
   });
 });
 
 describe('prepare', () => {
   it('redacts instructions and input, counts the secrets, and restores them in an answer', () => {
     const prepared = guard().prepare({ instructions: `Use token ${githubToken}.`, input: 'DB_PASSWORD=s3cr3t-Pa55' });
-    expect(prepared.prompt).toEqual({ instructions: 'Use token «secret:github-token:1».', input: 'DB_PASSWORD=«secret:password:1»' });
+    expect(prepared.prompt).toEqual({
+      instructions: 'Use token «secret:github-token:1».',
+      input: 'DB_PASSWORD=«secret:password:1»',
+    });
     expect(prepared.redactions).toBe(2);
     expect(prepared.restore('a «secret:github-token:1» b «secret:password:1»')).toBe(`a ${githubToken} b s3cr3t-Pa55`);
   });
 
   it('keeps the caret marker where it was and the secret the caret touches whole', () => {
-    const prompt = completionPrompt({ path: '/w/a.ts', languageId: 'typescript', prefix: `const password = "hunter2x`, suffix: `";\nconst t = "${githubToken}";`, multiline: false });
+    const prompt = completionPrompt({
+      path: '/w/a.ts',
+      languageId: 'typescript',
+      prefix: `const password = "hunter2x`,
+      suffix: `";\nconst t = "${githubToken}";`,
+      multiline: false,
+    });
     const prepared = guard().prepare(prompt);
     const parsed = parseCompletionInput(prepared.prompt.input);
     expect(parsed?.prefix).toBe('const password = "«secret:password:1»');
@@ -72,7 +91,15 @@ describe('prepare', () => {
 
   it('catches a provider key while it is being typed, before its format is complete', () => {
     const typed = githubToken.slice(0, 20);
-    const prepared = guard().prepare(completionPrompt({ path: '/w/a.ts', languageId: 'typescript', prefix: `octokit.login("${typed}`, suffix: '")', multiline: false }));
+    const prepared = guard().prepare(
+      completionPrompt({
+        path: '/w/a.ts',
+        languageId: 'typescript',
+        prefix: `octokit.login("${typed}`,
+        suffix: '")',
+        multiline: false,
+      }),
+    );
     expect(prepared.prompt.input).not.toContain(typed.slice(4));
     expect(parseCompletionInput(prepared.prompt.input)?.prefix).toBe('octokit.login("«secret:github-token:1»');
   });

@@ -19,12 +19,17 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const load = (filePath: string, maxTokens = 10_000) => loadGuidance({ workspaceRoot: root, filePath, maxTokens, countTokens });
+const load = (filePath: string, maxTokens = 10_000) =>
+  loadGuidance({ workspaceRoot: root, filePath, maxTokens, countTokens });
 
 describe('loadGuidance', () => {
   it('orders AGENTS.md from the root down, nearest last, each labelled with its path', async () => {
     const guidance = await load(path.join(root, 'packages/api/src/handler.ts'));
-    expect(guidance.sources).toEqual([path.join(root, 'AGENTS.md'), path.join(root, 'packages/AGENTS.md'), path.join(root, 'packages/api/AGENTS.md')]);
+    expect(guidance.sources).toEqual([
+      path.join(root, 'AGENTS.md'),
+      path.join(root, 'packages/AGENTS.md'),
+      path.join(root, 'packages/api/AGENTS.md'),
+    ]);
     expect(guidance.text).toBe(
       [
         'Repository guidance from AGENTS.md files. Later sections are closer to the file being edited and take precedence over earlier ones.',
@@ -55,7 +60,10 @@ describe('loadGuidance', () => {
   });
 
   it('cuts the nearest file by lines when it alone is over budget, and gives nothing when no line fits', async () => {
-    writeFileSync(path.join(root, 'packages/api/AGENTS.md'), Array.from({ length: 200 }, (_, i) => `Rule ${i}: keep handlers small.`).join('\n'));
+    writeFileSync(
+      path.join(root, 'packages/api/AGENTS.md'),
+      Array.from({ length: 200 }, (_, i) => `Rule ${i}: keep handlers small.`).join('\n'),
+    );
     const cut = await load(path.join(root, 'packages/api/x.ts'), 120);
     expect(cut.sources).toEqual([path.join(root, 'packages/api/AGENTS.md')]);
     expect(countTokens(cut.text)).toBeLessThanOrEqual(120);

@@ -22,7 +22,9 @@ describe('out-of-sample recall (gitleaks rule patterns)', () => {
       if (!found.some((match) => match.start <= sample.start && match.end >= sample.end)) missed.push(sample.rule);
     }
     const recall = (samples.length - missed.length) / samples.length;
-    process.stderr.write(`[safety] out-of-sample recall ${samples.length - missed.length}/${samples.length} = ${recall.toFixed(3)} (gitleaks rules)\n`);
+    process.stderr.write(
+      `[safety] out-of-sample recall ${samples.length - missed.length}/${samples.length} = ${recall.toFixed(3)} (gitleaks rules)\n`,
+    );
     expect(recall).toBeGreaterThanOrEqual(OUT_OF_SAMPLE_FLOOR);
   });
 });

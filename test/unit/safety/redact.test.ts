@@ -28,18 +28,23 @@ describe('secret-format corpus', () => {
           const match = found.find((candidate) => candidate.start <= secret.start && candidate.end >= secret.end);
           if (match === undefined) continue;
           detected++;
-          if (sample.kind !== 'any' && match.kind !== sample.kind) wrongKinds.push(`${sample.kind} reported as ${match.kind}`);
+          if (sample.kind !== 'any' && match.kind !== sample.kind)
+            wrongKinds.push(`${sample.kind} reported as ${match.kind}`);
         }
       }
     }
     const recall = detected / total;
-    process.stderr.write(`[safety] recall ${detected}/${total} = ${recall.toFixed(4)}, wrong kinds ${wrongKinds.length}\n`);
+    process.stderr.write(
+      `[safety] recall ${detected}/${total} = ${recall.toFixed(4)}, wrong kinds ${wrongKinds.length}\n`,
+    );
     expect(recall).toBeGreaterThanOrEqual(0.95);
     expect(wrongKinds).toEqual([]);
   });
 
   it(`flags at most ${MAX_FALSE_POSITIVES} spans in the negative corpus`, () => {
-    const flagged = negativeFiles().flatMap(({ name, text }) => detectSecrets(text).map((match) => `${name}: ${match.kind} ${text.slice(match.start, match.end)}`));
+    const flagged = negativeFiles().flatMap(({ name, text }) =>
+      detectSecrets(text).map((match) => `${name}: ${match.kind} ${text.slice(match.start, match.end)}`),
+    );
     process.stderr.write(`[safety] false positives ${flagged.length} in ${negativeFiles().length} files\n`);
     expect(flagged.length, flagged.join('\n')).toBeLessThanOrEqual(MAX_FALSE_POSITIVES);
   });
@@ -48,7 +53,8 @@ describe('secret-format corpus', () => {
     const redactor = createRedactor();
     for (const sample of positiveSamples(7)) {
       const result = redactor.redact(sample.text);
-      for (const secret of sample.secrets) expect(result.text).not.toContain(sample.text.slice(secret.start, secret.end));
+      for (const secret of sample.secrets)
+        expect(result.text).not.toContain(sample.text.slice(secret.start, secret.end));
       expect(result.count).toBeGreaterThanOrEqual(sample.secrets.length);
       expect(result.restore(result.text)).toBe(sample.text);
     }
@@ -67,7 +73,10 @@ describe('ordinary code is left alone', () => {
     ['a git SHA in a comment', '// fixed in 3f9c2a1b7d4e8f0a6c5b3d2e1f0a9b8c7d6e5f4a'],
     ['a sha256 digest', 'const EMPTY = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";'],
     ['a UUID', "const id = '123e4567-e89b-12d3-a456-426614174000';"],
-    ['an SRI digest', '"integrity": "sha512-xxX9Btd9Ob5FtrIPI0bde5/WTiK6FsditffL5mope7KFQnqlIRAxb7YD0gOkM9V08VNnsJArAXz+WHaijCLECQ=="'],
+    [
+      'an SRI digest',
+      '"integrity": "sha512-xxX9Btd9Ob5FtrIPI0bde5/WTiK6FsditffL5mope7KFQnqlIRAxb7YD0gOkM9V08VNnsJArAXz+WHaijCLECQ=="',
+    ],
     ['a long identifier', 'exports.k8sServiceAccountTokenProvider = "k8sServiceAccountTokenProvider";'],
     ['base64 text', 'expect(encode("Hello, World! 2024")).toBe("SGVsbG8sIFdvcmxkISAyMDI0");'],
     ['an alphabet', 'const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";'],
@@ -91,7 +100,9 @@ describe('placeholders', () => {
   it('are the same for the same secret within a prompt and across calls', () => {
     const redactor = createRedactor();
     const first = redactor.redact(`a = "${key}"\nb = "${key}"\nc = "${other}"`);
-    expect(first.text).toBe('a = "«secret:github-token:1»"\nb = "«secret:github-token:1»"\nc = "«secret:github-token:2»"');
+    expect(first.text).toBe(
+      'a = "«secret:github-token:1»"\nb = "«secret:github-token:1»"\nc = "«secret:github-token:2»"',
+    );
     const second = redactor.redact(`// later\nclient(${JSON.stringify(other)}, ${JSON.stringify(key)})`);
     expect(second.text).toBe('// later\nclient("«secret:github-token:2»", "«secret:github-token:1»")');
   });
@@ -105,17 +116,20 @@ describe('placeholders', () => {
 
   it('are restored in model output, including several times and inside other text', () => {
     const result = createRedactor().redact(`const token = "${key}";\nDB_PASSWORD=s3cr3t-Pa55`);
-    const modelText = 'headers: { Authorization: `token «secret:github-token:1»` }, retry: "«secret:github-token:1»", db: "«secret:password:1»"';
-    expect(result.restore(modelText)).toBe(`headers: { Authorization: \`token ${key}\` }, retry: "${key}", db: "s3cr3t-Pa55"`);
+    const modelText =
+      'headers: { Authorization: `token «secret:github-token:1»` }, retry: "«secret:github-token:1»", db: "«secret:password:1»"';
+    expect(result.restore(modelText)).toBe(
+      `headers: { Authorization: \`token ${key}\` }, retry: "${key}", db: "s3cr3t-Pa55"`,
+    );
   });
 
   it('from other prompts or invented by the model stay as they are', () => {
     const redactor = createRedactor();
     const first = redactor.redact(`a = "${key}"`);
     const second = redactor.redact(`b = "${other}"`);
-    expect(second.restore('x = "«secret:github-token:1»"; y = "«secret:github-token:2»"; z = "«secret:password:9»"')).toBe(
-      `x = "«secret:github-token:1»"; y = "${other}"; z = "«secret:password:9»"`,
-    );
+    expect(
+      second.restore('x = "«secret:github-token:1»"; y = "«secret:github-token:2»"; z = "«secret:password:9»"'),
+    ).toBe(`x = "«secret:github-token:1»"; y = "${other}"; z = "«secret:password:9»"`);
     expect(first.restore('«secret:github-token:1»')).toBe(key);
   });
 
@@ -138,7 +152,10 @@ describe('placeholders', () => {
 });
 
 describe('private keys cut by the prompt window', () => {
-  const body = Array.from({ length: 4 }, (_, i) => `MIIEow${i}BAAKCAQEA7x2kLp9QzR4mYt8VnW3sHj5GdF1cB6aE0oU2iK7lM9nP4qS8rT3vX`).join('\n');
+  const body = Array.from(
+    { length: 4 },
+    (_, i) => `MIIEow${i}BAAKCAQEA7x2kLp9QzR4mYt8VnW3sHj5GdF1cB6aE0oU2iK7lM9nP4qS8rT3vX`,
+  ).join('\n');
 
   it('redacts from BEGIN to the end of the text when END is missing', () => {
     const text = `const x = 1;\n-----BEGIN RSA PRIVATE KEY-----\n${body}`;

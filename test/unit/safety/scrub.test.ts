@@ -10,7 +10,10 @@ const modelKey = 'sk-proj-' + 'Q7w8E9r0T1y2U3i4O5p6A7s8D9f0G1h2J3k4L5z6X7c8V9b0'
 describe('scrubOutput', () => {
   it('replaces a credential by an empty string and keeps the rest of the suggestion', () => {
     const result = scrubOutput(`const client = new OpenAI({ apiKey: "${modelKey}" });\nawait client.models.list();`);
-    expect(result).toEqual({ text: 'const client = new OpenAI({ apiKey: "" });\nawait client.models.list();', removed: 1 });
+    expect(result).toEqual({
+      text: 'const client = new OpenAI({ apiKey: "" });\nawait client.models.list();',
+      removed: 1,
+    });
   });
 
   it('removes a whole private key block', () => {
@@ -19,7 +22,8 @@ describe('scrubOutput', () => {
   });
 
   it('leaves ordinary code untouched', () => {
-    const code = 'function add(a: number, b: number): number {\n  return a + b;\n}\nconst password = process.env.PASSWORD;';
+    const code =
+      'function add(a: number, b: number): number {\n  return a + b;\n}\nconst password = process.env.PASSWORD;';
     expect(scrubOutput(code)).toEqual({ text: code, removed: 0 });
   });
 
@@ -27,11 +31,12 @@ describe('scrubOutput', () => {
     for (const sample of positiveSamples(11)) {
       const result = scrubOutput(sample.text);
       expect(result.removed).toBeGreaterThanOrEqual(sample.secrets.length);
-      for (const secret of sample.secrets) expect(result.text).not.toContain(sample.text.slice(secret.start, secret.end));
+      for (const secret of sample.secrets)
+        expect(result.text).not.toContain(sample.text.slice(secret.start, secret.end));
     }
   });
 
-  it('keeps placeholders, so restore() afterwards puts back only the user\'s own secret', () => {
+  it("keeps placeholders, so restore() afterwards puts back only the user's own secret", () => {
     const userToken = 'ghp_' + 'Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv1Wx2Y';
     const redaction = createRedactor().redact(`const gh = "${userToken}";\nconst ai = `);
     const modelText = `"${modelKey}";\nconst both = ["«secret:github-token:1»"];`;

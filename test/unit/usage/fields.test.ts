@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { cleanValue, dimensionField, histogramQuantile, latencyField, parseDimensionField } from '../../../server/src/usage/fields.ts';
+import {
+  cleanValue,
+  dimensionField,
+  histogramQuantile,
+  latencyField,
+  parseDimensionField,
+} from '../../../server/src/usage/fields.ts';
 
 const buckets = (entries: [string, number][]) => new Map(entries);
 
@@ -20,8 +26,22 @@ describe('latency histogram', () => {
     [0.5, [['100', 10]], 88],
     [0.9, [['100', 10]], 98],
     // Ten fast, ten slow: the median is the top of the fast bucket, p90 inside the slow one.
-    [0.5, [['50', 10], ['1000', 10]], 50],
-    [0.9, [['50', 10], ['1000', 10]], 950],
+    [
+      0.5,
+      [
+        ['50', 10],
+        ['1000', 10],
+      ],
+      50,
+    ],
+    [
+      0.9,
+      [
+        ['50', 10],
+        ['1000', 10],
+      ],
+      950,
+    ],
     // The open bucket reports its lower bound.
     [0.9, [['inf', 3]], 10_000],
   ] as [number, [string, number][], number][])('quantile %f of %j is %d ms', (q, entries, expected) => {
@@ -48,7 +68,11 @@ describe('dimension values', () => {
   });
 
   it('round-trips a dimensioned field', () => {
-    expect(parseDimensionField(dimensionField('accepted', 'language', 'python'))).toEqual({ event: 'accepted', dimension: 'language', value: 'python' });
+    expect(parseDimensionField(dimensionField('accepted', 'language', 'python'))).toEqual({
+      event: 'accepted',
+      dimension: 'language',
+      value: 'python',
+    });
     expect(parseDimensionField('shown')).toBeUndefined();
     expect(parseDimensionField('latency|le|50')).toBeUndefined();
   });

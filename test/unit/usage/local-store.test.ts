@@ -28,7 +28,16 @@ describe('local usage counters', () => {
     let now = Date.parse('2026-12-06T10:00:00Z');
     const counters = [0, 1].map(() => {
       const metrics = createMetrics();
-      return { metrics, usage: new UsageCounters({ sink: () => new LocalUsageSink(dir), user: () => 'alice', metrics, now: () => now, flushMs: 60_000 }) };
+      return {
+        metrics,
+        usage: new UsageCounters({
+          sink: () => new LocalUsageSink(dir),
+          user: () => 'alice',
+          metrics,
+          now: () => now,
+          flushMs: 60_000,
+        }),
+      };
     });
     for (const [index, { metrics, usage }] of counters.entries()) {
       usage.setEditor(index === 0 ? 'Neovim' : 'Helix');
@@ -39,10 +48,20 @@ describe('local usage counters', () => {
       usage.shown({ task: 'completion', language: 'python', model: 'gpt-4.1-mini', latencyMs: 120 });
       usage.shown({ task: 'completion', language: 'python', model: 'gpt-4.1-mini', latencyMs: 40 });
       usage.accepted({ task: 'completion', language: 'python', model: 'gpt-4.1-mini' });
-      usage.charged({ model: 'gpt-4.1-mini', inputTokens: 1000, outputTokens: 20, cachedTokens: 500, costUsd: 0.000432 });
+      usage.charged({
+        model: 'gpt-4.1-mini',
+        inputTokens: 1000,
+        outputTokens: 20,
+        cachedTokens: 500,
+        costUsd: 0.000432,
+      });
       usage.saved({ source: 'memory', tokens: 1020, costUsd: 0.000432 });
       usage.attempt({ outcome: 'error:rate_limited', reason: 'primary', model: 'gpt-4.1-mini' });
-      usage.attempt({ outcome: 'ok', reason: 'fallback after gpt-4.1-mini failed (rate_limited)', model: 'gpt-4o-mini' });
+      usage.attempt({
+        outcome: 'ok',
+        reason: 'fallback after gpt-4.1-mini failed (rate_limited)',
+        model: 'gpt-4o-mini',
+      });
       usage.rateLimitWait();
       await usage.close();
     }
@@ -59,19 +78,40 @@ describe('local usage counters', () => {
     const { report } = result;
     expect(report.days.at(-1)).toBe('2026-12-06');
     expect(report.totals).toMatchObject({
-      shown: 4, accepted: 2, acceptanceRate: 0.5, tokensIn: 2000, tokensOut: 40, tokensCached: 1000, cachedShare: 0.5,
-      hitsMemory: 2, hitsTypedAhead: 4, modelCalls: 2, callsAvoided: 6, tokensSaved: 2040, savedUsd: 0.000864,
-      spendTokens: 2040, spendUsd: 0.000864, fallbacks: 2, rateLimitWaits: 2,
+      shown: 4,
+      accepted: 2,
+      acceptanceRate: 0.5,
+      tokensIn: 2000,
+      tokensOut: 40,
+      tokensCached: 1000,
+      cachedShare: 0.5,
+      hitsMemory: 2,
+      hitsTypedAhead: 4,
+      modelCalls: 2,
+      callsAvoided: 6,
+      tokensSaved: 2040,
+      savedUsd: 0.000864,
+      spendTokens: 2040,
+      spendUsd: 0.000864,
+      fallbacks: 2,
+      rateLimitWaits: 2,
     });
     expect(report.series.shown).toEqual([0, 0, 0, 0, 0, 0, 4]);
     expect(report.acceptance.editor.map((r) => r.name).sort()).toEqual(['Helix', 'Neovim']);
     expect(report.users).toEqual([expect.objectContaining({ name: 'alice', totalTokens: 2040 })]);
-    expect(report.health).toMatchObject({ source: 'local', redisReachable: false, lastError: { kind: 'rate_limited', model: 'gpt-4.1-mini' } });
+    expect(report.health).toMatchObject({
+      source: 'local',
+      redisReachable: false,
+      lastError: { kind: 'rate_limited', model: 'gpt-4.1-mini' },
+    });
   });
 
   it('compacts a past day into one line, skips a torn line, and prunes old days', async () => {
     const dir = folder();
-    writeFileSync(join(dir, '2026-12-01.jsonl'), '{"counts":{"shown":2}}\n{"counts":{"shown":3},"users":{"bob":5}}\n{"counts":{"sho');
+    writeFileSync(
+      join(dir, '2026-12-01.jsonl'),
+      '{"counts":{"shown":2}}\n{"counts":{"shown":3},"users":{"bob":5}}\n{"counts":{"sho',
+    );
     writeFileSync(join(dir, '2026-08-01.jsonl'), '{"counts":{"shown":1}}\n');
     const read = await readLocalUsage(dir, ['2026-12-01'], '2026-12-06');
     expect(read.get('2026-12-01')?.counts).toEqual({ shown: 5 });

@@ -3,24 +3,59 @@ import { buildCharts } from '../../../server/src/dashboard/charts.ts';
 import { prometheusText } from '../../../server/src/dashboard/prometheus.ts';
 import { buildReport, type DayInput, type Health } from '../../../server/src/usage/report.ts';
 
-const health: Health = { source: 'team', redisReachable: true, where: 'redis://127.0.0.1:6379', team: 'payments', policyVersion: 'abc123', ghostlineVersion: '0.1.0' };
+const health: Health = {
+  source: 'team',
+  redisReachable: true,
+  where: 'redis://127.0.0.1:6379',
+  team: 'payments',
+  policyVersion: 'abc123',
+  ghostlineVersion: '0.1.0',
+};
 const caps = { team: { softCostUsd: 1, hardCostUsd: 2 }, perUser: {} };
 
 const days: DayInput[] = [
   {
     day: '2026-12-05',
     counts: {
-      shown: 10, accepted: 4, 'shown|editor|Neovim': 10, 'accepted|editor|Neovim': 4, 'shown|language|python': 10, 'accepted|language|python': 4,
-      tokens_in: 1000, tokens_out: 100, tokens_cached: 250, hits_memory: 3, hits_shared: 2, hits_peer: 1, hits_typed_ahead: 5, hits_joined: 1,
-      model_calls: 4, tokens_saved: 600, cost_saved_nano: 500_000_000, 'latency|le|100': 8, 'latency|le|1000': 2, latency_sum_ms: 1500, latency_count: 10,
-      model_errors: 1, fallbacks: 2,
+      shown: 10,
+      accepted: 4,
+      'shown|editor|Neovim': 10,
+      'accepted|editor|Neovim': 4,
+      'shown|language|python': 10,
+      'accepted|language|python': 4,
+      tokens_in: 1000,
+      tokens_out: 100,
+      tokens_cached: 250,
+      hits_memory: 3,
+      hits_shared: 2,
+      hits_peer: 1,
+      hits_typed_ahead: 5,
+      hits_joined: 1,
+      model_calls: 4,
+      tokens_saved: 600,
+      cost_saved_nano: 500_000_000,
+      'latency|le|100': 8,
+      'latency|le|1000': 2,
+      latency_sum_ms: 1500,
+      latency_count: 10,
+      model_errors: 1,
+      fallbacks: 2,
     },
     team: { tokens: 1100, costUsd: 0.25 },
     users: { alice: { tokens: 1000, costUsd: 0.2 }, bob: { tokens: 100, costUsd: 0.05 } },
   },
   {
     day: '2026-12-06',
-    counts: { shown: 10, accepted: 6, 'shown|editor|Emacs': 10, 'accepted|editor|Emacs': 6, tokens_in: 1000, tokens_out: 100, 'latency|le|50': 10, budget_refusals: 3 },
+    counts: {
+      shown: 10,
+      accepted: 6,
+      'shown|editor|Emacs': 10,
+      'accepted|editor|Emacs': 6,
+      tokens_in: 1000,
+      tokens_out: 100,
+      'latency|le|50': 10,
+      budget_refusals: 3,
+    },
     team: { tokens: 1100, costUsd: 0.5 },
     users: { bob: { tokens: 1100, costUsd: 0.5 } },
   },
@@ -35,7 +70,17 @@ describe('the dashboard report', () => {
     expect(report.series.acceptanceRate).toEqual([0.4, 0.6]);
     expect(report.series.cachedShare).toEqual([0.25, 0]);
     expect(report.series.callsAvoided).toEqual([12, 0]);
-    expect(report.totals).toMatchObject({ spendUsd: 0.75, shown: 20, accepted: 10, acceptanceRate: 0.5, callsAvoided: 12, savedUsd: 0.5, modelErrors: 1, fallbacks: 2, budgetRefusals: 3 });
+    expect(report.totals).toMatchObject({
+      spendUsd: 0.75,
+      shown: 20,
+      accepted: 10,
+      acceptanceRate: 0.5,
+      callsAvoided: 12,
+      savedUsd: 0.5,
+      modelErrors: 1,
+      fallbacks: 2,
+      budgetRefusals: 3,
+    });
     expect(report.today).toEqual({ day: '2026-12-06', team: { tokens: 1100, costUsd: 0.5 } });
   });
 
@@ -76,12 +121,15 @@ describe('the dashboard report', () => {
     expect(text).toContain('# TYPE ghostline_spend_usd_total counter');
     expect(text).toContain('ghostline_spend_usd_total{team="payments"} 0.75');
     expect(text).toContain('ghostline_suggestions_total{team="payments",event="accepted"} 10');
-    expect(text).toContain('ghostline_suggestions_by_total{team="payments",dimension="editor",value="Emacs",event="shown"} 10');
+    expect(text).toContain(
+      'ghostline_suggestions_by_total{team="payments",dimension="editor",value="Emacs",event="shown"} 10',
+    );
     expect(text).toContain('ghostline_first_suggestion_latency_ms_bucket{team="payments",le="+Inf"} 20');
     expect(text).toContain('ghostline_first_suggestion_latency_ms_sum{team="payments"} 1500');
     expect(text).toContain('ghostline_daily_cap_usd{team="payments",scope="team",level="hard"} 2');
     expect(text).toContain('ghostline_redis_up{team="payments"} 1');
     // Every sample line is `name{labels} number`.
-    for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) expect(line).toMatch(/^[a-z_]+\{[^}]*\} (-?[\d.e+-]+|\+Inf)$/);
+    for (const line of text.split('\n').filter((l) => l && !l.startsWith('#')))
+      expect(line).toMatch(/^[a-z_]+\{[^}]*\} (-?[\d.e+-]+|\+Inf)$/);
   });
 });

@@ -28,8 +28,18 @@ async function gatherAt(rel: string, marked: string, languageId: string, open: R
   const text = marked.slice(0, cursor) + marked.slice(cursor + 1);
   const docs = new Map<string, { text: string; version: number }>();
   const config = defaultConfig().context;
-  const indexer = new WorkspaceIndexer({ root: () => root, config: () => config, exclusion: new ContextExclusion({ root: () => root, globs: () => [] }), documentText: (uri) => docs.get(uri) });
-  const context = new WorkspaceContext({ indexer, config: () => config, root: () => root, documentText: (uri) => docs.get(uri) });
+  const indexer = new WorkspaceIndexer({
+    root: () => root,
+    config: () => config,
+    exclusion: new ContextExclusion({ root: () => root, globs: () => [] }),
+    documentText: (uri) => docs.get(uri),
+  });
+  const context = new WorkspaceContext({
+    indexer,
+    config: () => config,
+    root: () => root,
+    documentText: (uri) => docs.get(uri),
+  });
   for (const [openRel, openText] of Object.entries(open)) {
     const uri = `file://${path.join(root, openRel)}`;
     docs.set(uri, { text: openText, version: 1 });
@@ -48,38 +58,61 @@ async function gatherAt(rel: string, marked: string, languageId: string, open: R
 describe('workspace context', () => {
   it('follows a TypeScript relative import and a tsconfig paths alias to signatures with defaults', async () => {
     write({
-      'ts/tsconfig.json': '{ // comment\n "compilerOptions": { "baseUrl": ".", "paths": { "@lib/*": ["src/lib/*"] }, } }',
-      'ts/src/lib/math.ts': 'export function scale(value: number, factor = 2, { round = true }: { round?: boolean } = {}): number {\n  const x = value * factor;\n  if (round) return Math.round(x);\n  return x;\n  // padding\n  // padding\n  // padding\n  // padding\n}\n',
-      'ts/src/shape.ts': 'export class Shape {\n  constructor(readonly name: string, private sides = 4) {}\n  area(unit: string): number { return 0; }\n  perimeter(): number { return 0; }\n  private secret(): void {}\n  a(): void {}\n  b(): void {}\n  c(): void {}\n}\n',
+      'ts/tsconfig.json':
+        '{ // comment\n "compilerOptions": { "baseUrl": ".", "paths": { "@lib/*": ["src/lib/*"] }, } }',
+      'ts/src/lib/math.ts':
+        'export function scale(value: number, factor = 2, { round = true }: { round?: boolean } = {}): number {\n  const x = value * factor;\n  if (round) return Math.round(x);\n  return x;\n  // padding\n  // padding\n  // padding\n  // padding\n}\n',
+      'ts/src/shape.ts':
+        'export class Shape {\n  constructor(readonly name: string, private sides = 4) {}\n  area(unit: string): number { return 0; }\n  perimeter(): number { return 0; }\n  private secret(): void {}\n  a(): void {}\n  b(): void {}\n  c(): void {}\n}\n',
     });
-    const gathered = await gatherAt('ts/src/main.ts', "import { scale } from '@lib/math';\nimport { Shape } from './shape.js';\n\nconst s = new Shape(|", 'typescript');
+    const gathered = await gatherAt(
+      'ts/src/main.ts',
+      "import { scale } from '@lib/math';\nimport { Shape } from './shape.js';\n\nconst s = new Shape(|",
+      'typescript',
+    );
     const texts = gathered.snippets.map((s) => `${s.path}\n${s.text}`).join('\n---\n');
-    expect(texts).toContain('ts/src/shape.ts\nexport class Shape {\n  constructor(readonly name: string, private sides = 4)');
+    expect(texts).toContain(
+      'ts/src/shape.ts\nexport class Shape {\n  constructor(readonly name: string, private sides = 4)',
+    );
     expect(texts).not.toContain('secret');
-    expect(texts).toContain('export function scale(value: number, factor = 2, { round = true }: { round?: boolean } = {}): number { … }');
+    expect(texts).toContain(
+      'export function scale(value: number, factor = 2, { round = true }: { round?: boolean } = {}): number { … }',
+    );
     expect(gathered.files).toEqual(['ts/src/shape.ts', 'ts/src/lib/math.ts']);
   });
 
   it('follows Python relative and package imports, classes with __init__ first', async () => {
     write({
       'py/pkg/__init__.py': '',
-      'py/pkg/tasks.py': 'class Task:\n    def run(self, when):\n        pass\n\n    def __init__(self, coro, *, loop=None, name=None):\n        self.coro = coro\n        self.loop = loop\n        self.name = name\n        self.done = False\n        self.result = None\n',
+      'py/pkg/tasks.py':
+        'class Task:\n    def run(self, when):\n        pass\n\n    def __init__(self, coro, *, loop=None, name=None):\n        self.coro = coro\n        self.loop = loop\n        self.name = name\n        self.done = False\n        self.result = None\n',
       'py/pkg/events.py': 'def get_event_loop(policy=None):\n    return policy\n',
       'py/pkg/main.py': '',
     });
-    const gathered = await gatherAt('py/pkg/main.py', 'from .tasks import Task\nfrom . import events\n\nloop = events.get_event_loop()\nt = Task(|', 'python');
+    const gathered = await gatherAt(
+      'py/pkg/main.py',
+      'from .tasks import Task\nfrom . import events\n\nloop = events.get_event_loop()\nt = Task(|',
+      'python',
+    );
     const texts = gathered.snippets.map((s) => s.text).join('\n---\n');
-    expect(texts).toContain('class Task:\n    def __init__(self, coro, *, loop=None, name=None): ...\n    def run(self, when): ...');
+    expect(texts).toContain(
+      'class Task:\n    def __init__(self, coro, *, loop=None, name=None): ...\n    def run(self, when): ...',
+    );
     expect(texts).toContain('def get_event_loop(policy=None):');
   });
 
   it('resolves Go packages of the module and the package’s other files', async () => {
     write({
       'go/go.mod': 'module example.com/app\n\ngo 1.22\n',
-      'go/store/store.go': 'package store\n\ntype Store struct {\n\tpath string\n}\n\nfunc Open(path string, readOnly bool) (*Store, error) {\n\treturn &Store{path: path}, nil\n}\n',
+      'go/store/store.go':
+        'package store\n\ntype Store struct {\n\tpath string\n}\n\nfunc Open(path string, readOnly bool) (*Store, error) {\n\treturn &Store{path: path}, nil\n}\n',
       'go/cmd/util.go': 'package main\n\nfunc retry(times int, fn func() error) error {\n\treturn fn()\n}\n',
     });
-    const gathered = await gatherAt('go/cmd/main.go', 'package main\n\nimport "example.com/app/store"\n\nfunc main() {\n\ts, _ := store.Open("db", false)\n\tretry(|', 'go');
+    const gathered = await gatherAt(
+      'go/cmd/main.go',
+      'package main\n\nimport "example.com/app/store"\n\nfunc main() {\n\ts, _ := store.Open("db", false)\n\tretry(|',
+      'go',
+    );
     const texts = gathered.snippets.map((s) => s.text).join('\n');
     expect(texts).toContain('func Open(path string, readOnly bool) (*Store, error)');
     expect(texts).toContain('func retry(times int, fn func() error) error');
@@ -89,10 +122,17 @@ describe('workspace context', () => {
     write({
       'rs/Cargo.toml': '[package]\nname = "x"\n',
       'rs/src/lib.rs': 'mod geo;\n',
-      'rs/src/geo.rs': 'pub struct Point { pub x: f64, pub y: f64 }\n\nimpl Point {\n    pub fn distance(&self, other: &Point) -> f64 { 0.0 }\n    pub fn new(x: f64, y: f64) -> Self { Point { x, y } }\n}\n',
+      'rs/src/geo.rs':
+        'pub struct Point { pub x: f64, pub y: f64 }\n\nimpl Point {\n    pub fn distance(&self, other: &Point) -> f64 { 0.0 }\n    pub fn new(x: f64, y: f64) -> Self { Point { x, y } }\n}\n',
     });
-    const gathered = await gatherAt('rs/src/main.rs', 'use crate::geo::Point;\n\nfn main() {\n    let p = Point::new(|', 'rust');
-    expect(gathered.snippets.map((s) => s.text).join('\n')).toContain('impl Point {\n    pub fn new(x: f64, y: f64) -> Self;\n    pub fn distance(&self, other: &Point) -> f64;\n}');
+    const gathered = await gatherAt(
+      'rs/src/main.rs',
+      'use crate::geo::Point;\n\nfn main() {\n    let p = Point::new(|',
+      'rust',
+    );
+    expect(gathered.snippets.map((s) => s.text).join('\n')).toContain(
+      'impl Point {\n    pub fn new(x: f64, y: f64) -> Self;\n    pub fn distance(&self, other: &Point) -> f64;\n}',
+    );
   });
 
   it('never reads excluded or git-ignored files, nor open documents that are excluded', async () => {
@@ -104,10 +144,14 @@ describe('workspace context', () => {
       'ex/secrets/keys.ts': 'export function secretCall(pin: number) {}\n',
       'ex/ok.ts': 'export function okCall(count: number) {}\n',
     });
-    const marked = "import { generatedCall } from './generated/api';\nimport { privateCall } from '../ex/private';\nimport { secretCall } from './secrets/keys';\nimport { okCall } from './ok';\ngeneratedCall(); privateCall(); secretCall(); okCall(|";
-    const gathered = await gatherAt('ex/main.ts', marked, 'typescript', { 'ex/.env.ts': 'export const similarThing = generatedCall(privateCall(secretCall(okCall())));' });
+    const marked =
+      "import { generatedCall } from './generated/api';\nimport { privateCall } from '../ex/private';\nimport { secretCall } from './secrets/keys';\nimport { okCall } from './ok';\ngeneratedCall(); privateCall(); secretCall(); okCall(|";
+    const gathered = await gatherAt('ex/main.ts', marked, 'typescript', {
+      'ex/.env.ts': 'export const similarThing = generatedCall(privateCall(secretCall(okCall())));',
+    });
     const texts = gathered.snippets.map((s) => `${s.path}: ${s.text}`).join('\n');
     expect(texts).toContain('okCall(count: number)');
-    for (const hidden of ['generatedCall(token', 'privateCall(key', 'secretCall(pin', 'similarThing', '.env']) expect(texts).not.toContain(hidden);
+    for (const hidden of ['generatedCall(token', 'privateCall(key', 'secretCall(pin', 'similarThing', '.env'])
+      expect(texts).not.toContain(hidden);
   });
 });

@@ -54,7 +54,8 @@ function longestEcho(prefix: string, text: string, lineStartOnly: boolean): numb
   // Over `prefix`: whether only whitespace lies between each position and the start of its line.
   const blankBefore = new Uint8Array(prefix.length + 1);
   blankBefore[0] = 1;
-  for (let i = 0; i < prefix.length; i++) blankBefore[i + 1] = prefix[i] === '\n' ? 1 : blankBefore[i]! && /\s/.test(prefix[i]!) ? 1 : 0;
+  for (let i = 0; i < prefix.length; i++)
+    blankBefore[i + 1] = prefix[i] === '\n' ? 1 : blankBefore[i]! && /\s/.test(prefix[i]!) ? 1 : 0;
   const lineBlank = blankBefore[prefix.length] === 1;
   for (const length of lengths) {
     const start = prefix.length - length;

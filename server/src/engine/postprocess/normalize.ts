@@ -146,7 +146,8 @@ function unwrap(text: string, context: PostprocessContext, final: boolean): stri
         if (tail === undefined) return trimEndBlank(body).join('\n');
       }
     }
-    if (tail !== undefined && body.length > 0 && isBlank(body.at(-1)!) && mayBecomeSentence(tail)) return trimEndBlank(body).join('\n');
+    if (tail !== undefined && body.length > 0 && isBlank(body.at(-1)!) && mayBecomeSentence(tail))
+      return trimEndBlank(body).join('\n');
   }
   return tail === undefined ? body.join('\n') + (final || body.length === 0 ? '' : '\n') : [...body, tail].join('\n');
 }
@@ -170,7 +171,8 @@ function trimEndBlank(lines: string[]): string[] {
 /** A line break first, where the cursor is mid-line or the line cannot end there, is formatting. */
 function dropLeadingBreak(text: string, context: PostprocessContext): string {
   if (!text.startsWith('\n') || isBlank(context.linePrefix)) return text;
-  if (!ONLY_CLOSERS.test(context.lineSuffix) || NEEDS_CONTINUATION.test(context.linePrefix)) return text.replace(/^(?:[ \t]*\n)+[ \t]*/, '');
+  if (!ONLY_CLOSERS.test(context.lineSuffix) || NEEDS_CONTINUATION.test(context.linePrefix))
+    return text.replace(/^(?:[ \t]*\n)+[ \t]*/, '');
   return text;
 }
 

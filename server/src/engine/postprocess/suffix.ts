@@ -20,7 +20,8 @@ export const dropSuffixLines: Filter = (text, context) => {
   for (let j = wholeFirstLine ? 0 : 1; j < lines.length; j++) {
     if (isBlank(full(j)) || full(j) !== next[0]!.trimEnd()) continue;
     let matched = 1;
-    while (j + matched < lines.length && matched < next.length && full(j + matched) === next[matched]!.trimEnd()) matched++;
+    while (j + matched < lines.length && matched < next.length && full(j + matched) === next[matched]!.trimEnd())
+      matched++;
     const replaysToEnd = j + matched === lines.length;
     const substantial = matched >= 2 && countNonSpace(full(j)) + countNonSpace(full(j + 1)) >= 6;
     if (replaysToEnd || substantial) return lines.slice(0, j).join('\n');
@@ -44,7 +45,9 @@ export const dropSuffixTail: Filter = (text, context) => {
   const lead = after[0]!;
   if (CLOSERS.includes(lead) || QUOTES.includes(lead)) {
     const state = scan(context.linePrefix, { stack: [], quote: undefined });
-    const closesPrefix = CLOSERS.includes(lead) ? state.stack.at(-1) === OPENERS[CLOSERS.indexOf(lead)] : state.quote === lead;
+    const closesPrefix = CLOSERS.includes(lead)
+      ? state.stack.at(-1) === OPENERS[CLOSERS.indexOf(lead)]
+      : state.quote === lead;
     if (closesPrefix) {
       const at = closingIndex(text, state);
       return at !== -1 && text[at] === lead ? trimBeforeCursorText(text.slice(0, at), context.lineSuffix) : text;
@@ -52,7 +55,9 @@ export const dropSuffixTail: Filter = (text, context) => {
     if (CLOSERS.includes(lead)) return text;
   }
   const body = text.trimEnd();
-  return body.endsWith(after) ? trimBeforeCursorText(body.slice(0, body.length - after.length), context.lineSuffix) : text;
+  return body.endsWith(after)
+    ? trimBeforeCursorText(body.slice(0, body.length - after.length), context.lineSuffix)
+    : text;
 };
 
 /**
