@@ -188,6 +188,29 @@ describe('architecture invariants', () => {
     expect(offenders.map((f) => f.rel)).toEqual([]);
   });
 
+  it('only calls/ calls runRouted (every model call goes through the model-call service)', () => {
+    const offenders = files.filter((f) => !/^(calls|router)\//.test(f.rel) && /\brunRouted\b/.test(f.text));
+    expect(offenders.map((f) => f.rel)).toEqual([]);
+  });
+
+  it('only calls/model-calls.ts makes a GuardedPrompt (no prompt reaches the model unguarded)', () => {
+    const offenders = files.filter((f) => f.rel !== 'calls/model-calls.ts' && /as GuardedPrompt\b/.test(f.text));
+    expect(offenders.map((f) => f.rel)).toEqual([]);
+  });
+
+  it('only calls/ accounts tokens and cost into the metrics (one accounting path)', () => {
+    const offenders = files.filter(
+      (f) =>
+        !f.rel.startsWith('calls/') && /metrics\.(costUsd|inputTokens|outputTokens|cachedTokens)\s*\+=/.test(f.text),
+    );
+    expect(offenders.map((f) => f.rel)).toEqual([]);
+  });
+
+  it("the SDK's own retries stay off (ours cap retry-after)", () => {
+    const provider = files.find((f) => f.rel === 'providers/openai-provider.ts')!;
+    expect(provider.text).toMatch(/maxRetries: 0/);
+  });
+
   it('context/ and engine/postprocess are pure (no I/O modules)', () => {
     const impure = files.filter(
       (f) =>
