@@ -58,7 +58,11 @@ export class GuardedMessageReader extends AbstractMessageReader {
   private readonly input: NodeJS.ReadableStream;
   private readonly writer: MessageWriter;
   private readonly logger: () => Logger | undefined;
-  private buffer: Buffer = Buffer.alloc(0);
+  /** Bytes not yet consumed, kept as chunks so a large body is copied once, not once per chunk. */
+  private chunks: Buffer[] = [];
+  private size = 0;
+  /** Bytes of the current body already searched for a following header. */
+  private scanned = 0;
   private bodyLength = -1;
   private stalled: NodeJS.Timeout | undefined;
   private callback: DataCallback | undefined;
@@ -68,6 +72,17 @@ export class GuardedMessageReader extends AbstractMessageReader {
     this.input = input;
     this.writer = writer;
     this.logger = logger;
+  }
+
+  private get buffer(): Buffer {
+    if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks, this.size)];
+    return this.chunks[0]!;
+  }
+
+  private set buffer(bytes: Buffer) {
+    this.chunks = bytes.length === 0 ? [] : [bytes];
+    this.size = bytes.length;
+    this.scanned = 0;
   }
 
   listen(callback: DataCallback): Disposable {
@@ -91,7 +106,8 @@ export class GuardedMessageReader extends AbstractMessageReader {
   }
 
   private onData(data: Buffer): void {
-    this.buffer = this.buffer.length === 0 ? data : Buffer.concat([this.buffer, data]);
+    this.chunks.push(data);
+    this.size += data.length;
     clearTimeout(this.stalled);
     this.stalled = undefined;
     while (this.next()) {
@@ -130,9 +146,9 @@ export class GuardedMessageReader extends AbstractMessageReader {
       this.buffer = this.buffer.subarray(end + HEADER_END.length);
       this.bodyLength = Number(match[1]);
     }
-    if (this.buffer.length < this.bodyLength) {
+    if (this.size < this.bodyLength) {
       // A header inside what should be the body means the declared length was too long.
-      const next = this.nextHeader(0);
+      const next = this.headerInBody();
       if (next < 0) return false;
       this.logger()?.warn(
         { declared: this.bodyLength, actual: next },
@@ -143,6 +159,23 @@ export class GuardedMessageReader extends AbstractMessageReader {
     }
     this.take(this.bodyLength);
     return true;
+  }
+
+  /** A header in the bytes of the body that arrived since the last look (plus a margin for one cut in two). */
+  private headerInBody(): number {
+    const from = Math.max(0, this.scanned - 64);
+    const tail: Buffer[] = [];
+    let start = this.size;
+    for (let i = this.chunks.length - 1; i >= 0 && start > from; i--) {
+      tail.unshift(this.chunks[i]!);
+      start -= this.chunks[i]!.length;
+    }
+    this.scanned = this.size;
+    const text = Buffer.concat(tail)
+      .subarray(from - start)
+      .toString('latin1');
+    const found = text.search(HEADER_AT);
+    return found < 0 ? -1 : from + found;
   }
 
   private nextHeader(from: number): number {
