@@ -174,7 +174,7 @@ export class EditSession {
     const word = this.wordBefore.length;
     const around = {
       prefix: this.textBefore(AROUND_CHARS),
-      suffix: ('\n' + this.segment.after).slice(0, AROUND_CHARS),
+      suffix: `\n${this.segment.after}`.slice(0, AROUND_CHARS),
     };
     const params = { textDocument: { uri: this.uri }, position, context: { triggerKind } };
     const sent =
@@ -213,7 +213,7 @@ export class EditSession {
         record.shown = this.stillVisible(record, filtersLateAnswers);
         if (record.shown) record.shownCursor = this.cursorOffset;
         record.artifacts = artifactsOf(answer.text, around, record.realNext);
-        record.correct = record.shown && record.realNext !== undefined && record.realNext.startsWith(answer.text);
+        record.correct = record.shown && (record.realNext?.startsWith(answer.text) ?? false);
       },
       (error: { code?: number }) => {
         record.doneAt = performance.now();

@@ -70,7 +70,7 @@ export function cursorWindowOf(input: string): CompletionPromptArgs | undefined 
   const close = input.indexOf('\n</file>', at);
   if (close === -1) return undefined;
   const mode = /<mode>(single-line|multi-line)<\/mode>/.exec(input)?.[1];
-  const unescape = (value: string) =>
+  const unescapeXml = (value: string) =>
     value.replace(
       /&(amp|quot|lt|#10);/g,
       (_, name: string) => ({ amp: '&', quot: '"', lt: '<', '#10': '\n' })[name] ?? '',
@@ -78,8 +78,8 @@ export function cursorWindowOf(input: string): CompletionPromptArgs | undefined 
   const unescapeCursor = (text: string) =>
     text.includes('<cursor') ? text.replace(/<cursor(\\*)\\>/g, '<cursor$1>') : text;
   return {
-    path: unescape(open[1]!),
-    languageId: unescape(open[2]!),
+    path: unescapeXml(open[1]!),
+    languageId: unescapeXml(open[2]!),
     prefix: unescapeCursor(input.slice(open.index + open[0].length, at)),
     suffix: unescapeCursor(input.slice(at + CURSOR_MARKER.length, close)),
     multiline: mode === 'multi-line',

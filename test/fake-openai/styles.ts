@@ -167,7 +167,7 @@ export function artifactsOf(
   if (/```|~~~/.test(suggestion)) found.push('fence');
   if (/<\/?(cursor|file|mode)\b/.test(suggestion)) found.push('tag');
   if ([...PREAMBLES, ...EPILOGUES].some((sentence) => suggestion.includes(sentence))) found.push('prose');
-  if (realNext !== undefined && realNext.startsWith(suggestion)) return found;
+  if (realNext?.startsWith(suggestion)) return found;
   const { linePrefix, lineSuffix, nextLines } = lineParts({ ...context, languageId: '', multiline: false });
   const head = linePrefix.trim();
   if (head.length >= 3 && suggestion.trimStart().startsWith(head)) found.push('echo');
