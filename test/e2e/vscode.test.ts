@@ -23,7 +23,9 @@ const SERVER_ACTIONS = Object.keys(Commands).filter((key) => key !== 'accept' &&
 const ACTIONS = JSON.parse(
   /export const ACTIONS = (\[[^\]]*\])/
     .exec(readFileSync(join(EXTENSION, 'src/protocol.ts'), 'utf8'))![1]!
-    .replaceAll("'", '"'),
+    .replaceAll("'", '"')
+    // The formatter may leave a trailing comma after the last name.
+    .replace(/,\s*\]$/, ']'),
 ) as string[];
 /** Node 24 first on PATH, so npm scripts and vsce's shebangs run on the project's Node. */
 const ENV = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}` };
