@@ -108,10 +108,10 @@ export class TeamUsageReader {
         return { day, counts, team: totalsFrom(team), users: usersIn(counts) };
       });
       const health = (replies.at(-1) ?? {}) as Record<string, string>;
-      const at = Number(health['last_error_at']);
+      const at = Number(health.last_error_at);
       const lastError =
         Number.isFinite(at) && at > 0
-          ? { at, kind: health['last_error_kind'] ?? 'unknown', model: health['last_error_model'] ?? 'unknown' }
+          ? { at, kind: health.last_error_kind ?? 'unknown', model: health.last_error_model ?? 'unknown' }
           : undefined;
       return { ok: true, usage: { days: result, lastError } };
     } catch (error) {

@@ -28,7 +28,7 @@ export async function runDashboard(env: NodeJS.ProcessEnv, options: DashboardCli
   await composition.close();
   for (const problem of problems) printError(problem);
   const source = new UsageSource({ config, env, workspaceRoot: process.cwd() });
-  let dashboard;
+  let dashboard: Awaited<ReturnType<typeof startDashboard>>;
   try {
     dashboard = await startDashboard({ load: (days) => source.report(days), port: options.port });
   } catch (error) {

@@ -5,12 +5,12 @@
  */
 import type { DashboardReport } from '../usage/report.ts';
 
-function escape(value: string): string {
+function escapeLabel(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
 function labels(values: Record<string, string>): string {
-  const parts = Object.entries(values).map(([name, value]) => `${name}="${escape(value)}"`);
+  const parts = Object.entries(values).map(([name, value]) => `${name}="${escapeLabel(value)}"`);
   return parts.length > 0 ? `{${parts.join(',')}}` : '';
 }
 

@@ -114,7 +114,7 @@ export class UsageSource {
     const input: DayInput[] = wanted.map((day) => {
       const sums = local.get(day) ?? { counts: {}, users: new Set<string>() };
       if (sums.lastError && (!lastError || sums.lastError.at > lastError.at)) lastError = sums.lastError;
-      const spend = { tokens: sums.counts['spend_tokens'] ?? 0, costUsd: (sums.counts['cost_nano'] ?? 0) / NANO };
+      const spend = { tokens: sums.counts.spend_tokens ?? 0, costUsd: (sums.counts.cost_nano ?? 0) / NANO };
       return { day, counts: sums.counts, team: spend, users: usersIn(sums.counts) };
     });
     return { ok: true, report: buildReport({ days: input, caps, health: { ...health, lastError }, now }) };

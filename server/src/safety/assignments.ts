@@ -427,13 +427,13 @@ export function findAssignedSecrets(text: string): SecretMatch[] {
     re.lastIndex = 0;
     for (let match = re.exec(text); match !== null; match = re.exec(text)) {
       const groups = match.groups ?? {};
-      const name = groups['name'] ?? '';
-      const value = groups['s'] ?? '';
-      const span = match.indices?.groups?.['s'];
+      const name = groups.name ?? '';
+      const value = groups.s ?? '';
+      const span = match.indices?.groups?.s;
       if (span === undefined) continue;
       // `name = value` with spaces around `=` and a bare value is code, not an env/INI line.
       const quoting: Quoting =
-        re === QUOTED ? 'quoted' : groups['op'] === '=' && (groups['sp'] ?? '') !== '' ? 'bare-code' : 'bare-line';
+        re === QUOTED ? 'quoted' : groups.op === '=' && (groups.sp ?? '') !== '' ? 'bare-code' : 'bare-line';
       const nameClass = named ? classifyName(name) : undefined;
       if (nameClass === undefined) {
         if (quoting !== 'bare-code' && isRandomAssigned(name, value))

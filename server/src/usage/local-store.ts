@@ -37,7 +37,7 @@ export class LocalUsageSink implements UsageSink {
   ): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     for (const [index, { day, user, counts }] of batch.entries()) {
-      const line: Line = { counts, users: { [user]: counts['spend_tokens'] ?? 0 } };
+      const line: Line = { counts, users: { [user]: counts.spend_tokens ?? 0 } };
       if (index === batch.length - 1 && lastError) line.lastError = lastError;
       await appendFile(path.join(this.dir, `${day}.jsonl`), `${JSON.stringify(line)}\n`, { mode: 0o600 });
     }
