@@ -51,7 +51,9 @@ export function encodeRanks(tokens: Uint8Array[]): Uint8Array {
     slots[slot] = rank;
   });
   view.setUint32(offsetsAt + 4 * count, offset, true);
-  slots.forEach((rank, i) => view.setInt32(slotsAt + 4 * i, rank, true));
+  slots.forEach((rank, i) => {
+    view.setInt32(slotsAt + 4 * i, rank, true);
+  });
   return out;
 }
 

@@ -64,7 +64,7 @@ export class Answers {
 
   /** The memory tier alone (synchronous): counted and recorded as a saved call when it answers. */
   fromMemory(key: string): RawAnswer | undefined {
-    const memory = this.deps.memory.peek(key);
+    const memory = this.deps.memory.getNow(key);
     if (!memory) return undefined;
     this.deps.metrics.cacheHits++;
     this.recordSaved('memory', memory);
