@@ -98,19 +98,28 @@ export function findDefinitions(uses: readonly NameUse[], scope: DefinitionScope
     if (binding) {
       if (binding.imported === '*') return;
       const found = inModule(scope, binding.paths, binding.imported === 'default' ? use.name : binding.imported);
-      if (found) return add(found, rank);
+      if (found) {
+        add(found, rank);
+        return;
+      }
       if (binding.imported === 'default') for (const path of binding.paths) add(defaultExport(scope, path), rank);
       return;
     }
     for (const path of scope.unqualified) {
       const outline = scope.outline(path);
       const symbol = outline ? findSymbol(outline, use.name) : undefined;
-      if (symbol && symbol.container === undefined) return add({ path, symbol }, rank);
+      if (symbol && symbol.container === undefined) {
+        add({ path, symbol }, rank);
+        return;
+      }
     }
     for (const path of scope.openFiles) {
       const outline = scope.outline(path);
       const symbol = outline ? findSymbol(outline, use.name) : undefined;
-      if (symbol && symbol.container === undefined) return add({ path, symbol }, rank);
+      if (symbol && symbol.container === undefined) {
+        add({ path, symbol }, rank);
+        return;
+      }
     }
   });
   return hits;
