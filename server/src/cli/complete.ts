@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compose, type Services } from '../compose.ts';
 import { createLogger } from '../telemetry/logger.ts';
-import { languageIdOf } from './languages.ts';
+import { languageIdOf } from '../context/languages.ts';
 import { print, printError } from './print.ts';
 
 export interface CompleteOptions {

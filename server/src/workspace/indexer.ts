@@ -6,7 +6,6 @@
  * when their file changes; excluded, ignored, large and minified files are never read.
  */
 import { readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import type { ContextConfig } from '../config/schema.ts';
 import type { ResolvedBinding } from '../context/definitions.ts';
 import { parseImports } from '../context/imports.ts';
@@ -18,6 +17,7 @@ import { MAX_CONTEXT_FILE_BYTES, type ContextExclusion } from './exclusion.ts';
 import { parseOutline } from './outline-parser.ts';
 import { createRedactor } from '../safety/redact.ts';
 import { ImportResolver } from './resolve.ts';
+import { languageIdOf } from '../context/languages.ts';
 
 /** Outlines kept at most (LRU). */
 export const MAX_OUTLINES = 400;
@@ -330,19 +330,6 @@ export class WorkspaceIndexer {
 
 /** The language of a file read from disk, from its extension (the importer's language otherwise). */
 function languageOf(file: string, fallback: string): string {
-  const ext = path.extname(file);
-  const byExt: Record<string, string> = {
-    '.ts': 'typescript',
-    '.mts': 'typescript',
-    '.cts': 'typescript',
-    '.tsx': 'typescriptreact',
-    '.js': 'javascript',
-    '.mjs': 'javascript',
-    '.cjs': 'javascript',
-    '.jsx': 'javascriptreact',
-    '.py': 'python',
-    '.go': 'go',
-    '.rs': 'rust',
-  };
-  return byExt[ext] ?? fallback;
+  const id = languageIdOf(file);
+  return id === 'plaintext' ? fallback : id;
 }

@@ -1,5 +1,6 @@
 /**
- * LSP language ids from file extensions, for `ghostline complete` where no editor names the language.
+ * LSP language ids from file extensions, where no editor names the language: `ghostline complete`, and files
+ * the repository-context indexer reads from disk.
  */
 import { extname } from 'node:path';
 
