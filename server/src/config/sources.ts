@@ -132,12 +132,16 @@ export function fileLayer(path: string): FileLayerResult {
 
 /** An editor's null means "not set" (VS Code sends null for every setting the user left alone). */
 function withoutNulls(value: RawConfig): RawConfig {
-  const out: RawConfig = {};
-  for (const [key, child] of Object.entries(value)) {
-    if (child === null || child === undefined) continue;
-    out[key] = typeof child === 'object' && !Array.isArray(child) ? withoutNulls(child as RawConfig) : child;
-  }
-  return out;
+  // Object.fromEntries defines own properties: a `__proto__` key stays a key, to be refused by name,
+  // where `out[key] = child` would make it the object's prototype and hide it from validation.
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, child]) => child !== null && child !== undefined)
+      .map(([key, child]) => [
+        key,
+        typeof child === 'object' && !Array.isArray(child) ? withoutNulls(child as RawConfig) : child,
+      ]),
+  );
 }
 
 /** Editors send settings either bare or under a `ghostline` key; accept both, nulls read as unset. */

@@ -48,6 +48,15 @@ describe('config layers', () => {
     });
   });
 
+  it('keeps a pushed `__proto__` key as a key, so it is refused by name, not turned into a prototype', () => {
+    const pushed = JSON.parse('{"ghostline": {"__proto__": {"completion": {"maxLines": 3}}, "log": {"file": null}}}');
+    const value = clientLayer('initializationOptions', pushed)?.value as Record<string, unknown>;
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.keys(value)).toEqual(['__proto__', 'log']);
+    const problems = new ConfigStore(checkPolicy).load([clientLayer('initializationOptions', pushed)!]);
+    expect(problems.map((p) => p.message).join('\n')).toMatch(/prototype key "__proto__"/);
+  });
+
   it('merges objects key by key and replaces arrays', () => {
     expect(deepMerge({ a: { b: 1, c: [1, 2] } }, { a: { c: [3] } })).toEqual({ a: { b: 1, c: [3] } });
   });
