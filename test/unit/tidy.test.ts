@@ -50,7 +50,7 @@ function layerOf(rel: string): string {
 const LEAVES = ['config', 'telemetry', 'version.ts', 'assets.ts', 'tokenizer-data.ts'];
 const ALLOWED: Record<string, readonly string[]> = {
   'main.ts': ['cli', 'lsp'],
-  cli: ['compose.ts', 'budget', 'cache', 'providers', 'router', 'dashboard', 'usage'],
+  cli: ['compose.ts', 'budget', 'cache', 'context', 'providers', 'router', 'dashboard', 'usage'],
   lsp: ['features', 'compose.ts'],
   features: ['actions', 'engine', 'compose.ts'],
   'compose.ts': [
