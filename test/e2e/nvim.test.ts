@@ -19,32 +19,11 @@ import {
   type EditorRun,
   type Project,
 } from './helpers/editor.ts';
+import { EXPLANATION, TOTAL_REWRITTEN, TOTAL_SOURCE } from '../helpers/total-fixture.ts';
 
 let fake: FakeOpenAI;
 let continuation: (prefix: string) => string = () => '';
 let responder: Responder | undefined;
-
-const TOTAL_SOURCE = [
-  '// Sums prices.',
-  'export function total(items: { price: number }[]): number {',
-  '  let sum = 0;',
-  '  for (let i = 0; i < items.length; i++) {',
-  '    sum = sum + items[i].price;',
-  '  }',
-  '  return sum;',
-  '}',
-  '',
-].join('\n');
-const TOTAL_REWRITTEN = [
-  'export function total(items: { price: number }[]): number {',
-  '  let sum = 0;',
-  '  for (const item of items) {',
-  '    sum += item.price;',
-  '  }',
-  '  return sum;',
-  '}',
-].join('\n');
-const EXPLANATION = 'Adds up the `price` of every item.\n\n- Returns 0 for an empty list.';
 
 const NVIM_VERSION = execFileSync('nvim', ['--version'], { encoding: 'utf8' }).split('\n')[0];
 

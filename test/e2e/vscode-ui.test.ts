@@ -21,33 +21,13 @@ import { parseCompletionInput } from '../../server/src/context/prompt.ts';
 import { startFakeOpenAI, type FakeOpenAI, type FakeRequest } from '../fake-openai/server.ts';
 import { codeServerEntry, launchBrowser, startCodeServer, type CodeServer } from './helpers/code-server.ts';
 import { makeProject, removeProjects, ROOT, type Project } from './helpers/editor.ts';
+import { EXPLANATION, TOTAL_REWRITTEN, TOTAL_SOURCE } from '../helpers/total-fixture.ts';
 
 const EXTENSION = join(ROOT, 'clients/vscode');
 const ARTIFACTS = join(ROOT, 'test/e2e/.artifacts/vscode');
 /** Node 24 first on PATH, so npm scripts and vsce's shebangs run on the project's Node. */
 const ENV = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}` };
 
-const TOTAL_SOURCE = [
-  '// Sums prices.',
-  'export function total(items: { price: number }[]): number {',
-  '  let sum = 0;',
-  '  for (let i = 0; i < items.length; i++) {',
-  '    sum = sum + items[i].price;',
-  '  }',
-  '  return sum;',
-  '}',
-  '',
-].join('\n');
-const TOTAL_REWRITTEN = [
-  'export function total(items: { price: number }[]): number {',
-  '  let sum = 0;',
-  '  for (const item of items) {',
-  '    sum += item.price;',
-  '  }',
-  '  return sum;',
-  '}',
-].join('\n');
-const EXPLANATION = 'Adds up the `price` of every item.\n\n- Returns 0 for an empty list.';
 const APP_SOURCE = ['const values: number[] = [1, 2, 3];', '', ''].join('\n');
 
 /** What the fake model answers to a completion prompt, by the text before the cursor. */

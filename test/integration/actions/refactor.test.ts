@@ -9,28 +9,9 @@ import type { CodeAction, TextDocumentEdit } from 'vscode-languageserver-protoco
 import { startFakeOpenAI, type FakeOpenAI } from '../../fake-openai/server.ts';
 import { CancellationTokenSource } from '../../helpers/lsp-client.ts';
 import { EGLOT_LIKE_CAPABILITIES, Editor, find, RESOLVE_CAPABILITIES } from './editor.ts';
+import { TOTAL_REWRITTEN as REWRITTEN, TOTAL_SOURCE as SOURCE } from '../../helpers/total-fixture.ts';
 
 const URI = 'file:///work/demo/src/total.ts';
-const SOURCE = [
-  '// Sums prices.',
-  'export function total(items: { price: number }[]): number {',
-  '  let sum = 0;',
-  '  for (let i = 0; i < items.length; i++) {',
-  '    sum = sum + items[i].price;',
-  '  }',
-  '  return sum;',
-  '}',
-  '',
-].join('\n');
-const REWRITTEN = [
-  'export function total(items: { price: number }[]): number {',
-  '  let sum = 0;',
-  '  for (const item of items) {',
-  '    sum += item.price;',
-  '  }',
-  '  return sum;',
-  '}',
-].join('\n');
 const WHOLE_FUNCTION = { start: { line: 1, character: 0 }, end: { line: 7, character: 1 } };
 
 let fake: FakeOpenAI;
