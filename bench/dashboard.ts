@@ -16,6 +16,7 @@ import { dimensionField, LATENCY_BUCKETS_MS, NANO, userFields } from '../server/
 import { mulberry32 } from '../test/fake-openai/rng.ts';
 import { startRedis } from '../test/helpers/redis.ts';
 import { ROOT } from './corpus.ts';
+import { CHROMIUM_ARGS } from '../test/helpers/chromium.ts';
 
 /** The page as the bench saw it, for a person to look at (git-ignored). */
 const ARTIFACTS = join(ROOT, 'test', 'artifacts', 'dashboard');
@@ -38,16 +39,6 @@ export interface DashboardBench {
   met: boolean;
 }
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export async function fill(url: string, team: string, days: number, users: number, seed: number): Promise<void> {

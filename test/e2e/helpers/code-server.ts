@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { ROOT } from './editor.ts';
+import { CHROMIUM_ARGS } from '../../helpers/chromium.ts';
 
 export const CHROMIUM = process.env.GHOSTLINE_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -130,16 +131,7 @@ export async function launchBrowser(profileDir: string): Promise<{ context: Brow
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1400, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page };

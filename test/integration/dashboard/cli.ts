@@ -5,18 +5,8 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { BIN, ROOT } from '../../helpers/lsp-client.ts';
+export { CHROMIUM_ARGS } from '../../helpers/chromium.ts';
 
-/** Debian's Chromium, headless, with nothing phoning home (playwright-core launches it with a fresh profile). */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Screenshots of the page, kept after the run (git-ignored). */
 export const ARTIFACTS = join(ROOT, 'test', 'artifacts', 'dashboard');
 
