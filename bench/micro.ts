@@ -184,13 +184,25 @@ export async function micro(options: MicroOptions): Promise<MicroResult> {
   const model = await BenchModel.start({ latency: INSTANT, seed: options.seed, fixed: 'value + 1;' });
   const env = options.env ?? {};
   try {
-    const startupResult = await startup(options.referenceStarts, model.url, env);
+    // Zero starts (`--only micro`) skips start-up entirely, zero documents (`--only startup`) the rest.
+    const startupResult =
+      options.referenceStarts > 0 ? await startup(options.referenceStarts, model.url, env) : notMeasured();
     const cold = await coldStarts(options.coldStarts, model.url, env);
     const { client } = await BenchClient.started(serverEnv(model.url, env), false, 'bench-micro');
     try {
       const rpc: number[] = [];
       for (let i = 0; i < 50; i++) rpc.push((await timed(() => client.stats())).ms);
       const before = client.memory();
+      if (options.documents === 0) {
+        return {
+          ...emptyDocumentsPart(options),
+          startup: startupResult,
+          coldStartMs: summarize(cold.init, 1),
+          firstCompletionMs: summarize(cold.first, 1),
+          rssBeforeOpenMB: round(before.rss / MB, 1),
+          rpcRoundTripMs: summarize(rpc, 3),
+        };
+      }
       const { docs, textBytes } = await openDocuments(
         client,
         options.corpus,
@@ -252,4 +264,23 @@ export async function micro(options: MicroOptions): Promise<MicroResult> {
   } finally {
     await model.close();
   }
+}
+
+function notMeasured(): StartupResult {
+  const side = { initializeMs: summarize([]), rssAfterInitializeMB: summarize([]) };
+  return { starts: 0, ghostline: side, reference: side, ratio: null };
+}
+
+function emptyDocumentsPart(options: MicroOptions) {
+  return {
+    documents: 0,
+    linesPerDocument: options.linesPerDocument,
+    documentTextMB: null,
+    rssAfterOpenMB: null,
+    peakRssMB: null,
+    completionOverheadMs: summarize([]),
+    warmupOverheadMs: summarize([]),
+    cacheHitRoundTripMs: summarize([]),
+    cacheHitAnswers: 0,
+  };
 }

@@ -2,6 +2,7 @@
  * `npm run bench`: replays typing under the VS Code, Neovim and Helix trigger patterns against the
  * built server and the fake model server, runs the micro-benchmarks, checks the targets and writes
  * JSON and markdown under bench/results/. `--quick` is the under-a-minute run the tests use;
+ * `--only micro,cross-file` runs some parts alone (written to only-<parts>.{json,md});
  * `--sweep` measures the trade-offs behind the defaults; `--soak --minutes N` watches memory.
  */
 import { execFileSync } from 'node:child_process';
@@ -54,8 +55,34 @@ const { values } = parseArgs({
     'styles-only': { type: 'boolean', default: false },
     /** Replays of the style matrix run at once (they mostly wait on the typing schedule). */
     parallel: { type: 'string', default: '12' },
+    /** Runs only these parts of the main run (comma-separated, see PARTS), e.g. `micro,cross-file`. */
+    only: { type: 'string' },
+    /** Cases of the cross-file benchmark (default 60; quick: 6). */
+    cases: { type: 'string' },
   },
 });
+
+/**
+ * The parts of the main run: the typing replay under each editor pattern, the answer-style matrix,
+ * start-up against the reference server (with the cold starts), the many-open-documents
+ * micro-benchmarks (memory, overhead, cache hit, JSON-RPC), and the cross-file benchmark.
+ */
+const PARTS = ['replay', 'styles', 'startup', 'micro', 'cross-file'] as const;
+type Part = (typeof PARTS)[number];
+
+function selectedParts(): Set<Part> {
+  if (values.only === undefined) return new Set(PARTS);
+  const asked = values.only
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  const unknown = asked.filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length > 0 || asked.length === 0) {
+    process.stderr.write(`bench: --only takes some of ${PARTS.join(', ')} (got ${values.only})\n`);
+    process.exit(2);
+  }
+  return new Set(asked as Part[]);
+}
 
 const seed = Number(values.seed);
 const outDir = values.out;
@@ -182,6 +209,8 @@ async function main(): Promise<void> {
   if (values.dashboard) return runDashboardBench();
   if (values.sweep) return runSweep();
   const quick = values.quick;
+  const parts = selectedParts();
+  const partial = values.only !== undefined;
   const { corpus, segments } = segmentsFor(quick ? 30 : 100, quick ? 2 : 4);
   const editors = values.editors.split(',').filter((e): e is EditorName => (EDITORS as string[]).includes(e));
   const debounceMs = values.debounce === undefined ? defaults.completion.debounceMs : Number(values.debounce);
@@ -214,44 +243,59 @@ async function main(): Promise<void> {
   // The replay mostly waits on the typing schedule (the CPU is idle over 90 % of the time), so the
   // quick run plays the editors side by side to stay under a minute; the full run plays them in turn.
   const profiles: ProfileResult[] = [];
-  if (quick) profiles.push(...(await Promise.all(editors.map(profile))));
+  if (!parts.has('replay')) log('replay skipped (--only)');
+  else if (quick) profiles.push(...(await Promise.all(editors.map(profile))));
   else for (const editor of editors) profiles.push(await profile(editor));
-  log('micro-benchmarks');
-  const microResult = await micro(
-    quick
-      ? {
-          corpus,
-          seed,
-          coldStarts: 2,
-          referenceStarts: 3,
-          documents: 50,
-          linesPerDocument: 2000,
-          overheadRequests: 40,
-          cachePositions: 20,
-          cacheRounds: 2,
-        }
-      : {
-          corpus,
-          seed,
-          coldStarts: 5,
-          referenceStarts: 7,
-          documents: 500,
-          linesPerDocument: 2000,
-          overheadRequests: 300,
-          cachePositions: 20,
-          cacheRounds: 10,
-        },
-  );
-  const matrix = await styleMatrix(corpus, segments, quick, env, debounceMs);
-  log('cross-file benchmark (repository context)');
-  const crossFileResult = await crossFile({ cases: quick ? 6 : 60, seed });
-  const soakSummary = quick ? undefined : lastSoak();
+  const startupToo = parts.has('startup');
+  const documentsToo = parts.has('micro');
+  if (startupToo || documentsToo)
+    log(`micro-benchmarks${startupToo ? '' : ' (no start-up)'}${documentsToo ? '' : ' (start-up only)'}`);
+  const microOptions = quick
+    ? {
+        corpus,
+        seed,
+        coldStarts: 2,
+        referenceStarts: 3,
+        documents: 50,
+        linesPerDocument: 2000,
+        overheadRequests: 40,
+        cachePositions: 20,
+        cacheRounds: 2,
+      }
+    : {
+        corpus,
+        seed,
+        coldStarts: 5,
+        referenceStarts: 7,
+        documents: 500,
+        linesPerDocument: 2000,
+        overheadRequests: 300,
+        cachePositions: 20,
+        cacheRounds: 10,
+      };
+  const microResult =
+    startupToo || documentsToo
+      ? await micro({
+          ...microOptions,
+          ...(startupToo ? {} : { coldStarts: 0, referenceStarts: 0 }),
+          ...(documentsToo ? {} : { documents: 0 }),
+        })
+      : undefined;
+  const matrix = parts.has('styles')
+    ? await styleMatrix(corpus, segments, quick, env, debounceMs)
+    : { styles: [], editors: [], results: [] };
+  if (parts.has('cross-file')) log('cross-file benchmark (repository context)');
+  const crossFileResult = parts.has('cross-file')
+    ? await crossFile({ cases: values.cases === undefined ? (quick ? 6 : 60) : Number(values.cases), seed })
+    : undefined;
+  const soakSummary = quick || partial ? undefined : lastSoak();
   const checked = [
     ...targets(profiles, microResult, soakSummary),
-    ...styleTargets(matrix),
+    ...(parts.has('styles') ? styleTargets(matrix) : []),
     ...crossFileTargets(crossFileResult),
   ];
-  const header = meta(quick ? 'quick' : 'full');
+  const mode = quick ? 'quick' : 'full';
+  const header = meta(partial ? `${mode}, only ${[...parts].join(', ')}` : mode);
   const json = {
     ...header,
     corpus: corpusInfo(segments),
@@ -274,33 +318,37 @@ async function main(): Promise<void> {
     '',
     `Files: ${json.corpus.map((c) => `${c.path} (line ${c.segmentLine}, ${c.segmentChars} chars)`).join(', ')}`,
     '',
-    '## Replay',
-    '',
-    profilesTable(profiles),
-    '',
-    '## Answer styles × editor patterns',
-    '',
-    stylesTable(matrix),
-    '',
-    '## Micro-benchmarks',
-    '',
-    microTable(microResult),
-    '',
-    startupTable(microResult),
-    '',
-    memoryTable(microResult),
-    '',
-    '## Cross-file (repository context)',
-    '',
-    `${crossFileResult.cases.length} lines that call a function or construct a class defined in another file of ${crossFileResult.packages.map((p) => p.name).join(', ')}; the model answers the arguments only when the definition's signature is in the prompt. Instant model, one completion per keystroke.`,
-    '',
-    crossFileTable(crossFileResult),
-    '',
+    ...(parts.has('replay') ? ['## Replay', '', profilesTable(profiles), ''] : []),
+    ...(parts.has('styles') ? ['## Answer styles × editor patterns', '', stylesTable(matrix), ''] : []),
+    ...(microResult
+      ? [
+          '## Micro-benchmarks',
+          '',
+          microTable(microResult),
+          '',
+          ...(startupToo ? [startupTable(microResult), ''] : []),
+          ...(documentsToo ? [memoryTable(microResult), ''] : []),
+        ]
+      : []),
+    ...(crossFileResult
+      ? [
+          '## Cross-file (repository context)',
+          '',
+          `${crossFileResult.cases.length} lines that call a function or construct a class defined in another file of ${crossFileResult.packages.map((p) => p.name).join(', ')}; the model answers the arguments only when the definition's signature is in the prompt. Instant model, one completion per keystroke.`,
+          '',
+          crossFileTable(crossFileResult),
+          '',
+        ]
+      : []),
     '## Targets',
     '',
     targetsTable(checked),
   ].join('\n');
-  write(quick ? 'quick' : 'latest', json, markdown);
+  if (partial) {
+    // A partial run never replaces the full results; its name says what it holds.
+    write(`only-${[...parts].join('-')}${quick ? '-quick' : ''}`, json, markdown);
+    process.stdout.write(`${markdown}\n`);
+  } else write(quick ? 'quick' : 'latest', json, markdown);
 }
 
 async function runDashboardBench(): Promise<void> {
