@@ -38,6 +38,7 @@ import { localUsageDir, LocalUsageSink } from './usage/local-store.ts';
 import { UsageCounters, type UsageEvents } from './usage/recorder.ts';
 import { ContextExclusion } from './workspace/exclusion.ts';
 import { WorkspaceIndexer } from './workspace/indexer.ts';
+import { WorkspaceRegionContext } from './workspace/region-context.ts';
 import { WorkspaceContext } from './workspace/repo-context.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -78,6 +79,8 @@ export interface Services {
   readonly indexer: WorkspaceIndexer;
   /** Repository snippets for completion prompts, from what the indexer prepared. */
   readonly repoContext: WorkspaceContext;
+  /** Repository snippets for code-action prompts: definitions the region uses, read on demand. */
+  readonly regionContext: WorkspaceRegionContext;
   /** The dashboard's daily counters (suggestions shown and accepted, the editor's name). */
   readonly usage: UsageEvents;
   readonly workspaceRoot: string | undefined;
@@ -219,10 +222,11 @@ export function compose(options: ComposeOptions): Composition {
     audit,
   });
   const documentText = options.documentText ?? (() => undefined);
+  const exclusion = new ContextExclusion({ root: () => workspaceRoot, globs: () => store.config.safety.exclude });
   const indexer = new WorkspaceIndexer({
     root: () => workspaceRoot,
     config: () => store.config.context,
-    exclusion: new ContextExclusion({ root: () => workspaceRoot, globs: () => store.config.safety.exclude }),
+    exclusion,
     documentText,
     logger,
   });
@@ -231,6 +235,13 @@ export function compose(options: ComposeOptions): Composition {
     config: () => store.config.context,
     root: () => workspaceRoot,
     documentText,
+  });
+  const regionContext = new WorkspaceRegionContext({
+    root: () => workspaceRoot,
+    exclusion,
+    openDocuments: (uri) => indexer.others(uri),
+    documentText,
+    logger,
   });
   const engine = new CompletionEngine({
     config: () => store.config,
@@ -376,6 +387,7 @@ export function compose(options: ComposeOptions): Composition {
       calls,
       indexer,
       repoContext,
+      regionContext,
       usage,
       workspaceRoot,
       redis: redis.tier,

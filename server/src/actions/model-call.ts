@@ -20,6 +20,8 @@ export interface ModelCall {
   stream: boolean;
   /** The file the action works on: its AGENTS.md guidance is added, and the audit trail names it. */
   file?: string;
+  /** Other files whose snippets the input holds (repository context), for the audit trail. */
+  contextFiles?: string[];
 }
 
 export async function callModel(
@@ -30,7 +32,7 @@ export async function callModel(
   const guidance = call.file !== undefined ? await deps.guidance(call.file) : '';
   const guarded = deps.calls.guard(
     { instructions: guidance === '' ? call.instructions : `${call.instructions}\n\n${guidance}`, input: call.input },
-    { file: call.file },
+    { file: call.file, ...(call.contextFiles?.length ? { contextFiles: call.contextFiles } : {}) },
   );
   const { prompt } = guarded;
   let received = 0;

@@ -1,17 +1,24 @@
 /**
  * The prompts of the code actions. Instructions are byte-stable per action (so OpenAI's prompt
- * cache hits across requests); the volatile parts — file, surrounding code, the region, the user's
- * instruction, parse errors from a previous try — go in the input, region last.
+ * cache hits across requests). The input opens with the repository context (definitions from other
+ * files the region uses, in a stable order), then the volatile parts — file, surrounding code, the
+ * region, the user's instruction, parse errors from a previous try — region last.
  */
+import { snippetsText, type PromptSnippet } from '../context/prompt.ts';
 import type { ActionName } from './names.ts';
 
 export const REGION_OPEN = '<region>';
 export const REGION_CLOSE = '</region>';
 
+/** Said in every action's instructions: what the `<snippet>` elements opening the input are. */
+const CONTEXT_NOTE =
+  'The input may open with <snippet> elements: code from other files of the repository (definitions the region uses, an example test file), for reference only, to get names, parameters and types right; never rewrite them or copy them into the answer.';
+
 const REWRITE_RULES = [
   'Reply with the complete new text of the region and nothing else: no Markdown fences, no commentary before or after.',
   'Keep the indentation style and line endings of the original; keep everything the task does not ask to change exactly as it is.',
   'The code around the region is context only: never repeat it.',
+  CONTEXT_NOTE,
 ].join('\n');
 
 const INSTRUCTIONS: Record<Exclude<ActionName, 'generateTests' | 'explain' | 'refactorVariants'>, string> = {
@@ -42,18 +49,21 @@ export const EXPLAIN_INSTRUCTIONS = [
   'You are a senior engineer explaining code to a colleague inside their editor.',
   'Explain the code between <region> and </region>: what it does, how, and anything surprising (edge cases, performance, bugs you notice). Use the surrounding code only as context.',
   'Answer in concise Markdown: a one-sentence summary first, then short sections or bullets. Quote code sparingly.',
+  CONTEXT_NOTE,
 ].join('\n');
 
 export const VARIANTS_INSTRUCTIONS = [
   'You are a careful senior engineer refactoring code inside an editor.',
   'Propose distinct alternative rewrites of the code between <region> and </region>, each keeping its behaviour, public names and signatures, and each taking a different approach (e.g. simplest, most idiomatic, most efficient).',
   'Answer in JSON as the schema asks: for each variant a title of at most six words and the complete new text of the region as code (no Markdown fences), keeping the original indentation.',
+  CONTEXT_NOTE,
 ].join('\n');
 
 export const TESTS_INSTRUCTIONS = [
   'You are a careful senior engineer writing unit tests inside an editor.',
   'Write focused unit tests for the code between <region> and </region> with the test framework named in the input: normal cases, edge cases and error cases, each test small and named for the behaviour it checks. Import the code under test from the module path given.',
   'Answer in JSON as the schema asks: `header` holds the lines that belong at the top of the test file (package clause, imports) that the existing test file does not already have, or an empty string; `body` holds the test code that goes after everything in the file. No Markdown fences.',
+  CONTEXT_NOTE,
 ].join('\n');
 
 export function rewriteInstructions(action: ActionName): string {
@@ -90,23 +100,32 @@ export interface RegionPrompt {
   before: string;
   region: string;
   after: string;
+  /** Repository context: snippets of other files, written first. */
+  snippets?: readonly PromptSnippet[];
 }
 
-/** The shared input layout: file, the code around the region, the region; `extra` lines last. */
+/**
+ * The shared input layout: repository snippets, then the file, the code around the region, the
+ * region; `extra` lines last.
+ */
 export function regionInput(prompt: RegionPrompt, extra: string[] = []): string {
-  return [
-    `File: ${prompt.path}`,
-    `Language: ${prompt.languageId}`,
-    '',
-    'Code before the region:',
-    prompt.before,
-    'Code after the region:',
-    prompt.after,
-    '',
-    'The region:',
-    `${REGION_OPEN}\n${prompt.region}\n${REGION_CLOSE}`,
-    ...(extra.length > 0 ? ['', ...extra] : []),
-  ].join('\n');
+  const snippets = prompt.snippets?.length ? `${snippetsText(prompt.snippets)}\n` : '';
+  return (
+    snippets +
+    [
+      `File: ${prompt.path}`,
+      `Language: ${prompt.languageId}`,
+      '',
+      'Code before the region:',
+      prompt.before,
+      'Code after the region:',
+      prompt.after,
+      '',
+      'The region:',
+      `${REGION_OPEN}\n${prompt.region}\n${REGION_CLOSE}`,
+      ...(extra.length > 0 ? ['', ...extra] : []),
+    ].join('\n')
+  );
 }
 
 /** Feedback appended to a retry after the answer did not parse. */

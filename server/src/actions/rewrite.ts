@@ -4,6 +4,7 @@
  * a parse check with one retry, then a minimal diff against the region.
  */
 import { checkParses, describeProblems } from './check.ts';
+import { actionContext } from './context.ts';
 import { diffText } from './diff.ts';
 import { callModel } from './model-call.ts';
 import { cleanCode, parseVariants } from './output.ts';
@@ -26,7 +27,7 @@ import {
 } from './types.ts';
 import type { Task } from '../providers/types.ts';
 
-const TASKS: Record<string, Task> = {
+const TASKS: Record<string, Extract<Task, 'refactor' | 'fix' | 'docs'>> = {
   refactor: 'refactor',
   refactorWithInstruction: 'refactor',
   refactorVariants: 'refactor',
@@ -85,20 +86,30 @@ export async function runRewrite(deps: ActionDeps, request: ActionRequest, prepa
   if (!Array.isArray(extra)) return extra;
   const { doc, region, span } = prepared;
   const verb = VERBS[request.action] ?? request.action;
+  const task = TASKS[request.action] ?? 'refactor';
+  const context = await actionContext(deps, task, prepared);
   let feedback: string[] = [];
   for (let attempt = 1; ; attempt++) {
     const { text, model } = await callModel(
       deps,
       {
-        task: TASKS[request.action] ?? 'refactor',
+        task,
         languageId: doc.languageId,
         instructions: rewriteInstructions(request.action),
         input: regionInput(
-          { path: prepared.path, languageId: doc.languageId, before: prepared.before, region, after: prepared.after },
+          {
+            path: prepared.path,
+            languageId: doc.languageId,
+            before: prepared.before,
+            region,
+            after: prepared.after,
+            snippets: context.snippets,
+          },
           [...extra, ...feedback],
         ),
         prediction: region,
         file: prepared.path,
+        contextFiles: context.files,
         signal: request.signal,
         stream: true,
       },
@@ -135,6 +146,7 @@ export async function runVariants(
 ): Promise<ActionOutcome> {
   const { doc, region, span } = prepared;
   const count = deps.config().actions.variants;
+  const context = await actionContext(deps, 'refactor', prepared);
   let feedback: string[] = [];
   for (let attempt = 1; ; attempt++) {
     const { text, model } = await callModel(
@@ -144,11 +156,19 @@ export async function runVariants(
         languageId: doc.languageId,
         instructions: VARIANTS_INSTRUCTIONS,
         input: regionInput(
-          { path: prepared.path, languageId: doc.languageId, before: prepared.before, region, after: prepared.after },
+          {
+            path: prepared.path,
+            languageId: doc.languageId,
+            before: prepared.before,
+            region,
+            after: prepared.after,
+            snippets: context.snippets,
+          },
           [`Number of variants: ${count}`, ...feedback],
         ),
         jsonSchema: VARIANTS_SCHEMA,
         file: prepared.path,
+        contextFiles: context.files,
         signal: request.signal,
         stream: false,
       },

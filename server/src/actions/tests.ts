@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { checkParses, describeProblems } from './check.ts';
+import { actionContext } from './context.ts';
 import { diffText } from './diff.ts';
 import { planTests } from './frameworks.ts';
 import { callModel } from './model-call.ts';
@@ -84,6 +85,7 @@ export async function runTests(deps: ActionDeps, request: ActionRequest, prepare
       ? `The test file begins with:\n${shown}`
       : 'The test file does not exist yet: the header must hold everything the file needs at the top.',
   ];
+  const context = await actionContext(deps, 'tests', prepared, { testPath: plan.testPath });
   let feedback: string[] = [];
   for (let attempt = 1; ; attempt++) {
     const { text, model } = await callModel(
@@ -99,11 +101,13 @@ export async function runTests(deps: ActionDeps, request: ActionRequest, prepare
             before: prepared.before,
             region: prepared.region,
             after: prepared.after,
+            snippets: context.snippets,
           },
           [...facts, ...feedback],
         ),
         jsonSchema: TESTS_SCHEMA,
         file: prepared.path,
+        contextFiles: context.files,
         signal: request.signal,
         stream: false,
       },

@@ -4,6 +4,7 @@
  */
 import type { ModelCalls } from '../calls/model-calls.ts';
 import type { GhostlineConfig } from '../config/schema.ts';
+import type { RegionContext } from '../context/repo-context.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { TextChange } from './diff.ts';
 import type { ActionName } from './names.ts';
@@ -75,6 +76,8 @@ export interface ActionDeps {
   workspaceRoot: () => string | undefined;
   /** Project instructions from the AGENTS.md files between the workspace root and this file ('' for none). */
   guidance: (filePath: string) => Promise<string>;
+  /** Repository context (definitions the region uses); absent: the file alone. */
+  context?: RegionContext;
 }
 
 /** Where a run's output goes while the model works: progress, and stream deltas for opted-in clients. */

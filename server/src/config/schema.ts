@@ -6,6 +6,11 @@
 import { z } from 'zod';
 import { TASKS, type Task } from './tasks.ts';
 
+/** One task's token budget for the repository context of its code actions. */
+function actionContextBudget(tokens: number, what: string) {
+  return z.number().int().min(0).max(16000).default(tokens).describe(`Token budget for ${what}.`);
+}
+
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 export const providerSchema = z.strictObject({
@@ -310,6 +315,29 @@ export const configSchema = z.strictObject({
         .max(5000)
         .default(400)
         .describe('Largest region an action rewrites; larger selections are refused with a message.'),
+      context: z
+        .strictObject({
+          enabled: z
+            .boolean()
+            .default(true)
+            .describe(
+              "Add the definitions (from other files of the repository) of what the action's region uses to its prompt, and for tests into a new file the head of a neighbouring test file (docs/code-actions.md). Off: the file alone.",
+            ),
+          maxTokens: z
+            .strictObject({
+              refactor: actionContextBudget(1536, 'refactor, refactor with instruction and refactor variants'),
+              explain: actionContextBudget(1536, 'explain'),
+              tests: actionContextBudget(2048, 'generate unit tests (definitions, then a neighbouring test file)'),
+              fix: actionContextBudget(1536, 'fix'),
+              docs: actionContextBudget(512, 'doc comments'),
+            })
+            .prefault({})
+            .describe('Token budget of the repository snippets of each task, frames included; 0 turns them off.'),
+        })
+        .prefault({})
+        .describe(
+          'Repository context for code actions. Excluded and git-ignored files are never read; snippets are redacted like the file.',
+        ),
     })
     .prefault({})
     .describe('Code actions.'),

@@ -27,3 +27,30 @@ export interface RepoContext {
 }
 
 export const NO_CONTEXT: GatheredContext = { snippets: [], tokens: 0, files: [] };
+
+/** What a code action asks for: context for one region of a document, within its own budget. */
+export interface RegionContextRequest {
+  uri: string;
+  path: string;
+  languageId: string;
+  text: string;
+  /** The region, as UTF-16 offsets into `text`. */
+  start: number;
+  end: number;
+  /** Budget of all snippets together, their `<snippet>` frames included (o200k tokens). */
+  maxTokens: number;
+  /**
+   * Test generation: the test file the tests go to. When it does not exist yet, a neighbouring
+   * test file shows the repository's conventions (imports, naming, fixtures).
+   */
+  testPath?: string;
+}
+
+/**
+ * Repository context for code actions: definitions of what the region uses, found through the
+ * file's imports like completion's, read and parsed on demand (an action is not on the keystroke
+ * path). workspace/region-context.ts implements it.
+ */
+export interface RegionContext {
+  gather(request: RegionContextRequest): Promise<GatheredContext>;
+}

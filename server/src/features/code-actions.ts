@@ -145,6 +145,7 @@ export class CodeActions {
       pathOf: this.context.pathOf,
       workspaceRoot: () => services.workspaceRoot,
       guidance: (filePath) => services.guidance(filePath),
+      context: services.regionContext,
     };
   }
 

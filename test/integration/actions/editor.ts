@@ -114,19 +114,23 @@ export class Editor {
     });
   }
 
-  /** `command` starts another server build (the self-contained executable) instead of bin/ghostline.js. */
+  /**
+   * `command` starts another server build (the self-contained executable) instead of bin/ghostline.js;
+   * `rootUri` names the workspace folder (none by default).
+   */
   static async start(
     env: Record<string, string>,
     capabilities: ClientCapabilities,
     initializationOptions?: unknown,
     command?: string[],
+    rootUri?: string,
   ): Promise<Editor> {
     const client = TestClient.start({ env, ...(command ? { command } : {}) });
     // A failing test shows the end of the server's log, which says where a run stopped.
     onTestFailed(
       () => void process.stderr.write(`--- server log (last 6000 chars) ---\n${client.stderr.slice(-6000)}\n`),
     );
-    await client.initialize({ capabilities, initializationOptions });
+    await client.initialize({ capabilities, initializationOptions, ...(rootUri ? { rootUri } : {}) });
     return new Editor(client);
   }
 
