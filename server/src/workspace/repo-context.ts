@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { ContextConfig } from '../config/schema.ts';
 import { findDefinitions, type DefinitionScope } from '../context/definitions.ts';
-import { identifierSet, usesNearEnd } from '../context/identifiers.ts';
+import { identifierSet, usesNearEnd, type NameUse } from '../context/identifiers.ts';
 import { editText } from '../context/recent-edits.ts';
 import { selectSnippets, type SnippetCandidate } from '../context/select.ts';
 import { similarWindows, type DocumentWindows } from '../context/similar.ts';
@@ -17,8 +17,16 @@ import { NO_CONTEXT } from '../context/repo-context.ts';
 import type { OutlineSymbol } from '../context/outline.ts';
 import type { WorkspaceIndexer } from './indexer.ts';
 
-/** Lines before the cursor whose names are looked up, and the lines compared for similarity. */
+/**
+ * Names are looked up in three bands, in this order of need: the 30 lines before the cursor, the
+ * 40 lines after its line, then the lines up to 100 before it (completion's prefix window). The
+ * last two do not change while the user types on one line, so their definitions keep the prompt's
+ * prefix long and stable (docs/context.md); each band's names are memoized while its text stays.
+ */
 const USE_LINES = 30;
+const USE_LINES_AFTER = 40;
+const USE_LINES_FAR = 100;
+/** The lines compared for similarity. */
 const SIMILARITY_LINES = 20;
 /** Similar windows and recent edits offered at most (the budgets usually keep fewer). */
 const MAX_SIMILAR = 4;
@@ -42,6 +50,8 @@ export class WorkspaceContext implements RepoContext {
   private readonly previous = new Map<string, string[]>();
   private readonly similarMemo = new Map<string, Memo<SnippetCandidate[]>>();
   private readonly editMemo = new Map<string, Memo<SnippetCandidate>>();
+  /** Names used in the bands after the cursor's line and far before it, per document (`a:`/`f:` + URI). */
+  private readonly bandMemo = new Map<string, Memo<NameUse[]>>();
   /** Definition lookups, valid while no outline changes (the indexer's outline epoch). */
   private lookups: {
     epoch: number;
@@ -56,6 +66,8 @@ export class WorkspaceContext implements RepoContext {
   forget(uri: string): void {
     this.previous.delete(uri);
     this.similarMemo.delete(uri);
+    this.bandMemo.delete(`a:${uri}`);
+    this.bandMemo.delete(`f:${uri}`);
   }
 
   gather(request: ContextRequest): GatheredContext {
@@ -109,13 +121,36 @@ export class WorkspaceContext implements RepoContext {
     return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative.replaceAll('\\', '/');
   }
 
+  /** Names used in `text` (a band of lines), memoized while the band's text stays the same. */
+  private bandUses(key: string, text: string, firstUseFirst: boolean): NameUse[] {
+    const memo = this.bandMemo.get(key);
+    if (memo?.key === text) return memo.value;
+    const uses = usesNearEnd(text);
+    const value = firstUseFirst ? uses.reverse() : uses;
+    this.bandMemo.set(key, { key: text, value });
+    return value;
+  }
+
   private definitions(request: ContextRequest, offset: number, lineStart: number): SnippetCandidate[] {
     const indexer = this.options.indexer;
     const doc = indexer.documents.get(request.uri);
     let from = lineStart;
     for (let i = 0; i < USE_LINES && from > 0; i++) from = request.text.lastIndexOf('\n', from - 2) + 1;
     const currentLine = usesNearEnd(request.text.slice(lineStart, offset));
-    const uses = usesNearEnd(request.text.slice(from, offset));
+    let far = from;
+    for (let i = USE_LINES; i < USE_LINES_FAR && far > 0; i++) far = request.text.lastIndexOf('\n', far - 2) + 1;
+    let afterStart = request.text.indexOf('\n', offset);
+    let afterEnd = afterStart;
+    if (afterStart === -1) afterStart = afterEnd = request.text.length;
+    else afterStart++;
+    for (let i = 0; i < USE_LINES_AFTER && afterEnd !== -1 && afterEnd < request.text.length; i++)
+      afterEnd = request.text.indexOf('\n', afterEnd + 1);
+    const uses = distinctUses([
+      usesNearEnd(request.text.slice(from, offset)),
+      // Nearest the cursor first: after its line that is the first use, before it the last.
+      this.bandUses(`a:${request.uri}`, request.text.slice(afterStart, afterEnd === -1 ? undefined : afterEnd), true),
+      this.bandUses(`f:${request.uri}`, request.text.slice(far, from), false),
+    ]);
     const urgent = new Set(currentLine.map((u) => `${u.qualifier ?? ''}.${u.name}`));
     if (this.lookups.epoch !== indexer.outlineEpoch)
       this.lookups = { epoch: indexer.outlineEpoch, memo: new Map(), reexports: new Map() };
@@ -202,4 +237,18 @@ export class WorkspaceContext implements RepoContext {
     }
     return out;
   }
+}
+
+/** The bands' uses in order, each name once (at its first band). */
+function distinctUses(bands: readonly (readonly NameUse[])[]): NameUse[] {
+  const seen = new Set<string>();
+  const out: NameUse[] = [];
+  for (const band of bands)
+    for (const use of band) {
+      const key = `${use.qualifier ?? ''}.${use.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(use);
+    }
+  return out;
 }
