@@ -29,6 +29,15 @@ export function identifierSet(text: string): Set<string> {
   return out;
 }
 
+/**
+ * A copy of a string cut from a larger one that no longer points into it. V8 represents a cut of
+ * 13 characters or more as a view of its parent, so an identifier or a snippet kept in an index
+ * would keep the whole text it came from alive (a file read from disk, an old document version).
+ */
+export function detach(value: string): string {
+  return value.length < 13 ? value : (JSON.parse(JSON.stringify(value)) as string);
+}
+
 /** Jaccard similarity of two sets: |A ∩ B| / |A ∪ B| (0 when both are empty). */
 export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   if (a.size === 0 && b.size === 0) return 0;

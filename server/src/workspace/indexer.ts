@@ -1,17 +1,27 @@
 /**
- * Prepares repository context off the keystroke path. When a document opens, and after its
- * changes settle (a debounce), it indexes the document's windows for similarity, resolves its
- * imports to workspace files, and parses the outlines of those files (read from disk, or from the
- * editor when open), following barrel re-exports. Outlines live in a bounded LRU and are rebuilt
- * when their file changes; excluded, ignored, large and minified files are never read.
+ * Prepares repository context off the keystroke path, in two kinds of work (docs/context.md):
+ *
+ * - *neighbour work* on a document — a secret scan and its similarity windows, which serve
+ *   completions in other files — runs when it opens, after its changes settle (a debounce), or,
+ *   for a document a completion used but never prepared, once the user has paused (IDLE_MS
+ *   without a keystroke or request); only for the `maxDocuments` most recently used. On a pause
+ *   too, the outlines of a few neighbours (NEIGHBOUR_OUTLINES), where unbound names are looked up.
+ * - *import work* for the document in use — its imports resolved to workspace files and the
+ *   outlines of those files (read from disk, or from the editor when open), following barrel
+ *   re-exports — runs on open, change debounce, and soon after the first completion in it.
+ *
+ * A completion never starts neighbour work: it reads what is prepared. Outlines live in a bounded
+ * LRU and are rebuilt when their file changes; an open document that left the recently used set
+ * drops its windows and its own outline. Excluded, ignored, large and minified files are never read.
  */
 import { readFileSync, statSync } from 'node:fs';
 import type { ContextConfig } from '../config/schema.ts';
 import type { ResolvedBinding } from '../context/definitions.ts';
+import { detach } from '../context/identifiers.ts';
 import { parseImports } from '../context/imports.ts';
 import type { Outline } from '../context/outline.ts';
 import { RecentEdits } from '../context/recent-edits.ts';
-import { indexWindows, type DocumentWindows } from '../context/similar.ts';
+import { WindowBuilder, type DocumentWindows } from '../context/similar.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { MAX_CONTEXT_FILE_BYTES, type ContextExclusion } from './exclusion.ts';
 import { parseOutline } from './outline-parser.ts';
@@ -25,6 +35,12 @@ export const MAX_OUTLINES = 400;
 export const INDEX_DEBOUNCE_MS = 300;
 /** Wait after an open, so a burst of opens (an editor restoring a session) indexes only the last ones. */
 export const OPEN_DELAY_MS = 50;
+/** Quiet time (no keystroke, no request) before documents used but never prepared get neighbour work. */
+export const IDLE_MS = 1000;
+/** Similarity windows built per turn of the event loop, so a waiting request goes first between turns. */
+const WINDOWS_PER_TURN = 50;
+/** Other open documents (same language, most recently used) outlined on idle for names used without an import. */
+export const NEIGHBOUR_OUTLINES = 4;
 /** Re-export hops followed through barrel files. */
 const MAX_REEXPORT_DEPTH = 3;
 
@@ -40,7 +56,7 @@ export interface IndexedDocument {
   bindings: Map<string, ResolvedBinding>;
   unqualified: string[];
   excluded: boolean;
-  /** The version last indexed; undefined when never indexed or evicted. */
+  /** The version last given neighbour work (secret scan, windows); undefined when never or evicted. */
   indexedVersion?: number;
   /** The version whose imported files were last outlined; undefined when never (not yet used). */
   importsVersion?: number;
@@ -67,6 +83,20 @@ interface OutlineEntry {
   outline: Outline;
 }
 
+/** What an indexing job does: `full` adds neighbour work to the import work. */
+type JobKind = 'full' | 'imports';
+
+/** Work done so far, for tests and the bench: invariants are asserted on these, never on time. */
+export interface IndexerCounters {
+  /** Neighbour work started on a document (secret scan of the whole text, windows). */
+  neighbourJobs: number;
+  /** Import work done for a document (imports parsed and resolved, imported files outlined). */
+  importJobs: number;
+  /** Outlines parsed with tree-sitter, by the stamp's origin. */
+  openParses: number;
+  diskParses: number;
+}
+
 export class WorkspaceIndexer {
   readonly documents = new Map<string, IndexedDocument>();
   readonly recentEdits = new RecentEdits();
@@ -74,7 +104,14 @@ export class WorkspaceIndexer {
   private readonly options: IndexerOptions;
   private readonly outlines = new Map<string, OutlineEntry>();
   private readonly openPaths = new Map<string, string>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** A pending job per document; its kind may be widened to `full` before it runs. */
+  private readonly timers = new Map<string, { timer: NodeJS.Timeout; kind: JobKind }>();
+  /** Documents a completion used that never had neighbour work: prepared once the user pauses. */
+  private readonly idleQueue = new Set<string>();
+  private idleTimer: NodeJS.Timeout | undefined;
+  private lastActivity = 0;
+  /** Whether documents were used since the neighbours' outlines were last prepared (idle work). */
+  private outlinesWanted = false;
   private clock = 0;
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
@@ -84,6 +121,7 @@ export class WorkspaceIndexer {
   epoch = 0;
   /** Bumped whenever an outline or a document's imports change, so cached lookups are redone. */
   outlineEpoch = 0;
+  readonly counters: IndexerCounters = { neighbourJobs: 0, importJobs: 0, openParses: 0, diskParses: 0 };
 
   constructor(options: IndexerOptions) {
     this.options = options;
@@ -104,7 +142,9 @@ export class WorkspaceIndexer {
     this.openPaths.set(filePath, uri);
     // A new file may be what an import of another document was missing.
     this.resolver.clear();
-    this.schedule(uri, OPEN_DELAY_MS);
+    this.lastActivity = performance.now();
+    if (!this.options.config().enabled) return;
+    this.schedule(uri, OPEN_DELAY_MS, 'full');
   }
 
   /** A change of lines [startLine, endLine] (as they are after it); undefined lines: the whole text. */
@@ -113,10 +153,16 @@ export class WorkspaceIndexer {
     if (!doc) return;
     doc.version = version;
     doc.lastUsed = ++this.clock;
+    this.lastActivity = performance.now();
+    if (!this.options.config().enabled) return;
     for (const { startLine, endLine } of lines) this.recentEdits.note(uri, startLine, endLine);
     // A document never indexed keeps its first, earlier turn: typing must not postpone it.
-    if (doc.importsVersion === undefined && this.timers.has(uri)) return;
-    this.schedule(uri, INDEX_DEBOUNCE_MS);
+    const pending = this.timers.get(uri);
+    if (doc.importsVersion === undefined && pending) {
+      pending.kind = 'full';
+      return;
+    }
+    this.schedule(uri, INDEX_DEBOUNCE_MS, 'full');
   }
 
   closed(uri: string): void {
@@ -125,21 +171,30 @@ export class WorkspaceIndexer {
     this.documents.delete(uri);
     this.openPaths.delete(doc.path);
     this.recentEdits.forget(uri);
-    clearTimeout(this.timers.get(uri));
+    clearTimeout(this.timers.get(uri)?.timer);
     this.timers.delete(uri);
+    this.idleQueue.delete(uri);
     // Its outline came from the editor's text; the next reader goes back to the disk.
     this.outlines.delete(doc.path);
     this.epoch++;
     this.outlineEpoch++;
   }
 
-  /** Marks a document as used now (a completion asked for it); indexes it soon if it never was. */
+  /**
+   * Marks a document as used now (a completion asked for it). Its imports are prepared soon if
+   * they never were; its own neighbour work waits until the user pauses. Nothing here, nor in the
+   * job it schedules, reads or parses another open document's whole text.
+   */
   touch(uri: string): void {
     const doc = this.documents.get(uri);
     if (!doc) return;
     doc.lastUsed = ++this.clock;
-    if ((doc.indexedVersion === undefined || doc.importsVersion === undefined) && !this.timers.has(uri))
-      this.schedule(uri, OPEN_DELAY_MS);
+    this.lastActivity = performance.now();
+    if (!this.options.config().enabled) return;
+    if (doc.importsVersion === undefined && !this.timers.has(uri)) this.schedule(uri, OPEN_DELAY_MS, 'imports');
+    if (doc.indexedVersion === undefined && !doc.excluded) this.idleQueue.add(uri);
+    this.outlinesWanted = true;
+    this.armIdle(IDLE_MS);
   }
 
   /** Whether no other document was used more recently: only that one has its imports outlined. */
@@ -156,15 +211,27 @@ export class WorkspaceIndexer {
     return true;
   }
 
-  /** Drops the prepared windows of documents that left the most recently used set (bounded memory). */
+  /**
+   * Drops the windows and the own outline of documents that left the most recently used set
+   * (bounded memory); an outline a recent document imports stays.
+   */
   private evictOld(): void {
     const limit = this.options.config().openDocuments.maxDocuments;
     const ordered = [...this.documents.values()].sort((a, b) => b.lastUsed - a.lastUsed);
+    const imported = new Set<string>();
+    for (const doc of ordered.slice(0, limit)) {
+      for (const binding of doc.bindings.values()) for (const p of binding.paths) imported.add(p);
+      for (const p of doc.unqualified) imported.add(p);
+    }
     for (const doc of ordered.slice(limit)) {
-      if (doc.windows === undefined) continue;
+      if (doc.indexedVersion === undefined) continue;
       doc.windows = undefined;
       doc.indexedVersion = undefined;
       this.epoch++;
+      if (!imported.has(doc.path) && this.outlines.get(doc.path)?.stamp.startsWith('open:')) {
+        this.outlines.delete(doc.path);
+        this.outlineEpoch++;
+      }
     }
   }
 
@@ -174,16 +241,22 @@ export class WorkspaceIndexer {
     return new Promise((resolve) => this.idle.add(resolve));
   }
 
-  /** Indexes a document now, skipping the debounce (one-shot commands). */
+  /** Indexes a document now (neighbour and import work), skipping the debounce (one-shot commands). */
   flush(uri: string): Promise<void> {
-    clearTimeout(this.timers.get(uri));
+    clearTimeout(this.timers.get(uri)?.timer);
     this.timers.delete(uri);
-    return this.enqueue(() => this.index(uri));
+    return this.enqueue(async () => {
+      await this.index(uri, 'full');
+      await this.neighbourOutlines();
+    });
   }
 
   dispose(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const { timer } of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    this.idleQueue.clear();
   }
 
   /** The outline of a file when prepared; never reads or parses (the keystroke path calls it). */
@@ -203,14 +276,44 @@ export class WorkspaceIndexer {
       .sort((a, b) => b.lastUsed - a.lastUsed);
   }
 
-  private schedule(uri: string, delayMs: number): void {
-    clearTimeout(this.timers.get(uri));
-    const timer = setTimeout(() => {
+  private schedule(uri: string, delayMs: number, kind: JobKind): void {
+    const pending = this.timers.get(uri);
+    clearTimeout(pending?.timer);
+    // Neighbour work already scheduled is kept when import work is asked for.
+    const entry = { kind: pending?.kind === 'full' ? 'full' : kind, timer: undefined as NodeJS.Timeout | undefined };
+    entry.timer = setTimeout(() => {
       this.timers.delete(uri);
-      void this.enqueue(() => this.index(uri));
+      void this.enqueue(() => this.index(uri, entry.kind));
     }, delayMs);
-    timer.unref?.();
-    this.timers.set(uri, timer);
+    entry.timer.unref?.();
+    this.timers.set(uri, entry as { kind: JobKind; timer: NodeJS.Timeout });
+  }
+
+  /** Runs the idle work (the queue, then the neighbours' outlines) once no keystroke or request came for IDLE_MS. */
+  private armIdle(delayMs: number): void {
+    if (this.idleTimer !== undefined) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      const quiet = performance.now() - this.lastActivity;
+      if (quiet < IDLE_MS) return this.armIdle(IDLE_MS - quiet);
+      // The most recently used first; one document per pause check, so a keystroke stops the run.
+      const next = [...this.idleQueue]
+        .map((uri) => this.documents.get(uri))
+        .filter((d): d is IndexedDocument => d !== undefined)
+        .sort((a, b) => b.lastUsed - a.lastUsed)[0];
+      if (!next) {
+        // The queue is done: the neighbours' outlines last, once per pause.
+        this.idleQueue.clear();
+        if (this.outlinesWanted) {
+          this.outlinesWanted = false;
+          void this.enqueue(() => this.neighbourOutlines());
+        }
+        return;
+      }
+      this.idleQueue.delete(next.uri);
+      void this.enqueue(() => this.index(next.uri, 'full')).then(() => this.armIdle(0));
+    }, delayMs);
+    this.idleTimer.unref?.();
   }
 
   /** Runs indexing work one job at a time, so a burst of opens never competes with keystrokes in parallel. */
@@ -229,41 +332,35 @@ export class WorkspaceIndexer {
     return this.queue;
   }
 
-  private async index(uri: string): Promise<void> {
+  private async index(uri: string, kind: JobKind): Promise<void> {
     const doc = this.documents.get(uri);
     const current = this.options.documentText(uri);
-    if (!doc || !current || !this.isRecent(doc)) return;
-    doc.indexedVersion = current.version;
+    const config = this.options.config();
+    if (!doc || !current || !config.enabled || !this.isRecent(doc)) return;
     const exclusion = this.options.exclusion.reason(doc.path);
     doc.excluded = exclusion !== undefined;
     if (doc.excluded || current.text.length > MAX_CONTEXT_FILE_BYTES || current.text.includes('\0')) {
+      doc.indexedVersion = current.version;
       doc.windows = undefined;
       doc.bindings = new Map();
       this.epoch++;
       return;
     }
-    const config = this.options.config();
-    doc.sensitive = this.redactor.redact(current.text).count > 0;
-    doc.scannedVersion = current.version;
-    doc.windows =
-      config.enabled && config.openDocuments.enabled && !doc.sensitive
-        ? indexWindows(doc.path, doc.languageId, current.text)
-        : undefined;
-    this.epoch++;
-    this.evictOld();
-    await this.setOutline(doc.path, doc.languageId, current.text, `open:${current.version}`);
+    if (kind === 'full' && !(await this.neighbourWork(doc, current, config))) return;
     // Imported files are outlined for the document in use only: a tab opened in the background
     // waits until a completion asks for it (touch), so it never delays the one being typed in.
-    if (!config.enabled || !config.definitions.enabled || !this.isActive(doc)) return;
+    if (!config.definitions.enabled || !this.isActive(doc)) return;
+    this.counters.importJobs++;
     doc.importsVersion = current.version;
     const { imports } = parseImports(doc.languageId, current.text);
     const bindings = new Map<string, ResolvedBinding>();
     for (const binding of imports) {
       const resolved = this.resolver.binding(doc.path, doc.languageId, binding);
       if (resolved)
-        bindings.set(binding.local, {
+        // Copies of the names: the bindings outlive this version of the text.
+        bindings.set(detach(binding.local), {
           paths: resolved.paths.filter((p) => this.options.exclusion.reason(p) === undefined),
-          imported: resolved.imported,
+          imported: detach(resolved.imported),
         });
     }
     const unqualified = this.resolver
@@ -274,6 +371,56 @@ export class WorkspaceIndexer {
     doc.bindings = bindings;
     doc.unqualified = unqualified;
     this.outlineEpoch++;
+  }
+
+  /**
+   * The secret scan and the similarity windows (built a few dozen per turn), for completions in
+   * other files. They are set together at the end, so a reader never pairs windows of one version
+   * with the scan of another. False when the document changed meanwhile (a newer job follows).
+   */
+  private async neighbourWork(
+    doc: IndexedDocument,
+    current: { text: string; version: number },
+    config: ContextConfig,
+  ): Promise<boolean> {
+    this.counters.neighbourJobs++;
+    this.idleQueue.delete(doc.uri);
+    doc.indexedVersion = current.version;
+    const sensitive = this.redactor.redact(current.text).count > 0;
+    const stillCurrent = () => this.options.documentText(doc.uri)?.version === current.version;
+    let windows: DocumentWindows | undefined;
+    if (config.openDocuments.enabled && !sensitive) {
+      await nextTurn();
+      if (!stillCurrent()) return false;
+      windows = await indexWindowsInTurns(doc.path, doc.languageId, current.text);
+      if (!stillCurrent() || this.documents.get(doc.uri) !== doc) return false;
+    }
+    doc.sensitive = sensitive;
+    doc.scannedVersion = current.version;
+    doc.windows = windows;
+    this.epoch++;
+    this.evictOld();
+    return true;
+  }
+
+  /**
+   * Outlines of the few most recently used other open documents in the active document's
+   * language, where a name used without an import is looked up last (definitions.ts). Runs on
+   * idle and in one-shot commands only: tree-sitter is loaded and a whole text parsed for these.
+   */
+  private async neighbourOutlines(): Promise<void> {
+    const config = this.options.config();
+    if (!config.enabled || !config.definitions.enabled) return;
+    const active = [...this.documents.values()].sort((a, b) => b.lastUsed - a.lastUsed)[0];
+    if (!active) return;
+    for (const other of this.others(active.uri)
+      .filter((d) => d.languageId === active.languageId)
+      .slice(0, NEIGHBOUR_OUTLINES)) {
+      if (this.options.exclusion.reason(other.path) !== undefined) continue;
+      const current = this.options.documentText(other.uri);
+      if (!current || current.text.length > MAX_CONTEXT_FILE_BYTES || current.text.includes('\0')) continue;
+      await this.setOutline(other.path, other.languageId, current.text, `open:${current.version}`);
+    }
   }
 
   /** Parses a file (the editor's text when it is open) unless its outline is current; follows re-exports. */
@@ -317,6 +464,8 @@ export class WorkspaceIndexer {
   private async setOutline(file: string, languageId: string, text: string, stamp: string): Promise<Outline> {
     const existing = this.outlines.get(file);
     if (existing?.stamp === stamp) return existing.outline;
+    if (stamp.startsWith('open:')) this.counters.openParses++;
+    else this.counters.diskParses++;
     const outline = await parseOutline(file, languageId, text);
     this.outlines.delete(file);
     this.outlines.set(file, { stamp, outline });
@@ -326,6 +475,17 @@ export class WorkspaceIndexer {
     await new Promise((resolve) => setImmediate(resolve));
     return outline;
   }
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** indexWindows, yielding to the event loop every WINDOWS_PER_TURN windows. */
+async function indexWindowsInTurns(path: string, languageId: string, text: string): Promise<DocumentWindows> {
+  const builder = new WindowBuilder(path, languageId, text);
+  while (!builder.step(WINDOWS_PER_TURN)) await nextTurn();
+  return builder.done();
 }
 
 /** The language of a file read from disk, from its extension (the importer's language otherwise). */

@@ -5,6 +5,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { parse } from '../actions/syntax.ts';
+import { detach } from '../context/identifiers.ts';
 import { parseImports } from '../context/imports.ts';
 import type { Outline, OutlineSymbol, SymbolKind } from '../context/outline.ts';
 import { countTokens } from '../context/tokens.ts';
@@ -29,18 +30,38 @@ interface Draft {
 export async function parseOutline(path: string, languageId: string, text: string): Promise<Outline> {
   const { imports, reexports } = parseImports(languageId, text);
   const drafts: Draft[] = [];
-  const tree = await parse(languageId, text).catch(() => undefined);
-  if (tree) {
+  const collect = COLLECTORS[languageId];
+  // A language without a collector is never parsed (nor its grammar loaded).
+  const tree = collect ? await parse(languageId, text).catch(() => undefined) : undefined;
+  if (tree && collect) {
     try {
-      const collect = COLLECTORS[languageId];
-      collect?.(tree.rootNode, text, drafts);
+      collect(tree.rootNode, text, drafts);
     } finally {
       tree.delete();
     }
   }
   if (languageId === 'go' || languageId === 'rust') attachMethods(drafts, languageId);
-  const symbols: OutlineSymbol[] = drafts.slice(0, MAX_SYMBOLS).map((d) => ({ ...d, tokens: countTokens(d.snippet) }));
-  return { path, languageId, symbols, imports, reexports };
+  // Copies, so the outline (kept in an LRU) never keeps the parsed text alive.
+  const symbols: OutlineSymbol[] = drafts.slice(0, MAX_SYMBOLS).map((d) => ({
+    ...d,
+    name: detach(d.name),
+    signature: detach(d.signature),
+    snippet: detach(d.snippet),
+    ...(d.container === undefined ? {} : { container: detach(d.container) }),
+    tokens: countTokens(d.snippet),
+  }));
+  return {
+    path,
+    languageId,
+    symbols,
+    imports: imports.map((i) => ({ local: detach(i.local), spec: detach(i.spec), imported: detach(i.imported) })),
+    reexports: reexports.map((r) => ({
+      spec: detach(r.spec),
+      ...(r.names === undefined
+        ? {}
+        : { names: new Map([...r.names].map(([exported, inner]) => [detach(exported), detach(inner)])) }),
+    })),
+  };
 }
 
 type Collector = (root: Node, text: string, out: Draft[]) => void;

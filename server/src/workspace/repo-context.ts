@@ -193,14 +193,14 @@ export class WorkspaceContext implements RepoContext {
     let from = lineStart;
     for (let i = 0; i < SIMILARITY_LINES && from > 0; i++) from = request.text.lastIndexOf('\n', from - 2) + 1;
     const query = identifierSet(request.text.slice(from, lineStart));
-    const documents = indexer
-      .others(request.uri)
-      .slice(0, maxDocuments)
+    const texts = new Map<DocumentWindows, string>();
+    for (const d of indexer.others(request.uri).slice(0, maxDocuments)) {
       // Only windows of text scanned for secrets as it is now (indexer.ts): never a stale cut.
-      .filter((d) => d.sensitive === false && d.scannedVersion === d.version)
-      .map((d) => d.windows)
-      .filter((w): w is DocumentWindows => w !== undefined);
-    const value = similarWindows(query, request.languageId, documents)
+      if (d.sensitive !== false || d.scannedVersion !== d.version || d.windows === undefined) continue;
+      const current = this.options.documentText(d.uri);
+      if (current?.version === d.scannedVersion) texts.set(d.windows, current.text);
+    }
+    const value = similarWindows(query, request.languageId, [...texts.keys()], (w) => texts.get(w))
       .slice(0, MAX_SIMILAR)
       .map((w) => ({
         key: `s:${w.path}:${w.startLine}`,

@@ -107,16 +107,14 @@ describe('findDefinitions', () => {
 
 describe('similar windows', () => {
   it('ranks the window sharing most identifiers first, same language before others', () => {
-    const a = indexWindows(
-      '/w/a.ts',
-      'typescript',
-      Array.from({ length: 60 }, (_, i) =>
-        i >= 20 && i < 40 ? `const total = price * quantity + tax${i};` : `log(line${i});`,
-      ).join('\n'),
-    );
-    const b = indexWindows('/w/b.py', 'python', 'total = price * quantity\n');
+    const aText = Array.from({ length: 60 }, (_, i) =>
+      i >= 20 && i < 40 ? `const total = price * quantity + tax${i};` : `log(line${i});`,
+    ).join('\n');
+    const bText = 'total = price * quantity\n';
+    const a = indexWindows('/w/a.ts', 'typescript', aText);
+    const b = indexWindows('/w/b.py', 'python', bText);
     const query = identifierSet('total price quantity');
-    const found = similarWindows(query, 'typescript', [b, a]);
+    const found = similarWindows(query, 'typescript', [b, a], (w) => (w === a ? aText : bText));
     expect(found[0]!.path).toBe('/w/a.ts');
     expect(found[0]!.text).toContain('const total = price * quantity');
     expect(found.map((w) => w.path)).toEqual(['/w/a.ts', '/w/b.py']);

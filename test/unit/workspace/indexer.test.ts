@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../server/src/config/schema.ts';
 import { ContextExclusion } from '../../../server/src/workspace/exclusion.ts';
-import { WorkspaceIndexer } from '../../../server/src/workspace/indexer.ts';
+import { IDLE_MS, NEIGHBOUR_OUTLINES, WorkspaceIndexer } from '../../../server/src/workspace/indexer.ts';
 import { WorkspaceContext } from '../../../server/src/workspace/repo-context.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'ghostline-ws-'));
@@ -153,5 +153,111 @@ describe('workspace context', () => {
     expect(texts).toContain('okCall(count: number)');
     for (const hidden of ['generatedCall(token', 'privateCall(key', 'secretCall(pin', 'similarThing', '.env'])
       expect(texts).not.toContain(hidden);
+  });
+});
+
+/**
+ * Many open documents and the keystroke path: what a completion may start is asserted on the
+ * indexer's work counters, never on time.
+ */
+describe('indexing off the keystroke path', () => {
+  /** A document of real-looking code: `lines` lines, names that differ per document. */
+  const code = (n: number, lines: number) =>
+    Array.from(
+      { length: lines },
+      (_, i) => `export function f${n}_${i}(value${i}: number) { return helper${i % 7}(value${i}); }`,
+    ).join('\n');
+
+  function setUp(overrides: { enabled?: boolean } = {}) {
+    const docs = new Map<string, { text: string; version: number }>();
+    const config = { ...defaultConfig().context, ...overrides };
+    const indexer = new WorkspaceIndexer({
+      root: () => root,
+      config: () => config,
+      exclusion: new ContextExclusion({ root: () => root, globs: () => [] }),
+      documentText: (uri) => docs.get(uri),
+    });
+    const context = new WorkspaceContext({
+      indexer,
+      config: () => config,
+      root: () => root,
+      documentText: (uri) => docs.get(uri),
+    });
+    const open = (i: number, lines = 200) => {
+      const file = path.join(root, 'many', `doc${i}.ts`);
+      const uri = `file://${file}`;
+      docs.set(uri, { text: code(i, lines), version: 1 });
+      indexer.opened(uri, file, 'typescript', 1);
+      return { uri, file };
+    };
+    const complete = (d: { uri: string; file: string }) => {
+      const text = docs.get(d.uri)!.text;
+      return context.gather({ uri: d.uri, path: d.file, languageId: 'typescript', text, offset: text.length });
+    };
+    return { indexer, open, complete, config };
+  }
+
+  async function until(check: () => boolean): Promise<void> {
+    for (let waited = 0; !check(); waited += 50) {
+      if (waited > 20_000) throw new Error('the indexer never got there');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  it('a completion in one of many open documents never starts whole-document work on any open document', async () => {
+    const { indexer, open, complete, config } = setUp();
+    const opened = Array.from({ length: 40 }, (_, i) => open(i));
+    await indexer.whenIdle();
+    // A burst of opens prepares only the most recently used documents.
+    const prepared = indexer.counters.neighbourJobs;
+    expect(prepared).toBeGreaterThan(0);
+    expect(prepared).toBeLessThanOrEqual(config.openDocuments.maxDocuments);
+    const before = { ...indexer.counters };
+    // Completions in documents that were never prepared (the first ones opened).
+    for (const d of opened.slice(0, 5)) complete(d);
+    await indexer.whenIdle();
+    expect(indexer.counters.neighbourJobs).toBe(before.neighbourJobs);
+    expect(indexer.counters.openParses).toBe(before.openParses);
+    // Their imports were prepared (nothing to outline here: they import nothing).
+    expect(indexer.counters.importJobs).toBeGreaterThan(before.importJobs);
+    expect([...indexer.documents.values()].filter((d) => d.windows !== undefined).length).toBeLessThanOrEqual(
+      config.openDocuments.maxDocuments,
+    );
+    indexer.dispose();
+  });
+
+  it('prepares the documents a completion used once the user pauses, and outlines at most a few neighbours', async () => {
+    const { indexer, open, complete } = setUp();
+    const opened = Array.from({ length: 30 }, (_, i) => open(i, 40));
+    await indexer.whenIdle();
+    const before = { ...indexer.counters };
+    complete(opened[0]!);
+    await until(() => indexer.counters.neighbourJobs > before.neighbourJobs && indexer.counters.openParses > 0);
+    await until(() => indexer.counters.openParses >= NEIGHBOUR_OUTLINES);
+    await new Promise((resolve) => setTimeout(resolve, 3 * IDLE_MS));
+    expect(indexer.documents.get(opened[0]!.uri)?.windows).toBeDefined();
+    expect(indexer.counters.openParses - before.openParses).toBeLessThanOrEqual(NEIGHBOUR_OUTLINES);
+    // Those outlines are what an unbound name is looked up in: doc29 (most recent) defines f29_3.
+    const text = 'const y = f29_3(';
+    const gathered = (() => {
+      const uri = opened[0]!.uri;
+      return new WorkspaceContext({
+        indexer,
+        config: () => defaultConfig().context,
+        root: () => root,
+        documentText: () => ({ text, version: 1 }),
+      }).gather({ uri, path: opened[0]!.file, languageId: 'typescript', text, offset: text.length });
+    })();
+    expect(gathered.snippets.map((s) => s.text).join('\n')).toContain('export function f29_3(value3: number)');
+    indexer.dispose();
+  });
+
+  it('does nothing at all while repository context is off', async () => {
+    const { indexer, open, complete } = setUp({ enabled: false });
+    const opened = Array.from({ length: 5 }, (_, i) => open(i));
+    for (const d of opened) complete(d);
+    await indexer.whenIdle();
+    expect(indexer.counters).toEqual({ neighbourJobs: 0, importJobs: 0, openParses: 0, diskParses: 0 });
+    indexer.dispose();
   });
 });
