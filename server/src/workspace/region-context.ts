@@ -22,6 +22,7 @@ import {
 } from '../context/repo-context.ts';
 import { SNIPPET_FRAME_TOKENS } from '../context/select.ts';
 import { countTokens, firstTokens } from '../context/tokens.ts';
+import { createRedactor } from '../safety/redact.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { MAX_CONTEXT_FILE_BYTES, type ContextExclusion } from './exclusion.ts';
 import { parseOutline } from './outline-parser.ts';
@@ -36,6 +37,8 @@ const MAX_USES = 200;
 const MAX_OPEN_FILES = 20;
 /** The head of a neighbouring test file shown at most (lines). */
 const EXAMPLE_TEST_LINES = 60;
+/** Neighbouring test files read at most to find one without a secret. */
+const EXAMPLE_TRIES = 3;
 
 export interface RegionContextOptions {
   root: () => string | undefined;
@@ -56,6 +59,7 @@ export class WorkspaceRegionContext implements RegionContext {
   private readonly options: RegionContextOptions;
   private readonly resolver: ImportResolver;
   private readonly outlines = new Map<string, { stamp: string; outline: Outline }>();
+  private readonly redactor = createRedactor({ maxRemembered: 100 });
 
   constructor(options: RegionContextOptions) {
     this.options = options;
@@ -202,25 +206,30 @@ export class WorkspaceRegionContext implements RegionContext {
     }
     const pattern = testFilePattern(path.basename(testPath));
     if (!pattern) return undefined;
-    let best: { file: string; mtime: number } | undefined;
+    const found: { file: string; mtime: number }[] = [];
     for (const name of names) {
       if (!pattern.test(name)) continue;
       const file = path.join(dir, name);
       if (file === request.path || this.options.exclusion.reason(file) !== undefined) continue;
       const stat = statSync(file, { throwIfNoEntry: false });
-      if (!stat?.isFile() || stat.size > MAX_CONTEXT_FILE_BYTES) continue;
-      if (!best || stat.mtimeMs > best.mtime) best = { file, mtime: stat.mtimeMs };
+      if (stat?.isFile() && stat.size <= MAX_CONTEXT_FILE_BYTES) found.push({ file, mtime: stat.mtimeMs });
     }
-    if (!best) return undefined;
-    let text: string;
-    try {
-      text = readFileSync(best.file, 'utf8');
-    } catch {
-      return undefined;
+    // The most recently changed first; a few are tried at most.
+    found.sort((a, b) => b.mtime - a.mtime || (a.file < b.file ? -1 : 1));
+    for (const { file } of found.slice(0, EXAMPLE_TRIES)) {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        continue;
+      }
+      // A file with a secret is not cut for an example: redaction of a cut-out head cannot be
+      // trusted to see the context a secret is recognised by (as for completion's similar windows).
+      if (text.includes('\0') || this.redactor.redact(text).count > 0) continue;
+      const head = text.split('\n').slice(0, EXAMPLE_TEST_LINES).join('\n').trimEnd();
+      return { path: this.shown(file), kind: 'example-test', text: head, tokens: countTokens(head), line: 0 };
     }
-    if (text.includes('\0')) return undefined;
-    const head = text.split('\n').slice(0, EXAMPLE_TEST_LINES).join('\n').trimEnd();
-    return { path: this.shown(best.file), kind: 'example-test', text: head, tokens: countTokens(head), line: 0 };
+    return undefined;
   }
 
   /** A path as prompts and the audit trail show it: relative to the workspace root when inside it. */

@@ -3,7 +3,7 @@
  * the file's imports (the editor's text for an open file), within the budget and in a stable order;
  * a neighbouring test file for tests into a new file; excluded and git-ignored files never read.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -108,6 +108,19 @@ describe('code-action repository context', () => {
     // An existing test file is in the action's prompt already: no example then.
     const existing = await context().gather(request(2000, { testPath: path.join(root, 'src/cart.test.ts') }));
     expect(existing.snippets.some((s) => s.kind === 'example-test')).toBe(false);
+  });
+
+  it('skips a neighbouring test file that holds a secret', async () => {
+    const token = `ghp_${'Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv1Wx2Y'}`;
+    write({ 'lib/a.test.ts': `const token = "${token}";\n`, 'lib/b.test.ts': "import { it } from 'vitest';\n" });
+    // The file with the secret is the most recently changed one.
+    utimesSync(path.join(root, 'lib/a.test.ts'), new Date(), new Date(Date.now() + 60_000));
+    const gathered = await context().gather({
+      ...request(2000, { testPath: path.join(root, 'lib/c.test.ts') }),
+      path: path.join(root, 'lib/c.ts'),
+    });
+    expect(gathered.snippets.map((s) => s.path)).toEqual(['lib/b.test.ts']);
+    expect(JSON.stringify(gathered)).not.toContain(token);
   });
 
   it('gives nothing for an excluded file', async () => {
