@@ -2,12 +2,29 @@
 // Entry shim: the server is one bundled file, dist/ghostline.cjs (npm run build). Node's compile
 // cache (Node 22.1+) keeps V8's compiled code between starts, which shortens every later start.
 import module from 'node:module';
+import { V8_FLAGS } from './v8-flags.js';
 
 // The oldest Node the test suite passes on (MIN_NODE_MAJOR in server/src/version.ts).
 const MIN_NODE_MAJOR = 20;
 if (Number(process.versions.node.split('.')[0]) < MIN_NODE_MAJOR) {
   process.stderr.write(`ghostline: Node.js ${process.versions.node} is too old; it needs Node.js ${MIN_NODE_MAJOR} or newer, or the self-contained executable (see README.md)\n`);
   process.exit(1);
+}
+// V8's start-up flags (bin/v8-flags.js) cannot be given in NODE_OPTIONS or applied to a running
+// process, so the launcher replaces itself (same process id, same stdio) with a Node started with
+// them where the platform can (Node 22.15+, not Windows); elsewhere the server runs without them.
+// GHOSTLINE_V8_FLAGS replaces the list (space-separated; empty for none).
+const flags = process.env.GHOSTLINE_V8_FLAGS?.split(' ').filter(Boolean) ?? V8_FLAGS;
+if (
+  flags.some((flag) => !process.execArgv.includes(flag)) &&
+  typeof process.execve === 'function' &&
+  process.platform !== 'win32'
+) {
+  try {
+    process.execve(process.execPath, [process.execPath, ...flags, ...process.execArgv, ...process.argv.slice(1)]);
+  } catch {
+    // Could not replace the process: run as it is.
+  }
 }
 try {
   module.enableCompileCache?.();

@@ -10,6 +10,7 @@ import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, writeFileSyn
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { V8_FLAGS } from '../bin/v8-flags.js';
 import { assetNames, buildAll, BUNDLE, DIST } from './build.ts';
 
 export const BINARY = join(DIST, `ghostline-${process.platform}-${process.arch}`);
@@ -28,6 +29,8 @@ export async function buildBinary(): Promise<string> {
       output: blob,
       disableExperimentalSEAWarning: true,
       useCodeCache: true,
+      // The same V8 flags the npm launcher starts the server with.
+      execArgv: V8_FLAGS,
       assets: Object.fromEntries(assetNames().map((name) => [name, join(DIST, name)])),
     }),
   );

@@ -1,0 +1,6 @@
+// V8 settings that cut the memory the server holds while typing (docs/performance.md, "Memory"):
+// tree-sitter's grammars run on V8's baseline WebAssembly compiler only (its optimizing tier left
+// ~20 MB of compiler memory resident after the first parse of a TypeScript file), and the young
+// generation is capped at 2 MB per semi-space instead of growing to 16 MB. The launcher
+// (bin/ghostline.js) and the self-contained executable (scripts/build-binary.ts) both start with them.
+export const V8_FLAGS = ['--liftoff-only', '--max-semi-space-size=2'];
