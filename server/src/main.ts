@@ -3,7 +3,6 @@
  * `ghostline complete FILE:LINE:COL` and `ghostline stats` are for people at a shell and for scripts.
  */
 import { parseArgs } from 'node:util';
-import v8 from 'node:v8';
 import { runComplete } from './cli/complete.ts';
 import { runDashboard } from './cli/dashboard.ts';
 import { runDoctor } from './cli/doctor.ts';
@@ -117,11 +116,6 @@ async function main(argv: string[]): Promise<number | undefined> {
     process.on('unhandledRejection', (reason) =>
       process.stderr.write(`ghostline: unhandled rejection: ${String(reason)}\n`),
     );
-    // V8 doubles its young generation under a burst of allocation (an editor opening hundreds of
-    // files, the prompts of many completions) and keeps the memory. Kept at its initial size, the
-    // RSS with 500 open 2,000-line documents fell from ~190 to ~130 MB with no measurable change in
-    // completion overhead (docs/performance.md, "Repository context with many open documents").
-    v8.setFlagsFromString('--semi-space-growth-factor=1');
     serve({ env: process.env, logFile: values.logFile, stdio: values.stdio === true });
     return undefined;
   }
