@@ -12,6 +12,11 @@ export const WINDOW_LINES = 20;
 export const WINDOW_STEP = 10;
 /** Windows indexed per document at most (a 4,000-line file); longer files index their first part. */
 export const MAX_WINDOWS = 400;
+/**
+ * A window longer than this (minified or generated lines, data) is never offered: it would not fit
+ * a snippet budget, and scanning and counting it would cost a keystroke.
+ */
+export const MAX_WINDOW_CHARS = 4000;
 
 export interface DocumentWindows {
   path: string;
@@ -57,7 +62,7 @@ export class WindowBuilder {
       const from = lineStarts[start]!;
       const to = endLine < lineCount ? lineStarts[endLine]! - 1 : text.length;
       const index = result.starts.length;
-      const ids = identifierSet(text.slice(from, to));
+      const ids = to - from > MAX_WINDOW_CHARS ? new Set<string>() : identifierSet(text.slice(from, to));
       result.starts.push(start);
       result.spans.push(from, to);
       result.sizes.push(ids.size);

@@ -11,7 +11,7 @@ import {
 import { jaccard, identifierSet, usesNearEnd } from '../../../server/src/context/identifiers.ts';
 import type { Outline, OutlineSymbol } from '../../../server/src/context/outline.ts';
 import { selectSnippets, SNIPPET_FRAME_TOKENS, type SnippetCandidate } from '../../../server/src/context/select.ts';
-import { indexWindows, similarWindows } from '../../../server/src/context/similar.ts';
+import { indexWindows, MAX_WINDOW_CHARS, similarWindows } from '../../../server/src/context/similar.ts';
 
 const sym = (name: string, extra: Partial<OutlineSymbol> = {}): OutlineSymbol => ({
   name,
@@ -119,6 +119,21 @@ describe('similar windows', () => {
     expect(found[0]!.text).toContain('const total = price * quantity');
     expect(found.map((w) => w.path)).toEqual(['/w/a.ts', '/w/b.py']);
     expect(jaccard(new Set(['a', 'b']), new Set(['b', 'c']))).toBeCloseTo(1 / 3);
+  });
+
+  it('never offers a window of minified or generated lines', () => {
+    const long = `const total = price * quantity; ${'x'.repeat(MAX_WINDOW_CHARS)}`;
+    const minified = indexWindows('/w/bundle.js', 'javascript', long);
+    const normal = indexWindows('/w/a.js', 'javascript', 'const total = price * quantity;\n');
+    expect(minified.postings.size).toBe(0);
+    const texts = new Map([
+      [minified, long],
+      [normal, 'const total = price * quantity;\n'],
+    ]);
+    const found = similarWindows(identifierSet('total price quantity'), 'javascript', [minified, normal], (w) =>
+      texts.get(w),
+    );
+    expect(found.map((w) => w.path)).toEqual(['/w/a.js']);
   });
 });
 
