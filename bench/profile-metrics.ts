@@ -66,6 +66,8 @@ export interface ProfileResult {
   /** Non-empty suggestions carrying a fence, tag, prose, echo or suffix duplicate, by kind. */
   artifacts: Record<string, number>;
   suggestionsWithArtifacts: number;
+  /** Unsaved typed characters by cause (lossBreakdown); empty reasons only with `--explain`. */
+  losses: Record<string, number>;
 }
 
 const MB = 1024 * 1024;
@@ -200,6 +202,9 @@ export function profileResult(run: ReplayRun, debounceMs: number): ProfileResult
   const typedChars = coverage.reduce((n, c) => n + c.typed, 0);
   const saved = coverage.reduce((n, c) => n + c.saved, 0);
   const keystrokes = run.segments.reduce((n, s) => n + s.keys.length, 0);
+  const losses: Record<string, number> = {};
+  for (const segment of run.segments)
+    for (const [cause, n] of Object.entries(lossBreakdown(segment))) losses[cause] = (losses[cause] ?? 0) + n;
   const artifacts: Record<string, number> = {};
   for (const r of ok) for (const kind of r.artifacts ?? []) artifacts[kind] = (artifacts[kind] ?? 0) + 1;
   return {
@@ -212,6 +217,7 @@ export function profileResult(run: ReplayRun, debounceMs: number): ProfileResult
     unanswered: count('pending'),
     artifacts,
     suggestionsWithArtifacts: ok.filter((r) => (r.artifacts?.length ?? 0) > 0).length,
+    losses,
     pattern: run.description,
     debounceMs,
     documents: run.segments.length,
@@ -253,4 +259,77 @@ export function profileResult(run: ReplayRun, debounceMs: number): ProfileResult
     peakRssMB: round(run.peakRss / MB, 1),
     finalRssMB: round(run.finalRss / MB, 1),
   };
+}
+
+/**
+ * Why each typed character no right suggestion offered was lost, attributed to the last request
+ * sent before the typist typed it (docs/performance.md, "Where coverage is lost"):
+ * - `no request`: none since the document opened;
+ * - `typo on screen`: the request was made while a typo was on screen;
+ * - `typist passed before the answer`: cancelled, answered after the next key (not shown), or
+ *   shown only after the typist had typed past this character;
+ * - `empty: …`: answered empty, with the server's reason when the replay ran with `explain`;
+ * - `wrong suggestion`: shown but not what follows;
+ * - `suggestion shorter than the line`: shown and right, but it ended before this character on
+ *   the same line;
+ * - `new line not served`: shown and right, but it ended at a line end this character lies past,
+ *   and no request since then offered the new line in time.
+ */
+export function lossBreakdown(segment: ReplayedSegment): Record<string, number> {
+  const { before, typed } = segment.session.segment;
+  const mask = typedMask(typed);
+  const records = segment.session.records;
+  const covered = new Array<boolean>(typed.length).fill(false);
+  for (const record of records) {
+    if (!record.correct || record.shownCursor === undefined || record.suggestion === undefined) continue;
+    const from = record.shownCursor - before.length;
+    const to = Math.min(typed.length, record.cursor - before.length + record.suggestion.length);
+    for (let i = Math.max(0, from); i < to; i++) covered[i] = true;
+  }
+  // The key (index into keys) at which the cursor first went past each typed offset.
+  const passedAt = new Array<number>(typed.length).fill(segment.keys.length);
+  let cursor = 0;
+  segment.keys.forEach((key, k) => {
+    cursor = key.kind === 'backspace' ? cursor - 1 : cursor + key.text.length;
+    for (let i = 0; i < Math.min(cursor, typed.length); i++) if (passedAt[i] === segment.keys.length) passedAt[i] = k;
+  });
+  const losses: Record<string, number> = {};
+  for (let i = 0; i < typed.length; i++) {
+    if (!mask[i] || covered[i]) continue;
+    const offset = before.length + i;
+    // Records sent before the key that typed this character (keyIndex counts keys already applied).
+    let last: RequestRecord | undefined;
+    for (const record of records) if (record.keyIndex <= passedAt[i]! && record.cursor <= offset) last = record;
+    const cause =
+      typed[i] === '\n' && last?.correct && last.cursor + last.suggestion!.length === offset
+        ? 'line break after a one-line suggestion'
+        : lossCause(last, offset, typed.slice(0, i), before.length);
+    losses[cause] = (losses[cause] ?? 0) + 1;
+  }
+  return losses;
+}
+
+function lossCause(record: RequestRecord | undefined, offset: number, typedBefore: string, base: number): string {
+  if (!record) return 'no request';
+  if (record.realNext === undefined) return 'typo on screen';
+  switch (record.outcome) {
+    case 'pending':
+    case 'error':
+      return record.outcome;
+    case 'cancelled':
+      return 'typist passed before the answer';
+    case 'empty':
+      return record.serverOutcome === undefined || record.serverOutcome === 'cancelled'
+        ? 'empty'
+        : record.serverOutcome.startsWith('empty')
+          ? record.serverOutcome
+          : `empty: ${record.serverOutcome}`;
+    default:
+  }
+  if (!record.shown) return 'typist passed before the answer';
+  if (!record.correct) return 'wrong suggestion';
+  const end = record.cursor + record.suggestion!.length;
+  if (end > offset) return 'typist passed before the answer';
+  const between = typedBefore.slice(Math.max(0, record.cursor - base));
+  return between.includes('\n') ? 'new line not served' : 'suggestion shorter than the line';
 }

@@ -3,6 +3,9 @@
  * profile, each corpus segment opened, retyped key by key on the typing model's schedule, left
  * idle for a final pause until every request is answered, then closed.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { InitializeResult } from 'vscode-languageserver-protocol/node';
 import { BenchClient } from './client.ts';
@@ -29,6 +32,11 @@ export interface ReplayOptions {
   env?: Record<string, string>;
   /** Idle time after the last key of a document before it closes. */
   finalPauseMs?: number;
+  /**
+   * Runs the server with debug logs to a file and gives each request the server's account of it
+   * (outcome, why it was empty), to attribute unsaved characters (profile-metrics.ts `lossBreakdown`).
+   */
+  explain?: boolean;
   /** Called once the server is initialized, e.g. to sample its memory in a soak. */
   onStart?: (client: BenchClient) => void;
 }
@@ -72,9 +80,15 @@ export async function replay(options: ReplayOptions): Promise<ReplayRun> {
   for (const file of options.corpus) model.oracle.register(file.path, file.text);
   let client: BenchClient;
   let init: InitializeResult;
+  const logDir = options.explain ? mkdtempSync(join(tmpdir(), 'ghostline-explain-')) : undefined;
+  const logFile = logDir ? join(logDir, 'server.log') : undefined;
+  const segments: ReplayedSegment[] = [];
+  const env = logFile
+    ? { ...options.env, GHOSTLINE_LOG_LEVEL: 'debug', GHOSTLINE_LOG_FILE: logFile }
+    : (options.env ?? {});
   try {
     ({ client, init } = await BenchClient.started(
-      serverEnv(model.url, options.env),
+      serverEnv(model.url, env),
       options.editor === 'vscode',
       `bench-${options.editor}`,
     ));
@@ -85,7 +99,6 @@ export async function replay(options: ReplayOptions): Promise<ReplayRun> {
   try {
     const editor = createEditor(options.editor, init.capabilities.completionProvider?.triggerCharacters ?? []);
     options.onStart?.(client);
-    const segments: ReplayedSegment[] = [];
     let index = 0;
     for (const segment of options.segments) {
       if (options.deadline !== undefined && performance.now() >= options.deadline) break;
@@ -129,5 +142,41 @@ export async function replay(options: ReplayOptions): Promise<ReplayRun> {
   } finally {
     await client.shutdown();
     await model.close();
+    if (logFile) {
+      attachOutcomes(segments, logFile);
+      rmSync(logDir!, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Gives each request the outcome the server logged for it (matched by document, version, offset and task). */
+function attachOutcomes(segments: readonly ReplayedSegment[], logFile: string): void {
+  let text = '';
+  try {
+    text = readFileSync(logFile, 'utf8');
+  } catch {
+    return;
+  }
+  const outcomes = new Map<string, string[]>();
+  for (const line of text.split('\n')) {
+    if (!line.includes('"event":"outcome"')) continue;
+    const entry = JSON.parse(line) as {
+      uri: string;
+      version: number;
+      offset: number;
+      task: string;
+      kind: string;
+      reason?: string;
+    };
+    const key = `${entry.uri}|${entry.version}|${entry.offset}|${entry.task}`;
+    const list = outcomes.get(key) ?? [];
+    list.push(entry.kind === 'empty' ? `empty: ${entry.reason ?? '?'}` : entry.kind);
+    outcomes.set(key, list);
+  }
+  for (const { session } of segments) {
+    for (const record of session.records) {
+      const key = `${session.uri}|${record.version}|${record.cursor}|${record.method}`;
+      record.serverOutcome = outcomes.get(key)?.shift();
+    }
   }
 }

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { defaultConfig } from '../server/src/config/schema.ts';
 import { loadCorpus, pickSegment, ROOT } from './corpus.ts';
 import { ALL_EDITORS, EDITORS, type EditorName } from './editors.ts';
-import { styleTargets, stylesTable, type StyleMatrix } from './styles-report.ts';
+import { lossesTable, styleTargets, stylesTable, type StyleMatrix } from './styles-report.ts';
 import { ANSWER_STYLES, type AnswerStyle } from '../test/fake-openai/styles.ts';
 import { crossFile, crossFileTable, crossFileTargets } from './cross-file.ts';
 import { micro } from './micro.ts';
@@ -59,6 +59,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     /** Cases of the cross-file benchmark (default 60; quick: 6). */
     cases: { type: 'string' },
+    /** The style matrix's servers log each request's outcome; the report adds unsaved characters by cause. */
+    explain: { type: 'boolean', default: false },
   },
 });
 
@@ -196,7 +198,16 @@ async function styleMatrix(
   // Interleaved, so the replays running at the same moment are of different editor patterns.
   const tasks = styles.flatMap((style) =>
     editors.map((editor) => async () => {
-      const run = await replay({ editor, corpus, segments, seed, latency: LATENCY, env, style });
+      const run = await replay({
+        editor,
+        corpus,
+        segments,
+        seed,
+        latency: LATENCY,
+        env,
+        style,
+        explain: values.explain,
+      });
       return profileResult(run, debounceMs);
     }),
   );
@@ -230,6 +241,7 @@ async function main(): Promise<void> {
         '',
         stylesTable(matrix),
         '',
+        ...(values.explain ? [lossesTable(matrix), ''] : []),
         targetsTable(checked),
       ].join('\n'),
     );

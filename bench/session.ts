@@ -30,6 +30,8 @@ export interface RequestRecord {
   doneAt?: number;
   /** Keystrokes applied when the request was sent. */
   keyIndex: number;
+  /** The document version the request was made at. */
+  version: number;
   cursor: number;
   prefixTail: string;
   /** The file's real text after the cursor; undefined while a typo is on screen. */
@@ -43,6 +45,8 @@ export interface RequestRecord {
   correct: boolean;
   /** Fences, tags, prose, echoes or suffix duplicates the suggestion carried (styles.ts). */
   artifacts?: Artifact[];
+  /** The server's account of the request (`--explain`): its outcome kind and, when empty, why. */
+  serverOutcome?: string;
   cancel?: CancellationTokenSource;
 }
 
@@ -161,6 +165,7 @@ export class EditSession {
       automatic,
       sentAt: performance.now(),
       keyIndex: this.keys,
+      version: this.version,
       cursor,
       prefixTail: this.textBefore(TAIL),
       realNext: this.diverged === 0 ? this.original.slice(cursor, cursor + NEXT_CHARS) : undefined,

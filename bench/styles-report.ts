@@ -129,3 +129,24 @@ export function styleTargets(matrix: StyleMatrix): Target[] {
   });
   return list;
 }
+
+/** Unsaved typed characters by cause, one column per cell of the matrix (profile-metrics.ts `lossBreakdown`). */
+export function lossesTable(matrix: StyleMatrix): string {
+  const cells = matrix.styles.flatMap((style) =>
+    matrix.editors.flatMap((editor) => {
+      const r = cell(matrix, editor, style);
+      return r ? [r] : [];
+    }),
+  );
+  const causes = [...new Set(cells.flatMap((r) => Object.keys(r.losses)))].sort(
+    (a, b) => cells.reduce((n, r) => n + (r.losses[b] ?? 0), 0) - cells.reduce((n, r) => n + (r.losses[a] ?? 0), 0),
+  );
+  const rows = causes.map((cause) => [cause, ...cells.map((r) => String(r.losses[cause] ?? 0))]);
+  rows.push(['typed characters', ...cells.map((r) => String(r.typedChars))]);
+  rows.push(['saved', ...cells.map((r) => String(r.savedChars))]);
+  return [
+    'Unsaved typed characters by cause (the last request sent before each character was typed).',
+    '',
+    table(['cause', ...cells.map((r) => `${r.editor} ${r.style}`)], rows),
+  ].join('\n');
+}
