@@ -64,6 +64,8 @@ export interface ComposeOptions {
   clientSettings?: Partial<Record<ClientSource, unknown>>;
   /** The current version of an open document, so answers for text that moved on are dropped. */
   currentVersion?: (uri: string) => number | undefined;
+  /** performance.now() of an open document's last change: the completion debounce counts from it. */
+  lastChange?: (uri: string) => number | undefined;
   /** The text of an open document, for repository context (the protocol edge or a shell command). */
   documentText?: (uri: string) => { text: string; version: number } | undefined;
 }
@@ -254,6 +256,7 @@ export function compose(options: ComposeOptions): Composition {
     usage,
     context: repoContext,
     currentVersion: options.currentVersion ?? (() => undefined),
+    lastChange: options.lastChange ?? (() => undefined),
     notify: (problem) => notifyProviderProblem(problem),
     // One topic: "not answering" and "answers again" alternate, each said once per change.
     health: (severity, message) => report(severity, message, 'model-health'),

@@ -187,9 +187,9 @@ export const configSchema = z.strictObject({
         .int()
         .min(0)
         .max(5000)
-        .default(150)
+        .default(400)
         .describe(
-          'A model call whose requests were all cancelled keeps streaming this long, so the next keystroke can reuse it (typed-ahead) instead of starting a new call.',
+          "A model call whose requests were all cancelled keeps streaming this long, so the next keystroke's request can reuse it (typed-ahead) instead of starting a new call — long enough for an editor that asks again only after its own idle delay (Neovim: 150 ms after the last key).",
         ),
       prefixLines: z
         .number()

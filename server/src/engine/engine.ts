@@ -16,8 +16,9 @@ import { resolveRoute } from '../router/policy.ts';
 import {
   buildContext,
   decideMultiline,
-  fitSuggestion,
+  fitExplained,
   streamNormalizer,
+  type Fitted,
   type PostprocessContext,
 } from './postprocess.ts';
 import { Scheduler, SUPERSEDED } from './scheduler.ts';
@@ -104,6 +105,25 @@ export class CompletionEngine {
   }
 
   async suggest(request: SuggestRequest): Promise<SuggestOutcome> {
+    const outcome = await this.outcomeOf(request);
+    // One debug line per request with its fate: the bench attributes unsaved characters from it.
+    this.deps.logger.debug(
+      {
+        event: 'outcome',
+        uri: request.uri,
+        version: request.version,
+        offset: request.offset,
+        task: request.task,
+        kind: outcome.kind,
+        ...(outcome.kind === 'empty' ? { reason: outcome.reason } : {}),
+        ...(outcome.kind === 'ok' ? { source: outcome.source } : {}),
+      },
+      'completion outcome',
+    );
+    return outcome;
+  }
+
+  private async outcomeOf(request: SuggestRequest): Promise<SuggestOutcome> {
     const started = performance.now();
     const config = this.deps.config();
     const metrics = this.deps.metrics;
@@ -115,26 +135,39 @@ export class CompletionEngine {
     // Typed-ahead first, before the scheduler supersedes the request whose stream we may reuse.
     const multiline = isMultiline(request, config);
     const hit = this.typedAhead.find(request.uri, request.text, request.offset);
-    const joined = hit ? this.joinSuggestion(hit.suggestion, request.signal) : undefined;
+    // A joiner leaves the call when its request is cancelled or superseded (the ticket below).
+    const leave = new AbortController();
+    const joined = hit
+      ? this.joinSuggestion(hit.suggestion, AbortSignal.any([request.signal, leave.signal]))
+      : undefined;
     const debounceMs = config.completion.debounceMs;
     // Per document and task: an editor that asks for completion items and ghost text at the same
     // place (VS Code) gets both answers; each supersedes only its own older requests.
     const key = schedulerKey(request.uri, request.task);
     const debounce =
       !joined && (request.automatic || this.scheduler.typing(key, request.version, TYPING_WINDOW * debounceMs));
-    const ticket = this.scheduler.enter(key, request.signal, debounce ? debounceMs : 0, request.version);
+    // The debounce counts from the document's last change: a request an editor sends only after
+    // its own idle delay (Neovim, Helix) has waited that long already.
+    const changedAt = this.deps.lastChange?.(request.uri);
+    const idleMs = changedAt === undefined ? 0 : Math.max(0, performance.now() - changedAt);
+    const wait = debounce ? Math.max(0, debounceMs - idleMs) : 0;
+    const ticket = this.scheduler.enter(key, request.signal, wait, request.version);
+    if (joined) {
+      if (ticket.signal.aborted) leave.abort(ticket.signal.reason);
+      else ticket.signal.addEventListener('abort', () => leave.abort(ticket.signal.reason), { once: true });
+    }
     try {
       if (hit && joined) {
         const raw = await joined.catch(() => undefined);
         if (raw !== undefined) {
           // The call's normalized code (final once it finished), past what the user typed since.
           const code = hit.suggestion.live.code;
-          const text = code.startsWith(hit.typed)
+          const fitted: Fitted = code.startsWith(hit.typed)
             ? this.fit(request, code.slice(hit.typed.length), config, multiline)
-            : '';
-          if (text) {
+            : { text: '', emptiedBy: 'typed-ahead miss' };
+          if (fitted.text) {
             metrics.typedAheadHits++;
-            return this.deliver(request, text, 'typed-ahead', raw.model, started);
+            return this.deliver(request, fitted, 'typed-ahead', raw.model, started);
           }
         }
         if (ticket.signal.aborted) return this.interrupted(ticket.signal, request.signal);
@@ -386,6 +419,7 @@ export class CompletionEngine {
       suffix,
       languageId: request.languageId,
       multiline,
+      lookahead: looksAhead(request, config, multiline),
       maxLines: config.completion.maxLines,
     });
   }
@@ -406,8 +440,8 @@ export class CompletionEngine {
   }
 
   /** Normalized code to the suggestion shown at this request's cursor. */
-  private fit(request: SuggestRequest, code: string, config: GhostlineConfig, multiline: boolean): string {
-    return code === '' ? '' : fitSuggestion(code, this.view(request, config, multiline));
+  private fit(request: SuggestRequest, code: string, config: GhostlineConfig, multiline: boolean): Fitted {
+    return code === '' ? { text: '', emptiedBy: 'no code' } : fitExplained(code, this.view(request, config, multiline));
   }
 
   /**
@@ -416,17 +450,23 @@ export class CompletionEngine {
    */
   private deliver(
     request: SuggestRequest,
-    text: string,
+    fitted: Fitted,
     source: 'model' | 'cache' | 'typed-ahead',
     model: string,
     started: number,
   ): SuggestOutcome {
+    const { text } = fitted;
     const current = this.deps.currentVersion(request.uri);
     if (current !== undefined && current !== request.version) {
       this.deps.metrics.stale++;
       return { kind: 'stale' };
     }
-    if (!text) return this.empty(source === 'cache' ? 'cached answer adds nothing' : `${source} answer adds nothing`);
+    if (!text) {
+      const why = fitted.emptiedBy ? ` (${fitted.emptiedBy})` : '';
+      return this.empty(
+        source === 'cache' ? `cached answer adds nothing${why}` : `${source} answer adds nothing${why}`,
+      );
+    }
     const metrics = this.deps.metrics;
     metrics.answered++;
     const latencyMs = performance.now() - started;

@@ -38,18 +38,34 @@ export const FILTERS: readonly (readonly [name: string, filter: Filter])[] = [
   ['dropSuffixTail', dropSuffixTail],
 ];
 
+/** The text to insert, and when it came out empty, the step that emptied it (for the logs and the bench). */
+export interface Fitted {
+  text: string;
+  /** A filter's name from FILTERS, 'blank' (only whitespace was left) or 'no code' (nothing to fit). */
+  emptiedBy?: string;
+}
+
+/**
+ * Normalized code (LF line endings) to the text to insert at the cursor described by `context`,
+ * with the document's line endings, and the step that left nothing when nothing useful remains.
+ */
+export function fitExplained(code: string, context: PostprocessContext): Fitted {
+  if (code === '') return { text: '', emptiedBy: 'no code' };
+  let text = code;
+  for (const [name, filter] of FILTERS) {
+    text = filter(text, context);
+    if (text === '') return { text, emptiedBy: name };
+  }
+  if (text.trim() === '') return { text: '', emptiedBy: 'blank' };
+  return { text: context.crlf ? text.replace(/\n/g, '\r\n') : text };
+}
+
 /**
  * Normalized code (LF line endings) to the text to insert at the cursor described by `context`,
  * with the document's line endings; '' when nothing useful remains.
  */
 export function fitSuggestion(code: string, context: PostprocessContext): string {
-  let text = code;
-  for (const [, filter] of FILTERS) {
-    if (text === '') return '';
-    text = filter(text, context);
-  }
-  if (text.trim() === '') return '';
-  return context.crlf ? text.replace(/\n/g, '\r\n') : text;
+  return fitExplained(code, context).text;
 }
 
 /** A complete raw answer to the text to insert at the cursor; '' when nothing useful remains. */

@@ -3,7 +3,10 @@
  * still streaming), the rest is served without a new model call. Matching is on the call's
  * normalized code (no fence, prose or echo), never on its raw text. A record remembers where a
  * suggestion was anchored in the document; a later request matches when the text between the old
- * and the new cursor is a prefix of that suggestion and the text around it is unchanged.
+ * and the new cursor is a prefix of that suggestion and the text around it is unchanged. While
+ * the call still streams, text typed past the code received so far matches too when it continues
+ * that code: the request joins the call (a keystroke does not throw away a call whose first
+ * tokens have not arrived yet) and is served if the answer turns out to start with what was typed.
  */
 
 /** Characters of text before the cursor compared to confirm a match. */
@@ -54,19 +57,24 @@ export class TypedAhead {
     this.records.set(uri, list);
   }
 
-  /** Finds a suggestion the user is typing into; `typed` may be empty (same place, same text). */
+  /**
+   * Finds a suggestion the user is typing into; `typed` may be empty (same place, same text). A
+   * call still streaming matches when the typed text continues the code it sent so far.
+   */
   find(uri: string, text: string, offset: number): TypedAheadHit | undefined {
     const list = this.records.get(uri);
     if (!list) return undefined;
     const lineSuffix = lineSuffixAt(text, offset);
     for (const record of list) {
+      const { code, done } = record.suggestion.live;
+      const streaming = done === undefined;
       const typedLength = offset - record.offset;
-      if (typedLength < 0 || typedLength > record.suggestion.live.code.length) continue;
+      if (typedLength < 0 || (typedLength > code.length && !streaming)) continue;
       if (record.lineSuffix !== lineSuffix) continue;
       const anchorStart = record.offset - record.anchor.length;
       if (text.slice(anchorStart, record.offset) !== record.anchor) continue;
       const typed = text.slice(record.offset, offset);
-      if (!record.suggestion.live.code.startsWith(typed)) continue;
+      if (!code.startsWith(typed) && !(streaming && typed.startsWith(code))) continue;
       return { typed, suggestion: record.suggestion };
     }
     return undefined;

@@ -53,6 +53,11 @@ export interface EngineDeps {
   context?: RepoContext;
   /** The current version of a document, to drop answers for text that moved on (undefined: untracked). */
   currentVersion: (uri: string) => number | undefined;
+  /**
+   * performance.now() of the document's last change (undefined: unknown): the debounce waits
+   * until `completion.debounceMs` passed since then, not since the request arrived.
+   */
+  lastChange?: (uri: string) => number | undefined;
   /** Called once per problem the user should hear about (no key, quota); the caller de-duplicates. */
   notify?: (problem: ProviderError) => void;
   /**

@@ -13,6 +13,8 @@ export class DocumentStore implements DocumentView {
   private readonly docs = new Map<string, TextDocument>();
   /** The NUL scan, once per document version rather than on every keystroke's request. */
   private readonly binary = new WeakMap<TextDocument, { version: number; binary: boolean }>();
+  /** performance.now() of each document's last open or change: the completion debounce counts from it. */
+  private readonly changedAt = new Map<string, number>();
   encoding: Encoding = 'utf-16';
 
   get size(): number {
@@ -21,6 +23,7 @@ export class DocumentStore implements DocumentView {
 
   open(uri: string, languageId: string, version: number, text: string): void {
     this.docs.set(uri, TextDocument.create(uri, languageId, version, text));
+    this.changedAt.set(uri, performance.now());
   }
 
   change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): boolean {
@@ -31,11 +34,13 @@ export class DocumentStore implements DocumentView {
       const converted = 'range' in change ? { ...change, range: this.toUtf16Range(doc, change.range) } : change;
       TextDocument.update(doc, [converted], version);
     }
+    this.changedAt.set(uri, performance.now());
     return true;
   }
 
   close(uri: string): void {
     this.docs.delete(uri);
+    this.changedAt.delete(uri);
   }
 
   get(uri: string): OpenDocument | undefined {
@@ -52,6 +57,11 @@ export class DocumentStore implements DocumentView {
 
   version(uri: string): number | undefined {
     return this.docs.get(uri)?.version;
+  }
+
+  /** performance.now() of the document's last open or change. */
+  lastChange(uri: string): number | undefined {
+    return this.changedAt.get(uri);
   }
 
   /**

@@ -111,6 +111,7 @@ export function serve(options: ServeOptions): Connection {
       report: (severity, message) => client.showMessage(severity, message),
       clientSettings: { initializationOptions: settings },
       currentVersion: (uri) => documents.version(uri),
+      lastChange: (uri) => documents.lastChange(uri),
       documentText: (uri) => {
         const doc = documents.get(uri);
         return doc ? { text: doc.text, version: doc.version } : undefined;

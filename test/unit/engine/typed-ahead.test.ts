@@ -34,9 +34,31 @@ describe('TypedAhead', () => {
     const store = new TypedAhead();
     const live = suggestion('re');
     store.remember('u', before, before.length, live);
-    expect(store.find('u', `${before}red`, before.length + 3)).toBeUndefined();
+    // Typed past the code received so far, continuing it: the request joins the call.
+    expect(store.find('u', `${before}red`, before.length + 3)?.typed).toBe('red');
     live.live.code = 'reduce(';
     expect(store.find('u', `${before}red`, before.length + 3)?.typed).toBe('red');
+  });
+
+  it('joins a call whose first tokens have not arrived yet', () => {
+    const store = new TypedAhead();
+    store.remember('u', before, before.length, suggestion(''));
+    expect(store.find('u', `${before}fil`, before.length + 3)?.typed).toBe('fil');
+  });
+
+  it('misses when typed text departs from what a streaming call sent', () => {
+    const store = new TypedAhead();
+    store.remember('u', before, before.length, suggestion('re'));
+    expect(store.find('u', `${before}map`, before.length + 3)).toBeUndefined();
+  });
+
+  it('misses when typed text outruns a finished answer', () => {
+    const store = new TypedAhead();
+    store.remember('u', before, before.length, {
+      key: 'k',
+      live: { code: 're', done: { text: 're', model: 'm' } },
+    });
+    expect(store.find('u', `${before}red`, before.length + 3)).toBeUndefined();
   });
 
   it('forgets a closed document', () => {

@@ -9,6 +9,7 @@ import { atCursor, CURSOR } from '../context/fixture.ts';
 export interface Options {
   languageId?: string;
   multiline?: boolean;
+  lookahead?: boolean;
   maxLines?: number;
 }
 
@@ -20,6 +21,7 @@ export function contextAt(fixture: string, options: Options = {}): PostprocessCo
     suffix,
     languageId: options.languageId ?? 'typescript',
     multiline: options.multiline ?? false,
+    lookahead: options.lookahead ?? false,
     maxLines: options.maxLines ?? 12,
   });
 }

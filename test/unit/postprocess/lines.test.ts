@@ -16,6 +16,23 @@ describe('keepFirstLine', () => {
   });
 });
 
+describe('keepFirstLine with a look-ahead call at the end of a line', () => {
+  it.each([
+    ['    total += x;<|>', '\n    return total;\n}', '\n    return total;'],
+    ['    total += x;<|>', '\n    return total;', '\n    return total;'],
+    ['    total += x;<|>', ' // sum\n    return total;', ' // sum'],
+    // Mid-line, or on a line with nothing typed yet, a line break still ends the suggestion.
+    ['    total(<|>);', '\n    return total;', ''],
+    ['    <|>', '\n    return total;', ''],
+  ])('%j + %j → %j', (fixture, raw, expected) => {
+    expect(keepFirstLine(raw, contextAt(fixture, { multiline: false, lookahead: true }))).toBe(expected);
+  });
+
+  it('keeps the first line only without a look-ahead call', () => {
+    expect(keepFirstLine('\n    return total;', contextAt('    total += x;<|>', { multiline: false }))).toBe('');
+  });
+});
+
 describe('limitLines', () => {
   it.each([
     [1, 'a\nb\nc', 'a'],

@@ -3,9 +3,9 @@
  * gives the document with its cursor, the raw answer, and the document as it reads afterwards.
  */
 import { describe, expect, it } from 'vitest';
-import { postprocess } from '../../../server/src/engine/postprocess.ts';
+import { fitExplained, postprocess } from '../../../server/src/engine/postprocess.ts';
 import { randomDocument, seededRandom } from '../context/fixture.ts';
-import { inserted, runAt, type Options } from './helpers.ts';
+import { contextAt, inserted, runAt, type Options } from './helpers.ts';
 
 interface Case {
   name: string;
@@ -285,5 +285,21 @@ describe('postprocess: invariants on random answers', () => {
       expect(result.split('\n').length).toBeLessThanOrEqual(multiline ? maxLines : 1);
       if (!text.includes('\r')) expect(result).not.toContain('\r');
     }
+  });
+});
+
+describe('fitExplained', () => {
+  it.each([
+    ['    total += x;<|>\n}', '\n    return total;', false, 'keepFirstLine'],
+    ['const x = <|>', '', false, 'no code'],
+    ['const x = <|>', '   ', false, 'collapseDoubleSpace'],
+    ['  return total;<|>\n}', '\n}', true, 'dropSuffixLines'],
+  ])('%j + %j: the step that left nothing (multiline %s) is %s', (fixture, code, multiline, step) => {
+    const fitted = fitExplained(code, contextAt(fixture, { multiline }));
+    expect(fitted).toEqual({ text: '', emptiedBy: step });
+  });
+
+  it('gives the text and no step when something is left', () => {
+    expect(fitExplained('42;', contextAt('const x = <|>'))).toEqual({ text: '42;' });
   });
 });

@@ -12,6 +12,11 @@ export interface PostprocessInput {
   suffix: string;
   languageId: string;
   multiline: boolean;
+  /**
+   * A single-line request at the end of a line whose call also fetched the next line: an answer
+   * that starts with a line break shows that next line.
+   */
+  lookahead?: boolean;
   /** Longest suggestion, in lines. */
   maxLines: number;
 }
@@ -29,6 +34,8 @@ export interface PostprocessContext {
   nextLines: string[];
   languageId: string;
   multiline: boolean;
+  /** See PostprocessInput.lookahead. */
+  lookahead: boolean;
   maxLines: number;
   /** The document uses CRLF line endings (suggestions are given them back). */
   crlf: boolean;
@@ -57,6 +64,7 @@ export function buildContext(input: PostprocessInput): PostprocessContext {
     nextLines: lineEnd === -1 ? [] : firstLines(suffix.slice(lineEnd + 1), NEIGHBOUR_LINES),
     languageId: input.languageId,
     multiline: input.multiline,
+    lookahead: input.lookahead ?? false,
     maxLines: Math.max(1, Math.floor(input.maxLines)),
     crlf: /\r\n/.test(input.prefix) || /\r\n/.test(input.suffix),
   };

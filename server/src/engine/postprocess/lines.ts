@@ -4,11 +4,21 @@
  */
 import { isBlank, type Filter } from './context.ts';
 
-/** Single-line mode keeps the text up to the first line break. */
+/**
+ * Single-line mode keeps the text up to the first line break. At the end of a line with a
+ * look-ahead call, an answer that starts with a line break is the next line: it is kept, so the
+ * user sees (and may accept) the next line before pressing Enter.
+ */
 export const keepFirstLine: Filter = (text, context) => {
   if (context.multiline) return text;
   const newline = text.indexOf('\n');
-  return newline === -1 ? text : text.slice(0, newline);
+  if (newline === -1) return text;
+  const endOfLine = context.lookahead && isBlank(context.lineSuffix) && !isBlank(context.linePrefix);
+  if (endOfLine && isBlank(text.slice(0, newline))) {
+    const second = text.indexOf('\n', newline + 1);
+    return second === -1 ? text : text.slice(0, second);
+  }
+  return text.slice(0, newline);
 };
 
 export const limitLines: Filter = (text, context) => {
