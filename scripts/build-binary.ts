@@ -34,7 +34,9 @@ export async function buildBinary(): Promise<string> {
       assets: Object.fromEntries(assetNames().map((name) => [name, join(DIST, name)])),
     }),
   );
-  execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: 'inherit' });
+  // The blob's code cache is made under the flags the executable runs with: V8 rejects a cache made
+  // under other flags (and Node warns "Code cache data rejected" on every start).
+  execFileSync(process.execPath, [...V8_FLAGS, '--experimental-sea-config', config], { stdio: 'inherit' });
   rmSync(BINARY, { force: true });
   copyFileSync(process.execPath, BINARY);
   chmodSync(BINARY, 0o755);
