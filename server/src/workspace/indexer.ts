@@ -76,6 +76,8 @@ export interface IndexerOptions {
   /** The current text of an open document. */
   documentText: (uri: string) => { text: string; version: number } | undefined;
   logger?: Logger;
+  /** Quiet time before idle work (default IDLE_MS; tests choose another). */
+  idleMs?: number;
 }
 
 interface OutlineEntry {
@@ -194,7 +196,11 @@ export class WorkspaceIndexer {
     if (doc.importsVersion === undefined && !this.timers.has(uri)) this.schedule(uri, OPEN_DELAY_MS, 'imports');
     if (doc.indexedVersion === undefined && !doc.excluded) this.idleQueue.add(uri);
     this.outlinesWanted = true;
-    this.armIdle(IDLE_MS);
+    this.armIdle(this.idleMs);
+  }
+
+  private get idleMs(): number {
+    return this.options.idleMs ?? IDLE_MS;
   }
 
   /** Whether no other document was used more recently: only that one has its imports outlined. */
@@ -295,7 +301,7 @@ export class WorkspaceIndexer {
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
       const quiet = performance.now() - this.lastActivity;
-      if (quiet < IDLE_MS) return this.armIdle(IDLE_MS - quiet);
+      if (quiet < this.idleMs) return this.armIdle(this.idleMs - quiet);
       // The most recently used first; one document per pause check, so a keystroke stops the run.
       const next = [...this.idleQueue]
         .map((uri) => this.documents.get(uri))

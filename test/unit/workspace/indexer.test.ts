@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../server/src/config/schema.ts';
 import { ContextExclusion } from '../../../server/src/workspace/exclusion.ts';
-import { IDLE_MS, NEIGHBOUR_OUTLINES, WorkspaceIndexer } from '../../../server/src/workspace/indexer.ts';
+import { NEIGHBOUR_OUTLINES, WorkspaceIndexer } from '../../../server/src/workspace/indexer.ts';
 import { WorkspaceContext } from '../../../server/src/workspace/repo-context.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'ghostline-ws-'));
@@ -168,7 +168,8 @@ describe('indexing off the keystroke path', () => {
       (_, i) => `export function f${n}_${i}(value${i}: number) { return helper${i % 7}(value${i}); }`,
     ).join('\n');
 
-  function setUp(overrides: { enabled?: boolean } = {}) {
+  /** `idleMs`: the pause after which idle work runs (long: never within the test). */
+  function setUp(overrides: { enabled?: boolean } = {}, idleMs = 60_000) {
     const docs = new Map<string, { text: string; version: number }>();
     const config = { ...defaultConfig().context, ...overrides };
     const indexer = new WorkspaceIndexer({
@@ -176,6 +177,7 @@ describe('indexing off the keystroke path', () => {
       config: () => config,
       exclusion: new ContextExclusion({ root: () => root, globs: () => [] }),
       documentText: (uri) => docs.get(uri),
+      idleMs,
     });
     const context = new WorkspaceContext({
       indexer,
@@ -227,14 +229,15 @@ describe('indexing off the keystroke path', () => {
   });
 
   it('prepares the documents a completion used once the user pauses, and outlines at most a few neighbours', async () => {
-    const { indexer, open, complete } = setUp();
+    const { indexer, open, complete } = setUp({}, 200);
     const opened = Array.from({ length: 30 }, (_, i) => open(i, 40));
     await indexer.whenIdle();
     const before = { ...indexer.counters };
     complete(opened[0]!);
     await until(() => indexer.counters.neighbourJobs > before.neighbourJobs && indexer.counters.openParses > 0);
     await until(() => indexer.counters.openParses >= NEIGHBOUR_OUTLINES);
-    await new Promise((resolve) => setTimeout(resolve, 3 * IDLE_MS));
+    // Later pauses outline nothing more: the neighbours are current.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(indexer.documents.get(opened[0]!.uri)?.windows).toBeDefined();
     expect(indexer.counters.openParses - before.openParses).toBeLessThanOrEqual(NEIGHBOUR_OUTLINES);
     // Those outlines are what an unbound name is looked up in: doc29 (most recent) defines f29_3.
