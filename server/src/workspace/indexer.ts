@@ -275,6 +275,11 @@ export class WorkspaceIndexer {
     return entry.outline;
   }
 
+  /** Whether a file's outline is prepared (no LRU refresh: for filtering). */
+  hasOutline(file: string): boolean {
+    return this.outlines.has(file);
+  }
+
   /** Open documents other than `uri`, most recently used first. */
   others(uri: string): IndexedDocument[] {
     return [...this.documents.values()]

@@ -15,7 +15,7 @@ import { countTokens } from '../context/tokens.ts';
 import type { ContextRequest, GatheredContext, RepoContext } from '../context/repo-context.ts';
 import { NO_CONTEXT } from '../context/repo-context.ts';
 import type { OutlineSymbol } from '../context/outline.ts';
-import type { WorkspaceIndexer } from './indexer.ts';
+import type { IndexedDocument, WorkspaceIndexer } from './indexer.ts';
 
 /**
  * Names are looked up in three bands, in this order of need: the 30 lines before the cursor, the
@@ -79,14 +79,16 @@ export class WorkspaceContext implements RepoContext {
     indexer.touch(request.uri);
     const offset = Math.min(Math.max(0, request.offset), request.text.length);
     const lineStart = request.text.lastIndexOf('\n', offset - 1) + 1;
+    // The other open documents, most recently used first: sorted once per keystroke.
+    const others = indexer.others(request.uri);
     const candidates = {
       definition:
         config.definitions.enabled && config.definitions.maxTokens > 0
-          ? this.definitions(request, offset, lineStart)
+          ? this.definitions(request, offset, lineStart, others)
           : [],
       similar:
         config.openDocuments.enabled && config.openDocuments.maxTokens > 0
-          ? this.similar(request, lineStart, config.openDocuments.maxDocuments)
+          ? this.similar(request, lineStart, config.openDocuments.maxDocuments, others)
           : [],
       edit: config.recentEdits.enabled && config.recentEdits.maxTokens > 0 ? this.edits(request.uri) : [],
     };
@@ -131,7 +133,12 @@ export class WorkspaceContext implements RepoContext {
     return value;
   }
 
-  private definitions(request: ContextRequest, offset: number, lineStart: number): SnippetCandidate[] {
+  private definitions(
+    request: ContextRequest,
+    offset: number,
+    lineStart: number,
+    others: readonly IndexedDocument[],
+  ): SnippetCandidate[] {
     const indexer = this.options.indexer;
     const doc = indexer.documents.get(request.uri);
     let from = lineStart;
@@ -165,9 +172,9 @@ export class WorkspaceContext implements RepoContext {
       },
       memo,
       unqualified: doc?.unqualified ?? [],
-      openFiles: indexer
-        .others(request.uri)
-        .filter((d) => d.languageId === request.languageId)
+      // Only those with an outline prepared (a few): the others would be looked up for nothing.
+      openFiles: others
+        .filter((d) => d.languageId === request.languageId && indexer.hasOutline(d.path))
         .map((d) => d.path),
       currentPath: request.path,
     };
@@ -185,16 +192,21 @@ export class WorkspaceContext implements RepoContext {
   }
 
   /** Similar windows for the lines before the cursor's line: the same answer for every keystroke on a line. */
-  private similar(request: ContextRequest, lineStart: number, maxDocuments: number): SnippetCandidate[] {
+  private similar(
+    request: ContextRequest,
+    lineStart: number,
+    maxDocuments: number,
+    others: readonly IndexedDocument[],
+  ): SnippetCandidate[] {
     const indexer = this.options.indexer;
-    const key = `${lineStart}:${indexer.epoch}:${indexer.others(request.uri).filter((d) => d.scannedVersion === d.version).length}`;
+    const key = `${lineStart}:${indexer.epoch}:${others.filter((d) => d.scannedVersion === d.version).length}`;
     const memo = this.similarMemo.get(request.uri);
     if (memo?.key === key) return memo.value;
     let from = lineStart;
     for (let i = 0; i < SIMILARITY_LINES && from > 0; i++) from = request.text.lastIndexOf('\n', from - 2) + 1;
     const query = identifierSet(request.text.slice(from, lineStart));
     const texts = new Map<DocumentWindows, string>();
-    for (const d of indexer.others(request.uri).slice(0, maxDocuments)) {
+    for (const d of others.slice(0, maxDocuments)) {
       // Only windows of text scanned for secrets as it is now (indexer.ts): never a stale cut.
       if (d.sensitive !== false || d.scannedVersion !== d.version || d.windows === undefined) continue;
       const current = this.options.documentText(d.uri);
