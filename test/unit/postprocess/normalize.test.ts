@@ -73,6 +73,40 @@ const cases: Case[] = [
     code: 'return "".join(prefix + line for line in lines)',
   },
   {
+    name: 'a preamble that opens with an exclamation',
+    fixture: PY_DEF,
+    raw: 'Sure! The completed code is:\nreturn "".join(prefix + line for line in lines)\n\nThis completes the statement at the cursor.',
+    code: 'return "".join(prefix + line for line in lines)',
+  },
+  {
+    name: 'a preamble, a blank line, then indented code: the code starts on the next line',
+    fixture: 'switch (ret) {\n    case Z_STREAM_ERROR:<|>\n}',
+    raw: 'Here is the completion:\n\n        fputs("invalid compression level\\n", stderr);\n        break;\n\nThis completes the statement at the cursor.',
+    code: '\n        fputs("invalid compression level\\n", stderr);\n        break;',
+    options: { languageId: 'c', multiline: true },
+  },
+  {
+    name: 'a preamble glued to the word being typed in a comment',
+    fixture: '      // Remove the BPE val<|>\n      ranks.splice(index, 1)',
+    raw: 'Sure! The completed code is:\nue of the merged pair\n\nNote: the rest of the file is unchanged.',
+    code: 'ue of the merged pair',
+    options: { multiline: true },
+  },
+  {
+    name: 'a preamble in a line comment, introducing text that does not carry on the comment',
+    fixture: '      // Remove the BPE <|>\n      ranks.splice(index, 1)',
+    raw: 'Here is the completion:\nvalue of the merged pair\n\nThis code continues the current block.',
+    code: 'value of the merged pair',
+    options: { multiline: true },
+  },
+  {
+    name: 'a sentence in a line comment introducing the next comment line stays',
+    fixture: 'int main(void) {\n    // <|>\n}',
+    raw: 'Read the input in two passes:\n    // the header first, then the body.',
+    code: 'Read the input in two passes:\n    // the header first, then the body.',
+    options: { languageId: 'c', multiline: true },
+  },
+  {
     name: 'a sentence that is the completion of a comment stays',
     fixture: 'int main(void) {\n    // <|>\n}',
     raw: 'Read the whole input before writing anything.',
@@ -108,6 +142,12 @@ const cases: Case[] = [
     raw: 'def indent(text, prefix):\n    lines = text.splitlines(True)\n    return "".join(prefix + line for line in lines)',
     code: 'return "".join(prefix + line for line in lines)',
     options: { languageId: 'python', multiline: true },
+  },
+  {
+    name: 'an echo of the last two lines, short ones, and the start of the cursor line',
+    fixture: 'function f() {\n  if (a) {\n    g();\n  }\n\n  dec<|>',
+    raw: '  }\n\n  decode(tokens);',
+    code: 'ode(tokens);',
   },
   {
     name: 'an echo of the word being typed',
@@ -178,7 +218,7 @@ describe('normalizeAnswer (complete answers)', () => {
 });
 
 describe('normalizeAnswer (streamed answers)', () => {
-  const ARTIFACT = /```|~~~|<\/?(cursor|file|mode)\b|Here is|Here's|This code|This adds/;
+  const ARTIFACT = /```|~~~|<\/?(cursor|file|mode)\b|Here is|Here's|Sure!|This code|This adds|Note:/;
   it.each(cases.filter((c) => c.options?.languageId !== 'markdown'))(
     '$name: every partial code is wrapping-free and a prefix of the final code',
     ({ fixture, raw, code, options }) => {

@@ -20,6 +20,12 @@ describe('dropSuffixLines', () => {
     ['a whole duplicated next line', '  <|>\n  return x;', 'return x;', ''],
     ['Python lines', 'def f():\n    <|>\n    return y', 'y = 1\n    return y', 'y = 1'],
     ['lines with CJK text', '<|>\nprint("世界")', 'print("こんにちは")\nprint("世界")', 'print("こんにちは")'],
+    [
+      'the next line written twice by a model that runs on',
+      '  startIndex: number,\n): number {<|>\n  let searchIndex = startIndex\n\n  while (true) {',
+      '\n  let searchIndex = startIndex\n  let searchIndex = startIndex',
+      '',
+    ],
   ])('drops %s', (_, fixture, raw, expected) => {
     expect(dropSuffixLines(raw, contextAt(fixture, { multiline: true }))).toBe(expected);
   });

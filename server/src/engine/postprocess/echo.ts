@@ -7,7 +7,8 @@ import type { Filter } from './context.ts';
 const WORD = /[\p{L}\p{N}_$]/u;
 
 // An overlap spanning lines must carry this much non-blank text: short repeats such as `}` or
-// `a();` are as likely to be new code as an echo.
+// `a();` are as likely to be new code as an echo. Over two line breaks or more (`  }\n\n  dec`, the
+// last lines and the cursor's line, each with its indentation) a repeat is an echo.
 const MIN_MULTILINE_ECHO = 8;
 // An overlap inside the current line that starts mid-line needs this much non-blank text.
 const MIN_PARTIAL_ECHO = 3;
@@ -19,12 +20,19 @@ const MIN_PARTIAL_ECHO = 3;
  * document's.
  */
 export const dropEchoedPrefix: Filter = (text, context) => {
+  const rest = dropEcho(text, context);
+  // An echo of whole lines that ends at the cursor leaves what the model meant to insert there,
+  // judged as any answer is (`  }\n  ` + `  if …` echoed, then the indentation typed so far).
+  return rest !== text && text.slice(0, text.length - rest.length).includes('\n') ? dropEcho(rest, context) : rest;
+};
+
+function dropEcho(text: string, context: { prefix: string }): string {
   const trimmed = text.trimStart();
   const asIs = longestEcho(context.prefix, text, false);
   const reindented = trimmed === text ? 0 : longestEcho(context.prefix, trimmed, true);
   if (reindented > 0 && text.length - trimmed.length + reindented > asIs) return trimmed.slice(reindented);
   return asIs > 0 ? text.slice(asIs) : text;
-};
+}
 
 /** With text before the cursor ending in a space, a suggestion starting with spaces would double them. */
 export const collapseDoubleSpace: Filter = (text, context) => {
@@ -50,6 +58,7 @@ function longestEcho(prefix: string, text: string, lineStartOnly: boolean): numb
     nonSpace[i + 1] = nonSpace[i]! + (/\s/.test(text[i]!) || (code >= 0xdc00 && code <= 0xdfff) ? 0 : 1);
   }
   const firstBreak = text.indexOf('\n');
+  const secondBreak = firstBreak === -1 ? -1 : text.indexOf('\n', firstBreak + 1);
   const wordEnd = /^[\p{L}\p{N}_$]*/u.exec(text)![0].length;
   // Over `prefix`: whether only whitespace lies between each position and the start of its line.
   const blankBefore = new Uint8Array(prefix.length + 1);
@@ -63,6 +72,7 @@ function longestEcho(prefix: string, text: string, lineStartOnly: boolean): numb
       atLineContent: blankBefore[start] === 1,
       lineBlank,
       spansLines: firstBreak !== -1 && firstBreak < length,
+      spansTwoBreaks: secondBreak !== -1 && secondBreak < length,
       nonSpace: nonSpace[length]!,
       wholeWord: length <= wordEnd,
       before: prefix[start - 1] ?? ' ',
@@ -79,6 +89,8 @@ interface EchoFacts {
   /** The cursor's line is blank before the cursor. */
   lineBlank: boolean;
   spansLines: boolean;
+  /** The overlap holds two line breaks or more. */
+  spansTwoBreaks: boolean;
   nonSpace: number;
   /** The overlap is one word (letters, digits, `_`, `$`). */
   wholeWord: boolean;
@@ -89,7 +101,7 @@ interface EchoFacts {
 }
 
 function isEcho(facts: EchoFacts, lineStartOnly: boolean): boolean {
-  if (facts.spansLines) return facts.atLineContent && facts.nonSpace >= MIN_MULTILINE_ECHO;
+  if (facts.spansLines) return facts.atLineContent && facts.nonSpace >= (facts.spansTwoBreaks ? 1 : MIN_MULTILINE_ECHO);
   if (facts.nonSpace === 0) return !lineStartOnly && facts.lineBlank;
   if (facts.atLineContent) return true;
   if (lineStartOnly) return false;

@@ -21,14 +21,19 @@ const PARTIAL_TAG = /<\/?(?:c(?:u(?:r(?:s(?:o(?:r)?)?)?)?)?|f(?:i(?:l(?:e)?)?)?|
 
 /**
  * A sentence addressed to the user: starts with a capital letter, has at least three words, ends
- * with `:` `.` or `!`, and has none of the characters code is made of.
+ * with `:` `.` or `!`, and has none of the characters code is made of. Its first word may end a
+ * short exclamation or label of its own ("Sure! The completed code is:", "Note: …").
  */
-const SENTENCE = /^[A-Z][\w'’]*(?:[ \t]+[^\s;{}=<>|\\]+){2,}[:.!]$/;
+const SENTENCE = /^[A-Z][\w'’]*[!,.:]?(?:[ \t]+[^\s;{}=<>|\\]+){2,}[:.!]$/;
 /** A line being streamed that may still become such a sentence (only words so far). */
 const SENTENCE_START = /^[A-Z][\w'’]*[:.!]?(?:[ \t]+[\w'’,.:!?`"-]*)*$/;
 const CODE_CHARS = /[;{}=<>()[\]\\|&]/;
 /** Text before the cursor that puts it in a comment or a docstring, where sentences are content. */
 const IN_COMMENT = /\/\/|\/\*|^\s*\*|#|--|"""|'''|^\s*;/;
+/** The cursor right after a letter or digit: a sentence written there would be glued to that word. */
+const GLUED = /[\p{L}\p{N}_]$/u;
+/** The marker of a line comment the cursor is in. */
+const LINE_COMMENT = /\/\/|#|--/;
 
 /** After these at the end of the line before the cursor, a line break cannot start the answer. */
 const NEEDS_CONTINUATION = /(?:[,+\-*/%&|^.?<>]|[^=!<>]=)\s*$/;
@@ -84,7 +89,11 @@ function unwrap(text: string, context: PostprocessContext, final: boolean): stri
   const lines = text.split('\n');
   // The last line of a partial answer is still being written.
   const open = final ? undefined : lines.pop();
-  const proseAllowed = !IN_COMMENT.test(context.linePrefix);
+  // In a comment sentences are content, unless one would be glued to the word before the cursor,
+  // or (in a line comment) a sentence introduces a line that does not carry on the comment.
+  const inComment = IN_COMMENT.test(context.linePrefix);
+  const proseAllowed = !inComment || GLUED.test(context.linePrefix);
+  const lineComment = inComment && !proseAllowed ? LINE_COMMENT.exec(context.linePrefix)?.[0] : undefined;
   const fences = !FENCED_LANGUAGES.has(context.languageId);
 
   // A preamble: sentences on lines of their own before the code, the last one introducing it
@@ -106,7 +115,31 @@ function unwrap(text: string, context: PostprocessContext, final: boolean): stri
       } else if (introduces || FENCE_START.test(open)) {
         start = lines.length;
       }
+      // Indented code after a blank line, with text before the cursor: the code starts a new line
+      // (a model writes `Here is the completion:\n` then the answer `\n    return result`).
+      if (start > end && isBlank(lines[start - 1]!) && !isBlank(context.linePrefix)) {
+        const code = lines[start] ?? open ?? '';
+        if (/^(?: {2}|\t)/.test(code)) start--;
+      }
     } else if (first === lines.length && open !== undefined && !isBlank(open) && mayBecomeSentence(open)) {
+      return '';
+    }
+  } else if (lineComment !== undefined) {
+    const first = firstContent(lines);
+    let end = first;
+    while (end < lines.length && isSentence(lines[end]!)) end++;
+    const next = firstContent(lines.slice(end)) + end;
+    const code = lines[next] ?? (isBlank(open ?? '') ? undefined : open);
+    if (end > first && lines[end - 1]!.trim().endsWith(':')) {
+      // Until the line after it shows, the sentence may be a preamble.
+      if (code === undefined) return open === undefined ? text : '';
+      if (!code.trimStart().startsWith(lineComment)) start = next;
+    } else if (
+      first === lines.length &&
+      open !== undefined &&
+      /^[A-Z]/.test(open.trimStart()) &&
+      mayBecomeSentence(open)
+    ) {
       return '';
     }
   }
@@ -134,7 +167,8 @@ function unwrap(text: string, context: PostprocessContext, final: boolean): stri
     if (tail !== undefined && FENCE_START.test(tail) && /[`~]/.test(tail)) tail = undefined;
   }
 
-  if (proseAllowed) {
+  // A docstring's paragraph is content; after a preamble the answer is chat, and so are its last sentences.
+  if ((proseAllowed || start > 0) && (start > 0 || !inComment)) {
     // An epilogue: after a blank line, sentences to the end (complete), or one being written.
     const blank = lastBlankBefore(body);
     if (blank !== -1) {

@@ -24,7 +24,12 @@ export const dropSuffixLines: Filter = (text, context) => {
       matched++;
     const replaysToEnd = j + matched === lines.length;
     const substantial = matched >= 2 && countNonSpace(full(j)) + countNonSpace(full(j + 1)) >= 6;
-    if (replaysToEnd || substantial) return lines.slice(0, j).join('\n');
+    if (!replaysToEnd && !substantial) continue;
+    // A model that runs on may write the next line twice: the copy just before the replay goes too.
+    let cut = j;
+    while (cut > (wholeFirstLine ? 0 : 1) && full(cut - 1) === next[0]!.trimEnd() && countNonSpace(next[0]!) >= 6)
+      cut--;
+    return lines.slice(0, cut).join('\n');
   }
   return text;
 };
