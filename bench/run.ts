@@ -6,7 +6,7 @@
  * `--sweep` measures the trade-offs behind the defaults; `--soak --minutes N` watches memory.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -180,6 +180,37 @@ async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]>
   return results;
 }
 
+/**
+ * Appends every suggestion that carried an artifact to `path` (JSON lines), with the text around
+ * the cursor and the answers of the model calls made for that document up to then, to find the
+ * rule that let it through. Set GHOSTLINE_BENCH_ARTIFACTS=<file> to write them.
+ */
+function dumpArtifacts(path: string, run: Awaited<ReturnType<typeof replay>>): void {
+  const lines: string[] = [];
+  for (const { session } of run.segments)
+    for (const r of session.records) {
+      if ((r.artifacts?.length ?? 0) === 0) continue;
+      const calls = run.calls
+        .filter((c) => c.path === r.path && c.arrivedAt <= (r.doneAt ?? Infinity))
+        .filter((c) => r.prefixTail.includes(c.prefixTail.slice(-40)))
+        .slice(-2)
+        .map((c) => ({ prefixTail: c.prefixTail.slice(-80), answer: c.answer }));
+      lines.push(
+        JSON.stringify({
+          style: run.style,
+          editor: run.editor,
+          artifacts: r.artifacts,
+          source: r.source,
+          prefixTail: r.prefixTail.slice(-160),
+          realNext: r.realNext?.slice(0, 160),
+          suggestion: r.suggestion,
+          calls,
+        }),
+      );
+    }
+  if (lines.length > 0) appendFileSync(path, `${lines.join('\n')}\n`);
+}
+
 /** Every answer style under every editor pattern, on the same typing: saved %, calls, artifacts. */
 async function styleMatrix(
   corpus: ReturnType<typeof segmentsFor>['corpus'],
@@ -208,6 +239,7 @@ async function styleMatrix(
         style,
         explain: values.explain,
       });
+      if (process.env.GHOSTLINE_BENCH_ARTIFACTS) dumpArtifacts(process.env.GHOSTLINE_BENCH_ARTIFACTS, run);
       return profileResult(run, debounceMs);
     }),
   );
