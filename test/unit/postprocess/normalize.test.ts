@@ -189,6 +189,34 @@ const cases: Case[] = [
     raw: 'for (const item of items) sum += item.price;',
     code: 'for (const item of items) sum += item.price;',
   },
+  // A preamble, a blank line, then the next whole line: at the end of a line the blank line is the
+  // code's own line break (the benchmark's prose answers leaked the next line onto the cursor's).
+  {
+    name: 'a preamble, then the next line of a block at the end of a line',
+    fixture: 'function take(map: Map<string, Item>) {\n  const item = this._head;<|>\n}',
+    raw: "Here's the code to insert at the cursor:\n\n  this._map.delete(item.key);\n  this.removeItem(item);\n\nThis code continues the current block.",
+    code: '\n  this._map.delete(item.key);\n  this.removeItem(item);',
+  },
+  {
+    name: 'a preamble, then the next line of a C case at the end of a line',
+    fixture: 'switch (ret) {\n    case Z_STREAM_ERROR:<|>\n}',
+    raw: 'Here is the completion:\n\n        fputs("invalid compression level\\n", stderr);\n        break;',
+    code: '\n        fputs("invalid compression level\\n", stderr);\n        break;',
+    options: { languageId: 'c' },
+  },
+  {
+    name: 'a preamble, a blank line, then text that continues the line',
+    fixture: 'const total = values<|>',
+    raw: 'Here is the completion:\n\n.reduce((a, b) => a + b, 0);',
+    code: '.reduce((a, b) => a + b, 0);',
+  },
+  {
+    name: 'a preamble, a blank line, then an indented line on a line with nothing typed yet',
+    fixture: PY_DEF,
+    raw: 'Here is the completion:\n\n    return "".join(prefix + line for line in lines)',
+    code: 'return "".join(prefix + line for line in lines)',
+    options: { languageId: 'python' },
+  },
   {
     name: 'a capitalized identifier',
     fixture: 'x = <|>',

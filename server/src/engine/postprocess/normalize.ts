@@ -107,13 +107,14 @@ function unwrap(text: string, context: PostprocessContext, final: boolean): stri
     if (end > first) {
       const introduces = lines[end - 1]!.trim().endsWith(':');
       if (next < lines.length) {
-        if (introduces || FENCE.test(lines[next]!)) start = next;
+        if (introduces || FENCE.test(lines[next]!))
+          start = next > end && breakBeforeCode(lines[next]!, context) ? next - 1 : next;
       } else if (open === undefined) {
         // Only sentences, and the answer is complete: they are the suggestion (a comment, a docstring).
       } else if (isBlank(open) || mayBecomeSentence(open)) {
         return '';
       } else if (introduces || FENCE_START.test(open)) {
-        start = lines.length;
+        start = lines.length > end && breakBeforeCode(open, context) ? lines.length - 1 : lines.length;
       }
       // Indented code after a blank line, with text before the cursor: the code starts a new line
       // (a model writes `Here is the completion:\n` then the answer `\n    return result`).
@@ -184,6 +185,20 @@ function unwrap(text: string, context: PostprocessContext, final: boolean): stri
       return trimEndBlank(body).join('\n');
   }
   return tail === undefined ? body.join('\n') + (final || body.length === 0 ? '' : '\n') : [...body, tail].join('\n');
+}
+
+/**
+ * Whether the blank line between a preamble and the code is the code's own line break: the cursor
+ * ends a line with text on it, and the code's first line is indented as a whole line is (two
+ * spaces or a tab), so it cannot continue the cursor's line.
+ */
+function breakBeforeCode(line: string, context: PostprocessContext): boolean {
+  return (
+    !isBlank(context.linePrefix) &&
+    isBlank(context.lineSuffix) &&
+    /^(?: {2,}|\t)\S/.test(line) &&
+    !FENCE_START.test(line)
+  );
 }
 
 function firstContent(lines: string[]): number {
