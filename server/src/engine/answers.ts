@@ -32,6 +32,8 @@ export interface LiveAnswer {
   normalize: (raw: string, final: boolean) => string;
   /** performance.now() of the call's start or its last delta: a call silent too long is not joined. */
   lastActivity?: number;
+  /** Called after `code` grew while streaming (the request that made the call may be served early). */
+  onCode?: () => void;
 }
 
 /** Sets the final answer of a live call, and its final code. */
@@ -165,6 +167,7 @@ export class Answers {
               live.code = code;
               live.lastActivity = performance.now();
               armHedge();
+              live.onCode?.();
             }
             if (enough(code)) attempt.controller.abort(EARLY_STOP);
           },

@@ -381,9 +381,29 @@ export class CompletionEngine {
       this.liveByKey.set(key, live);
       this.typedAhead.remember(request.uri, request.text, request.offset, { key, live });
     }
+    // A one-line suggestion is served as soon as its line is complete; the call streams on (the
+    // look-ahead's next line, for typed-ahead) while this request's wait continues in the background.
+    const firstLine =
+      !flight.shared && !multiline ? this.lineComplete(live, looksAhead(request, config, multiline)) : undefined;
     let raw: RawAnswer;
+    let servedEarly = false;
     try {
-      raw = await flight.promise;
+      const first = firstLine
+        ? await Promise.race([flight.promise, firstLine.ready.then(() => undefined)])
+        : await flight.promise;
+      if (first === undefined) {
+        servedEarly = true;
+        this.modelHealth('recovered');
+        void flight.promise
+          .then(
+            () => this.modelHealth('recovered'),
+            () => undefined,
+          )
+          .finally(() => clearTimeout(budgetTimer));
+        const model = resolveRoute(config, request.task, request.languageId).model;
+        return this.deliver(request, this.fit(request, live.code, config, multiline), 'model', model, started);
+      }
+      raw = first;
       this.modelHealth('recovered');
     } catch (error) {
       if (budget.signal.aborted && !signal.aborted) {
@@ -402,11 +422,34 @@ export class CompletionEngine {
         );
       throw error;
     } finally {
-      clearTimeout(budgetTimer);
+      firstLine?.stop();
+      if (!servedEarly) clearTimeout(budgetTimer);
     }
     // A joined flight's live answer was normalized for its own request's cursor: normalize again here.
     const code = flight.shared ? live.normalize(raw.text, true) : live.code;
     return this.deliver(request, this.fit(request, code, config, multiline), 'model', raw.model, started);
+  }
+
+  /**
+   * Resolves once the streaming code holds a complete first line (after the leading line break a
+   * look-ahead answer at the end of a line starts with): what a one-line suggestion shows is then
+   * final, since the streamed code only grows.
+   */
+  private lineComplete(live: LiveAnswer, lookahead: boolean): { ready: Promise<void>; stop: () => void } {
+    const state = { ready: undefined as unknown as Promise<void>, stop: () => {} };
+    state.ready = new Promise<void>((resolve) => {
+      const check = () => {
+        if (live.done || !firstLineComplete(live.code, lookahead)) return;
+        live.onCode = undefined;
+        resolve();
+      };
+      live.onCode = check;
+      state.stop = () => {
+        if (live.onCode === check) live.onCode = undefined;
+      };
+      check();
+    });
+    return state;
   }
 
   /** The text around a request's cursor, as the normalizer and the fitting filters see it. */
@@ -504,4 +547,12 @@ export class CompletionEngine {
     this.deps.metrics.cancelled++;
     return { kind: 'cancelled' };
   }
+}
+
+/** True when `code` has a complete first line of code (after a leading line break, with look-ahead). */
+export function firstLineComplete(code: string, lookahead: boolean): boolean {
+  let body = code;
+  if (lookahead && /^[ \t]*\n/.test(body)) body = body.slice(body.indexOf('\n') + 1);
+  const end = body.indexOf('\n');
+  return end !== -1 && body.slice(0, end).trim() !== '';
 }
