@@ -12,11 +12,14 @@ if (Number(process.versions.node.split('.')[0]) < MIN_NODE_MAJOR) {
 }
 // V8's start-up flags (bin/v8-flags.js) cannot be given in NODE_OPTIONS or applied to a running
 // process, so the launcher replaces itself (same process id, same stdio) with a Node started with
-// them where the platform can (Node 22.15+, not Windows); elsewhere the server runs without them.
+// them where the platform can (Node 22.15+, not Windows, not over --node-ipc); elsewhere the
+// server runs without them.
 // GHOSTLINE_V8_FLAGS replaces the list (space-separated; empty for none).
 const flags = process.env.GHOSTLINE_V8_FLAGS?.split(' ').filter(Boolean) ?? V8_FLAGS;
 if (
   flags.some((flag) => !process.execArgv.includes(flag)) &&
+  // An IPC channel (--node-ipc) is already open in this process and would not survive.
+  process.channel === undefined &&
   typeof process.execve === 'function' &&
   process.platform !== 'win32'
 ) {

@@ -1,0 +1,73 @@
+/**
+ * The launcher with the transports editors choose: over Node's IPC channel (`--node-ipc`, what a
+ * VS Code client gets with TransportKind.ipc) the server must answer on that channel, which the
+ * launcher's own process opened (it cannot restart itself with V8 flags there); over stdio it
+ * runs with the V8 flags of bin/v8-flags.js.
+ */
+import { execFileSync, fork, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { V8_FLAGS } from '../../../bin/v8-flags.js';
+import { BIN, SERVER_NODE } from '../../helpers/lsp-client.ts';
+
+const env = () => {
+  const home = mkdtempSync(join(tmpdir(), 'ghostline-transport-'));
+  return { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), OPENAI_API_KEY: 'sk-test' };
+};
+
+describe('the launcher', () => {
+  it('answers initialize over --node-ipc', async () => {
+    const child = fork(BIN, ['--node-ipc'], {
+      execPath: SERVER_NODE,
+      env: env(),
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    try {
+      const answer = await new Promise<{ id?: number; result?: { capabilities?: Record<string, unknown> } }>(
+        (resolve, reject) => {
+          child.on('message', (message) => resolve(message as never));
+          child.on('exit', (code) => reject(new Error(`exited with ${code} before answering: ${stderr}`)));
+          child.send({
+            jsonrpc: '2.0',
+            id: 1,
+            method: 'initialize',
+            params: { processId: null, rootUri: null, capabilities: {} },
+          });
+        },
+      );
+      expect(answer.id).toBe(1);
+      expect(answer.result?.capabilities).toHaveProperty('completionProvider');
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('runs the stdio server with its V8 flags where Node can restart itself with them', async () => {
+    const child = spawn(SERVER_NODE, [BIN, '--stdio'], { env: env(), stdio: ['pipe', 'pipe', 'ignore'] });
+    try {
+      // The first bytes of any answer mean the server is up (in its final process image).
+      const first = new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+      const body = JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { processId: null, rootUri: null, capabilities: {} },
+      });
+      child.stdin!.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      await first;
+      const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
+      const canRestart =
+        execFileSync(SERVER_NODE, ['-p', "typeof process.execve === 'function' && process.platform !== 'win32'"], {
+          encoding: 'utf8',
+        }).trim() === 'true';
+      if (canRestart) expect(argv).toEqual(expect.arrayContaining(V8_FLAGS));
+      else expect(argv).toContain(BIN);
+    } finally {
+      child.kill();
+    }
+  });
+});
