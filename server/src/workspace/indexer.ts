@@ -357,10 +357,17 @@ export class WorkspaceIndexer {
       this.epoch++;
       return;
     }
-    if (kind === 'full' && !(await this.neighbourWork(doc, current, config))) return;
-    // Imported files are outlined for the document in use only: a tab opened in the background
-    // waits until a completion asks for it (touch), so it never delays the one being typed in.
-    if (!config.definitions.enabled || !this.isActive(doc)) return;
+    // The import work first: it serves the completions in this document, the neighbour work others.
+    if (config.definitions.enabled && this.isActive(doc)) await this.importWork(doc, current);
+    if (kind === 'full') await this.neighbourWork(doc, current, config);
+  }
+
+  /**
+   * The document's imports resolved and the files they name outlined. Only for the document in
+   * use: a tab opened in the background waits until a completion asks for it (touch), so it never
+   * delays the one being typed in. Each outline is usable as soon as it is parsed.
+   */
+  private async importWork(doc: IndexedDocument, current: { text: string; version: number }): Promise<void> {
     this.counters.importJobs++;
     doc.importsVersion = current.version;
     const { imports } = parseImports(doc.languageId, current.text);
@@ -377,11 +384,11 @@ export class WorkspaceIndexer {
     const unqualified = this.resolver
       .unqualified(doc.path, doc.languageId)
       .filter((p) => this.options.exclusion.reason(p) === undefined);
-    const files = new Set<string>([...[...bindings.values()].flatMap((b) => b.paths), ...unqualified]);
-    for (const file of files) await this.outlineFromDisk(file, doc.languageId, 0);
     doc.bindings = bindings;
     doc.unqualified = unqualified;
     this.outlineEpoch++;
+    const files = new Set<string>([...[...bindings.values()].flatMap((b) => b.paths), ...unqualified]);
+    for (const file of files) await this.outlineFromDisk(file, doc.languageId, 0);
   }
 
   /**
