@@ -22,13 +22,26 @@ export interface DocumentWindows {
   path: string;
   languageId: string;
   /** Start line of each window. */
-  starts: number[];
+  starts: Uint32Array;
   /** Offsets in the text of each window's start and end: [start0, end0, start1, end1, …]. */
-  spans: number[];
-  sizes: number[];
-  /** identifier → indices of the windows holding it. */
-  postings: Map<string, number[]>;
+  spans: Uint32Array;
+  /** Distinct identifiers of each window. */
+  sizes: Uint32Array;
+  /**
+   * identifier → where its windows are listed in `lists`: at that offset the count, then the
+   * indices of the windows holding it. Flat typed arrays: a few dozen kilobytes per document.
+   */
+  postings: Map<string, number>;
+  lists: Uint16Array;
 }
+
+/** The indices of the windows holding `id` (empty when none). */
+export function windowsWith(doc: DocumentWindows, id: string): Uint16Array {
+  const at = doc.postings.get(id);
+  return at === undefined ? EMPTY : doc.lists.subarray(at + 1, at + 1 + doc.lists[at]!);
+}
+
+const EMPTY = new Uint16Array(0);
 
 /**
  * Builds a document's windows a few at a time (`step`), so the indexer can yield to the event
@@ -36,16 +49,23 @@ export interface DocumentWindows {
  * index never keeps the document's text alive.
  */
 export class WindowBuilder {
-  private readonly result: DocumentWindows;
+  private readonly path: string;
+  private readonly languageId: string;
   private readonly text: string;
+  private readonly starts: number[] = [];
+  private readonly spans: number[] = [];
+  private readonly sizes: number[] = [];
+  private readonly postings = new Map<string, number[]>();
+  private result: DocumentWindows | undefined;
   /** Offsets of the line starts, as far as the last window reaches. */
   private readonly lineStarts: number[] = [0];
   private readonly lineCount: number;
   private next = 0;
 
   constructor(path: string, languageId: string, text: string) {
+    this.path = path;
+    this.languageId = languageId;
     this.text = text;
-    this.result = { path, languageId, starts: [], spans: [], sizes: [], postings: new Map() };
     const needed = MAX_WINDOWS * WINDOW_STEP + WINDOW_LINES;
     for (let at = text.indexOf('\n'); at !== -1 && this.lineStarts.length < needed; at = text.indexOf('\n', at + 1))
       this.lineStarts.push(at + 1);
@@ -54,7 +74,8 @@ export class WindowBuilder {
 
   /** Builds up to `count` more windows; true when the document is done. */
   step(count: number): boolean {
-    const { text, result, lineStarts, lineCount } = this;
+    const { text, lineStarts, lineCount } = this;
+    const result = this;
     for (let n = 0; n < count; n++) {
       const start = this.next;
       if (start >= lineCount || result.starts.length >= MAX_WINDOWS) return true;
@@ -81,7 +102,29 @@ export class WindowBuilder {
   }
 
   done(): DocumentWindows {
+    if (this.result) return this.result;
     while (!this.step(MAX_WINDOWS));
+    let total = 0;
+    for (const list of this.postings.values()) total += list.length + 1;
+    const lists = new Uint16Array(total);
+    const postings = new Map<string, number>();
+    let at = 0;
+    for (const [id, list] of this.postings) {
+      postings.set(id, at);
+      lists[at] = list.length;
+      lists.set(list, at + 1);
+      at += list.length + 1;
+    }
+    this.postings.clear();
+    this.result = {
+      path: this.path,
+      languageId: this.languageId,
+      starts: Uint32Array.from(this.starts),
+      spans: Uint32Array.from(this.spans),
+      sizes: Uint32Array.from(this.sizes),
+      postings,
+      lists,
+    };
     return this.result;
   }
 }
@@ -112,11 +155,7 @@ export function similarWindows(
   const found: (SimilarWindow & { sameLanguage: boolean; order: number })[] = [];
   documents.forEach((doc, order) => {
     const shared = new Map<number, number>();
-    for (const id of query) {
-      const list = doc.postings.get(id);
-      if (!list) continue;
-      for (const index of list) shared.set(index, (shared.get(index) ?? 0) + 1);
-    }
+    for (const id of query) for (const index of windowsWith(doc, id)) shared.set(index, (shared.get(index) ?? 0) + 1);
     let best = -1;
     let bestScore = 0;
     for (const [index, count] of shared) {
