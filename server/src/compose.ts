@@ -66,6 +66,8 @@ export interface ComposeOptions {
   currentVersion?: (uri: string) => number | undefined;
   /** performance.now() of an open document's last change: the completion debounce counts from it. */
   lastChange?: (uri: string) => number | undefined;
+  /** The median gap between an open document's recent changes while the user types. */
+  typingGap?: (uri: string) => number | undefined;
   /** The text of an open document, for repository context (the protocol edge or a shell command). */
   documentText?: (uri: string) => { text: string; version: number } | undefined;
 }
@@ -257,6 +259,7 @@ export function compose(options: ComposeOptions): Composition {
     context: repoContext,
     currentVersion: options.currentVersion ?? (() => undefined),
     lastChange: options.lastChange ?? (() => undefined),
+    typingGap: options.typingGap ?? (() => undefined),
     notify: (problem) => notifyProviderProblem(problem),
     // One topic: "not answering" and "answers again" alternate, each said once per change.
     health: (severity, message) => report(severity, message, 'model-health'),

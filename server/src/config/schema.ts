@@ -164,6 +164,12 @@ export const configSchema = z.strictObject({
         .describe(
           'Wait this long before calling the model after an automatic trigger, or an invoked one while the user is typing (a request within two debounce periods of the previous one); a newer request in the same document replaces the waiting one. Chosen from measurements: docs/performance.md.',
         ),
+      adaptiveDebounce: z
+        .boolean()
+        .default(true)
+        .describe(
+          "Shorten the debounce to the typist's own rhythm: 1.25 times the median gap between their recent keystrokes in the document (at least 100 ms, at most `debounceMs`), so a fast typist's pause starts the model call sooner.",
+        ),
       budgetMs: z
         .number()
         .int()

@@ -31,6 +31,20 @@ import type { CallMeta } from '../router/router.ts';
 
 export type { EngineDeps, SuggestOutcome, SuggestRequest } from './types.ts';
 
+/** The adaptive debounce: this many times the typist's median gap between keys, and at least MIN_DEBOUNCE_MS. */
+const RHYTHM_FACTOR = 1.25;
+const MIN_DEBOUNCE_MS = 100;
+
+/**
+ * The debounce for a typist whose median gap between keys is `medianGapMs`: a pause is a gap
+ * clearly longer than their usual one, so a fast typist's call starts sooner; never longer than
+ * the configured `completion.debounceMs`.
+ */
+export function adaptiveDebounce(configuredMs: number, medianGapMs: number | undefined): number {
+  if (medianGapMs === undefined) return configuredMs;
+  return Math.min(configuredMs, Math.max(MIN_DEBOUNCE_MS, Math.round(medianGapMs * RHYTHM_FACTOR)));
+}
+
 /** A request within this many debounce periods of the previous one means the user is typing. */
 const TYPING_WINDOW = 2;
 
@@ -150,7 +164,8 @@ export class CompletionEngine {
     // its own idle delay (Neovim, Helix) has waited that long already.
     const changedAt = this.deps.lastChange?.(request.uri);
     const idleMs = changedAt === undefined ? 0 : Math.max(0, performance.now() - changedAt);
-    const wait = debounce ? Math.max(0, debounceMs - idleMs) : 0;
+    const rhythm = config.completion.adaptiveDebounce ? this.deps.typingGap?.(request.uri) : undefined;
+    const wait = debounce ? Math.max(0, adaptiveDebounce(debounceMs, rhythm) - idleMs) : 0;
     const ticket = this.scheduler.enter(key, request.signal, wait, request.version);
     if (joined) {
       if (ticket.signal.aborted) leave.abort(ticket.signal.reason);

@@ -58,6 +58,8 @@ export interface EngineDeps {
    * until `completion.debounceMs` passed since then, not since the request arrived.
    */
   lastChange?: (uri: string) => number | undefined;
+  /** The median gap between the document's recent changes while typing: the adaptive debounce follows it. */
+  typingGap?: (uri: string) => number | undefined;
   /** Called once per problem the user should hear about (no key, quota); the caller de-duplicates. */
   notify?: (problem: ProviderError) => void;
   /**

@@ -9,12 +9,19 @@ import { utf16ToUtf8Column, utf8ToUtf16Column, type Encoding } from './encoding.
 
 export type { OpenDocument };
 
+/** Gaps between changes kept per document, at least this many before a rhythm is told, and the longest counted. */
+const RHYTHM_SAMPLES = 16;
+const RHYTHM_MIN_SAMPLES = 6;
+const RHYTHM_MAX_GAP_MS = 1000;
+
 export class DocumentStore implements DocumentView {
   private readonly docs = new Map<string, TextDocument>();
   /** The NUL scan, once per document version rather than on every keystroke's request. */
   private readonly binary = new WeakMap<TextDocument, { version: number; binary: boolean }>();
   /** performance.now() of each document's last open or change: the completion debounce counts from it. */
   private readonly changedAt = new Map<string, number>();
+  /** The last gaps between changes of each document shorter than a typing pause: the typist's rhythm. */
+  private readonly gaps = new Map<string, number[]>();
   encoding: Encoding = 'utf-16';
 
   get size(): number {
@@ -34,13 +41,22 @@ export class DocumentStore implements DocumentView {
       const converted = 'range' in change ? { ...change, range: this.toUtf16Range(doc, change.range) } : change;
       TextDocument.update(doc, [converted], version);
     }
-    this.changedAt.set(uri, performance.now());
+    const now = performance.now();
+    const gap = now - (this.changedAt.get(uri) ?? -Infinity);
+    if (gap < RHYTHM_MAX_GAP_MS) {
+      const gaps = this.gaps.get(uri) ?? [];
+      gaps.push(gap);
+      if (gaps.length > RHYTHM_SAMPLES) gaps.shift();
+      this.gaps.set(uri, gaps);
+    }
+    this.changedAt.set(uri, now);
     return true;
   }
 
   close(uri: string): void {
     this.docs.delete(uri);
     this.changedAt.delete(uri);
+    this.gaps.delete(uri);
   }
 
   get(uri: string): OpenDocument | undefined {
@@ -62,6 +78,14 @@ export class DocumentStore implements DocumentView {
   /** performance.now() of the document's last open or change. */
   lastChange(uri: string): number | undefined {
     return this.changedAt.get(uri);
+  }
+
+  /** The median of the document's last gaps between changes while typing (undefined: too few yet). */
+  typingGap(uri: string): number | undefined {
+    const gaps = this.gaps.get(uri);
+    if (!gaps || gaps.length < RHYTHM_MIN_SAMPLES) return undefined;
+    const sorted = [...gaps].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
   }
 
   /**

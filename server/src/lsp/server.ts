@@ -112,6 +112,7 @@ export function serve(options: ServeOptions): Connection {
       clientSettings: { initializationOptions: settings },
       currentVersion: (uri) => documents.version(uri),
       lastChange: (uri) => documents.lastChange(uri),
+      typingGap: (uri) => documents.typingGap(uri),
       documentText: (uri) => {
         const doc = documents.get(uri);
         return doc ? { text: doc.text, version: doc.version } : undefined;
