@@ -6,6 +6,7 @@
  */
 import { snippetsText, type PromptSnippet } from '../context/prompt.ts';
 import type { ActionName } from './names.ts';
+import type { Prepared } from './types.ts';
 
 export const REGION_OPEN = '<region>';
 export const REGION_CLOSE = '</region>';
@@ -94,35 +95,25 @@ export function docConvention(languageId: string): string {
   return DOC_CONVENTIONS[languageId] ?? 'the documentation comment convention usual for this language';
 }
 
-export interface RegionPrompt {
-  path: string;
-  languageId: string;
-  before: string;
-  region: string;
-  after: string;
-  /** Repository context: snippets of other files, written first. */
-  snippets?: readonly PromptSnippet[];
-}
-
 /**
  * The shared input layout: repository snippets, then the file, the code around the region, the
  * region; `extra` lines last.
  */
-export function regionInput(prompt: RegionPrompt, extra: string[] = []): string {
-  const snippets = prompt.snippets?.length ? `${snippetsText(prompt.snippets)}\n` : '';
+export function regionInput(prepared: Prepared, snippets: readonly PromptSnippet[], extra: string[] = []): string {
+  const context = snippets.length > 0 ? `${snippetsText(snippets)}\n` : '';
   return (
-    snippets +
+    context +
     [
-      `File: ${prompt.path}`,
-      `Language: ${prompt.languageId}`,
+      `File: ${prepared.path}`,
+      `Language: ${prepared.doc.languageId}`,
       '',
       'Code before the region:',
-      prompt.before,
+      prepared.before,
       'Code after the region:',
-      prompt.after,
+      prepared.after,
       '',
       'The region:',
-      `${REGION_OPEN}\n${prompt.region}\n${REGION_CLOSE}`,
+      `${REGION_OPEN}\n${prepared.region}\n${REGION_CLOSE}`,
       ...(extra.length > 0 ? ['', ...extra] : []),
     ].join('\n')
   );

@@ -94,17 +94,7 @@ export async function runTests(deps: ActionDeps, request: ActionRequest, prepare
         task: 'tests',
         languageId: doc.languageId,
         instructions: TESTS_INSTRUCTIONS,
-        input: regionInput(
-          {
-            path: prepared.path,
-            languageId: doc.languageId,
-            before: prepared.before,
-            region: prepared.region,
-            after: prepared.after,
-            snippets: context.snippets,
-          },
-          [...facts, ...feedback],
-        ),
+        input: regionInput(prepared, context.snippets, [...facts, ...feedback]),
         jsonSchema: TESTS_SCHEMA,
         file: prepared.path,
         contextFiles: context.files,
