@@ -116,12 +116,6 @@ function unwrap(text: string, context: PostprocessContext, final: boolean): stri
       } else if (introduces || FENCE_START.test(open)) {
         start = lines.length > end && breakBeforeCode(open, context) ? lines.length - 1 : lines.length;
       }
-      // Indented code after a blank line, with text before the cursor: the code starts a new line
-      // (a model writes `Here is the completion:\n` then the answer `\n    return result`).
-      if (start > end && isBlank(lines[start - 1]!) && !isBlank(context.linePrefix)) {
-        const code = lines[start] ?? open ?? '';
-        if (/^(?: {2}|\t)/.test(code)) start--;
-      }
     } else if (first === lines.length && open !== undefined && !isBlank(open) && mayBecomeSentence(open)) {
       return '';
     }
