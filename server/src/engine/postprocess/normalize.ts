@@ -32,6 +32,8 @@ const CODE_CHARS = /[;{}=<>()[\]\\|&]/;
 const IN_COMMENT = /\/\/|\/\*|^\s*\*|#|--|"""|'''|^\s*;/;
 /** The cursor right after a letter or digit: a sentence written there would be glued to that word. */
 const GLUED = /[\p{L}\p{N}_]$/u;
+/** Words of a sentence about the answer itself, which no comment in the code says. */
+const ABOUT_THE_ANSWER = /\b(?:here(?:'s|’s| is)|sure|certainly|complet\w*|snippet|cursor|insert\w*|the code)\b/i;
 /** The marker of a line comment the cursor is in. */
 const LINE_COMMENT = /\/\/|#|--/;
 
@@ -119,16 +121,19 @@ function unwrap(text: string, context: PostprocessContext, final: boolean): stri
     } else if (first === lines.length && open !== undefined && !isBlank(open) && mayBecomeSentence(open)) {
       return '';
     }
-  } else if (lineComment !== undefined) {
+  } else if (inComment) {
+    // In a comment the text is sentences too: only the first line can be a preamble. It is one when
+    // it introduces what follows (`:`) and speaks of the answer ("Here is the completion:"), or, in
+    // a line comment, when the line it introduces does not carry on the comment.
     const first = firstContent(lines);
-    let end = first;
-    while (end < lines.length && isSentence(lines[end]!)) end++;
-    const next = firstContent(lines.slice(end)) + end;
+    const next = firstContent(lines.slice(first + 1)) + first + 1;
+    const preamble = first < lines.length && isSentence(lines[first]!) && lines[first]!.trim().endsWith(':');
     const code = lines[next] ?? (isBlank(open ?? '') ? undefined : open);
-    if (end > first && lines[end - 1]!.trim().endsWith(':')) {
+    if (preamble) {
       // Until the line after it shows, the sentence may be a preamble.
       if (code === undefined) return open === undefined ? text : '';
-      if (!code.trimStart().startsWith(lineComment)) start = next;
+      const carriesOn = lineComment !== undefined && code.trimStart().startsWith(lineComment);
+      if (ABOUT_THE_ANSWER.test(lines[first]!) || (lineComment !== undefined && !carriesOn)) start = next;
     } else if (
       first === lines.length &&
       open !== undefined &&
