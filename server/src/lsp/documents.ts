@@ -9,10 +9,20 @@ import { utf16ToUtf8Column, utf8ToUtf16Column, type Encoding } from './encoding.
 
 export type { OpenDocument };
 
-/** Gaps between changes kept per document, at least this many before a rhythm is told, and the longest counted. */
+/**
+ * Gaps between changes kept per document (and server-wide), at least this many before a rhythm is
+ * told, and the longest counted.
+ */
 const RHYTHM_SAMPLES = 16;
 const RHYTHM_MIN_SAMPLES = 6;
 const RHYTHM_MAX_GAP_MS = 1000;
+
+/** The (upper) median of a few gaps; undefined for fewer than RHYTHM_MIN_SAMPLES. */
+function median(gaps: readonly number[]): number | undefined {
+  if (gaps.length < RHYTHM_MIN_SAMPLES) return undefined;
+  const sorted = [...gaps].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
 
 export class DocumentStore implements DocumentView {
   private readonly docs = new Map<string, TextDocument>();
@@ -22,6 +32,11 @@ export class DocumentStore implements DocumentView {
   private readonly changedAt = new Map<string, number>();
   /** The last gaps between changes of each document shorter than a typing pause: the typist's rhythm. */
   private readonly gaps = new Map<string, number[]>();
+  /**
+   * The last gaps of all documents together: the typist is the same person in every file, so a
+   * document with too few gaps of its own (its first line) borrows the server-wide rhythm.
+   */
+  private readonly allGaps: number[] = [];
   encoding: Encoding = 'utf-16';
 
   get size(): number {
@@ -48,6 +63,8 @@ export class DocumentStore implements DocumentView {
       gaps.push(gap);
       if (gaps.length > RHYTHM_SAMPLES) gaps.shift();
       this.gaps.set(uri, gaps);
+      this.allGaps.push(gap);
+      if (this.allGaps.length > RHYTHM_SAMPLES) this.allGaps.shift();
     }
     this.changedAt.set(uri, now);
     return true;
@@ -80,12 +97,13 @@ export class DocumentStore implements DocumentView {
     return this.changedAt.get(uri);
   }
 
-  /** The median of the document's last gaps between changes while typing (undefined: too few yet). */
+  /**
+   * The median of the document's last gaps between changes while typing; with too few of its own
+   * yet, the median of the last gaps in any document (undefined: too few anywhere).
+   */
   typingGap(uri: string): number | undefined {
-    const gaps = this.gaps.get(uri);
-    if (!gaps || gaps.length < RHYTHM_MIN_SAMPLES) return undefined;
-    const sorted = [...gaps].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)];
+    const own = this.gaps.get(uri);
+    return median(own && own.length >= RHYTHM_MIN_SAMPLES ? own : this.allGaps);
   }
 
   /**

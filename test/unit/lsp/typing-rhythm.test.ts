@@ -1,18 +1,19 @@
 /**
  * DocumentStore's typing rhythm: the median gap between a document's recent changes, pauses of a
- * second or more left out, told only after a few changes.
+ * second or more left out, told only after a few changes; a document with too few changes of its
+ * own borrows the rhythm of all documents.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DocumentStore } from '../../../server/src/lsp/documents.ts';
 
 const URI = 'file:///a.ts';
 
-function typeWithGaps(store: DocumentStore, gaps: number[]): void {
+function typeWithGaps(store: DocumentStore, gaps: number[], uri = URI): void {
   let character = 0;
   for (const gap of gaps) {
     vi.advanceTimersByTime(gap);
     const at = { line: 0, character };
-    store.change(URI, character + 2, [{ range: { start: at, end: at }, text: 'x' }]);
+    store.change(uri, character + 2, [{ range: { start: at, end: at }, text: 'x' }]);
     character++;
   }
 }
@@ -32,16 +33,53 @@ describe('DocumentStore typing rhythm', () => {
     expect(store.lastChange(URI)).toBe(performance.now());
   });
 
-  it('is unknown until enough changes were seen, and forgotten when the document closes', () => {
+  it('is unknown until enough changes were seen, and the document forgets its own when it closes', () => {
     vi.useFakeTimers({ toFake: ['performance'] });
     const store = new DocumentStore();
+    const other = 'file:///b.ts';
     store.open(URI, 'typescript', 1, '');
     typeWithGaps(store, [100, 100, 100]);
     expect(store.typingGap(URI)).toBeUndefined();
     typeWithGaps(store, [100, 100, 100]);
     expect(store.typingGap(URI)).toBe(100);
+    store.open(other, 'typescript', 1, '');
+    typeWithGaps(store, [300, 300, 300, 300, 300, 300], other);
+    // Its own gaps still tell, though the server-wide median (of 100s and 300s) is 300.
+    expect(store.typingGap(URI)).toBe(100);
     store.close(URI);
-    expect(store.typingGap(URI)).toBeUndefined();
     expect(store.lastChange(URI)).toBeUndefined();
+    store.open(URI, 'typescript', 1, '');
+    expect(store.typingGap(URI)).toBe(300);
+  });
+
+  it('borrows the server-wide rhythm until a document has enough gaps of its own', () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const store = new DocumentStore();
+    const other = 'file:///b.ts';
+    store.open(URI, 'typescript', 1, '');
+    typeWithGaps(store, [140, 140, 140, 140, 140, 140]);
+    store.close(URI);
+    // The typist opens another file: no gap of its own yet, the rhythm is still theirs.
+    store.open(other, 'typescript', 1, '');
+    expect(store.typingGap(other)).toBe(140);
+    // Until it has six gaps of its own, the last 16 gaps of all documents tell (six 140s, three 300s).
+    typeWithGaps(store, [300, 300, 300], other);
+    expect(store.typingGap(other)).toBe(140);
+    typeWithGaps(store, [300, 300, 300], other);
+    expect(store.typingGap(other)).toBe(300);
+  });
+
+  it('keeps only the last gaps server-wide, across many documents', () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const store = new DocumentStore();
+    for (let i = 0; i < 40; i++) {
+      const uri = `file:///f${i}.ts`;
+      store.open(uri, 'typescript', 1, '');
+      // Older documents were typed slowly, the last three quickly; the median follows the last 16 gaps.
+      typeWithGaps(store, i < 37 ? [400, 400] : [100, 100, 100, 100, 100, 100], uri);
+    }
+    const fresh = 'file:///new.ts';
+    store.open(fresh, 'typescript', 1, '');
+    expect(store.typingGap(fresh)).toBe(100);
   });
 });
