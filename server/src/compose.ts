@@ -68,6 +68,8 @@ export interface ComposeOptions {
   lastChange?: (uri: string) => number | undefined;
   /** The median gap between an open document's recent changes while the user types. */
   typingGap?: (uri: string) => number | undefined;
+  /** Whether an open document's last change began a burst of typing (first since open, or after a pause). */
+  startsBurst?: (uri: string) => boolean;
   /** The text of an open document, for repository context (the protocol edge or a shell command). */
   documentText?: (uri: string) => { text: string; version: number } | undefined;
 }
@@ -260,6 +262,7 @@ export function compose(options: ComposeOptions): Composition {
     currentVersion: options.currentVersion ?? (() => undefined),
     lastChange: options.lastChange ?? (() => undefined),
     typingGap: options.typingGap ?? (() => undefined),
+    startsBurst: options.startsBurst ?? (() => false),
     notify: (problem) => notifyProviderProblem(problem),
     // One topic: "not answering" and "answers again" alternate, each said once per change.
     health: (severity, message) => report(severity, message, 'model-health'),

@@ -165,7 +165,11 @@ export class CompletionEngine {
     const changedAt = this.deps.lastChange?.(request.uri);
     const idleMs = changedAt === undefined ? 0 : Math.max(0, performance.now() - changedAt);
     const rhythm = config.completion.adaptiveDebounce ? this.deps.typingGap?.(request.uri) : undefined;
-    const wait = debounce ? Math.max(0, adaptiveDebounce(debounceMs, rhythm) - idleMs) : 0;
+    // The first key of a burst (after a pause, or the first since the document opened) starts the
+    // call at once: no call is under way to reuse, and the burst would pass before any debounce ends;
+    // the keys that follow join it (typed-ahead) while they type what it predicts.
+    const burst = config.completion.adaptiveDebounce && (this.deps.startsBurst?.(request.uri) ?? false);
+    const wait = debounce && !burst ? Math.max(0, adaptiveDebounce(debounceMs, rhythm) - idleMs) : 0;
     const ticket = this.scheduler.enter(key, request.signal, wait, request.version);
     if (joined) {
       if (ticket.signal.aborted) leave.abort(ticket.signal.reason);

@@ -60,6 +60,8 @@ export interface EngineDeps {
   lastChange?: (uri: string) => number | undefined;
   /** The median gap between the document's recent changes while typing: the adaptive debounce follows it. */
   typingGap?: (uri: string) => number | undefined;
+  /** Whether the document's last change was the first since it opened or after a pause (a burst starts). */
+  startsBurst?: (uri: string) => boolean;
   /** Called once per problem the user should hear about (no key, quota); the caller de-duplicates. */
   notify?: (problem: ProviderError) => void;
   /**

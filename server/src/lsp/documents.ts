@@ -37,6 +37,9 @@ export class DocumentStore implements DocumentView {
    * document with too few gaps of its own (its first line) borrows the server-wide rhythm.
    */
   private readonly allGaps: number[] = [];
+  /** Documents not changed since they opened, and those whose last change came after a pause. */
+  private readonly unchanged = new Set<string>();
+  private readonly afterPause = new Set<string>();
   encoding: Encoding = 'utf-16';
 
   get size(): number {
@@ -46,6 +49,8 @@ export class DocumentStore implements DocumentView {
   open(uri: string, languageId: string, version: number, text: string): void {
     this.docs.set(uri, TextDocument.create(uri, languageId, version, text));
     this.changedAt.set(uri, performance.now());
+    this.unchanged.add(uri);
+    this.afterPause.delete(uri);
   }
 
   change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): boolean {
@@ -58,6 +63,8 @@ export class DocumentStore implements DocumentView {
     }
     const now = performance.now();
     const gap = now - (this.changedAt.get(uri) ?? -Infinity);
+    if (this.unchanged.delete(uri) || gap >= RHYTHM_MAX_GAP_MS) this.afterPause.add(uri);
+    else this.afterPause.delete(uri);
     if (gap < RHYTHM_MAX_GAP_MS) {
       const gaps = this.gaps.get(uri) ?? [];
       gaps.push(gap);
@@ -74,6 +81,8 @@ export class DocumentStore implements DocumentView {
     this.docs.delete(uri);
     this.changedAt.delete(uri);
     this.gaps.delete(uri);
+    this.unchanged.delete(uri);
+    this.afterPause.delete(uri);
   }
 
   get(uri: string): OpenDocument | undefined {
@@ -104,6 +113,14 @@ export class DocumentStore implements DocumentView {
   typingGap(uri: string): number | undefined {
     const own = this.gaps.get(uri);
     return median(own && own.length >= RHYTHM_MIN_SAMPLES ? own : this.allGaps);
+  }
+
+  /**
+   * True when the document's last change was its first since it opened, or came after a pause of
+   * a second or more: the first key of a burst, when no model call is under way to reuse yet.
+   */
+  startsBurst(uri: string): boolean {
+    return this.afterPause.has(uri);
   }
 
   /**

@@ -113,6 +113,7 @@ export function serve(options: ServeOptions): Connection {
       currentVersion: (uri) => documents.version(uri),
       lastChange: (uri) => documents.lastChange(uri),
       typingGap: (uri) => documents.typingGap(uri),
+      startsBurst: (uri) => documents.startsBurst(uri),
       documentText: (uri) => {
         const doc = documents.get(uri);
         return doc ? { text: doc.text, version: doc.version } : undefined;

@@ -83,3 +83,26 @@ describe('DocumentStore typing rhythm', () => {
     expect(store.typingGap(fresh)).toBe(100);
   });
 });
+
+describe('DocumentStore burst start', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('is the first change since the document opened, or the first after a pause of a second', () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const store = new DocumentStore();
+    store.open(URI, 'typescript', 1, '');
+    expect(store.startsBurst(URI)).toBe(false);
+    typeWithGaps(store, [200]);
+    expect(store.startsBurst(URI)).toBe(true);
+    typeWithGaps(store, [140]);
+    expect(store.startsBurst(URI)).toBe(false);
+    typeWithGaps(store, [1500]);
+    expect(store.startsBurst(URI)).toBe(true);
+    typeWithGaps(store, [900]);
+    expect(store.startsBurst(URI)).toBe(false);
+    store.close(URI);
+    expect(store.startsBurst(URI)).toBe(false);
+  });
+});
