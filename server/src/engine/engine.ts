@@ -38,9 +38,11 @@ const MIN_DEBOUNCE_MS = 100;
 /**
  * The debounce for a typist whose median gap between keys is `medianGapMs`: a pause is a gap
  * clearly longer than their usual one, so a fast typist's call starts sooner; never longer than
- * the configured `completion.debounceMs`.
+ * the configured `completion.debounceMs`. None for the first key of a burst (`startsBurst`): no
+ * call is under way for the burst to reuse, and the burst would pass before any debounce ends.
  */
-export function adaptiveDebounce(configuredMs: number, medianGapMs: number | undefined): number {
+export function adaptiveDebounce(configuredMs: number, medianGapMs: number | undefined, startsBurst = false): number {
+  if (startsBurst) return 0;
   if (medianGapMs === undefined) return configuredMs;
   return Math.min(configuredMs, Math.max(MIN_DEBOUNCE_MS, Math.round(medianGapMs * RHYTHM_FACTOR)));
 }
@@ -164,12 +166,12 @@ export class CompletionEngine {
     // its own idle delay (Neovim, Helix) has waited that long already.
     const changedAt = this.deps.lastChange?.(request.uri);
     const idleMs = changedAt === undefined ? 0 : Math.max(0, performance.now() - changedAt);
-    const rhythm = config.completion.adaptiveDebounce ? this.deps.typingGap?.(request.uri) : undefined;
+    const adaptive = config.completion.adaptiveDebounce;
+    const rhythm = adaptive ? this.deps.typingGap?.(request.uri) : undefined;
     // The first key of a burst (after a pause, or the first since the document opened) starts the
-    // call at once: no call is under way to reuse, and the burst would pass before any debounce ends;
-    // the keys that follow join it (typed-ahead) while they type what it predicts.
-    const burst = config.completion.adaptiveDebounce && (this.deps.startsBurst?.(request.uri) ?? false);
-    const wait = debounce && !burst ? Math.max(0, adaptiveDebounce(debounceMs, rhythm) - idleMs) : 0;
+    // call at once; the keys that follow join it (typed-ahead) while they type what it predicts.
+    const burst = adaptive && (this.deps.startsBurst?.(request.uri) ?? false);
+    const wait = debounce ? Math.max(0, adaptiveDebounce(debounceMs, rhythm, burst) - idleMs) : 0;
     const ticket = this.scheduler.enter(key, request.signal, wait, request.version);
     if (joined) {
       if (ticket.signal.aborted) leave.abort(ticket.signal.reason);
