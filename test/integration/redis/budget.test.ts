@@ -101,7 +101,9 @@ describe('team budgets across editors', () => {
 
     expect(await complete(bob, 'word2')).toBe('word2Done();');
     expect(fake.requests.at(-1)!.body.model).toBe('gpt-4.1-nano');
-    // Bob's one model call is logged and costed as gpt-4.1-nano, at its prices.
+    // Bob's one model call is logged and costed as gpt-4.1-nano, at its prices. The suggestion is
+    // served once its line has streamed; the call is logged when the engine stops it a line later.
+    await waitFor(async () => bob.stderr.includes('"event":"model-call"'), 'the model-call log line');
     const calls = bob.stderr
       .split('\n')
       .filter((line) => line.includes('"event":"model-call"'))
