@@ -169,6 +169,11 @@ describe('architecture invariants', () => {
     expect(importersOf(/^openai(\/|$)/).filter((f) => !f.startsWith('providers/'))).toEqual([]);
   });
 
+  it('the openai SDK loads on first use: no file imports it at start-up (providers/sdk.ts loads it)', () => {
+    const eager = files.filter((f) => runtimeImports(f.text).some((spec) => /^openai(\/|$)/.test(spec)));
+    expect(eager.map((f) => f.rel)).toEqual([]);
+  });
+
   it('only cache/ imports ioredis', () => {
     expect(importersOf(/^ioredis$/).filter((f) => !f.startsWith('cache/'))).toEqual([]);
   });

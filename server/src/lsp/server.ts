@@ -72,6 +72,8 @@ function describeType(value: unknown): string {
 
 export function serve(options: ServeOptions): Connection {
   let composition: Composition | undefined;
+  /** Set at the first didOpen, which loads what completion needs (`Composition.warmUp`). */
+  let warmedUp = false;
   let bootLogger: Logger | undefined;
   /** The services' logger once composed; before that, a plain one for protocol problems. */
   const logger = (): Logger =>
@@ -144,9 +146,6 @@ export function serve(options: ServeOptions): Connection {
         .catch(() => undefined);
     }
     void pullSettings();
-    // After the initialize answer, before the first keystroke: the first completion's debounce
-    // timer must not run out while it loads the tokenizer.
-    setImmediate(() => composition?.warmUp());
   });
 
   /** Pulls the `ghostline` section when the client answers workspace/configuration. */
@@ -174,6 +173,12 @@ export function serve(options: ServeOptions): Connection {
         logger().warn({ uri: d.uri }, 'textDocument/didOpen without textDocument.version; taking version 0');
       documents.open(d.uri, d.languageId, d.version ?? 0, d.text);
       composition?.services.indexer.opened(d.uri, pathOf(d.uri), d.languageId, d.version ?? 0);
+      // The first document, before its first keystroke: what completion loads on first use (the
+      // tokenizer, the openai SDK) loads now, so an idle server without documents never holds it.
+      if (!warmedUp) {
+        warmedUp = true;
+        setImmediate(() => composition?.warmUp());
+      }
     }),
   );
   connection.onDidChangeTextDocument(

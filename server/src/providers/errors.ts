@@ -2,9 +2,10 @@
  * The one place that turns whatever a model call threw — SDK errors with status and headers,
  * in-stream error events, undici's raw network errors, aborts — into a ProviderError kind.
  */
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type { APIError } from 'openai';
 import type { DeadlineReason } from './deadline.ts';
 import { parseRetryAfterMs } from './retry.ts';
+import { loadedSdk } from './sdk.ts';
 import { ProviderError, type ProviderErrorKind } from './types.ts';
 
 export interface ClassifyContext {
@@ -66,7 +67,11 @@ function errorCode(error: unknown): string | undefined {
 }
 
 function isAbort(error: unknown): boolean {
-  return error instanceof APIUserAbortError || (error instanceof Error && error.name === 'AbortError');
+  const sdk = loadedSdk();
+  return (
+    (sdk !== undefined && error instanceof sdk.APIUserAbortError) ||
+    (error instanceof Error && error.name === 'AbortError')
+  );
 }
 
 function fromApiError(error: APIError, now: number): ProviderError {
@@ -90,13 +95,16 @@ export function classifyError(error: unknown, context: ClassifyContext = {}): Pr
     return new ProviderError('timeout', `the ${what} deadline passed`, { code: context.deadline });
   }
   if (error instanceof ProviderError) return error;
-  if (error instanceof APIConnectionTimeoutError) return new ProviderError('timeout', redactSecrets(error.message));
+  // The SDK's errors exist only once it is loaded (sdk.ts); before that nothing could throw one.
+  const sdk = loadedSdk();
+  if (sdk && error instanceof sdk.APIConnectionTimeoutError)
+    return new ProviderError('timeout', redactSecrets(error.message));
   if (isAbort(error)) return new ProviderError('cancelled', 'the request was aborted');
-  if (error instanceof APIConnectionError) {
+  if (sdk && error instanceof sdk.APIConnectionError) {
     const code = errorCode(error);
     return new ProviderError('network', redactSecrets(error.message), code ? { code } : {});
   }
-  if (error instanceof APIError) return fromApiError(error, context.now ?? Date.now());
+  if (sdk && error instanceof sdk.APIError) return fromApiError(error, context.now ?? Date.now());
   // The SDK throws a SyntaxError for a data line that is not JSON.
   if (error instanceof SyntaxError) return new ProviderError('stream', `malformed server-sent event: ${error.message}`);
   // undici surfaces a connection dropped mid-body as a bare `TypeError: terminated`.

@@ -3,7 +3,7 @@
  * retries off: this file owns the retry loop, the deadlines and the per-attempt log line; the
  * wire details live in responses-attempt.ts and chat-attempt.ts.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { Logger } from 'pino';
 import type { AttemptInput, AttemptOutput } from './attempt.ts';
 import { runChatAttempt } from './chat-attempt.ts';
@@ -11,6 +11,7 @@ import { startAttemptDeadline, startCallDeadline, type Deadline } from './deadli
 import { createDeltaGate } from './delta-gate.ts';
 import { classifyError } from './errors.ts';
 import { runResponsesAttempt } from './responses-attempt.ts';
+import { loadSdk, type OpenAISdk } from './sdk.ts';
 import { planRetry, sleepUnlessAborted, type RetryDecision, type RetryPolicy } from './retry.ts';
 import {
   ProviderError,
@@ -61,11 +62,9 @@ function sdkLogging(
   return { logLevel: 'warn', logger: { error: warn, warn, info: quiet, debug: quiet } };
 }
 
-function createClient(options: OpenAIProviderOptions): OpenAI | undefined {
-  const apiKey = options.apiKey || (options.baseUrl ? PLACEHOLDER_API_KEY : undefined);
-  if (!apiKey) return undefined;
+function createClient(sdk: OpenAISdk, options: OpenAIProviderOptions, apiKey: string): OpenAI {
   // Everything is passed explicitly so the SDK reads nothing from the environment on its own.
-  return new OpenAI({
+  return new sdk.OpenAI({
     apiKey,
     baseURL: options.baseUrl ?? OPENAI_BASE_URL,
     organization: options.organization ?? null,
@@ -85,7 +84,9 @@ function failure(error: ProviderError, attempts: number): ProviderError {
 }
 
 export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvider {
-  const client = createClient(options);
+  const apiKey = options.apiKey || (options.baseUrl ? PLACEHOLDER_API_KEY : undefined);
+  /** Built on the first call, once the SDK is loaded (sdk.ts). */
+  let client: Promise<OpenAI> | undefined;
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? sleepUnlessAborted;
   const runAttempt: (input: AttemptInput) => Promise<AttemptOutput> =
@@ -101,6 +102,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
   /** One HTTP attempt; failures come back as a classified value so the caller logs the decision with them. */
   async function attemptOnce(
     request: ModelRequest,
+    client: OpenAI,
     call: Deadline,
     emit: (delta: string) => void,
   ): Promise<AttemptOutcome> {
@@ -109,7 +111,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
     const elapsed = () => Math.round(performance.now() - started);
     try {
       const output = await runAttempt({
-        client: client!,
+        client,
         request,
         deadline,
         emit,
@@ -129,14 +131,19 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
   }
 
   async function complete(request: ModelRequest, onDelta?: DeltaListener): Promise<ModelResult> {
-    if (!client) throw new ProviderError('no_api_key', `provider "${options.name}" has no API key`, { attempts: 0 });
+    if (!apiKey) throw new ProviderError('no_api_key', `provider "${options.name}" has no API key`, { attempts: 0 });
+    if (request.signal.aborted) throw new ProviderError('cancelled', 'the request was cancelled', { attempts: 0 });
+    // Loading the SDK (the first call only, unless compose's warm-up did it) comes before the
+    // deadlines start: its tens of milliseconds must not count against the first token.
+    client ??= loadSdk().then((sdk) => createClient(sdk, options, apiKey));
+    const sdkClient = await client;
     if (request.signal.aborted) throw new ProviderError('cancelled', 'the request was cancelled', { attempts: 0 });
     const call = startCallDeadline(request.signal, options.timeouts.totalMs);
     const gate = createDeltaGate(onDelta);
     try {
       for (let attempt = 1; ; attempt++) {
         gate.restart();
-        const outcome = await attemptOnce(request, call, gate.push);
+        const outcome = await attemptOnce(request, sdkClient, call, gate.push);
         const line = { model: request.model, attempt, ms: outcome.ms };
         if (outcome.ok) {
           log?.debug({ ...line, outcome: 'ok' }, 'model attempt');

@@ -1,12 +1,18 @@
 /** classifyError: every kind of failure the SDK and undici produce maps to one ProviderError kind. */
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { classifyError, redactSecrets, streamFailureError } from '../../../server/src/providers/errors.ts';
+import { loadSdk } from '../../../server/src/providers/sdk.ts';
 import { ProviderError } from '../../../server/src/providers/types.ts';
 
 function httpError(status: number, error: Record<string, unknown>, headers: Record<string, string> = {}): APIError {
   return APIError.generate(status, { error }, undefined, new Headers(headers));
 }
+
+// classifyError knows the SDK's errors once the provider has loaded it (sdk.ts).
+beforeAll(async () => {
+  await loadSdk();
+});
 
 describe('classifyError with HTTP errors', () => {
   it.each([
