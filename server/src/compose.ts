@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { BUDGET_HARD_CAP, BudgetGate } from './budget/gate.ts';
 import { MemorySpendStore } from './budget/memory-store.ts';
 import { MemoryCache } from './cache/memory.ts';
+import { loadRedisDriver } from './cache/redis-client.ts';
 import { createRedisTier, type RedisTier } from './cache/redis-tier.ts';
 import { ModelCalls } from './calls/model-calls.ts';
 import { providerSchema, type GhostlineConfig, type ProviderConfig } from './config/schema.ts';
@@ -352,6 +353,24 @@ export function compose(options: ComposeOptions): Composition {
     void redis.tier?.close();
     redis = { signature, tier: undefined };
     if (!url) return;
+    // ioredis loads only now (cache/redis-client.ts). In the bundle that takes a few microtasks,
+    // so the tier exists before the next message is read; the snapshot is swapped again then.
+    loadRedisDriver().then(
+      () => {
+        if (redis.signature !== signature || closed) return;
+        buildRedisTier(url, signature);
+        services = snapshot();
+      },
+      (error: unknown) =>
+        report(
+          'error',
+          `ghostline: cannot load the Redis driver (${String(error)}); answers are cached in memory only.`,
+        ),
+    );
+  }
+
+  function buildRedisTier(url: string, signature: string): void {
+    const cache = store.config.cache;
     const built = createRedisTier({
       url,
       team: cache.team,

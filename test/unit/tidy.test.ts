@@ -178,6 +178,11 @@ describe('architecture invariants', () => {
     expect(importersOf(/^ioredis$/).filter((f) => !f.startsWith('cache/'))).toEqual([]);
   });
 
+  it('ioredis loads only when a Redis URL is configured: no file imports it at start-up (loadRedisDriver does)', () => {
+    const eager = files.filter((f) => runtimeImports(f.text).some((spec) => /^ioredis(\/|$)/.test(spec)));
+    expect(eager.map((f) => f.rel)).toEqual([]);
+  });
+
   it('only lsp/ imports vscode-languageserver (type imports included)', () => {
     expect(importersOf(/^vscode-languageserver(\/|$)/).filter((f) => !f.startsWith('lsp/'))).toEqual([]);
   });

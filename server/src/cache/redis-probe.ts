@@ -2,7 +2,7 @@
  * A one-shot Redis reachability check for `ghostline doctor`: connect (standalone, Sentinel or
  * Cluster, as the URL says), PING, report the server version, disconnect, all within a deadline.
  */
-import { createRedisClient } from './redis-client.ts';
+import { createRedisClient, loadRedisDriver } from './redis-client.ts';
 import { parseRedisUrl } from './redis-url.ts';
 
 export async function probeRedis(
@@ -12,6 +12,7 @@ export async function probeRedis(
 ): Promise<{ ok: true; version: string } | { ok: false; error: string }> {
   const parsed = parseRedisUrl(url);
   if (!parsed.ok) return { ok: false, error: parsed.error };
+  await loadRedisDriver();
   let client: ReturnType<typeof createRedisClient>;
   try {
     client = createRedisClient(parsed.target, {

@@ -2,7 +2,7 @@
  * Reads the team's statistics and spend for `ghostline stats` over its own short-lived connection,
  * with a deadline suited to a person at a shell rather than to a keystroke.
  */
-import { createRedisClient } from './redis-client.ts';
+import { createRedisClient, loadRedisDriver } from './redis-client.ts';
 import { RedisKeys, utcDay } from './redis-keys.ts';
 import { totalsFrom } from './redis-spend.ts';
 import { addStats, emptyTotals, type CacheTotals } from './redis-stats.ts';
@@ -42,6 +42,7 @@ export async function readTeamReport(
   const parsed = parseRedisUrl(options.url);
   if (!parsed.ok) return { ok: false, error: parsed.error };
   const timeoutMs = options.timeoutMs ?? 3000;
+  await loadRedisDriver();
   const client = createRedisClient(parsed.target, {
     role: 'commands',
     commandTimeoutMs: timeoutMs,

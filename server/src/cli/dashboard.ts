@@ -3,6 +3,7 @@
  * token in the printed URL, reading the team's Redis (or, without one, this developer's local usage
  * counters) until interrupted.
  */
+import { loadRedisDriver } from '../cache/redis-client.ts';
 import { compose } from '../compose.ts';
 import { startDashboard } from '../dashboard/server.ts';
 import { silentLogger } from '../telemetry/logger.ts';
@@ -27,6 +28,8 @@ export async function runDashboard(env: NodeJS.ProcessEnv, options: DashboardCli
   const config = composition.services.config;
   await composition.close();
   for (const problem of problems) printError(problem);
+  // The team's counters come from Redis: its driver loads only when a URL is set.
+  if (config.cache.redisUrl) await loadRedisDriver();
   const source = new UsageSource({ config, env, workspaceRoot: process.cwd() });
   let dashboard: Awaited<ReturnType<typeof startDashboard>>;
   try {

@@ -3,10 +3,14 @@
  * redis-server, and small waiting helpers (tests wait for states, never assert durations).
  */
 import { randomUUID } from 'node:crypto';
+import { loadRedisDriver } from '../../../server/src/cache/redis-client.ts';
 import { createRedisTier, type RedisTier, type TierSettings } from '../../../server/src/cache/redis-tier.ts';
 import type { CachedAnswer } from '../../../server/src/cache/types.ts';
 import { silentLogger } from '../../../server/src/telemetry/logger.ts';
 import { createMetrics, type Metrics } from '../../../server/src/telemetry/metrics.ts';
+
+// The server loads ioredis once a Redis URL is configured; tests that build clients here load it first.
+await loadRedisDriver();
 
 export interface TestTier {
   tier: RedisTier;
