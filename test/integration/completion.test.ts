@@ -163,6 +163,28 @@ describe('completion', () => {
     expect(request!.clientClosed).toBe(false);
   });
 
+  it('serves a typed-ahead request its line as soon as that line streamed, while the joined call streams on', async () => {
+    // The call sends its line and the start of the next, then goes on streaming (silent, never ending).
+    fake.setResponder(() => ({ kind: 'stall', text: 'forEach((item) => print(item));\n  next(', afterChunks: 100 }));
+    await startClient();
+    await client.open(URI, 'items.\n');
+    const first = await client.inline(URI, { line: 0, character: 6 }, { triggerKind: 2 });
+    expect(first?.items[0]?.insertText).toBe('forEach((item) => print(item));');
+    const [request] = await fake.waitForRequests(1);
+    let ended = false;
+    void request!.done.then(() => {
+      ended = true;
+    });
+    await client.change(URI, 2, [
+      { range: { start: { line: 0, character: 6 }, end: { line: 0, character: 6 } }, text: 'f' },
+    ]);
+    const second = await client.inline(URI, { line: 0, character: 7 }, { triggerKind: 2 });
+    // Its one line is final: it does not wait for the call to end, and no new call starts.
+    expect(second?.items[0]?.insertText).toBe('forEach((item) => print(item));');
+    expect(ended).toBe(false);
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it('lets the latest request win: a superseded request is answered empty and only one model call starts', async () => {
     fake.setResponder(() => ({ kind: 'text', text: 'ok()' }));
     await startClient({ GHOSTLINE_COMPLETION__DEBOUNCE_MS: '300' });

@@ -32,8 +32,11 @@ export interface LiveAnswer {
   normalize: (raw: string, final: boolean) => string;
   /** performance.now() of the call's start or its last delta: a call silent too long is not joined. */
   lastActivity?: number;
-  /** Called after `code` grew while streaming (the request that made the call may be served early). */
-  onCode?: () => void;
+  /**
+   * Called after `code` grew while streaming: the request that made the call, or one that joined
+   * it through typed-ahead, may be served before the call ends.
+   */
+  watchers?: Set<() => void>;
 }
 
 /** Sets the final answer of a live call, and its final code. */
@@ -167,7 +170,7 @@ export class Answers {
               live.code = code;
               live.lastActivity = performance.now();
               armHedge();
-              live.onCode?.();
+              if (live.watchers) for (const watcher of live.watchers) watcher();
             }
             if (enough(code)) attempt.controller.abort(EARLY_STOP);
           },

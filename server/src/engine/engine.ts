@@ -47,6 +47,9 @@ export function adaptiveDebounce(configuredMs: number, medianGapMs: number | und
   return Math.min(configuredMs, Math.max(MIN_DEBOUNCE_MS, Math.round(medianGapMs * RHYTHM_FACTOR)));
 }
 
+/** What a typed-ahead join resolves to when it is served from a call that still streams. */
+const STREAMING = Symbol('streaming');
+
 /** A request within this many debounce periods of the previous one means the user is typing. */
 const TYPING_WINDOW = 2;
 
@@ -179,17 +182,31 @@ export class CompletionEngine {
     }
     try {
       if (hit && joined) {
-        const raw = await joined.catch(() => undefined);
+        // A one-line suggestion from a call still streaming is final once its line past what the
+        // user typed has streamed (or once the call's code parts from the typed text): it is
+        // served then, and the call streams on for the keys that follow.
+        const live = hit.suggestion.live as LiveAnswer;
+        const early =
+          !multiline && !live.done
+            ? this.lineComplete(live, looksAhead(request, config, multiline), hit.typed)
+            : undefined;
+        const raw = early
+          ? await Promise.race([joined.catch(() => undefined), early.ready.then((): typeof STREAMING => STREAMING)])
+          : await joined.catch(() => undefined);
+        early?.stop();
         if (raw !== undefined) {
           // The call's normalized code (final once it finished), past what the user typed since.
-          const code = hit.suggestion.live.code;
+          const code = live.code;
           const fitted: Fitted = code.startsWith(hit.typed)
             ? this.fit(request, code.slice(hit.typed.length), config, multiline)
             : { text: '', emptiedBy: 'typed-ahead miss' };
           if (fitted.text) {
             metrics.typedAheadHits++;
-            return this.deliver(request, fitted, 'typed-ahead', raw.model, started);
+            const model = raw === STREAMING ? resolveRoute(config, request.task, request.languageId).model : raw.model;
+            return this.deliver(request, fitted, 'typed-ahead', model, started);
           }
+          // A miss while the call streams: leave it, and compute below.
+          if (raw === STREAMING) leave.abort('typed-ahead miss');
         }
         if (ticket.signal.aborted) return this.interrupted(ticket.signal, request.signal);
       }
@@ -452,25 +469,29 @@ export class CompletionEngine {
   }
 
   /**
-   * Resolves once the streaming code holds a complete first line (after the leading line break a
-   * look-ahead answer at the end of a line starts with): what a one-line suggestion shows is then
-   * final, since the streamed code only grows.
+   * Resolves once the streaming code, past `typed` (what the user typed since the call started),
+   * holds a complete first line (after the leading line break a look-ahead answer at the end of a
+   * line starts with): what a one-line suggestion shows is then final, since the streamed code
+   * only grows. Resolves too when the code parts from `typed`: the call cannot serve this request.
    */
-  private lineComplete(live: LiveAnswer, lookahead: boolean): { ready: Promise<void>; stop: () => void } {
-    const state = { ready: undefined as unknown as Promise<void>, stop: () => {} };
-    state.ready = new Promise<void>((resolve) => {
-      const check = () => {
-        if (live.done || !firstLineComplete(live.code, lookahead)) return;
-        live.onCode = undefined;
+  private lineComplete(live: LiveAnswer, lookahead: boolean, typed = ''): { ready: Promise<void>; stop: () => void } {
+    const watchers = (live.watchers ??= new Set());
+    let check = () => {};
+    const ready = new Promise<void>((resolve) => {
+      check = () => {
+        if (live.done) return;
+        const { code } = live;
+        const settled = code.startsWith(typed)
+          ? firstLineComplete(code.slice(typed.length), lookahead)
+          : !typed.startsWith(code);
+        if (!settled) return;
+        watchers.delete(check);
         resolve();
       };
-      live.onCode = check;
-      state.stop = () => {
-        if (live.onCode === check) live.onCode = undefined;
-      };
+      watchers.add(check);
       check();
     });
-    return state;
+    return { ready, stop: () => watchers.delete(check) };
   }
 
   /** The text around a request's cursor, as the normalizer and the fitting filters see it. */
