@@ -185,6 +185,28 @@ describe('completion', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it('stops a chatty answer at its epilogue: the suggestion is the code, and the cached answer gives the same', async () => {
+    const code = 'for (const item of items) {\n  total += item.price;\n}';
+    const epilogue = 'This loop adds the price of every item to the total. '.repeat(8);
+    fake.setResponder(() => ({
+      kind: 'text',
+      text: `Here is the completion:\n${code}\n\n${epilogue}`,
+      chunkChars: 4,
+      chunkDelayMs: 10,
+    }));
+    await startClient();
+    await client.open(URI, 'let total = 0;\n\n');
+    const first = await client.completion(URI, { line: 1, character: 0 });
+    expect(first.items[0]?.textEdit?.newText).toBe(code);
+    const [request] = fake.requests;
+    await request!.done;
+    // The call was stopped once the epilogue was under way, long before its hundred-odd chunks.
+    expect(request!.clientClosed).toBe(true);
+    const again = await client.completion(URI, { line: 1, character: 0 });
+    expect(again.items[0]?.textEdit?.newText).toBe(code);
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it('lets the latest request win: a superseded request is answered empty and only one model call starts', async () => {
     fake.setResponder(() => ({ kind: 'text', text: 'ok()' }));
     await startClient({ GHOSTLINE_COMPLETION__DEBOUNCE_MS: '300' });

@@ -9,6 +9,7 @@ import type { GuardedPrompt } from '../calls/guard.ts';
 import type { GhostlineConfig } from '../config/schema.ts';
 import { promptCacheKey } from '../context/prompt.ts';
 import { EARLY_STOP, type RoutedResult } from '../router/router.ts';
+import type { NormalizedAnswer } from './postprocess.ts';
 
 /** Abort reason of a hedged attempt that lost to the other one. */
 const HEDGE_LOST = 'hedge lost';
@@ -28,8 +29,11 @@ export interface LiveAnswer {
   text: string;
   code: string;
   done?: RawAnswer;
-  /** Raw text (partial or final) to normalized code, for the cursor of the request that made the call. */
-  normalize: (raw: string, final: boolean) => string;
+  /**
+   * Raw text (partial or final) to normalized code, for the cursor of the request that made the
+   * call, and whether that code is already over (a closing fence, an epilogue under way).
+   */
+  normalize: (raw: string, final: boolean) => NormalizedAnswer;
   /** performance.now() of the call's start or its last delta: a call silent too long is not joined. */
   lastActivity?: number;
   /**
@@ -42,7 +46,7 @@ export interface LiveAnswer {
 /** Sets the final answer of a live call, and its final code. */
 export function settle(live: LiveAnswer, answer: RawAnswer): void {
   live.text = answer.text;
-  live.code = live.normalize(answer.text, true);
+  live.code = live.normalize(answer.text, true).code;
   live.done = answer;
 }
 
@@ -141,7 +145,13 @@ export class Answers {
         : newlines > (lookahead ? 1 : 0) && trimmed.trim() !== '';
     };
     live.lastActivity = performance.now();
-    type Attempt = { controller: AbortController; text: string; promise: Promise<RoutedResult> };
+    type Attempt = {
+      controller: AbortController;
+      text: string;
+      promise: Promise<RoutedResult>;
+      /** The raw answer kept when the stream was stopped because the code was over (what follows is prose). */
+      kept?: string;
+    };
     const attempts: Attempt[] = [];
     let leader: Attempt | undefined;
     const start = (startAt: number): Attempt => {
@@ -164,7 +174,7 @@ export class Answers {
           delta: (text) => {
             attempt.text += text;
             leader ??= attempt;
-            const code = live.normalize(attempt.text, false);
+            const { code, ended } = live.normalize(attempt.text, false);
             if (leader === attempt) {
               live.text = attempt.text;
               live.code = code;
@@ -172,7 +182,12 @@ export class Answers {
               armHedge();
               if (live.watchers) for (const watcher of live.watchers) watcher();
             }
-            if (enough(code)) attempt.controller.abort(EARLY_STOP);
+            if (ended) {
+              // The code is over (a closing fence, an epilogue under way): what streams on is not
+              // code, so stop now and keep the raw text up to the last complete line.
+              attempt.kept ??= attempt.text.slice(0, attempt.text.lastIndexOf('\n') + 1);
+              attempt.controller.abort(EARLY_STOP);
+            } else if (enough(code)) attempt.controller.abort(EARLY_STOP);
           },
           restart: () => {
             attempt.text = '';
@@ -222,7 +237,7 @@ export class Answers {
     // went down its chain).
     const watch = (attempt: Attempt) =>
       attempt.promise.then(
-        (result) => resolveWinner(result),
+        (result) => resolveWinner(attempt.kept === undefined ? result : { ...result, text: attempt.kept }),
         (error: unknown) => {
           failures++;
           firstError ??= error;

@@ -19,6 +19,7 @@ import {
   fitExplained,
   streamNormalizer,
   type Fitted,
+  type NormalizedAnswer,
   type PostprocessContext,
 } from './postprocess.ts';
 import { Scheduler, SUPERSEDED } from './scheduler.ts';
@@ -367,7 +368,7 @@ export class CompletionEngine {
   ): SuggestOutcome {
     const { guarded, key } = prepared;
     const normalize = this.normalizer(request, config, multiline, guarded.finish);
-    const live: LiveAnswer = { text: cached.text, code: normalize(cached.text, true), done: cached, normalize };
+    const live: LiveAnswer = { text: cached.text, code: normalize(cached.text, true).code, done: cached, normalize };
     this.typedAhead.remember(request.uri, request.text, request.offset, { key, live });
     this.answers.auditCached(request.task, guarded.prompt, cached, 'cached answer', started);
     return this.deliver(request, this.fit(request, live.code, config, multiline), 'cache', cached.model, started);
@@ -464,7 +465,7 @@ export class CompletionEngine {
       if (!servedEarly) clearTimeout(budgetTimer);
     }
     // A joined flight's live answer was normalized for its own request's cursor: normalize again here.
-    const code = flight.shared ? live.normalize(raw.text, true) : live.code;
+    const code = flight.shared ? live.normalize(raw.text, true).code : live.code;
     return this.deliver(request, this.fit(request, code, config, multiline), 'model', raw.model, started);
   }
 
@@ -519,7 +520,7 @@ export class CompletionEngine {
     config: GhostlineConfig,
     multiline: boolean,
     read: (raw: string) => string,
-  ): (raw: string, final: boolean) => string {
+  ): (raw: string, final: boolean) => NormalizedAnswer {
     const normalize = streamNormalizer(this.view(request, config, multiline));
     return (raw, final) => normalize(read(raw), final);
   }

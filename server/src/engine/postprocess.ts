@@ -15,7 +15,7 @@ import { dropSuffixLines, dropSuffixTail } from './postprocess/suffix.ts';
 
 export type { PostprocessInput, PostprocessContext } from './postprocess/context.ts';
 export { buildContext } from './postprocess/context.ts';
-export { normalizeAnswer, streamNormalizer } from './postprocess/normalize.ts';
+export { normalizeAnswer, streamNormalizer, type NormalizedAnswer } from './postprocess/normalize.ts';
 export { decideMultiline, type MultilineMode } from './postprocess/multiline.ts';
 
 const multilineOnly =

@@ -4,7 +4,11 @@
  * wrapping and only grows into the complete answer's code.
  */
 import { describe, expect, it } from 'vitest';
-import { normalizeAnswer, streamNormalizer } from '../../../server/src/engine/postprocess/normalize.ts';
+import {
+  normalizeAnswer,
+  normalizeStreamed,
+  streamNormalizer,
+} from '../../../server/src/engine/postprocess/normalize.ts';
 import { postprocess } from '../../../server/src/engine/postprocess.ts';
 import { contextAt, type Options } from './helpers.ts';
 import { atCursor } from '../context/fixture.ts';
@@ -281,12 +285,12 @@ describe('normalizeAnswer (streamed answers)', () => {
       const context = contextAt(fixture, options);
       const normalize = streamNormalizer(context);
       for (let end = 1; end < raw.length; end += 1) {
-        const partial = normalize(raw.slice(0, end), false);
+        const partial = normalize(raw.slice(0, end), false).code;
         if (!ARTIFACT.test(code)) expect(partial).not.toMatch(ARTIFACT);
         // The code's last line may still be growing; its earlier characters never change.
         expect(code.startsWith(partial) || partial.startsWith(code)).toBe(true);
       }
-      expect(normalize(raw, true)).toBe(code);
+      expect(normalize(raw, true).code).toBe(code);
     },
   );
 
@@ -330,5 +334,97 @@ describe('postprocess runs the normalizer, then fits the code to the cursor', ()
     expect(postprocess({ raw, prefix, suffix, languageId: 'typescript', multiline: false, maxLines: 12 })).toBe(
       'sum += item.price;',
     );
+  });
+});
+
+describe('normalizeStreamed: the code is over before the stream ends', () => {
+  const LOOP = 'for (const item of items) {\n    sum += item.price;\n  }';
+  /** Real-looking chatty answers (gpt-4.1-mini shapes) whose code ends before the text does. */
+  const chatty: { name: string; raw: string; options?: Options }[] = [
+    {
+      name: 'a fenced block followed by an explanation',
+      raw: `\`\`\`typescript\n${LOOP}\n\`\`\`\n\nThis loop adds each item's price to the running sum.`,
+      options: { multiline: true },
+    },
+    {
+      name: 'a preamble, a fenced block and an epilogue',
+      raw: `Here is the completion:\n\n\`\`\`typescript\n${LOOP}\n\`\`\`\n\nThis code continues the current block.`,
+      options: { multiline: true },
+    },
+    {
+      name: 'unfenced code between a preamble and an epilogue of two sentences',
+      raw: `Sure! The completed code is:\n${LOOP}\n\nThis sums the prices of the items. Note that the total is returned below.`,
+      options: { multiline: true },
+    },
+    {
+      name: 'code followed by a stray closing fence and prose',
+      raw: `${LOOP}\n\`\`\`\nThat finishes the loop.`,
+      options: { multiline: true },
+    },
+  ];
+
+  it.each(chatty)(
+    '$name: ended once the code is over, and the raw text up to there gives the same code',
+    ({ raw, options }) => {
+      const context = contextAt(TS_LOOP, options);
+      const whole = normalizeAnswer(raw, context, true);
+      const normalize = streamNormalizer(context);
+      let stoppedAt: number | undefined;
+      for (let end = 1; end <= raw.length; end++) {
+        const { code, ended } = normalize(raw.slice(0, end), false);
+        if (!ended) continue;
+        stoppedAt = end;
+        // Everything the complete answer has as code has streamed, and nothing more.
+        expect(code.trimEnd()).toBe(whole.trimEnd());
+        break;
+      }
+      expect(stoppedAt).toBeDefined();
+      expect(stoppedAt!).toBeLessThan(raw.length);
+      // The call keeps the raw text up to its last complete line (answers.ts): the same code, final.
+      const partial = raw.slice(0, stoppedAt);
+      const kept = partial.slice(0, partial.lastIndexOf('\n') + 1);
+      expect(normalizeAnswer(kept, context, true).trimEnd()).toBe(whole.trimEnd());
+    },
+  );
+
+  it('a clean answer never ends early, nor one whose every line is code', () => {
+    const context = contextAt(TS_LOOP, { multiline: true });
+    const answers = [
+      `${LOOP}\n\nreturn sum;`,
+      `${LOOP}\n\nTotal = sum;`,
+      `${LOOP}\n\nSELECT name FROM items WHERE price > 0;`,
+      `${LOOP}\n\nConsole output follows; done`,
+    ];
+    for (const raw of answers) {
+      const normalize = streamNormalizer(context);
+      for (let end = 1; end <= raw.length; end++) expect(normalize(raw.slice(0, end), false).ended).toBe(false);
+    }
+  });
+
+  it('an epilogue is recognised only once it is clearly a sentence (three words), never on a final answer', () => {
+    const context = contextAt(TS_LOOP, { multiline: true });
+    expect(normalizeStreamed(`${LOOP}\n\nThis`, context, false).ended).toBe(false);
+    expect(normalizeStreamed(`${LOOP}\n\nThis code`, context, false).ended).toBe(false);
+    expect(normalizeStreamed(`${LOOP}\n\nThis code continues `, context, false)).toEqual({ code: LOOP, ended: true });
+    expect(normalizeStreamed(`${LOOP}\n\nThis code continues the block.`, context, true).ended).toBe(false);
+  });
+
+  it('a sentence in a comment or a docstring is content, not an epilogue', () => {
+    const context = contextAt('/**\n * Sums the prices.\n * <|>\n */', { multiline: true });
+    const raw = 'Returns zero for an empty list.\n *\n * This keeps the loop simple for callers.';
+    const normalize = streamNormalizer(context);
+    for (let end = 1; end <= raw.length; end++) expect(normalize(raw.slice(0, end), false).ended).toBe(false);
+  });
+});
+
+describe('normalizeStreamed: a multi-line answer that runs on into the text after the cursor', () => {
+  it('is over once it writes the line after the cursor; a one-line request leaves that to the early stop', () => {
+    const fixture = 'function total(items) {\n  let sum = 0;\n  <|>\n  return sum;\n}';
+    const raw = 'for (const item of items) {\n    sum += item.price;\n  }\n  return sum;\n}';
+    const multi = streamNormalizer(contextAt(fixture, { multiline: true }));
+    const endedAt = [...raw].findIndex((_, i) => multi(raw.slice(0, i + 1), false).ended) + 1;
+    expect(raw.slice(0, endedAt)).toBe('for (const item of items) {\n    sum += item.price;\n  }\n  return sum;\n');
+    const single = streamNormalizer(contextAt(fixture));
+    for (let end = 1; end <= raw.length; end++) expect(single(raw.slice(0, end), false).ended).toBe(false);
   });
 });

@@ -3,7 +3,7 @@
  * the closers and text the rest of the current line already has.
  */
 import { describe, expect, it } from 'vitest';
-import { dropSuffixLines, dropSuffixTail } from '../../../server/src/engine/postprocess/suffix.ts';
+import { dropSuffixLines, dropSuffixTail, replaysSuffixLines } from '../../../server/src/engine/postprocess/suffix.ts';
 import { contextAt, inserted } from './helpers.ts';
 
 describe('dropSuffixLines', () => {
@@ -73,5 +73,30 @@ describe('dropSuffixTail', () => {
     ['text when nothing follows the cursor', 'x = <|>', 'foo()'],
   ])('keeps %s', (_, fixture, raw) => {
     expect(dropSuffixTail(raw, contextAt(fixture))).toBe(raw);
+  });
+});
+
+describe('replaysSuffixLines (a streaming multi-line answer ran on into the lines after the cursor)', () => {
+  const FIXTURE = 'function total(items) {\n  let sum = 0;\n  <|>\n  return sum;\n}';
+  it.each([
+    [
+      'a complete line after the first that is the next line',
+      'for (const item of items) {\n    sum += item.price;\n  }\n  return sum;\n',
+      true,
+    ],
+    [
+      'the next line still being written',
+      'for (const item of items) {\n    sum += item.price;\n  }\n  return s',
+      false,
+    ],
+    ['the first line (it may be the completion itself)', 'return sum;\n}\n', false],
+    ['no line of the suffix', 'for (const item of items) sum += item.price;\n', false],
+  ])('%s: %s', (_, code, expected) => {
+    expect(replaysSuffixLines(code, contextAt(FIXTURE, { multiline: true }))).toBe(expected);
+  });
+
+  it('a short next line (a closing brace) is no evidence', () => {
+    const context = contextAt('if (ok) {\n  <|>\n}\nnext();', { multiline: true });
+    expect(replaysSuffixLines('done();\n  log();\n}\n', context)).toBe(false);
   });
 });

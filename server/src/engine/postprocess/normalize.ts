@@ -9,6 +9,7 @@
 import { isBlank, toLf, type PostprocessContext } from './context.ts';
 import { dropEchoedPrefix } from './echo.ts';
 import { stripPromptTags } from './markup.ts';
+import { replaysSuffixLines } from './suffix.ts';
 
 // In these languages a fenced block is content the user may want, not wrapping.
 const FENCED_LANGUAGES = new Set(['markdown', 'mdx', 'quarto', 'rmd', 'restructuredtext']);
@@ -25,6 +26,11 @@ const PARTIAL_TAG = /<\/?(?:c(?:u(?:r(?:s(?:o(?:r)?)?)?)?)?|f(?:i(?:l(?:e)?)?)?|
  * short exclamation or label of its own ("Sure! The completed code is:", "Note: …").
  */
 const SENTENCE = /^[A-Z][\w'’]*[!,.:]?(?:[ \t]+[^\s;{}=<>|\\]+){2,}[:.!]$/;
+/**
+ * A line being streamed that has already become a sentence: a capitalised word (not an all-capitals
+ * keyword such as SQL's SELECT), then at least two more complete words and none of code's characters.
+ */
+const SENTENCE_UNDER_WAY = /^(?![A-Z]{2,}\b)[A-Z][\w'’]*[!,.:]?(?:[ \t]+[\w'’,]+){2,}[ \t]/;
 /** A line being streamed that may still become such a sentence (only words so far). */
 const SENTENCE_START = /^[A-Z][\w'’]*[:.!]?(?:[ \t]+[\w'’,.:!?`"-]*)*$/;
 const CODE_CHARS = /[;{}=<>()[\]\\|&]/;
@@ -51,9 +57,25 @@ export function isSentence(line: string): boolean {
   return SENTENCE.test(trimmed) && !CODE_CHARS.test(trimmed.replace(/`[^`]*`/g, ''));
 }
 
+/** True when a line still being streamed is clearly a sentence (an epilogue under way), not code. */
+function sentenceUnderWay(partial: string): boolean {
+  const trimmed = partial.trimStart();
+  return SENTENCE_UNDER_WAY.test(trimmed) && mayBecomeSentence(trimmed);
+}
+
 function mayBecomeSentence(partial: string): boolean {
   const trimmed = partial.trimStart();
   return trimmed === '' || (SENTENCE_START.test(trimmed) && !CODE_CHARS.test(trimmed));
+}
+
+/** A partial answer's code, and whether the code is over though the stream goes on. */
+export interface NormalizedAnswer {
+  code: string;
+  /**
+   * The answer's code is complete: a closing fence was read, or an epilogue began after the code.
+   * What the model still streams is not code, so the call can stop and its waiters be served.
+   */
+  ended: boolean;
 }
 
 /**
@@ -61,33 +83,42 @@ function mayBecomeSentence(partial: string): boolean {
  * answer's code is a prefix of what the complete answer's code will be in every common shape.
  */
 export function normalizeAnswer(raw: string, context: PostprocessContext, final: boolean): string {
+  return normalizeStreamed(raw, context, final).code;
+}
+
+/** normalizeAnswer, also telling whether a partial answer's code is already over. */
+export function normalizeStreamed(raw: string, context: PostprocessContext, final: boolean): NormalizedAnswer {
   let text = toLf(raw);
   if (!final) text = text.replace(PARTIAL_TAG, '');
   text = stripPromptTags(text, context);
-  text = unwrap(text, context, final);
-  if (text === '') return '';
+  const state = { ended: false };
+  text = unwrap(text, context, final, state);
+  const ended = !final && state.ended;
+  if (text === '') return { code: '', ended };
   text = dropLeadingBreak(text, context);
-  if (!final && mayStillBeEcho(text, context)) return '';
-  return dropEchoedPrefix(text, context);
+  if (!final && !ended && mayStillBeEcho(text, context)) return { code: '', ended };
+  const code = dropEchoedPrefix(text, context);
+  // A multi-line answer that runs on into the lines after the cursor has no more code to give.
+  return { code, ended: ended || (!final && context.multiline && replaysSuffixLines(code, context)) };
 }
 
 /** A normalizer for one call's stream: the same result for the same text, computed once. */
-export function streamNormalizer(context: PostprocessContext): (raw: string, final: boolean) => string {
+export function streamNormalizer(context: PostprocessContext): (raw: string, final: boolean) => NormalizedAnswer {
   let lastRaw: string | undefined;
   let lastFinal = false;
-  let lastCode = '';
+  let last: NormalizedAnswer = { code: '', ended: false };
   return (raw, final) => {
     if (raw !== lastRaw || final !== lastFinal) {
-      lastCode = normalizeAnswer(raw, context, final);
+      last = normalizeStreamed(raw, context, final);
       lastRaw = raw;
       lastFinal = final;
     }
-    return lastCode;
+    return last;
   };
 }
 
-/** Removes fences and the sentences around the code. */
-function unwrap(text: string, context: PostprocessContext, final: boolean): string {
+/** Removes fences and the sentences around the code; `state.ended` is set when the code is over. */
+function unwrap(text: string, context: PostprocessContext, final: boolean, state: { ended: boolean }): string {
   const lines = text.split('\n');
   // The last line of a partial answer is still being written.
   const open = final ? undefined : lines.pop();
@@ -156,10 +187,14 @@ function unwrap(text: string, context: PostprocessContext, final: boolean): stri
       if (opening === firstCode || hasTag || closing !== -1) {
         // An opening fence: the block is the code; what follows its closing fence is an epilogue.
         const block = body.slice(opening + 1, closing === -1 ? undefined : closing);
-        if (closing !== -1) return block.join('\n');
+        if (closing !== -1) {
+          state.ended = true;
+          return block.join('\n');
+        }
         body = block;
       } else {
         // A bare fence with no partner closes a block the model never opened.
+        state.ended = true;
         return body.slice(0, opening).join('\n');
       }
     }
@@ -175,13 +210,17 @@ function unwrap(text: string, context: PostprocessContext, final: boolean): stri
       const after = body.slice(blank + 1);
       const partialSentence = tail !== undefined && mayBecomeSentence(tail);
       if (after.every(isSentence) && (after.length > 0 || partialSentence)) {
+        // A whole sentence, or one clearly under way, after the code: the code is over.
+        if (after.length > 0 || sentenceUnderWay(tail!)) state.ended = true;
         body = body.slice(0, blank);
         tail = partialSentence ? undefined : tail;
         if (tail === undefined) return trimEndBlank(body).join('\n');
       }
     }
-    if (tail !== undefined && body.length > 0 && isBlank(body.at(-1)!) && mayBecomeSentence(tail))
+    if (tail !== undefined && body.length > 0 && isBlank(body.at(-1)!) && mayBecomeSentence(tail)) {
+      if (sentenceUnderWay(tail)) state.ended = true;
       return trimEndBlank(body).join('\n');
+    }
   }
   return tail === undefined ? body.join('\n') + (final || body.length === 0 ? '' : '\n') : [...body, tail].join('\n');
 }

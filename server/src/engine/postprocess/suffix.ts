@@ -2,7 +2,7 @@
  * Filters for text the suggestion shares with what follows the cursor: lines the suffix already
  * has, and closing brackets, quotes or text the rest of the current line already provides.
  */
-import { countNonSpace, isBlank, type Filter } from './context.ts';
+import { countNonSpace, isBlank, type Filter, type PostprocessContext } from './context.ts';
 
 /**
  * Cuts the suggestion at the first line from which it replays the lines after the cursor: all of
@@ -33,6 +33,19 @@ export const dropSuffixLines: Filter = (text, context) => {
   }
   return text;
 };
+
+/**
+ * True when a complete line of `code` after its first (a streaming answer's; its last line, still
+ * being written, left out) is the line that follows the cursor's, with at least six characters
+ * besides spaces: the model ran on into the text after the cursor and has no more code to give
+ * (dropSuffixLines cuts the replay from the suggestion).
+ */
+export function replaysSuffixLines(code: string, context: PostprocessContext): boolean {
+  const next = context.nextLines.find((line) => !isBlank(line))?.trimEnd();
+  if (next === undefined || countNonSpace(next) < 6) return false;
+  const lines = code.split('\n').slice(0, -1);
+  return lines.some((line, j) => j > 0 && line.trimEnd() === next);
+}
 
 const CLOSERS = ')]}';
 const OPENERS = '([{';
