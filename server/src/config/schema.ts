@@ -193,9 +193,9 @@ export const configSchema = z.strictObject({
         .int()
         .min(0)
         .max(5000)
-        .default(400)
+        .default(1000)
         .describe(
-          "A model call whose requests were all cancelled keeps streaming this long, so the next keystroke's request can reuse it (typed-ahead) instead of starting a new call — long enough for an editor that asks again only after its own idle delay (Neovim: 150 ms after the last key).",
+          "A model call whose requests were all cancelled keeps streaming this long, so the next keystroke's request can reuse it (typed-ahead) instead of starting a new call — long enough for an editor that asks again only after its own idle delay (Neovim: 150 ms after the last key, so not while the keys come faster, often for most of a second).",
         ),
       prefixLines: z
         .number()
