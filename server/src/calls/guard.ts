@@ -9,6 +9,12 @@ import type { CallMeta } from '../router/router.ts';
 export interface Prompt {
   instructions: string;
   input: string;
+  /**
+   * Offsets in `input`, ascending, where one self-contained block ends and the next begins (the
+   * repository snippets that open a completion prompt). No secret spans them, so the guard may
+   * redact the blocks apart and reuse what it found in a block it saw before.
+   */
+  blocks?: readonly number[];
 }
 
 export interface PromptGuard {

@@ -25,7 +25,7 @@ export function isMeaningful(word: string): boolean {
 /** The distinct meaningful identifiers of `text`. */
 export function identifierSet(text: string): Set<string> {
   const out = new Set<string>();
-  for (const match of text.matchAll(IDENTIFIER)) if (isMeaningful(match[0])) out.add(match[0]);
+  for (const word of text.match(IDENTIFIER) ?? []) if (isMeaningful(word)) out.add(word);
   return out;
 }
 
@@ -62,17 +62,24 @@ const USE = /([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)/g;
 export function usesNearEnd(text: string, limit = 64): NameUse[] {
   const found: NameUse[] = [];
   const seen = new Set<string>();
-  const chains = [...text.matchAll(USE)].map((match) => match[1]!);
-  for (let i = chains.length - 1; i >= 0 && found.length < limit; i--) {
-    const parts = chains[i]!.split('.');
-    for (let j = parts.length - 1; j >= 0; j--) {
-      const name = parts[j]!;
-      if (!isMeaningful(name)) continue;
-      const qualifier = j > 0 ? parts.slice(0, j).join('.') : undefined;
-      const key = `${qualifier ?? ''}.${name}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      found.push(qualifier === undefined ? { name } : { name, qualifier });
+  // Line by line from the end (no chain spans a line break): a long text is read only as far back
+  // as the limit needs, and match() lists the chains without a match object each.
+  for (let end = text.length; end > 0 && found.length < limit; ) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    const chains = start === end ? null : text.slice(start, end).match(USE);
+    end = start - 1;
+    if (chains === null) continue;
+    for (let i = chains.length - 1; i >= 0 && found.length < limit; i--) {
+      const parts = chains[i]!.split('.');
+      for (let j = parts.length - 1; j >= 0; j--) {
+        const name = parts[j]!;
+        if (!isMeaningful(name)) continue;
+        const qualifier = j > 0 ? parts.slice(0, j).join('.') : undefined;
+        const key = `${qualifier ?? ''}.${name}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        found.push(qualifier === undefined ? { name } : { name, qualifier });
+      }
     }
   }
   return found;

@@ -32,6 +32,8 @@ export interface CompletionPromptArgs {
 export interface CompletionPrompt {
   instructions: string;
   input: string;
+  /** Where each snippet ends in `input`: the snippets are self-contained blocks (calls/guard.ts). */
+  blocks: number[];
 }
 
 // Identical for every call (no language, mode or path in it), so the cached prompt prefix is
@@ -52,21 +54,29 @@ const INSTRUCTIONS = [
 
 export function completionPrompt(args: CompletionPromptArgs): CompletionPrompt {
   const mode = args.multiline ? 'multi-line' : 'single-line';
+  const blocks: number[] = [];
+  let snippets = '';
+  for (const snippet of args.snippets ?? []) {
+    snippets += snippetText(snippet);
+    blocks.push(snippets.length);
+  }
   const input =
-    snippetsText(args.snippets ?? []) +
+    snippets +
     `<file path="${escapeAttribute(args.path)}" language="${escapeAttribute(args.languageId)}">\n` +
     `${escapeCursor(args.prefix)}${CURSOR_MARKER}${escapeCursor(args.suffix)}\n` +
     `</file>\n<mode>${mode}</mode>`;
-  return { instructions: INSTRUCTIONS, input };
+  return { instructions: INSTRUCTIONS, input, blocks };
 }
 
 /** The snippets as they open the input; the same snippets always give the same bytes. */
 export function snippetsText(snippets: readonly PromptSnippet[]): string {
   let out = '';
-  for (const snippet of snippets) {
-    out += `<snippet path="${escapeAttribute(snippet.path)}" kind="${escapeAttribute(snippet.kind)}">\n${escapeSnippet(escapeCursor(snippet.text))}\n</snippet>\n`;
-  }
+  for (const snippet of snippets) out += snippetText(snippet);
   return out;
+}
+
+function snippetText(snippet: PromptSnippet): string {
+  return `<snippet path="${escapeAttribute(snippet.path)}" kind="${escapeAttribute(snippet.kind)}">\n${escapeSnippet(escapeCursor(snippet.text))}\n</snippet>\n`;
 }
 
 const SNIPPET_PATTERN = /^<snippet path="([^"]*)" kind="([^"]*)">\n([\s\S]*?)\n<\/snippet>\n/;

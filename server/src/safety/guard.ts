@@ -32,11 +32,18 @@ export interface PromptGuardOptions {
 
 const identity = (text: string): string => text;
 
+/** Redacted prompt blocks remembered (a few prompts' snippets), so a block seen before is not scanned again. */
+const REMEMBERED_BLOCKS = 64;
+
+type Redacted = Pick<RedactionResult, 'text' | 'count' | 'kinds' | 'restore'>;
+
 export function createPromptGuard(options: PromptGuardOptions): PromptGuard {
   // One redactor per process: the same secret keeps its placeholder, so prompts stay cacheable.
   const redactor = createRedactor();
   const told = new Set<string>();
   let exclusion: { signature: string; value: Exclusion } | undefined;
+  // Redaction of the self-contained blocks of recent prompts (their snippets), most recent last.
+  const blocks = new Map<string, Redacted>();
 
   function currentExclusion(): Exclusion {
     const root = options.workspaceRoot();
@@ -65,6 +72,41 @@ export function createPromptGuard(options: PromptGuardOptions): PromptGuard {
     return { ...result, text: result.text.slice(0, caret) + marker + result.text.slice(caret) };
   }
 
+  /** A block already redacted in an earlier prompt is not scanned again: snippets repeat keystroke after keystroke. */
+  function redactBlock(text: string): Redacted {
+    const known = blocks.get(text);
+    if (known !== undefined) {
+      blocks.delete(text);
+      blocks.set(text, known);
+      return known;
+    }
+    const result = redactText(text);
+    blocks.set(text, result);
+    if (blocks.size > REMEMBERED_BLOCKS) blocks.delete(blocks.keys().next().value!);
+    return result;
+  }
+
+  /** The input redacted block by block (`breaks`: where blocks end, calls/guard.ts), the rest as one text. */
+  function redactInput(input: string, breaks: readonly number[] | undefined): Redacted {
+    if (breaks === undefined || breaks.length === 0) return redactText(input);
+    const parts: Redacted[] = [];
+    let from = 0;
+    for (const at of breaks) {
+      if (at <= from || at > input.length) continue;
+      parts.push(redactBlock(input.slice(from, at)));
+      from = at;
+    }
+    parts.push(redactText(input.slice(from)));
+    const withSecrets = parts.filter((part) => part.count > 0);
+    return {
+      text: parts.map((part) => part.text).join(''),
+      count: withSecrets.reduce((sum, part) => sum + part.count, 0),
+      kinds: [...new Set(withSecrets.flatMap((part) => part.kinds))],
+      restore:
+        withSecrets.length === 0 ? identity : (text) => withSecrets.reduce((out, part) => part.restore(out), text),
+    };
+  }
+
   return {
     refuse(filePath: string): string | undefined {
       const decision = currentExclusion().isExcluded(filePath);
@@ -84,7 +126,7 @@ export function createPromptGuard(options: PromptGuardOptions): PromptGuard {
     prepare(prompt: Prompt): { prompt: Prompt; restore: (text: string) => string; redactions: number } {
       if (!options.settings().redact) return { prompt, restore: identity, redactions: 0 };
       const instructions = redactText(prompt.instructions);
-      const input = redactText(prompt.input);
+      const input = redactInput(prompt.input, prompt.blocks);
       const redactions = instructions.count + input.count;
       if (redactions > 0)
         options.logger?.debug(

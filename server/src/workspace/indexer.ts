@@ -115,6 +115,8 @@ export class WorkspaceIndexer {
   /** Whether documents were used since the neighbours' outlines were last prepared (idle work). */
   private outlinesWanted = false;
   private clock = 0;
+  /** The documents, most recently used first: kept in order as they are used, never sorted per keystroke. */
+  private order: IndexedDocument[] = [];
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
   private readonly idle = new Set<() => void>();
@@ -131,7 +133,7 @@ export class WorkspaceIndexer {
   }
 
   opened(uri: string, filePath: string, languageId: string, version: number): void {
-    this.documents.set(uri, {
+    const doc: IndexedDocument = {
       uri,
       path: filePath,
       languageId,
@@ -140,7 +142,11 @@ export class WorkspaceIndexer {
       bindings: new Map(),
       unqualified: [],
       excluded: false,
-    });
+    };
+    const reopened = this.documents.get(uri);
+    if (reopened) this.order.splice(this.order.indexOf(reopened), 1);
+    this.documents.set(uri, doc);
+    this.order.unshift(doc);
     this.openPaths.set(filePath, uri);
     // A new file may be what an import of another document was missing.
     this.resolver.clear();
@@ -154,7 +160,7 @@ export class WorkspaceIndexer {
     const doc = this.documents.get(uri);
     if (!doc) return;
     doc.version = version;
-    doc.lastUsed = ++this.clock;
+    this.used(doc);
     this.lastActivity = performance.now();
     if (!this.options.config().enabled) return;
     for (const { startLine, endLine } of lines) this.recentEdits.note(uri, startLine, endLine);
@@ -171,6 +177,7 @@ export class WorkspaceIndexer {
     const doc = this.documents.get(uri);
     if (!doc) return;
     this.documents.delete(uri);
+    this.order.splice(this.order.indexOf(doc), 1);
     this.openPaths.delete(doc.path);
     this.recentEdits.forget(uri);
     clearTimeout(this.timers.get(uri)?.timer);
@@ -190,13 +197,22 @@ export class WorkspaceIndexer {
   touch(uri: string): void {
     const doc = this.documents.get(uri);
     if (!doc) return;
-    doc.lastUsed = ++this.clock;
+    this.used(doc);
     this.lastActivity = performance.now();
     if (!this.options.config().enabled) return;
     if (doc.importsVersion === undefined && !this.timers.has(uri)) this.schedule(uri, OPEN_DELAY_MS, 'imports');
     if (doc.indexedVersion === undefined && !doc.excluded) this.idleQueue.add(uri);
     this.outlinesWanted = true;
     this.armIdle(this.idleMs);
+  }
+
+  /** Marks a document as the most recently used: it moves to the front of the order. */
+  private used(doc: IndexedDocument): void {
+    doc.lastUsed = ++this.clock;
+    if (this.order[0] === doc) return;
+    const at = this.order.indexOf(doc);
+    if (at > 0) this.order.splice(at, 1);
+    this.order.unshift(doc);
   }
 
   private get idleMs(): number {
@@ -282,9 +298,7 @@ export class WorkspaceIndexer {
 
   /** Open documents other than `uri`, most recently used first. */
   others(uri: string): IndexedDocument[] {
-    return [...this.documents.values()]
-      .filter((d) => d.uri !== uri && !d.excluded)
-      .sort((a, b) => b.lastUsed - a.lastUsed);
+    return this.order.filter((d) => d.uri !== uri && !d.excluded);
   }
 
   private schedule(uri: string, delayMs: number, kind: JobKind): void {

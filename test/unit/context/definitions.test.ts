@@ -56,6 +56,25 @@ describe('usesNearEnd', () => {
       { name: 'parse' },
     ]);
   });
+
+  it('reads line by line from the end only as far back as the limit needs, blank lines and edges included', () => {
+    const text = '\nfirst.one(a1)\n\n\nsecond(b2, first.one)\r\nthird.xx.yy\n';
+    expect(usesNearEnd(text)).toEqual([
+      { name: 'yy', qualifier: 'third.xx' },
+      { name: 'xx', qualifier: 'third' },
+      { name: 'third' },
+      { name: 'one', qualifier: 'first' },
+      { name: 'first' },
+      { name: 'b2' },
+      { name: 'second' },
+      { name: 'a1' },
+    ]);
+    // The limit is checked per chain, as before: the last chain's names all come.
+    expect(usesNearEnd(text, 2)).toEqual(usesNearEnd(text).slice(0, 3));
+    expect(usesNearEnd('\n')).toEqual([]);
+    expect(usesNearEnd('')).toEqual([]);
+    expect(usesNearEnd('\n\nab')).toEqual([{ name: 'ab' }]);
+  });
 });
 
 describe('findDefinitions', () => {

@@ -51,6 +51,21 @@ describe('completionPrompt', () => {
     expect(shared).toContain('x = <cursor>\n</file>\n<mode>');
   });
 
+  it('marks where each snippet ends, so the guard can redact them as separate blocks', () => {
+    const snippets = [
+      { path: 'src/math.ts', kind: 'definition', text: 'export function add(a: number, b = 1): number { ... }' },
+      { path: 'src/other.ts', kind: 'similar', text: 'const y = add(1);' },
+    ];
+    const { input, blocks } = completionPrompt(args('x = <|>', { snippets }));
+    expect(blocks).toHaveLength(2);
+    expect(input.slice(0, blocks[0]).endsWith('{ ... }\n</snippet>\n')).toBe(true);
+    expect(input.slice(blocks[0], blocks[1])).toBe(
+      '<snippet path="src/other.ts" kind="similar">\nconst y = add(1);\n</snippet>\n',
+    );
+    expect(input.slice(blocks[1]).startsWith('<file path=')).toBe(true);
+    expect(completionPrompt(args('x = <|>')).blocks).toEqual([]);
+  });
+
   it('keeps the instructions byte-identical across files, languages and modes', () => {
     const a = completionPrompt(args('fn main() {<|>}', { path: 'src/main.rs', languageId: 'rust', multiline: true }));
     const b = completionPrompt(args('def f(<|>', { path: 'a.py', languageId: 'python' }));

@@ -104,6 +104,44 @@ describe('prepare', () => {
     expect(parseCompletionInput(prepared.prompt.input)?.prefix).toBe('octokit.login("«secret:github-token:1»');
   });
 
+  it('redacts repository snippets block by block as the whole input would be, keystroke after keystroke', () => {
+    const g = guard();
+    const snippets = [
+      { path: 'src/config.ts', kind: 'definition', text: `export const token = "${githubToken}";` },
+      { path: 'src/db.ts', kind: 'similar', text: 'DB_PASSWORD=s3cr3t-Pa55' },
+    ];
+    const at = (prefix: string, shown = snippets) =>
+      completionPrompt({
+        path: '/w/a.ts',
+        languageId: 'typescript',
+        prefix,
+        suffix: '',
+        multiline: false,
+        snippets: shown,
+      });
+    const whole = (prompt: ReturnType<typeof at>) => guard().prepare({ ...prompt, blocks: [] });
+    for (const prefix of ['const a = ', 'const a = t', 'const a = to']) {
+      const prompt = at(prefix);
+      const prepared = g.prepare(prompt);
+      expect(prepared.prompt.input).toBe(whole(prompt).prompt.input);
+      expect(prepared.redactions).toBe(2);
+      expect(prepared.prompt.input).not.toContain(githubToken);
+      expect(prepared.prompt.input).not.toContain('s3cr3t-Pa55');
+      expect(prepared.restore('«secret:github-token:1» «secret:password:1»')).toBe(`${githubToken} s3cr3t-Pa55`);
+    }
+    // A snippet that changed is scanned again: its new secret is caught, the one it lost no longer counted.
+    const changed = [snippets[0]!, { path: 'src/db.ts', kind: 'similar', text: `const key = "${modelKey}";` }];
+    const prepared = g.prepare(at('const a = ', changed));
+    expect(prepared.prompt.input).not.toContain(modelKey);
+    expect(prepared.prompt.input).toContain('«secret:github-token:1»');
+    expect(prepared.redactions).toBe(2);
+    expect(prepared.restore('«secret:password:1»')).toBe('«secret:password:1»');
+    // The secret typed at the caret is still caught next to remembered snippets.
+    const typing = g.prepare(at(`const password = "hunter2x`));
+    expect(parseCompletionInput(typing.prompt.input)?.prefix).toBe('const password = "«secret:password:2»');
+    expect(typing.redactions).toBe(3);
+  });
+
   it('sends the prompt unchanged when safety.redact is off', () => {
     settings = { ...settings, redact: false };
     const prompt = { instructions: 'i', input: `t = "${githubToken}"` };

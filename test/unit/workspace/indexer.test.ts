@@ -206,6 +206,26 @@ describe('indexing off the keystroke path', () => {
     }
   }
 
+  it('keeps the other open documents in order of use through opens, completions, changes and closes', () => {
+    const { indexer, open } = setUp();
+    const [a, b, c] = [open(1), open(2), open(3)];
+    const others = (d: { uri: string }) => indexer.others(d.uri).map((o) => o.uri);
+    expect(others(c)).toEqual([b.uri, a.uri]);
+    indexer.touch(a.uri);
+    expect(others(c)).toEqual([a.uri, b.uri]);
+    expect(others(a)).toEqual([c.uri, b.uri]);
+    indexer.changed(b.uri, 2, [{ startLine: 0, endLine: 0 }]);
+    expect(others(c)).toEqual([b.uri, a.uri]);
+    indexer.closed(b.uri);
+    expect(others(c)).toEqual([a.uri]);
+    open(2);
+    expect(others(c)).toEqual([b.uri, a.uri]);
+    // Reopened without a close in between: listed once.
+    open(1);
+    expect(others(c)).toEqual([a.uri, b.uri]);
+    indexer.dispose();
+  });
+
   it('a completion in one of many open documents never starts whole-document work on any open document', async () => {
     const { indexer, open, complete, config } = setUp();
     const opened = Array.from({ length: 40 }, (_, i) => open(i));
