@@ -428,3 +428,22 @@ describe('normalizeStreamed: a multi-line answer that runs on into the text afte
     for (let end = 1; end <= raw.length; end++) expect(single(raw.slice(0, end), false).ended).toBe(false);
   });
 });
+
+describe('normalizeStreamed: a paragraph that is content never ends the code early', () => {
+  it('an indented sentence after a blank line (a docstring paragraph) keeps the stream going', () => {
+    const context = contextAt('def area(r):\n    <|>', { languageId: 'python', multiline: true });
+    const raw = '"""Area of a circle.\n\n    Returns pi times the radius squared.\n    """\n    return math.pi * r * r';
+    const normalize = streamNormalizer(context);
+    for (let end = 1; end <= raw.length; end++) expect(normalize(raw.slice(0, end), false).ended).toBe(false);
+    expect(normalizeAnswer(raw, context, true)).toBe(raw);
+  });
+
+  it('in a plain-text or markdown file a second paragraph keeps the stream going', () => {
+    for (const languageId of ['plaintext', 'markdown']) {
+      const context = contextAt('Release notes\n\n<|>', { languageId, multiline: true });
+      const raw = '- answers are cached for 15 minutes\n\nThis release also adds a dashboard for the team.';
+      const normalize = streamNormalizer(context);
+      for (let end = 1; end <= raw.length; end++) expect(normalize(raw.slice(0, end), false).ended).toBe(false);
+    }
+  });
+});

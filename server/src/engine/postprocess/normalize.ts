@@ -13,6 +13,8 @@ import { replaysSuffixLines } from './suffix.ts';
 
 // In these languages a fenced block is content the user may want, not wrapping.
 const FENCED_LANGUAGES = new Set(['markdown', 'mdx', 'quarto', 'rmd', 'restructuredtext']);
+/** In these a paragraph after a blank line is content as likely as an epilogue: it never ends the code early. */
+const PROSE_LANGUAGES = new Set([...FENCED_LANGUAGES, 'plaintext', 'text', 'latex', 'tex', 'asciidoc', 'org']);
 
 const FENCE = /^[ \t]*(`{3,}|~{3,})([\w+#.-]*)[ \t]*$/;
 /** What a fence line looks like while it is still being streamed. */
@@ -57,10 +59,16 @@ export function isSentence(line: string): boolean {
   return SENTENCE.test(trimmed) && !CODE_CHARS.test(trimmed.replace(/`[^`]*`/g, ''));
 }
 
-/** True when a line still being streamed is clearly a sentence (an epilogue under way), not code. */
+/**
+ * True when a line still being streamed is clearly a sentence written to the user (an epilogue
+ * under way), not code: it starts at the margin, since an indented one is a docstring's paragraph.
+ */
 function sentenceUnderWay(partial: string): boolean {
-  const trimmed = partial.trimStart();
-  return SENTENCE_UNDER_WAY.test(trimmed) && mayBecomeSentence(trimmed);
+  return atMargin(partial) && SENTENCE_UNDER_WAY.test(partial) && mayBecomeSentence(partial);
+}
+
+function atMargin(line: string): boolean {
+  return !/^[ \t]/.test(line);
 }
 
 function mayBecomeSentence(partial: string): boolean {
@@ -211,14 +219,15 @@ function unwrap(text: string, context: PostprocessContext, final: boolean, state
       const partialSentence = tail !== undefined && mayBecomeSentence(tail);
       if (after.every(isSentence) && (after.length > 0 || partialSentence)) {
         // A whole sentence, or one clearly under way, after the code: the code is over.
-        if (after.length > 0 || sentenceUnderWay(tail!)) state.ended = true;
+        const over = after.length > 0 ? after.every(atMargin) : sentenceUnderWay(tail!);
+        if (over && !PROSE_LANGUAGES.has(context.languageId)) state.ended = true;
         body = body.slice(0, blank);
         tail = partialSentence ? undefined : tail;
         if (tail === undefined) return trimEndBlank(body).join('\n');
       }
     }
     if (tail !== undefined && body.length > 0 && isBlank(body.at(-1)!) && mayBecomeSentence(tail)) {
-      if (sentenceUnderWay(tail)) state.ended = true;
+      if (sentenceUnderWay(tail) && !PROSE_LANGUAGES.has(context.languageId)) state.ended = true;
       return trimEndBlank(body).join('\n');
     }
   }
