@@ -38,6 +38,13 @@ export interface CrossFileModeResult {
   cachedPrefixShare: number | null;
   /** Completion round trip per keystroke at the client, instant model (ms). */
   keystrokeMs: Summary;
+  /**
+   * Ghostline's own share of it: the round trip less the fake model server's time for the
+   * keystroke's call (from its headers' arrival to its response's end: the server's JSON parsing
+   * and o200k count of the prompt grow with the prompt and are not ghostline's); keystrokes
+   * answered without a call count whole.
+   */
+  overheadMs: Summary;
   /** Snippets per final prompt (mean). */
   contextFiles: number;
   /** Cases whose definition did not reach the prompt (package/file:line name). */
@@ -93,8 +100,11 @@ export async function runMode(mode: CrossFileMode, cases: CrossFileCase[], root:
     byPath.set(join(root, c.folder, c.file), [...(byPath.get(join(root, c.folder, c.file)) ?? []), c]);
   const finals: { found: boolean }[] = [];
   let fake!: FakeOpenAI;
+  /** The fake server's time per request id, once its response ended. */
+  const modelMs = new Map<number, number>();
   fake = await startFakeOpenAI({
     responder: (req): Script => {
+      void req.done.then(() => modelMs.set(req.id, performance.now() - req.receivedAt));
       const input = promptInputOf(req.body) ?? '';
       const prompt = parseCompletionInput(input);
       const c = prompt
@@ -117,6 +127,7 @@ export async function runMode(mode: CrossFileMode, cases: CrossFileCase[], root:
   });
   const { client } = await BenchClient.started(env, false, `bench-cross-file-${mode}`, pathToFileURL(root).href);
   const keystrokeMs: number[] = [];
+  const overheadMs: number[] = [];
   let argChars = 0;
   let argCharsRight = 0;
   let casesRight = 0;
@@ -154,13 +165,20 @@ export async function runMode(mode: CrossFileMode, cases: CrossFileCase[], root:
           contentChanges: [{ range: { start: at, end: at }, text: c.typed[i] }],
         });
         const position = { line: c.line, character: at.character + 1 };
+        const callsBefore = fake.requests.length;
         const sent = performance.now();
         const list = await client.connection.sendRequest<CompletionList>('textDocument/completion', {
           textDocument: { uri },
           position,
           context: { triggerKind: 1 },
         });
-        keystrokeMs.push(performance.now() - sent);
+        const roundTrip = performance.now() - sent;
+        keystrokeMs.push(roundTrip);
+        // The response's end is seen a turn later than the answer it carried.
+        await new Promise((resolve) => setImmediate(resolve));
+        const calls = fake.requests.slice(callsBefore);
+        const model = calls.reduce((sum, r) => sum + (modelMs.get(r.id) ?? Number.NaN), 0);
+        if (!Number.isNaN(model)) overheadMs.push(roundTrip - model);
         const item = list?.items?.[0];
         if (i === c.typed.length - 1 && item?.textEdit && 'range' in item.textEdit)
           suggestion = item.textEdit.newText.slice(position.character - item.textEdit.range.start.character);
@@ -196,6 +214,7 @@ export async function runMode(mode: CrossFileMode, cases: CrossFileCase[], root:
     promptTokensPerCall: calls.length === 0 ? null : round(input / calls.length, 0),
     cachedPrefixShare: ratio(cached, input),
     keystrokeMs: summarize(keystrokeMs),
+    overheadMs: summarize(overheadMs),
     contextFiles: round(contextFiles / Math.max(1, cases.length), 2) ?? 0,
     missed,
   };
@@ -280,6 +299,7 @@ export function crossFileTable(result: CrossFileResult): string {
       'cached-prefix share',
       'snippets per prompt',
       'per keystroke ms p50 / p90 / p99',
+      'ghostline overhead ms p50 / p90 / p99',
     ],
     result.modes.map((m) => [
       label[m.mode],
@@ -292,6 +312,7 @@ export function crossFileTable(result: CrossFileResult): string {
       pct(m.cachedPrefixShare),
       String(m.contextFiles),
       `${fmt(m.keystrokeMs.p50)} / ${fmt(m.keystrokeMs.p90)} / ${fmt(m.keystrokeMs.p99)}`,
+      `${fmt(m.overheadMs.p50)} / ${fmt(m.overheadMs.p90)} / ${fmt(m.overheadMs.p99)}`,
     ]),
   );
 }

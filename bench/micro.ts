@@ -109,7 +109,9 @@ export async function openDocuments(
 
 /**
  * Sequential invoked completions at line ends of random open documents (seeded), each one model
- * call: ghostline's overhead is the round trip minus the model server's time for the call.
+ * call: ghostline's overhead is the round trip minus the model server's time for the call, counted
+ * from the arrival of its headers (the fake server's JSON parsing and o200k count of the prompt
+ * grow with the prompt and are not ghostline's).
  */
 export async function measureCompletions(
   client: BenchClient,
@@ -134,7 +136,7 @@ export async function measureCompletions(
     await new Promise((resolve) => setImmediate(resolve));
     const call = model.calls[callsBefore];
     if (call?.endedAt !== undefined && model.calls.length === callsBefore + 1)
-      (i < warmup ? warmupOverhead : overhead).push(t.ms - (call.endedAt - call.arrivedAt));
+      (i < warmup ? warmupOverhead : overhead).push(t.ms - (call.endedAt - call.receivedAt));
   }
   model.countTokens();
   const tokens = model.calls.slice(first).flatMap((c) => (c.promptTokens === undefined ? [] : [c.promptTokens]));

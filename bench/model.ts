@@ -34,6 +34,12 @@ export interface ModelCall {
   /** performance.now() when the request reached the model server, and when its response ended. */
   arrivedAt: number;
   endedAt?: number;
+  /**
+   * When its headers reached the fake server, before the server parsed the body and counted the
+   * prompt's tokens (its own work, growing with the prompt): the model's share of a round trip
+   * starts here.
+   */
+  receivedAt: number;
   /** Ghostline closed the connection before the answer was complete (a cancelled call). */
   clientClosed: boolean;
   path: string;
@@ -80,6 +86,7 @@ export class BenchModel {
         const call: ModelCall = {
           model: String(req.body?.model),
           arrivedAt,
+          receivedAt: req.receivedAt,
           clientClosed: false,
           path: parsed?.path ?? '',
           prefixTail: (parsed?.prefix ?? '').slice(-TAIL),

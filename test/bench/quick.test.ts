@@ -153,6 +153,8 @@ describe('npm run bench -- --quick', () => {
       expect(mode.definitionInPrompt).toBeGreaterThanOrEqual(0);
       expect(mode.definitionInPrompt).toBeLessThanOrEqual(1);
       expectSummary(mode.keystrokeMs, true);
+      expectSummary(mode.overheadMs, true);
+      expect(mode.overheadMs.p50).toBeLessThanOrEqual(mode.keystrokeMs.p50);
     }
     // Without repository context the definition is never in the prompt; with it, it is for some case.
     expect(modes[2].definitionInPrompt).toBeLessThan(modes[1].definitionInPrompt);

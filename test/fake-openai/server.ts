@@ -59,6 +59,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   ];
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = performance.now();
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (req.method === 'GET' && path === '/v1/models') {
       const text = JSON.stringify({
@@ -96,6 +97,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       clientClosed: false,
       done: new Promise<void>((resolve) => (resolveDone = resolve)),
       usage: promptCache.usage(body),
+      receivedAt,
     };
     // 'close' fires both when the response finished and when the connection dropped first.
     res.on('close', () => {

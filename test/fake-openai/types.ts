@@ -19,6 +19,8 @@ export interface FakeRequest {
   done: Promise<void>;
   /** Prompt tokens (o200k) and how many of them the prompt cache served (prompt-cache.ts). */
   usage: { input: number; cached: number };
+  /** performance.now() when the request's headers arrived, before its body was parsed and its usage counted. */
+  receivedAt: number;
 }
 
 export type Script =
