@@ -83,7 +83,7 @@ export class BenchClient {
     const home = mkdtempSync(join(tmpdir(), 'ghostline-bench-'));
     const child = spawn(process.execPath, [...args], {
       cwd: home,
-      env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), ...env },
+      env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), ...v8Flags(), ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     return new BenchClient(child, home);
@@ -155,6 +155,12 @@ export class BenchClient {
     this.connection.dispose();
     rmSync(this.home, { recursive: true, force: true });
   }
+}
+
+/** GHOSTLINE_V8_FLAGS of the benchmark's own environment reaches the servers it starts (A/B of V8 flags). */
+function v8Flags(): Record<string, string> {
+  const flags = process.env.GHOSTLINE_V8_FLAGS;
+  return flags === undefined ? {} : { GHOSTLINE_V8_FLAGS: flags };
 }
 
 /** VmRSS and VmHWM of a process, from /proc/PID/status (Linux). */

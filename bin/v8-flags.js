@@ -1,6 +1,7 @@
 // V8 settings that cut the memory the server holds while typing (docs/performance.md, "Memory"):
 // tree-sitter's grammars run on V8's baseline WebAssembly compiler only (its optimizing tier left
-// ~20 MB of compiler memory resident after the first parse of a TypeScript file), and the young
-// generation is capped at 2 MB per semi-space instead of growing to 16 MB. The launcher
+// ~20 MB of compiler memory resident after the first parse of a TypeScript file), the young
+// generation is capped at 2 MB per semi-space instead of growing to 16 MB, and JavaScript is
+// optimized by Maglev at most, never TurboFan (6–8 MB less at the typing peak, the same overhead). The launcher
 // (bin/ghostline.js) and the self-contained executable (scripts/build-binary.ts) both start with them.
-export const V8_FLAGS = ['--liftoff-only', '--max-semi-space-size=2'];
+export const V8_FLAGS = ['--liftoff-only', '--max-semi-space-size=2', '--max-opt=2'];
