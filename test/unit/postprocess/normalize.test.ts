@@ -77,6 +77,25 @@ const cases: Case[] = [
     code: 'return "".join(prefix + line for line in lines)',
   },
   {
+    name: 'an epilogue right after the code, with no blank line, after a preamble',
+    fixture: PY_DEF,
+    raw: 'Here is the completion:\nreturn "".join(prefix + line for line in lines)\nThis prefixes every line of the text.',
+    code: 'return "".join(prefix + line for line in lines)',
+  },
+  {
+    name: 'a fenced block, then an epilogue right after the closing fence',
+    fixture: TS_LOOP,
+    raw: 'Sure! The completed code is:\n```typescript\nfor (const item of items) sum += item.price;\n```\nThis adds every price.',
+    code: 'for (const item of items) sum += item.price;',
+  },
+  {
+    name: 'after a preamble, code lines at the margin that start with a capital stay code',
+    fixture: TS_LOOP,
+    raw: 'Here is the completion:\nfor (const item of items) sum += item.price;\nConsole.log(sum);',
+    code: 'for (const item of items) sum += item.price;\nConsole.log(sum);',
+    options: { multiline: true },
+  },
+  {
     name: 'a preamble that opens with an exclamation',
     fixture: PY_DEF,
     raw: 'Sure! The completed code is:\nreturn "".join(prefix + line for line in lines)\n\nThis completes the statement at the cursor.',

@@ -230,6 +230,18 @@ function unwrap(text: string, context: PostprocessContext, final: boolean, state
       if (sentenceUnderWay(tail) && !PROSE_LANGUAGES.has(context.languageId)) state.ended = true;
       return trimEndBlank(body).join('\n');
     }
+    // After a preamble the answer is chat: sentences at the margin right after the code, with no
+    // blank line between, are an epilogue too (and a line at the margin that may become one is held).
+    if (start > 0) {
+      let end = body.length;
+      while (end > 0 && atMargin(body[end - 1]!) && isSentence(body[end - 1]!)) end--;
+      const partial = tail !== undefined && !isBlank(tail) && atMargin(tail) && mayBecomeSentence(tail);
+      if (end > 0 && (end < body.length || partial) && body.slice(0, end).some((line) => !isBlank(line))) {
+        const over = end < body.length || (tail !== undefined && sentenceUnderWay(tail));
+        if (over && !PROSE_LANGUAGES.has(context.languageId)) state.ended = true;
+        return trimEndBlank(body.slice(0, end)).join('\n');
+      }
+    }
   }
   return tail === undefined ? body.join('\n') + (final || body.length === 0 ? '' : '\n') : [...body, tail].join('\n');
 }
