@@ -207,6 +207,33 @@ describe('completion', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it('starts the call at the first key of a burst for an editor that asks only after its own delay, and its request joins it (Neovim)', async () => {
+    fake.setResponder(() => ({
+      kind: 'text',
+      text: 'forEach((item) => print(item));',
+      chunkChars: 4,
+      chunkDelayMs: 20,
+    }));
+    await startClient();
+    // The client asks for completion items, not inline completion.
+    await client.open(URI, 'done.\n');
+    expect((await client.completion(URI, { line: 0, character: 5 })).items).toHaveLength(1);
+    const other = 'file:///work/demo/src/other.ts';
+    await client.open(other, 'items\n');
+    await client.change(other, 2, [
+      { range: { start: { line: 0, character: 5 }, end: { line: 0, character: 5 } }, text: '.' },
+    ]);
+    // The key alone started a model call, for the cursor after it.
+    const [, prefetched] = await fake.waitForRequests(2);
+    expect(parseCompletionInput(prefetched!.body.input)?.prefix).toBe('items.');
+    await client.change(other, 3, [
+      { range: { start: { line: 0, character: 6 }, end: { line: 0, character: 6 } }, text: 'f' },
+    ]);
+    const list = await client.completion(other, { line: 0, character: 7 });
+    expect(list.items[0]?.textEdit?.newText).toBe('forEach((item) => print(item));');
+    expect(fake.requests).toHaveLength(2);
+  });
+
   it('lets the latest request win: a superseded request is answered empty and only one model call starts', async () => {
     fake.setResponder(() => ({ kind: 'text', text: 'ok()' }));
     await startClient({ GHOSTLINE_COMPLETION__DEBOUNCE_MS: '300' });

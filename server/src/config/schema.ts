@@ -168,7 +168,7 @@ export const configSchema = z.strictObject({
         .boolean()
         .default(true)
         .describe(
-          "Shorten the debounce to the typist's own rhythm: 1.25 times the median gap between their recent keystrokes in the document, or in any document while this one has too few (at least 100 ms, at most `debounceMs`), so a fast typist's pause starts the model call sooner; and no debounce for the first key after a pause of a second or more (or the first since the document opened), whose call the following keys reuse.",
+          "Shorten the debounce to the typist's own rhythm: 1.25 times the median gap between their recent keystrokes in the document, or in any document while this one has too few (at least 100 ms, at most `debounceMs`), so a fast typist's pause starts the model call sooner; and no debounce for the first key after a pause of a second or more (or the first since the document opened), whose call the following keys reuse; for an editor that asks for completion items only after its own delay (not inline completion), that key starts the call itself, before the editor asks.",
         ),
       budgetMs: z
         .number()

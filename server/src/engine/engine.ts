@@ -233,6 +233,28 @@ export class CompletionEngine {
     }
   }
 
+  /**
+   * Starts the model call for a cursor before the editor asks for it: the first key of a burst,
+   * for an editor that asks only after its own idle delay (Neovim, Helix), so its first request,
+   * which comes a few keys later, joins a call already under way (typed-ahead) instead of starting
+   * one then. Nothing waits for the call: it streams for `completion.abandonGraceMs` unless a
+   * request joins it. No call when one under way or an answer in memory already covers the cursor.
+   */
+  prefetch(request: SuggestRequest): void {
+    const config = this.deps.config();
+    if (!config.completion.enabled || this.deps.calls.refuse(request.path)) return;
+    if (this.typedAhead.find(request.uri, request.text, request.offset)) return;
+    const multiline = isMultiline(request, config);
+    const prepared = this.prepare(request, config, multiline);
+    if (config.cache.enabled && this.answers.fromMemory(prepared.key)) return;
+    if (this.liveByKey.has(prepared.key)) return;
+    this.deps.logger.debug({ event: 'prefetch', uri: request.uri, offset: request.offset }, 'completion prefetched');
+    // A wait already over: the call starts and is left to the single-flight's grace.
+    void this.compute(request, config, multiline, prepared, AbortSignal.abort('prefetch'), performance.now()).catch(
+      () => undefined,
+    );
+  }
+
   /** Token count of the instructions, which are byte-stable: counted once per distinct text. */
   private instructionTokens(instructions: string): number {
     let count = this.instructionCounts.get(instructions);

@@ -55,3 +55,24 @@ export async function complete(context: FeatureContext, request: CompletionReque
     accept: acceptArgs('completion', outcome, doc.languageId),
   };
 }
+
+/**
+ * The first key of a burst, for an editor that asks for completion only after its own idle delay:
+ * the model call for the cursor after that key starts now (engine `prefetch`), and the editor's
+ * request joins it when it comes.
+ */
+export function prefetchCompletion(context: FeatureContext, uri: string, offset: number): void {
+  const doc = context.documents.get(uri);
+  if (!doc || doc.binary) return;
+  context.services().engine.prefetch({
+    uri,
+    path: context.pathOf(uri),
+    languageId: doc.languageId,
+    version: doc.version,
+    text: doc.text,
+    offset,
+    task: 'completion',
+    automatic: true,
+    signal: new AbortController().signal,
+  });
+}

@@ -37,6 +37,8 @@ export class DocumentStore implements DocumentView {
    * document with too few gaps of its own (its first line) borrows the server-wide rhythm.
    */
   private readonly allGaps: number[] = [];
+  /** Where each document's last change (an edit with a range) left the text cursor, as a UTF-16 offset. */
+  private readonly cursors = new Map<string, number>();
   /** Documents not changed since they opened, and those whose last change came after a pause. */
   private readonly unchanged = new Set<string>();
   private readonly afterPause = new Set<string>();
@@ -57,10 +59,15 @@ export class DocumentStore implements DocumentView {
     const doc = this.docs.get(uri);
     if (!doc) return false;
     // Each change's range refers to the document as left by the previous change, so convert one by one.
+    let cursor: number | undefined;
     for (const change of changes) {
       const converted = 'range' in change ? { ...change, range: this.toUtf16Range(doc, change.range) } : change;
       TextDocument.update(doc, [converted], version);
+      // The text before a change's start is the same after it: the typist's cursor is past the inserted text.
+      cursor = 'range' in converted ? doc.offsetAt(converted.range.start) + converted.text.length : undefined;
     }
+    if (cursor === undefined) this.cursors.delete(uri);
+    else this.cursors.set(uri, cursor);
     const now = performance.now();
     const gap = now - (this.changedAt.get(uri) ?? -Infinity);
     if (this.unchanged.delete(uri) || gap >= RHYTHM_MAX_GAP_MS) this.afterPause.add(uri);
@@ -81,6 +88,7 @@ export class DocumentStore implements DocumentView {
     this.docs.delete(uri);
     this.changedAt.delete(uri);
     this.gaps.delete(uri);
+    this.cursors.delete(uri);
     this.unchanged.delete(uri);
     this.afterPause.delete(uri);
   }
@@ -121,6 +129,14 @@ export class DocumentStore implements DocumentView {
    */
   startsBurst(uri: string): boolean {
     return this.afterPause.has(uri);
+  }
+
+  /**
+   * The UTF-16 offset just past the text the document's last change inserted: where a typist's
+   * cursor is after the key (undefined after a whole-text change).
+   */
+  cursorAfterChange(uri: string): number | undefined {
+    return this.cursors.get(uri);
   }
 
   /**

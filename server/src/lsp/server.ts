@@ -21,7 +21,7 @@ import {
 import { compose, NO_API_KEY_MESSAGE, type Composition, type Services } from '../compose.ts';
 import { CodeActions } from '../features/code-actions.ts';
 import { accepted, stats } from '../features/commands.ts';
-import { complete } from '../features/completion.ts';
+import { complete, prefetchCompletion } from '../features/completion.ts';
 import { completeInline } from '../features/inline-completion.ts';
 import type { FeatureContext } from '../features/types.ts';
 import { createLogger, type Logger } from '../telemetry/logger.ts';
@@ -93,6 +93,9 @@ export function serve(options: ServeOptions): Connection {
     logger,
   });
   const context: FeatureContext = { services, documents, client, pathOf };
+  /** Whether the client has asked for completion items, and for inline completion (ghost text). */
+  let asksCompletion = false;
+  let asksInline = false;
   const codeActions = new CodeActions(context);
 
   connection.onInitialize(((raw: unknown): InitializeResult | ResponseError<void> => {
@@ -195,6 +198,17 @@ export function serve(options: ServeOptions): Connection {
           : [{ startLine: start, endLine: start + (change.text.match(/\n/g)?.length ?? 0) }];
       });
       composition?.services.indexer.changed(textDocument.uri, textDocument.version, lines);
+      // An editor that asks for completion only after its own idle delay (not inline completion,
+      // which VS Code asks on every key): the first key of a burst starts the model call now.
+      const cursor = documents.cursorAfterChange(textDocument.uri);
+      if (
+        asksCompletion &&
+        !asksInline &&
+        cursor !== undefined &&
+        documents.startsBurst(textDocument.uri) &&
+        services().config.completion.adaptiveDebounce
+      )
+        prefetchCompletion(context, textDocument.uri, cursor);
     }),
   );
   connection.onDidCloseTextDocument(
@@ -208,6 +222,7 @@ export function serve(options: ServeOptions): Connection {
 
   connection.onCompletion(
     request(state, 'textDocument/completion', params.completionParams, async (p, signal) => {
+      asksCompletion = true;
       const automatic = AUTOMATIC_COMPLETION.has(p.context?.triggerKind ?? 1);
       const answer = await complete(context, { uri: p.textDocument.uri, position: p.position, automatic, signal });
       if (answer.kind === 'cancelled') return CANCELLED;
@@ -217,6 +232,7 @@ export function serve(options: ServeOptions): Connection {
 
   connection.languages.inlineCompletion.on(
     request(state, 'textDocument/inlineCompletion', params.inlineCompletionParams, async (p, signal) => {
+      asksInline = true;
       const selected = p.context?.selectedCompletionInfo ?? undefined;
       const answer = await completeInline(context, {
         uri: p.textDocument.uri,

@@ -106,3 +106,23 @@ describe('DocumentStore burst start', () => {
     expect(store.startsBurst(URI)).toBe(false);
   });
 });
+
+describe('DocumentStore cursor after a change', () => {
+  it('is just past the text the last change inserted, in UTF-16, and unknown after a whole-text change', () => {
+    const store = new DocumentStore();
+    store.open(URI, 'typescript', 1, 'const a = 1;\n\n');
+    store.change(URI, 2, [
+      { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '    ' },
+    ]);
+    expect(store.cursorAfterChange(URI)).toBe('const a = 1;\n    '.length);
+    // Several changes in one notification: the last one counts; a deletion leaves it at its start.
+    store.change(URI, 3, [
+      { range: { start: { line: 1, character: 4 }, end: { line: 1, character: 4 } }, text: '"😀' },
+      { range: { start: { line: 1, character: 4 }, end: { line: 1, character: 5 } }, text: '' },
+    ]);
+    expect(store.get(URI)?.text).toBe('const a = 1;\n    😀\n');
+    expect(store.cursorAfterChange(URI)).toBe('const a = 1;\n    '.length);
+    store.change(URI, 4, [{ text: 'whole' }]);
+    expect(store.cursorAfterChange(URI)).toBeUndefined();
+  });
+});
