@@ -162,9 +162,14 @@ export class WorkspaceContext implements RepoContext {
     if (this.lookups.epoch !== indexer.outlineEpoch)
       this.lookups = { epoch: indexer.outlineEpoch, memo: new Map(), reexports: new Map() };
     const { memo, reexports } = this.lookups;
+    // Each file's outline fetched once per keystroke: the indexer's LRU refresh is not paid per name.
+    const outlines = new Map<string, ReturnType<WorkspaceIndexer['outline']>>();
     const scope: DefinitionScope = {
       bindings: doc?.bindings ?? new Map(),
-      outline: (file) => indexer.outline(file),
+      outline: (file) => {
+        if (!outlines.has(file)) outlines.set(file, indexer.outline(file));
+        return outlines.get(file);
+      },
       resolveReexport: (fromPath, spec) => {
         const key = `${fromPath}\0${spec}`;
         if (!reexports.has(key)) reexports.set(key, indexer.resolver.module(fromPath, spec));

@@ -81,6 +81,60 @@ describe('workspace context', () => {
     expect(gathered.files).toEqual(['ts/src/shape.ts', 'ts/src/lib/math.ts']);
   });
 
+  it('keystroke after keystroke, follows a change of an imported file and a move to another region', async () => {
+    write({ 'keep/src/util.ts': 'export function first(a: number): number {\n  return a;\n}\n' });
+    const docs = new Map<string, { text: string; version: number }>();
+    const config = defaultConfig().context;
+    const indexer = new WorkspaceIndexer({
+      root: () => root,
+      config: () => config,
+      exclusion: new ContextExclusion({ root: () => root, globs: () => [] }),
+      documentText: (uri) => docs.get(uri),
+    });
+    const context = new WorkspaceContext({
+      indexer,
+      config: () => config,
+      root: () => root,
+      documentText: (uri) => docs.get(uri),
+    });
+    const util = path.join(root, 'keep/src/util.ts');
+    const main = path.join(root, 'keep/src/main.ts');
+    const open = async (file: string, text: string, version: number) => {
+      docs.set(`file://${file}`, { text, version });
+      if (version === 1) indexer.opened(`file://${file}`, file, 'typescript', 1);
+      else indexer.changed(`file://${file}`, version, [{ startLine: 0, endLine: 0 }]);
+      await indexer.flush(`file://${file}`);
+    };
+    const body = `import { first, second } from './util.js';\n${'\n'.repeat(120)}`;
+    const at = (typed: string) => {
+      const text = `${body}${typed}`;
+      docs.set(`file://${main}`, { text, version: 1 });
+      const gathered = context.gather({
+        uri: `file://${main}`,
+        path: main,
+        languageId: 'typescript',
+        text,
+        offset: text.length,
+      });
+      return gathered.snippets.map((s) => s.text).join('\n');
+    };
+    await open(main, body, 1);
+    expect(at('fir')).not.toContain('export function first');
+    expect(at('first(')).toContain('export function first(a: number): number');
+    // The imported file changes in the editor; once the typing in main.ts settles (its debounced
+    // import work), the next keystroke shows the new signature.
+    await open(
+      util,
+      'export function first(a: number, b = 1): number {\n  return a + b;\n}\nexport function second(s: string): string {\n  return s;\n}\n',
+      1,
+    );
+    await open(main, body, 2);
+    expect(at('first(1')).toContain('export function first(a: number, b = 1): number');
+    // Another region, another name: its definition comes.
+    expect(at('first(1);\nconst t = second(')).toContain('export function second(s: string): string');
+    indexer.dispose();
+  });
+
   it('follows Python relative and package imports, classes with __init__ first', async () => {
     write({
       'py/pkg/__init__.py': '',
