@@ -234,6 +234,26 @@ describe('completion', () => {
     expect(fake.requests).toHaveLength(2);
   });
 
+  it('starts no call before the editor asks when it asks for inline completion on every key (VS Code)', async () => {
+    fake.setResponder(() => ({ kind: 'text', text: 'forEach(print);' }));
+    await startClient();
+    await client.open(URI, 'done.\n');
+    // VS Code asks for completion items too, and for ghost text on every key.
+    expect((await client.completion(URI, { line: 0, character: 5 })).items).toHaveLength(1);
+    expect((await client.inline(URI, { line: 0, character: 5 }))?.items).toHaveLength(1);
+    const other = 'file:///work/demo/src/other.ts';
+    await client.open(other, 'items\n');
+    await client.change(other, 2, [
+      { range: { start: { line: 0, character: 5 }, end: { line: 0, character: 5 } }, text: '.' },
+    ]);
+    await client.change(other, 3, [
+      { range: { start: { line: 0, character: 6 }, end: { line: 0, character: 6 } }, text: 'x' },
+    ]);
+    await client.inline(other, { line: 0, character: 7 });
+    // One call, for the cursor the editor asked at: none for the key that began the burst.
+    expect(fake.requests.map((r) => parseCompletionInput(r.body.input)?.prefix)).toEqual(['done.', 'items.x']);
+  });
+
   it('lets the latest request win: a superseded request is answered empty and only one model call starts', async () => {
     fake.setResponder(() => ({ kind: 'text', text: 'ok()' }));
     await startClient({ GHOSTLINE_COMPLETION__DEBOUNCE_MS: '300' });
