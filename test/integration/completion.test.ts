@@ -254,6 +254,33 @@ describe('completion', () => {
     expect(fake.requests.map((r) => parseCompletionInput(r.body.input)?.prefix)).toEqual(['done.', 'items.x']);
   });
 
+  it('costs one call chain per cursor when the model fails: the request after a failed prefetch gets its failure, and no prefetch starts while calls fail', async () => {
+    fake.setResponder(() => ({ kind: 'text', text: 'ok()' }));
+    await startClient({ GHOSTLINE_RETRY__MAX_ATTEMPTS: '1' });
+    await client.open(URI, 'done.\n');
+    expect((await client.completion(URI, { line: 0, character: 5 })).items).toHaveLength(1);
+    fake.setResponder(() => ({ kind: 'error', status: 503 }));
+    const key = (uri: string, version: number, character: number, text: string) =>
+      client.change(uri, version, [{ range: { start: { line: 0, character }, end: { line: 0, character } }, text }]);
+    const second = 'file:///work/demo/src/second.ts';
+    await client.open(second, 'items\n');
+    await key(second, 2, 5, '.');
+    // The prefetch's chain: the primary model and its fallback, both failing.
+    await fake.waitForRequests(3);
+    const list = await client.completion(second, { line: 0, character: 6 });
+    expect(list.items).toHaveLength(0);
+    expect(fake.requests).toHaveLength(3);
+    expect(fake.requests.slice(1).map((r) => parseCompletionInput(r.body.input)?.prefix)).toEqual(['items.', 'items.']);
+
+    // The first key in another document starts no call while calls fail; its request makes its own.
+    const third = 'file:///work/demo/src/third.ts';
+    await client.open(third, 'rows\n');
+    await key(third, 2, 4, '.');
+    await key(third, 3, 5, 'm');
+    expect((await client.completion(third, { line: 0, character: 6 })).items).toHaveLength(0);
+    expect(fake.requests.slice(3).map((r) => parseCompletionInput(r.body.input)?.prefix)).toEqual(['rows.m', 'rows.m']);
+  });
+
   it('lets the latest request win: a superseded request is answered empty and only one model call starts', async () => {
     fake.setResponder(() => ({ kind: 'text', text: 'ok()' }));
     await startClient({ GHOSTLINE_COMPLETION__DEBOUNCE_MS: '300' });

@@ -66,6 +66,15 @@ const BUDGET_EXPIRED = 'completion budget expired';
 /** Failures that mean the model cannot be reached or does not answer (told once, until it recovers). */
 const UNREACHABLE: ReadonlySet<string> = new Set(['network', 'timeout', 'server', 'stream']);
 
+/**
+ * A prefetch's failure is the answer for the editor's request at the same cursor for this long, so
+ * a failing model costs one call chain per cursor, not two; and no prefetch starts for
+ * PREFETCH_PAUSE_MS after any completion call failed (speculative calls only while the model works).
+ */
+const PREFETCH_FAILURE_TTL_MS = 5000;
+const PREFETCH_PAUSE_MS = 30_000;
+const PREFETCH_FAILURES_KEPT = 16;
+
 function isMultiline(request: SuggestRequest, config: GhostlineConfig): boolean {
   const lineStart = request.text.lastIndexOf('\n', request.offset - 1) + 1;
   return decideMultiline(
@@ -112,6 +121,9 @@ export class CompletionEngine {
   private readonly liveByKey = new Map<string, LiveAnswer>();
   /** Whether the user was told that the model stalls or is unreachable (told again only after it recovered). */
   private modelDown = false;
+  /** Failed prefetches by prompt key (at most PREFETCH_FAILURES_KEPT), and the last failure's time. */
+  private readonly prefetchFailures = new Map<string, { at: number; error: ProviderError }>();
+  private lastFailureAt = Number.NEGATIVE_INFINITY;
 
   constructor(deps: EngineDeps) {
     this.deps = deps;
@@ -157,6 +169,12 @@ export class CompletionEngine {
     const hit = this.typedAhead.find(request.uri, request.text, request.offset);
     // A joiner leaves the call when its request is cancelled or superseded (the ticket below).
     const leave = new AbortController();
+    // A joined call that failed is this request's failure too: no second call chain at once.
+    let joinFailure: unknown;
+    const settle = (error: unknown): undefined => {
+      joinFailure = error;
+      return undefined;
+    };
     const joined = hit
       ? this.joinSuggestion(hit.suggestion, AbortSignal.any([request.signal, leave.signal]))
       : undefined;
@@ -192,8 +210,8 @@ export class CompletionEngine {
             ? this.lineComplete(live, looksAhead(request, config, multiline), hit.typed)
             : undefined;
         const raw = early
-          ? await Promise.race([joined.catch(() => undefined), early.ready.then((): typeof STREAMING => STREAMING)])
-          : await joined.catch(() => undefined);
+          ? await Promise.race([joined.catch(settle), early.ready.then((): typeof STREAMING => STREAMING)])
+          : await joined.catch(settle);
         early?.stop();
         if (raw !== undefined) {
           // The call's normalized code (final once it finished), past what the user typed since.
@@ -210,16 +228,23 @@ export class CompletionEngine {
           if (raw === STREAMING) leave.abort('typed-ahead miss');
         }
         if (ticket.signal.aborted) return this.interrupted(ticket.signal, request.signal);
+        if (joinFailure instanceof ProviderError) throw joinFailure;
       }
       const prepared = this.prepare(request, config, multiline);
       // An answer already in memory needs no debounce: it costs no model call.
       const remembered = config.cache.enabled ? this.answers.fromMemory(prepared.key) : undefined;
       if (remembered) return this.serveCached(request, config, multiline, prepared, remembered, started);
+      const failed = this.prefetchFailures.get(prepared.key);
+      if (failed) {
+        this.prefetchFailures.delete(prepared.key);
+        if (performance.now() - failed.at < PREFETCH_FAILURE_TTL_MS) throw failed.error;
+      }
       if (!(await ticket.ready)) return this.interrupted(ticket.signal, request.signal);
       return await this.compute(request, config, multiline, prepared, ticket.signal, started);
     } catch (error) {
       if (ticket.signal.aborted) return this.interrupted(ticket.signal, request.signal);
       if (error instanceof ProviderError) {
+        this.lastFailureAt = performance.now();
         if (error.kind === 'no_api_key' || error.kind === 'quota' || error.kind === 'auth') this.deps.notify?.(error);
         this.deps.logger.warn(
           { kind: error.kind, status: error.details.status, uri: request.uri },
@@ -238,11 +263,14 @@ export class CompletionEngine {
    * for an editor that asks only after its own idle delay (Neovim, Helix), so its first request,
    * which comes a few keys later, joins a call already under way (typed-ahead) instead of starting
    * one then. Nothing waits for the call: it streams for `completion.abandonGraceMs` unless a
-   * request joins it. No call when one under way or an answer in memory already covers the cursor.
+   * request joins it. No call when one under way or an answer in memory already covers the cursor,
+   * nor while completion calls fail (PREFETCH_PAUSE_MS); a failed prefetch answers the request
+   * that follows at its cursor (PREFETCH_FAILURE_TTL_MS), so an outage costs no second call chain.
    */
   prefetch(request: SuggestRequest): void {
     const config = this.deps.config();
     if (!config.completion.enabled || this.deps.calls.refuse(request.path)) return;
+    if (this.modelDown || performance.now() - this.lastFailureAt < PREFETCH_PAUSE_MS) return;
     if (this.typedAhead.find(request.uri, request.text, request.offset)) return;
     const multiline = isMultiline(request, config);
     const prepared = this.prepare(request, config, multiline);
@@ -250,9 +278,18 @@ export class CompletionEngine {
     if (this.liveByKey.has(prepared.key)) return;
     this.deps.logger.debug({ event: 'prefetch', uri: request.uri, offset: request.offset }, 'completion prefetched');
     // A wait already over: the call starts and is left to the single-flight's grace.
-    void this.compute(request, config, multiline, prepared, AbortSignal.abort('prefetch'), performance.now()).catch(
-      () => undefined,
-    );
+    // Its own wait is over at once, so the call's failure is seen where the call runs.
+    const failed = (error: unknown): void => {
+      if (!(error instanceof ProviderError)) return;
+      const at = performance.now();
+      this.lastFailureAt = at;
+      this.prefetchFailures.delete(prepared.key);
+      this.prefetchFailures.set(prepared.key, { at, error });
+      if (this.prefetchFailures.size > PREFETCH_FAILURES_KEPT)
+        this.prefetchFailures.delete(this.prefetchFailures.keys().next().value as string);
+    };
+    const aborted = AbortSignal.abort('prefetch');
+    void this.compute(request, config, multiline, prepared, aborted, performance.now(), failed).catch(() => undefined);
   }
 
   /** Token count of the instructions, which are byte-stable: counted once per distinct text. */
@@ -403,6 +440,7 @@ export class CompletionEngine {
     prepared: PreparedPrompt,
     signal: AbortSignal,
     started: number,
+    onCallFailed?: (error: unknown) => void,
   ): Promise<SuggestOutcome> {
     const { guarded, key, promptTokens } = prepared;
     const cached = config.cache.enabled ? await this.answers.lookup(key) : undefined;
@@ -433,9 +471,15 @@ export class CompletionEngine {
     budgetTimer.unref?.();
     const waitSignal = AbortSignal.any([signal, budget.signal]);
     const flight = this.flights.run(key, waitSignal, (flightSignal) =>
-      this.answers.callShared(plan, flightSignal).finally(() => {
-        if (this.liveByKey.get(key) === live) this.liveByKey.delete(key);
-      }),
+      this.answers
+        .callShared(plan, flightSignal)
+        .catch((error: unknown) => {
+          onCallFailed?.(error);
+          throw error;
+        })
+        .finally(() => {
+          if (this.liveByKey.get(key) === live) this.liveByKey.delete(key);
+        }),
     );
     if (flight.shared) this.deps.metrics.singleFlightJoins++;
     else {
