@@ -88,6 +88,17 @@ describe('the rank file', () => {
     expect(table.rank(new TextEncoder().encode('notatokenatallreally'), 0, 20)).toBe(-1);
   });
 
+  it('finds every token of a small vocabulary, whose hash tags are wider than a slot keeps', () => {
+    const encoder = new TextEncoder();
+    const tokens = ['a', 'b', 'ab', 'abc', 'hello', ' world', '\n\n', '{'].map((t) => encoder.encode(t));
+    const table = rankTable(encodeRanks(tokens));
+    for (const [rank, token] of tokens.entries()) expect(table.rank(token, 0, token.length)).toBe(rank);
+    const text = encoder.encode('xabcx');
+    expect(table.rank(text, 1, 4)).toBe(3);
+    expect(table.rank(text, 0, 2)).toBe(-1);
+    expect(table.rank(encoder.encode('zz'), 0, 2)).toBe(-1);
+  });
+
   it('rejects a file that is not a rank file', () => {
     expect(() => rankTable(new Uint8Array(16))).toThrow(/not an o200k rank file/);
   });
