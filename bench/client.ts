@@ -157,10 +157,17 @@ export class BenchClient {
   }
 }
 
-/** GHOSTLINE_V8_FLAGS of the benchmark's own environment reaches the servers it starts (A/B of V8 flags). */
+/**
+ * GHOSTLINE_V8_FLAGS and MALLOC_ARENA_MAX of the benchmark's own environment reach the servers it
+ * starts (A/B of the launcher's V8 flags and malloc arenas).
+ */
 function v8Flags(): Record<string, string> {
-  const flags = process.env.GHOSTLINE_V8_FLAGS;
-  return flags === undefined ? {} : { GHOSTLINE_V8_FLAGS: flags };
+  const passed: Record<string, string> = {};
+  for (const name of ['GHOSTLINE_V8_FLAGS', 'MALLOC_ARENA_MAX']) {
+    const value = process.env[name];
+    if (value !== undefined) passed[name] = value;
+  }
+  return passed;
 }
 
 /** VmRSS and VmHWM of a process, from /proc/PID/status (Linux). */

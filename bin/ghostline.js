@@ -2,7 +2,7 @@
 // Entry shim: the server is one bundled file, dist/ghostline.cjs (npm run build). Node's compile
 // cache (Node 22.1+) keeps V8's compiled code between starts, which shortens every later start.
 import module from 'node:module';
-import { V8_FLAGS } from './v8-flags.js';
+import { MALLOC_ARENA_MAX, V8_FLAGS } from './v8-flags.js';
 
 // The oldest Node the test suite passes on (MIN_NODE_MAJOR in server/src/version.ts).
 const MIN_NODE_MAJOR = 20;
@@ -14,7 +14,8 @@ if (Number(process.versions.node.split('.')[0]) < MIN_NODE_MAJOR) {
 // process, so the launcher replaces itself (same process id, same stdio) with a Node started with
 // them where the platform can (Node 22.15+, not Windows, not over --node-ipc); elsewhere the
 // server runs without them.
-// GHOSTLINE_V8_FLAGS replaces the list (space-separated; empty for none).
+// GHOSTLINE_V8_FLAGS replaces the list (space-separated; empty for none). The new process also
+// gets MALLOC_ARENA_MAX (bin/v8-flags.js) unless the environment sets it.
 const flags = process.env.GHOSTLINE_V8_FLAGS?.split(' ').filter(Boolean) ?? V8_FLAGS;
 if (
   flags.some((flag) => !process.execArgv.includes(flag)) &&
@@ -24,7 +25,10 @@ if (
   process.platform !== 'win32'
 ) {
   try {
-    process.execve(process.execPath, [process.execPath, ...flags, ...process.execArgv, ...process.argv.slice(1)]);
+    process.execve(process.execPath, [process.execPath, ...flags, ...process.execArgv, ...process.argv.slice(1)], {
+      MALLOC_ARENA_MAX,
+      ...process.env,
+    });
   } catch {
     // Could not replace the process: run as it is.
   }

@@ -5,3 +5,9 @@
 // optimized by Maglev at most, never TurboFan (6–8 MB less at the typing peak, the same overhead). The launcher
 // (bin/ghostline.js) and the self-contained executable (scripts/build-binary.ts) both start with them.
 export const V8_FLAGS = ['--liftoff-only', '--max-semi-space-size=2', '--max-opt=2'];
+
+// glibc's malloc gives threads that allocate at once their own arenas (up to 8 per core), each
+// holding its freed memory: V8's compiler and GC threads and libuv's pool made the typing peak 2–3
+// MB higher than with two arenas (docs/performance.md, "Two malloc arenas"). The launcher starts
+// the server with this unless MALLOC_ARENA_MAX is set; other C libraries ignore it.
+export const MALLOC_ARENA_MAX = '2';

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { V8_FLAGS } from '../../../bin/v8-flags.js';
+import { MALLOC_ARENA_MAX, V8_FLAGS } from '../../../bin/v8-flags.js';
 import { BIN, SERVER_NODE } from '../../helpers/lsp-client.ts';
 
 const env = () => {
@@ -46,7 +46,7 @@ describe('the launcher', () => {
     }
   });
 
-  it('runs the stdio server with its V8 flags where Node can restart itself with them', async () => {
+  it('runs the stdio server with its V8 flags and malloc arenas where Node can restart itself with them', async () => {
     const child = spawn(SERVER_NODE, [BIN, '--stdio'], { env: env(), stdio: ['pipe', 'pipe', 'ignore'] });
     try {
       // The first bytes of any answer mean the server is up (in its final process image).
@@ -64,8 +64,34 @@ describe('the launcher', () => {
         execFileSync(SERVER_NODE, ['-p', "typeof process.execve === 'function' && process.platform !== 'win32'"], {
           encoding: 'utf8',
         }).trim() === 'true';
-      if (canRestart) expect(argv).toEqual(expect.arrayContaining(V8_FLAGS));
-      else expect(argv).toContain(BIN);
+      const environment = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
+      if (canRestart) {
+        expect(argv).toEqual(expect.arrayContaining(V8_FLAGS));
+        expect(environment).toContain(`MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX}`);
+      } else expect(argv).toContain(BIN);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('keeps a MALLOC_ARENA_MAX the environment sets', async () => {
+    const child = spawn(SERVER_NODE, [BIN, '--stdio'], {
+      env: { ...env(), MALLOC_ARENA_MAX: '4' },
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    try {
+      const first = new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+      const body = JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { processId: null, rootUri: null, capabilities: {} },
+      });
+      child.stdin!.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      await first;
+      const environment = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
+      expect(environment).toContain('MALLOC_ARENA_MAX=4');
+      expect(environment).not.toContain(`MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX}`);
     } finally {
       child.kill();
     }
