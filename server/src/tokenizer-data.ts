@@ -1,7 +1,7 @@
 /**
  * The o200k_base vocabulary in a compact form for context/o200k.ts: every token's bytes in one
- * buffer, their offsets in another, and an open-addressing hash table from bytes to rank — about
- * 3.2 MB, against ~90 MB for gpt-tokenizer's string tables. The build writes it (`o200k.bin`)
+ * buffer, their lengths and grouped offsets, and an open-addressing hash table from bytes to rank —
+ * about 2.7 MB, against ~90 MB for gpt-tokenizer's string tables. The build writes it (`o200k.bin`)
  * beside the bundle and into the executable; running from the sources, it is converted on the fly
  * from gpt-tokenizer's data. A leaf: context/ reads its vocabulary here and stays free of I/O.
  */
@@ -12,7 +12,7 @@ import { readAsset } from './assets.ts';
 
 /** The file name of the compact vocabulary, beside the bundle and as an executable's asset. */
 export const RANKS_FILE = 'o200k.bin';
-const MAGIC = 0x334b3230; // "02K3" little-endian: the layout with the tagged hash table
+const MAGIC = 0x344b3230; // "02K4" little-endian: lengths, grouped offsets, the tagged hash table
 const HEADER_BYTES = 12;
 /** A slot holds a rank in its low bits and, above them, hash bits that reject most other keys. */
 const RANK_BITS = 18;
@@ -26,13 +26,26 @@ export interface RankTable {
   readonly size: number;
 }
 
+/** Ranks per stored offset: a token's offset is its group's plus the lengths before it in the group. */
+const GROUP = 16;
+
+/** The byte lengths of the layout's parts for `count` tokens and `capacity` slots. */
+function layout(count: number, capacity: number) {
+  const lengthsAt = HEADER_BYTES;
+  const basesAt = lengthsAt + Math.ceil(count / 4) * 4;
+  const slotsAt = basesAt + 4 * (Math.ceil(count / GROUP) + 1);
+  const dataAt = slotsAt + 4 * capacity;
+  return { lengthsAt, basesAt, slotsAt, dataAt };
+}
+
 /**
  * Serializes token byte strings (index = rank) into the `o200k.bin` layout: a header (magic,
- * count, hash capacity), the offsets of each token's bytes, the open-addressing hash table, then
- * the bytes. A slot is 32 bits: the rank (18 bits; 0xffffffff when empty) and the 14 hash bits
- * above the slot index, so a probe rarely reads a token's bytes and the table can be dense (a
- * power of two ≥ 1.25 × the count: 1 MB for o200k instead of 2 MB at 2.5 ×). The table is built
- * here, at build time, so loading is a file read and three typed-array views.
+ * count, hash capacity), each token's byte length (one byte: the longest is 128), the offset of
+ * every 16th token's bytes, the open-addressing hash table, then the bytes. A slot is 32 bits: the
+ * rank (18 bits; 0xffffffff when empty) and the 14 hash bits above the slot index, so a probe
+ * rarely reads a token's bytes and the table can be dense (a power of two ≥ 1.25 × the count: 1 MB
+ * for o200k instead of 2 MB at 2.5 ×). The table is built here, at build time, so loading is a
+ * file read and four typed-array views.
  */
 export function encodeRanks(tokens: Uint8Array[]): Uint8Array {
   const count = tokens.length;
@@ -40,9 +53,7 @@ export function encodeRanks(tokens: Uint8Array[]): Uint8Array {
   let capacity = 1;
   while (capacity < count * 1.25) capacity <<= 1;
   const total = tokens.reduce((sum, t) => sum + t.length, 0);
-  const offsetsAt = HEADER_BYTES;
-  const slotsAt = offsetsAt + 4 * (count + 1);
-  const dataAt = slotsAt + 4 * capacity;
+  const { lengthsAt, basesAt, slotsAt, dataAt } = layout(count, capacity);
   const out = new Uint8Array(dataAt + total);
   const view = new DataView(out.buffer);
   view.setUint32(0, MAGIC, true);
@@ -52,7 +63,9 @@ export function encodeRanks(tokens: Uint8Array[]): Uint8Array {
   const bits = Math.log2(capacity);
   let offset = 0;
   tokens.forEach((token, rank) => {
-    view.setUint32(offsetsAt + 4 * rank, offset, true);
+    if (token.length > 255) throw new Error(`token ${rank} is longer than 255 bytes`);
+    out[lengthsAt + rank] = token.length;
+    if (rank % GROUP === 0) view.setUint32(basesAt + 4 * (rank / GROUP), offset, true);
     out.set(token, dataAt + offset);
     offset += token.length;
     const hash = fnv1a(token, 0, token.length);
@@ -60,7 +73,7 @@ export function encodeRanks(tokens: Uint8Array[]): Uint8Array {
     while (slots[slot] !== EMPTY) slot = (slot + 1) & (capacity - 1);
     slots[slot] = ((((hash >>> bits) & TAG_MASK) << RANK_BITS) | rank) >>> 0;
   });
-  view.setUint32(offsetsAt + 4 * count, offset, true);
+  view.setUint32(basesAt + 4 * Math.ceil(count / GROUP), offset, true);
   slots.forEach((entry, i) => {
     view.setUint32(slotsAt + 4 * i, entry, true);
   });
@@ -96,9 +109,11 @@ export function rankTable(file: Uint8Array): RankTable {
   const capacity = view.getUint32(8, true);
   const mask = capacity - 1;
   const bits = Math.log2(capacity);
-  const offsets = new Uint32Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES, count + 1);
-  const slots = new Uint32Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES + 4 * (count + 1), capacity);
-  const data = bytes.subarray(HEADER_BYTES + 4 * (count + 1) + 4 * capacity);
+  const { lengthsAt, basesAt, slotsAt, dataAt } = layout(count, capacity);
+  const lengths = bytes.subarray(lengthsAt, lengthsAt + count);
+  const bases = new Uint32Array(bytes.buffer, bytes.byteOffset + basesAt, Math.ceil(count / GROUP) + 1);
+  const slots = new Uint32Array(bytes.buffer, bytes.byteOffset + slotsAt, capacity);
+  const data = bytes.subarray(dataAt);
   return {
     size: count,
     rank(bytes, start, end) {
@@ -109,19 +124,18 @@ export function rankTable(file: Uint8Array): RankTable {
       for (;;) {
         const entry = slots[slot]!;
         if (entry === EMPTY) return -1;
-        if (entry >>> RANK_BITS === tag) {
-          const rank = entry & RANK_MASK;
-          const from = offsets[rank]!;
-          if (offsets[rank + 1]! - from === length) {
-            let same = true;
-            for (let i = 0; i < length; i++) {
-              if (data[from + i] !== bytes[start + i]) {
-                same = false;
-                break;
-              }
+        const rank = entry & RANK_MASK;
+        if (entry >>> RANK_BITS === tag && lengths[rank] === length) {
+          let from = bases[(rank / GROUP) | 0]!;
+          for (let r = rank - (rank % GROUP); r < rank; r++) from += lengths[r]!;
+          let same = true;
+          for (let i = 0; i < length; i++) {
+            if (data[from + i] !== bytes[start + i]) {
+              same = false;
+              break;
             }
-            if (same) return rank;
           }
+          if (same) return rank;
         }
         slot = (slot + 1) & mask;
       }
