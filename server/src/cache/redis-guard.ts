@@ -35,6 +35,12 @@ export class RedisGuard {
   private lastError = '';
   private oomReported = false;
   private closing = false;
+  /**
+   * Outages so far. An operation that started before the latest one proves nothing about recovery:
+   * its answer can be read after the socket closed (the close is handled before the promise
+   * settles), and it must not tell the user the cache is back while it is still down.
+   */
+  private outages = 0;
   /** Settles with the first connection attempt: true when ready, false when it failed. */
   private readonly firstConnection: Promise<boolean>;
   private settleFirst: (ready: boolean) => void = () => undefined;
@@ -61,6 +67,7 @@ export class RedisGuard {
     if (this.closing || this.now() < this.openUntil) return { ok: false, reason: 'unavailable' };
     const deadline = this.options.timeoutMs();
     const started = this.now();
+    const outages = this.outages;
     if (this.client.status !== 'ready') {
       // Only the first connection is waited for (within the deadline); a lost one is not.
       if (this.state !== 'starting' || !(await this.readyWithin(deadline))) return { ok: false, reason: 'unavailable' };
@@ -81,7 +88,7 @@ export class RedisGuard {
       this.timeouts = 0;
       this.cooldownMs = MIN_COOLDOWN_MS;
       if (result.ok) {
-        this.up();
+        if (outages === this.outages) this.up();
         return { ok: true, value: result.value };
       }
       return this.failed(name, result.error);
@@ -158,6 +165,7 @@ export class RedisGuard {
     this.settleFirst(false);
     if (this.closing || this.state === 'down') return;
     this.state = 'down';
+    this.outages++;
     this.options.logger.warn({ redis: this.options.label, reason }, 'team cache unavailable');
     this.options.report(
       'warning',
