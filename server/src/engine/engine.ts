@@ -277,8 +277,8 @@ export class CompletionEngine {
     if (config.cache.enabled && this.answers.fromMemory(prepared.key)) return;
     if (this.liveByKey.has(prepared.key)) return;
     this.deps.logger.debug({ event: 'prefetch', uri: request.uri, offset: request.offset }, 'completion prefetched');
-    // A wait already over: the call starts and is left to the single-flight's grace.
-    // Its own wait is over at once, so the call's failure is seen where the call runs.
+    // A wait already over: the call starts and is left to the single-flight's grace, so its
+    // failure is seen where the call runs (`onCallFailed`), not by this wait.
     const failed = (error: unknown): void => {
       if (!(error instanceof ProviderError)) return;
       const at = performance.now();

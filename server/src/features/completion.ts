@@ -3,7 +3,8 @@
  * cursor, so clients that filter by word (and Neovim 0.7's omnifunc, which ignores ranges and
  * replaces the keyword before the cursor) insert it correctly.
  */
-import type { Position } from '../actions/types.ts';
+import type { OpenDocument, Position } from '../actions/types.ts';
+import type { SuggestRequest } from '../engine/types.ts';
 import { acceptArgs, wordBefore, type SuggestAnswer } from './suggestion-shape.ts';
 import type { FeatureContext } from './types.ts';
 
@@ -25,17 +26,9 @@ export async function complete(context: FeatureContext, request: CompletionReque
     services.logger.debug({ uri, known: Boolean(doc), binary: doc?.binary }, 'completion: nothing to complete');
     return { kind: 'empty' };
   }
-  const outcome = await services.engine.suggest({
-    uri,
-    path: context.pathOf(uri),
-    languageId: doc.languageId,
-    version: doc.version,
-    text: doc.text,
-    offset,
-    task: 'completion',
-    automatic: request.automatic,
-    signal: request.signal,
-  });
+  const outcome = await services.engine.suggest(
+    suggestRequest(context, doc, offset, request.automatic, request.signal),
+  );
   if (outcome.kind === 'cancelled') return { kind: 'cancelled' };
   if (outcome.kind !== 'ok') return { kind: 'empty' };
   const word = wordBefore(doc.text, offset);
@@ -64,15 +57,16 @@ export async function complete(context: FeatureContext, request: CompletionReque
 export function prefetchCompletion(context: FeatureContext, uri: string, offset: number): void {
   const doc = context.documents.get(uri);
   if (!doc || doc.binary) return;
-  context.services().engine.prefetch({
-    uri,
-    path: context.pathOf(uri),
-    languageId: doc.languageId,
-    version: doc.version,
-    text: doc.text,
-    offset,
-    task: 'completion',
-    automatic: true,
-    signal: new AbortController().signal,
-  });
+  context.services().engine.prefetch(suggestRequest(context, doc, offset, true, new AbortController().signal));
+}
+
+function suggestRequest(
+  context: FeatureContext,
+  doc: OpenDocument,
+  offset: number,
+  automatic: boolean,
+  signal: AbortSignal,
+): SuggestRequest {
+  const { uri, languageId, version, text } = doc;
+  return { uri, path: context.pathOf(uri), languageId, version, text, offset, task: 'completion', automatic, signal };
 }
