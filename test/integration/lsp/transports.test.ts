@@ -4,7 +4,7 @@
  * launcher's own process opened (it cannot restart itself with V8 flags there); over stdio it
  * runs with the V8 flags of bin/v8-flags.js.
  */
-import { execFileSync, fork, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,21 @@ const env = () => {
   const home = mkdtempSync(join(tmpdir(), 'ghostline-transport-'));
   return { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), OPENAI_API_KEY: 'sk-test' };
 };
+
+/** Starts the stdio server and sends `initialize`: its first answer bytes mean it is up, in its final process image. */
+async function startedStdio(environment: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(SERVER_NODE, [BIN, '--stdio'], { env: environment, stdio: ['pipe', 'pipe', 'ignore'] });
+  const first = new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+  const body = JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { processId: null, rootUri: null, capabilities: {} },
+  });
+  child.stdin!.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  await first;
+  return child;
+}
 
 describe('the launcher', () => {
   it('answers initialize over --node-ipc', async () => {
@@ -47,18 +62,8 @@ describe('the launcher', () => {
   });
 
   it('runs the stdio server with its V8 flags and malloc arenas where Node can restart itself with them', async () => {
-    const child = spawn(SERVER_NODE, [BIN, '--stdio'], { env: env(), stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = await startedStdio(env());
     try {
-      // The first bytes of any answer mean the server is up (in its final process image).
-      const first = new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
-      const body = JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: { processId: null, rootUri: null, capabilities: {} },
-      });
-      child.stdin!.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-      await first;
       const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
       const canRestart =
         execFileSync(SERVER_NODE, ['-p', "typeof process.execve === 'function' && process.platform !== 'win32'"], {
@@ -75,20 +80,8 @@ describe('the launcher', () => {
   });
 
   it('keeps a MALLOC_ARENA_MAX the environment sets', async () => {
-    const child = spawn(SERVER_NODE, [BIN, '--stdio'], {
-      env: { ...env(), MALLOC_ARENA_MAX: '4' },
-      stdio: ['pipe', 'pipe', 'ignore'],
-    });
+    const child = await startedStdio({ ...env(), MALLOC_ARENA_MAX: '4' });
     try {
-      const first = new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
-      const body = JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: { processId: null, rootUri: null, capabilities: {} },
-      });
-      child.stdin!.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-      await first;
       const environment = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
       expect(environment).toContain('MALLOC_ARENA_MAX=4');
       expect(environment).not.toContain(`MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX}`);

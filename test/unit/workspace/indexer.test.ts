@@ -22,17 +22,19 @@ function write(files: Record<string, string>): void {
   }
 }
 
-/** Opens `rel` with `|` marking the cursor, indexes it and gathers the context at the cursor. */
-async function gatherAt(rel: string, marked: string, languageId: string, open: Record<string, string> = {}) {
-  const cursor = marked.indexOf('|');
-  const text = marked.slice(0, cursor) + marked.slice(cursor + 1);
+/**
+ * An indexer and the context built on it, over the texts put in `docs` (the open documents);
+ * `idleMs`: the pause after which idle work runs (the indexer's own when not given).
+ */
+function workspace(overrides: { enabled?: boolean } = {}, idleMs?: number) {
   const docs = new Map<string, { text: string; version: number }>();
-  const config = defaultConfig().context;
+  const config = { ...defaultConfig().context, ...overrides };
   const indexer = new WorkspaceIndexer({
     root: () => root,
     config: () => config,
     exclusion: new ContextExclusion({ root: () => root, globs: () => [] }),
     documentText: (uri) => docs.get(uri),
+    idleMs,
   });
   const context = new WorkspaceContext({
     indexer,
@@ -40,6 +42,14 @@ async function gatherAt(rel: string, marked: string, languageId: string, open: R
     root: () => root,
     documentText: (uri) => docs.get(uri),
   });
+  return { docs, indexer, context, config };
+}
+
+/** Opens `rel` with `|` marking the cursor, indexes it and gathers the context at the cursor. */
+async function gatherAt(rel: string, marked: string, languageId: string, open: Record<string, string> = {}) {
+  const cursor = marked.indexOf('|');
+  const text = marked.slice(0, cursor) + marked.slice(cursor + 1);
+  const { docs, indexer, context } = workspace();
   for (const [openRel, openText] of Object.entries(open)) {
     const uri = `file://${path.join(root, openRel)}`;
     docs.set(uri, { text: openText, version: 1 });
@@ -83,20 +93,7 @@ describe('workspace context', () => {
 
   it('keystroke after keystroke, follows a change of an imported file and a move to another region', async () => {
     write({ 'keep/src/util.ts': 'export function first(a: number): number {\n  return a;\n}\n' });
-    const docs = new Map<string, { text: string; version: number }>();
-    const config = defaultConfig().context;
-    const indexer = new WorkspaceIndexer({
-      root: () => root,
-      config: () => config,
-      exclusion: new ContextExclusion({ root: () => root, globs: () => [] }),
-      documentText: (uri) => docs.get(uri),
-    });
-    const context = new WorkspaceContext({
-      indexer,
-      config: () => config,
-      root: () => root,
-      documentText: (uri) => docs.get(uri),
-    });
+    const { docs, indexer, context } = workspace();
     const util = path.join(root, 'keep/src/util.ts');
     const main = path.join(root, 'keep/src/main.ts');
     const open = async (file: string, text: string, version: number) => {
@@ -224,21 +221,7 @@ describe('indexing off the keystroke path', () => {
 
   /** `idleMs`: the pause after which idle work runs (long: never within the test). */
   function setUp(overrides: { enabled?: boolean } = {}, idleMs = 60_000) {
-    const docs = new Map<string, { text: string; version: number }>();
-    const config = { ...defaultConfig().context, ...overrides };
-    const indexer = new WorkspaceIndexer({
-      root: () => root,
-      config: () => config,
-      exclusion: new ContextExclusion({ root: () => root, globs: () => [] }),
-      documentText: (uri) => docs.get(uri),
-      idleMs,
-    });
-    const context = new WorkspaceContext({
-      indexer,
-      config: () => config,
-      root: () => root,
-      documentText: (uri) => docs.get(uri),
-    });
+    const { docs, indexer, context, config } = workspace(overrides, idleMs);
     const open = (i: number, lines = 200) => {
       const file = path.join(root, 'many', `doc${i}.ts`);
       const uri = `file://${file}`;
