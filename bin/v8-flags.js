@@ -4,7 +4,12 @@
 // generation is capped at 2 MB per semi-space instead of growing to 16 MB, and JavaScript is
 // optimized by Maglev at most, never TurboFan (6–8 MB less at the typing peak, the same overhead). The launcher
 // (bin/ghostline.js) and the self-contained executable (scripts/build-binary.ts) both start with them.
-export const V8_FLAGS = ['--liftoff-only', '--max-semi-space-size=2', '--max-opt=2'];
+export const SEMI_SPACE_FLAG = '--max-semi-space-size=2';
+export const V8_FLAGS = ['--liftoff-only', SEMI_SPACE_FLAG, '--max-opt=2'];
+
+// The one of them V8 still honours in a running process, for starts that cannot be given the
+// flags (bin/ghostline.js): the young generation never grows past its initial 1 MB semi-spaces.
+export const RUNTIME_SEMI_SPACE_FLAG = '--semi-space-growth-factor=1';
 
 // glibc's malloc gives threads that allocate at once their own arenas (up to 8 per core), each
 // holding its freed memory: V8's compiler and GC threads and libuv's pool made the typing peak 2–3

@@ -5,7 +5,7 @@
  * runs with the V8 flags of bin/v8-flags.js.
  */
 import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,13 +32,51 @@ async function startedStdio(environment: NodeJS.ProcessEnv): Promise<ChildProces
   return child;
 }
 
+const YOUNG_GENERATION_PROBE = join(import.meta.dirname, '..', '..', 'fixtures', 'probes', 'young-generation.cjs');
+
+/** Starts the server over --node-ipc, where the launcher cannot restart itself with V8 flags. */
+function forkedIpc(environment: NodeJS.ProcessEnv): ChildProcess {
+  return fork(BIN, ['--node-ipc'], {
+    execPath: SERVER_NODE,
+    env: environment,
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+}
+
+/** The young generation's capacity (bytes) after the probe's allocation burst in a server over --node-ipc. */
+async function youngGenerationAfterBurst(extra: NodeJS.ProcessEnv): Promise<number> {
+  const environment = env();
+  const probeFile = join(environment.HOME!, 'young-generation');
+  const child = forkedIpc({
+    ...environment,
+    ...extra,
+    NODE_OPTIONS: `--require ${YOUNG_GENERATION_PROBE}`,
+    GHOSTLINE_TEST_PROBE_FILE: probeFile,
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.on('message', () => resolve());
+      child.on('exit', (code) => reject(new Error(`exited with ${code} before answering`)));
+      child.send({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { processId: null, rootUri: null, capabilities: {} },
+      });
+    });
+    child.kill('SIGUSR2');
+    await expect
+      .poll(() => existsSync(probeFile) && readFileSync(probeFile, 'utf8') !== '', { timeout: 15_000 })
+      .toBe(true);
+    return Number(readFileSync(probeFile, 'utf8'));
+  } finally {
+    child.kill();
+  }
+}
+
 describe('the launcher', () => {
   it('answers initialize over --node-ipc', async () => {
-    const child = fork(BIN, ['--node-ipc'], {
-      execPath: SERVER_NODE,
-      env: env(),
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
+    const child = forkedIpc(env());
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     try {
@@ -88,5 +126,14 @@ describe('the launcher', () => {
     } finally {
       child.kill();
     }
+  });
+
+  it('caps the young generation in a process it could not restart with its V8 flags', async () => {
+    // Over --node-ipc the launcher keeps its own process; GHOSTLINE_V8_FLAGS='' turns every flag off,
+    // the control that shows the probe's burst does grow an uncapped young generation.
+    const capped = await youngGenerationAfterBurst({});
+    const uncapped = await youngGenerationAfterBurst({ GHOSTLINE_V8_FLAGS: '' });
+    expect(capped).toBeLessThanOrEqual(2 * 1024 * 1024);
+    expect(uncapped).toBeGreaterThan(2 * 1024 * 1024);
   });
 });
