@@ -3,11 +3,7 @@
  * `ghostline complete FILE:LINE:COL` and `ghostline stats` are for people at a shell and for scripts.
  */
 import { parseArgs } from 'node:util';
-import { runComplete } from './cli/complete.ts';
-import { runDashboard } from './cli/dashboard.ts';
-import { runDoctor } from './cli/doctor.ts';
 import { print, printError } from './cli/print.ts';
-import { runStats } from './cli/stats.ts';
 import { serve } from './lsp/server.ts';
 import { VERSION } from './version.ts';
 
@@ -82,7 +78,9 @@ async function main(argv: string[]): Promise<number | undefined> {
     print(HELP);
     return 0;
   }
-  if (command === 'doctor') return runDoctor(process.env);
+  // The shell commands load when they run (import() stays lazy in the bundle): the language server
+  // never pays for the dashboard's node:http and node:crypto, nor for the others' code.
+  if (command === 'doctor') return (await import('./cli/doctor.ts')).runDoctor(process.env);
   if (command === 'stats') {
     const days =
       values.range !== undefined ? Number(/^(\d+)d?$/.exec(values.range)?.[1] ?? NaN) : Number(values.days ?? 1);
@@ -90,7 +88,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       printError('usage: ghostline stats [--days N (1-90) | --range 7d|30d|90d] [--json]');
       return 2;
     }
-    return runStats(process.env, { days, json: values.json === true });
+    return (await import('./cli/stats.ts')).runStats(process.env, { days, json: values.json === true });
   }
   if (command === 'dashboard') {
     const port = Number(values.port ?? 0);
@@ -98,14 +96,14 @@ async function main(argv: string[]): Promise<number | undefined> {
       printError('usage: ghostline dashboard [--port N (0-65535, 0 picks a free port)]');
       return 2;
     }
-    return runDashboard(process.env, { port });
+    return (await import('./cli/dashboard.ts')).runDashboard(process.env, { port });
   }
   if (command === 'complete') {
     if (!target) {
       printError('usage: ghostline complete FILE:LINE:COL');
       return 2;
     }
-    return runComplete(target, {
+    return (await import('./cli/complete.ts')).runComplete(target, {
       env: process.env,
       language: values.language,
       logFile: values.logFile,

@@ -4,7 +4,7 @@
  * fix, when it also leaves the errors it had). Languages without a grammar pass unchecked.
  */
 import { lineOf } from './target.ts';
-import { syntaxErrors, type ParseProblem } from './syntax.ts';
+import type { ParseProblem } from './syntax.ts';
 
 export interface CheckInput {
   languageId: string;
@@ -19,6 +19,8 @@ export interface CheckInput {
 
 /** Problems with line numbers relative to the new region's first line; undefined when it parses (or cannot be checked). */
 export async function checkParses(input: CheckInput): Promise<ParseProblem[] | undefined> {
+  // tree-sitter's module loads with the first check, not at start-up (see outline-parser.ts).
+  const { syntaxErrors } = await import('./syntax.ts');
   const next = input.text.slice(0, input.start) + input.replacement + input.text.slice(input.end);
   const found = await syntaxErrors(input.languageId, next, input.start, input.start + input.replacement.length);
   if (!found || found.length === 0) return undefined;

@@ -5,7 +5,6 @@
  * indices into the document text.
  */
 import type { ActionName } from './names.ts';
-import { enclosingDeclaration, enclosingStatement, hasGrammar } from './syntax.ts';
 
 export interface Span {
   start: number;
@@ -62,6 +61,8 @@ function lineCount(text: string, span: Span): number {
 export async function targetSpan(action: ActionName, text: string, languageId: string, selection: Span): Promise<Span> {
   const empty = selection.start === selection.end;
   if (action === 'explain' && !empty) return selection;
+  // tree-sitter's module loads with the first action, not at start-up.
+  const { enclosingDeclaration, enclosingStatement, hasGrammar } = await import('./syntax.ts');
   if (action === 'fix') {
     const declaration = await enclosingDeclaration(languageId, text, selection.start);
     if (declaration && lineCount(text, declaration) <= FIX_DECLARATION_LINES) return wholeLines(text, declaration);

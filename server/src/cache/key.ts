@@ -2,7 +2,7 @@
  * Cache keys: a hash of everything that shapes a model's answer, so two requests share an answer
  * only when the model could not tell them apart.
  */
-import { createHash } from 'node:crypto';
+import { crypto } from '../builtins.ts';
 
 export interface KeyParts {
   templateVersion: string;
@@ -14,7 +14,7 @@ export interface KeyParts {
 }
 
 export function cacheKey(parts: KeyParts): string {
-  const hash = createHash('sha256');
+  const hash = crypto().createHash('sha256');
   hash.update(`${parts.templateVersion}\0${parts.model}\0${parts.temperature}\0${parts.maxOutputTokens}\0`);
   hash.update(parts.instructions);
   hash.update('\0');

@@ -5,7 +5,7 @@
  * model streams; when it dies the lock expires and a waiter takes over. Waiters get the final
  * answer, not the stream.
  */
-import { randomUUID } from 'node:crypto';
+import { crypto } from '../builtins.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { decodeAnswer, type RedisCache } from './redis-cache.ts';
 import type { RedisClient } from './redis-client.ts';
@@ -104,7 +104,7 @@ export class RedisFlights {
       signal.throwIfAborted();
       const inbox = this.listen(key);
       try {
-        const token = randomUUID();
+        const token = crypto().randomUUID();
         // One script checks for the answer and takes the lock, so a peer that finished between our
         // cache miss and now is never computed again.
         const lock = await guard.run('lock', () =>

@@ -2,8 +2,8 @@
  * File housekeeping for the audit log: renaming a full log to `file.YYYYMMDD-HHMMSS` and deleting
  * rotated logs older than the retention period (judged by the time in their names, UTC).
  */
-import { readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { fsPromises } from '../builtins.ts';
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
@@ -13,6 +13,7 @@ export function rotationSuffix(time: Date): string {
 
 /** Renames `file`; a second rotation in the same second gets `-1`, `-2`, ... appended. */
 export async function rotateFile(file: string, time: Date): Promise<string> {
+  const { rename, stat } = fsPromises();
   const base = `${file}.${rotationSuffix(time)}`;
   let target = base;
   for (
@@ -32,6 +33,7 @@ const ROTATED = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(?:-\d+)?$/;
 
 /** Deletes `file.YYYYMMDD-HHMMSS[-n]` siblings older than `retentionDays`; other files are untouched. */
 export async function pruneRotated(file: string, now: Date, retentionDays: number): Promise<string[]> {
+  const { readdir, unlink } = fsPromises();
   const dir = path.dirname(file);
   const prefix = `${path.basename(file)}.`;
   const cutoff = now.getTime() - retentionDays * 86_400_000;

@@ -3,11 +3,10 @@
  * outcome), appended through a write stream, rotated by size and pruned by age. It never throws
  * into the caller and never writes source text (unless asked) or credentials.
  */
-import { createHash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
+import { fsPromises, sha256 } from '../builtins.ts';
 import { createRedactor } from './redact.ts';
 import { pruneRotated, rotateFile } from './audit-files.ts';
 
@@ -62,8 +61,6 @@ export interface AuditLog {
   close(): Promise<void>;
 }
 
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
-
 export function createAuditLog(options: AuditLogOptions): AuditLog {
   const now = options.now ?? (() => new Date());
   const file = path.resolve(options.file);
@@ -111,6 +108,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   }
 
   async function open(): Promise<WriteStream> {
+    const { mkdir, stat } = fsPromises();
     await mkdir(path.dirname(file), { recursive: true });
     size = (await stat(file).catch(() => undefined))?.size ?? 0;
     await pruneRotated(file, now(), options.retentionDays);

@@ -3,8 +3,8 @@
  * edited file's folder, nearest last (it takes precedence), each labelled with its path, within a
  * token budget that drops the farthest files first. File contents are cached by mtime.
  */
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { fsPromises } from '../builtins.ts';
 
 export interface GuidanceOptions {
   workspaceRoot: string;
@@ -33,6 +33,7 @@ interface Section {
 const cache = new Map<string, { stamp: string; text: string }>();
 
 async function readCached(file: string): Promise<string | undefined> {
+  const { readFile, stat } = fsPromises();
   const info = await stat(file).catch(() => undefined);
   if (info === undefined || !info.isFile()) {
     cache.delete(file);

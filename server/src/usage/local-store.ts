@@ -6,8 +6,8 @@
  * the folder never interleave). Reading sums a day's lines; a past day's file is compacted to one
  * line when read. Counts and sums only — the same fields as the team's Redis hash.
  */
-import { appendFile, mkdir, readFile, readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fsPromises } from '../builtins.ts';
 import type { LastError, UsageSink } from './recorder.ts';
 
 /** The folder of the local usage files: `usage/` beside the audit file. */
@@ -35,6 +35,7 @@ export class LocalUsageSink implements UsageSink {
     batch: { day: string; user: string; counts: Record<string, number> }[],
     lastError: LastError | undefined,
   ): Promise<void> {
+    const { appendFile, mkdir } = fsPromises();
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     for (const [index, { day, user, counts }] of batch.entries()) {
       const line: Line = { counts, users: { [user]: counts.spend_tokens ?? 0 } };
@@ -76,6 +77,7 @@ function sumLines(text: string): DayCounts {
 
 /** Reads the given days (missing days are empty); compacts files of days before `today`. */
 export async function readLocalUsage(dir: string, days: string[], today: string): Promise<Map<string, DayCounts>> {
+  const { readFile, rename, unlink, writeFile } = fsPromises();
   const result = new Map<string, DayCounts>();
   await Promise.all(
     days.map(async (day) => {
@@ -102,6 +104,7 @@ export async function readLocalUsage(dir: string, days: string[], today: string)
 
 /** Deletes day files older than `keepDays` before `today`. */
 export async function pruneLocalUsage(dir: string, today: string, keepDays: number): Promise<void> {
+  const { readdir, unlink } = fsPromises();
   const cutoff = new Date(Date.parse(`${today}T00:00:00Z`) - keepDays * 86_400_000).toISOString().slice(0, 10);
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     const day = DAY_FILE.exec(name)?.[1];

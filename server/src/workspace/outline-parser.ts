@@ -4,7 +4,6 @@
  * signature as written and the text a prompt shows. Runs in the indexer, never on a keystroke.
  */
 import type { Node } from 'web-tree-sitter';
-import { parse } from '../actions/syntax.ts';
 import { detach } from '../context/identifiers.ts';
 import { parseImports } from '../context/imports.ts';
 import type { Outline, OutlineSymbol, SymbolKind } from '../context/outline.ts';
@@ -27,12 +26,21 @@ interface Draft {
   line: number;
 }
 
+/**
+ * tree-sitter's parse. actions/syntax.ts loads with the first outline (import() stays lazy in the
+ * bundle), so an idle server has neither it nor the built-ins it imports.
+ */
+async function parseTree(languageId: string, text: string) {
+  const { parse } = await import('../actions/syntax.ts');
+  return parse(languageId, text);
+}
+
 export async function parseOutline(path: string, languageId: string, text: string): Promise<Outline> {
   const { imports, reexports } = parseImports(languageId, text);
   const drafts: Draft[] = [];
   const collect = COLLECTORS[languageId];
   // A language without a collector is never parsed (nor its grammar loaded).
-  const tree = collect ? await parse(languageId, text).catch(() => undefined) : undefined;
+  const tree = collect ? await parseTree(languageId, text).catch(() => undefined) : undefined;
   if (tree && collect) {
     try {
       collect(tree.rootNode, text, drafts);
