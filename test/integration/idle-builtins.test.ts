@@ -85,6 +85,16 @@ describe('start-up', () => {
     expect(loaded.filter((name) => NOT_AT_REST.includes(name))).toEqual([]);
   });
 
+  it('the launcher requires the bundle instead of scanning it for ES module exports', async () => {
+    // import() of the bundle would first run cjs-module-lexer over its whole source: 21 MB more
+    // resident on Node 20, whose lexer is this module (CI runs this file on Node 20 as well; Node 24
+    // keeps its lexer in a binding, so there the list cannot show it).
+    const { client: server } = await startIdle();
+    const loaded = await loadedBuiltins(server);
+    expect(loaded).toContain('NativeModule net');
+    expect(loaded).not.toContain('NativeModule internal/deps/cjs-module-lexer/lexer');
+  });
+
   it('after a completion against the model they are loaded (the probe sees them when they are)', async () => {
     fake.setResponder(() => ({ kind: 'text', text: 'Width(): number {' }));
     // With the audit trail on, the answer is audited: opening the audit file uses node:fs/promises.

@@ -32,7 +32,7 @@ async function startedStdio(environment: NodeJS.ProcessEnv): Promise<ChildProces
   return child;
 }
 
-const YOUNG_GENERATION_PROBE = join(import.meta.dirname, '..', '..', 'fixtures', 'probes', 'young-generation.cjs');
+const YOUNG_GENERATION_PROBE = join(import.meta.dirname, '..', '..', 'fixtures', 'young-generation-probe.cjs');
 
 /** Starts the server over --node-ipc, where the launcher cannot restart itself with V8 flags. */
 function forkedIpc(environment: NodeJS.ProcessEnv): ChildProcess {
