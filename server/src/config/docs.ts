@@ -3,7 +3,7 @@
  * can never drift from the code: test/unit/config/docs.test.ts compares the file with this output.
  * `npm run docs:config` rewrites the file.
  */
-import { z } from 'zod';
+import * as z from './zod.ts';
 import { configSchema } from './schema.ts';
 
 interface JsonSchema {

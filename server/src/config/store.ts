@@ -3,7 +3,7 @@
  * invalid layer is reported once — naming the key, the value and what is allowed — and skipped,
  * while the last valid configuration stays in force.
  */
-import type { z } from 'zod';
+import type * as z from './zod.ts';
 import { configSchema, type GhostlineConfig } from './schema.ts';
 import { setPath, type RawConfig, type RawLayer } from './sources.ts';
 

@@ -5,7 +5,7 @@
  * one logged InternalError, and requests after `shutdown` are refused with InvalidRequest.
  */
 import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver';
-import type { z } from 'zod';
+import type * as z from '../config/zod.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { check } from './params.ts';
 
@@ -39,7 +39,7 @@ export function invalidParams(method: string, problem: string): ResponseError<vo
 }
 
 /** Wraps a request handler: validation, cancellation, outcome mapping, failure isolation. */
-export function request<S extends z.ZodType, R>(
+export function request<S extends z.ZodMiniType, R>(
   state: EdgeState,
   method: string,
   schema: S,
@@ -73,7 +73,7 @@ export function request<S extends z.ZodType, R>(
 }
 
 /** Wraps a notification handler: a malformed one is logged with the field named and dropped. */
-export function notification<S extends z.ZodType>(
+export function notification<S extends z.ZodMiniType>(
   state: EdgeState,
   method: string,
   schema: S,
