@@ -2,8 +2,8 @@
  * `npm run build:binary`: a self-contained linux-x64 executable, dist/ghostline-linux-x64, for
  * people without Node (Helix and Emacs users often have none). It is Node's single executable
  * application: a copy of the Node running this script (the pinned Node 24 under npm) with the
- * bundle, a V8 code cache and the data files (o200k vocabulary, tree-sitter runtime and grammars)
- * injected as a blob by the `postject` package. Nothing is downloaded.
+ * bundle, a V8 code cache, the chunks the bundle loads on demand (openai, ioredis, web-tree-sitter)
+ * and the data files (o200k vocabulary, tree-sitter runtime and grammars) injected as a blob by the `postject` package. Nothing is downloaded.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { V8_FLAGS } from '../bin/v8-flags.js';
-import { assetNames, buildAll, BUNDLE, DIST } from './build.ts';
+import { assetNames, buildAll, BUNDLE, CHUNKS, DIST } from './build.ts';
 
 export const BINARY = join(DIST, `ghostline-${process.platform}-${process.arch}`);
 /** The fuse Node's single executable applications look for (see Node's docs on SEA). */
@@ -31,7 +31,9 @@ export async function buildBinary(): Promise<string> {
       useCodeCache: true,
       // The same V8 flags the npm launcher starts the server with.
       execArgv: V8_FLAGS,
-      assets: Object.fromEntries(assetNames().map((name) => [name, join(DIST, name)])),
+      // The data files, and the chunks the bundle loads on demand (CHUNKS in build.ts): the
+      // executable has no files beside it, so it evaluates them from here.
+      assets: Object.fromEntries([...assetNames(), ...Object.keys(CHUNKS)].map((name) => [name, join(DIST, name)])),
     }),
   );
   // The blob's code cache is made under the flags the executable runs with: V8 rejects a cache made

@@ -48,7 +48,10 @@ async function wasm(file: string, inPackage: (resolve: (id: string) => string) =
   return readFile(join(inPackage(require.resolve), file));
 }
 
-/** tree-sitter itself, loaded on the first parse: completion never needs it. */
+/**
+ * tree-sitter itself, loaded on the first parse: completion never needs it. The build turns the
+ * `import()` into a load of dist/tree-sitter.cjs, a chunk beside the bundle (scripts/build.ts, CHUNKS).
+ */
 function treeSitter(): Promise<TreeSitter> {
   runtime ??= (async () => {
     const module = await import('web-tree-sitter');

@@ -5,6 +5,8 @@
  *
  * ioredis itself loads only when a Redis URL is configured (`loadRedisDriver`): with its
  * dependencies (tls, dns) it is ~7 MB of resident memory a server without a team cache never uses.
+ * The build turns its `import()`s into a load of dist/redis.cjs, a chunk beside the bundle that holds
+ * both modules (one copy of ioredis: scripts/build.ts, CHUNKS).
  */
 import { readFileSync } from 'node:fs';
 import type { Cluster, ClusterOptions, Redis, RedisOptions, SentinelConnector } from 'ioredis';

@@ -1,8 +1,9 @@
 /**
  * The openai SDK, loaded on first use rather than at start-up. Evaluating it makes Node load
  * `fetch` (undici, with http2, tls, zlib and worker_threads): ~6 MB of resident memory that an
- * idle server, or one that has not opened a document yet, does not need. In the bundle the
- * `import()` stays inside it and only defers the module's evaluation (docs/performance.md, "Memory").
+ * idle server, or one that has not opened a document yet, does not need. The build turns the
+ * `import()` into a load of dist/openai.cjs, a chunk beside the bundle, so the SDK's source is not
+ * in memory either until then (scripts/build.ts, CHUNKS; docs/performance.md, "Memory").
  */
 export type OpenAISdk = typeof import('openai');
 
