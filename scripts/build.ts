@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { grammarFiles, TREE_SITTER_ASSETS } from '../server/src/actions/syntax.ts';
 import { encodeRanks, parseTiktoken, RANKS_FILE } from '../server/src/tokenizer-data.ts';
+import { lazyRequires } from './lazy-requires.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DIST = join(ROOT, 'dist');
@@ -125,7 +126,7 @@ async function bundle(version: string): Promise<Metafile[]> {
     ...common(version),
     entryPoints: [join(ROOT, 'server', 'src', 'main.ts')],
     outfile: BUNDLE,
-    plugins: [chunkImports],
+    plugins: [chunkImports, lazyRequires()],
   });
   // Each chunk exports its packages' modules by specifier, as the main bundle's import() saw them.
   const chunks = Object.entries(CHUNKS).map(([file, specifiers]) =>

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CHUNKS } from '../../scripts/build.ts';
+import { applyEdits } from '../../scripts/lazy-requires.ts';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 /** The packages a built file holds, from its source map. */
@@ -39,5 +40,22 @@ describe('the start-up bundle and its chunks', () => {
   it('lists the chunks’ packages in the third-party licenses', () => {
     const licenses = read('dist/THIRD_PARTY_LICENSES.txt');
     for (const name of chunkPackages) expect(licenses).toMatch(new RegExp(`^${name.replace('/', '\\/')} \\d`, 'm'));
+  });
+});
+
+describe('the built-ins a dependency requires on first use (scripts/lazy-requires.ts)', () => {
+  const rule = { file: /x\.js$/, edits: [["const a = require('assert')", 'const a = lazy'] as [string, string]] };
+
+  it('rewrites the exact statement once', () => {
+    expect(applyEdits("'use strict'\nconst a = require('assert')\na(1)\n", rule, 'x.js')).toBe(
+      "'use strict'\nconst a = lazy\na(1)\n",
+    );
+  });
+
+  it('fails the build when a dependency update changed or repeated the statement', () => {
+    expect(() => applyEdits("const a = require('node:assert')\n", rule, 'x.js')).toThrow(/occurs 0 times in x\.js/);
+    expect(() => applyEdits("const a = require('assert')\nconst a = require('assert')\n", rule, 'x.js')).toThrow(
+      /occurs 2 times/,
+    );
   });
 });
