@@ -56,12 +56,16 @@ export class SingleFlight<T> {
     this.flights.delete(key);
   }
 
-  /** Joins a flight already under way for `key`; undefined when there is none. */
-  join(key: string, signal: AbortSignal): Promise<T> | undefined {
+  /**
+   * Joins a flight already under way for `key`; undefined when there is none. With `timeoutMs`, the
+   * wait gives up after that long (a TimeoutError, as if its signal had timed out); the timer goes
+   * when the wait ends.
+   */
+  join(key: string, signal: AbortSignal, timeoutMs?: number): Promise<T> | undefined {
     const flight = this.flights.get(key);
     if (!flight) return undefined;
     this.enter(flight);
-    return this.wait(key, flight, signal);
+    return this.wait(key, flight, signal, timeoutMs);
   }
 
   private enter(flight: Flight<T>): void {
@@ -87,22 +91,29 @@ export class SingleFlight<T> {
     flight.grace.unref?.();
   }
 
-  private wait(key: string, flight: Flight<T>, signal: AbortSignal): Promise<T> {
+  private wait(key: string, flight: Flight<T>, signal: AbortSignal, timeoutMs?: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let settled = false;
+      let timer: NodeJS.Timeout | undefined;
       const leave = () => {
+        clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
         flight.waiters--;
       };
-      const onAbort = () => {
+      const stop = (reason: unknown) => {
         if (settled) return;
         settled = true;
         leave();
-        if (flight.waiters === 0) this.abandon(key, flight, signal.reason);
-        reject(signal.reason ?? new Error('aborted'));
+        if (flight.waiters === 0) this.abandon(key, flight, reason);
+        reject(reason ?? new Error('aborted'));
       };
+      const onAbort = () => stop(signal.reason);
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => stop(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+        timer.unref?.();
+      }
       flight.promise.then(
         (value) => {
           if (settled) return;

@@ -195,10 +195,9 @@ export class CompletionEngine {
     const burst = adaptive && (this.deps.startsBurst?.(request.uri) ?? false);
     const wait = debounce ? Math.max(0, adaptiveDebounce(debounceMs, rhythm, burst) - idleMs) : 0;
     const ticket = this.scheduler.enter(key, request.signal, wait, request.version);
-    if (joined) {
-      if (ticket.signal.aborted) leave.abort(ticket.signal.reason);
-      else ticket.signal.addEventListener('abort', () => leave.abort(ticket.signal.reason), { once: true });
-    }
+    // Linked until the request settles (ticket.done() below): the joined wait may go on after it,
+    // bounded by the budget, but nothing can abort the ticket once it is done.
+    if (joined) ticket.onAbort((reason) => leave.abort(reason));
     try {
       if (hit && joined) {
         // A one-line suggestion from a call still streaming is final once its line past what the
@@ -311,9 +310,9 @@ export class CompletionEngine {
     if (suggestion.live.done) return Promise.resolve(suggestion.live.done);
     // A call that went silent is not joined: the request computes afresh (and may hedge).
     if (this.silent(suggestion.live)) return undefined;
-    // Joining is bounded by the same budget as a call of this request's own.
-    const bounded = AbortSignal.any([signal, AbortSignal.timeout(this.deps.config().completion.budgetMs)]);
-    const joined = this.flights.join(suggestion.key, bounded);
+    // Joining is bounded by the same budget as a call of this request's own (a timer cleared when
+    // the wait ends, not an AbortSignal.timeout kept until it fires).
+    const joined = this.flights.join(suggestion.key, signal, this.deps.config().completion.budgetMs);
     if (joined) this.deps.metrics.singleFlightJoins++;
     return joined;
   }

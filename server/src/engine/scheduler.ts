@@ -11,7 +11,13 @@ export interface Ticket {
   signal: AbortSignal;
   /** Resolves true when the debounce elapsed and the request is still the latest. */
   ready: Promise<boolean>;
-  /** Frees the slot when the request finishes. */
+  /**
+   * Calls `listener` with the abort reason if the ticket aborts before `done()` (at once if it has
+   * already). The link goes at `done()`: a listener left on the ticket's signal would keep the
+   * signal, the listener and all it holds alive for as long as the caller's signal lives.
+   */
+  onAbort(listener: (reason: unknown) => void): void;
+  /** Frees the slot when the request finishes, and drops the ticket's listeners and debounce timer. */
   done(): void;
 }
 
@@ -39,6 +45,8 @@ export class Scheduler {
     // Aborted when the caller cancels (its reason) or a newer request supersedes this one (SUPERSEDED).
     const signal = AbortSignal.any([callerSignal, controller.signal]);
 
+    // What done() removes: the debounce's timer and listener, and the onAbort links.
+    const unlinks: Array<() => void> = [];
     const ready = new Promise<boolean>((resolve) => {
       if (signal.aborted) return resolve(false);
       if (debounceMs <= 0) return resolve(true);
@@ -51,12 +59,24 @@ export class Scheduler {
         resolve(false);
       };
       signal.addEventListener('abort', onAbort, { once: true });
+      unlinks.push(() => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        resolve(false);
+      });
     });
 
     return {
       signal,
       ready,
+      onAbort: (listener) => {
+        if (signal.aborted) return listener(signal.reason);
+        const handler = () => listener(signal.reason);
+        signal.addEventListener('abort', handler, { once: true });
+        unlinks.push(() => signal.removeEventListener('abort', handler));
+      },
       done: () => {
+        for (const unlink of unlinks.splice(0)) unlink();
         if (this.latest.get(documentKey) === controller) this.latest.delete(documentKey);
       },
     };

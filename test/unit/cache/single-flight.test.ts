@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SingleFlight } from '../../../server/src/cache/single-flight.ts';
 
 function deferred<T>() {
@@ -95,5 +95,58 @@ describe('SingleFlight', () => {
     gate.resolve('kept');
     expect(await joined).toBe('kept');
     expect(flights.join('k', new AbortController().signal)).toBeUndefined();
+  });
+
+  it('gives up a join after its timeout, and drops the timer when the wait ends first', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const flights = new SingleFlight<string>();
+      const gate = deferred<string>();
+      let workSignal!: AbortSignal;
+      const owner = flights.run('k', new AbortController().signal, (signal) => {
+        workSignal = signal;
+        return gate.promise;
+      });
+      const late = flights.join('k', new AbortController().signal, 2500);
+      const rejected = expect(late).rejects.toMatchObject({ name: 'TimeoutError' });
+      vi.advanceTimersByTime(2500);
+      await rejected;
+      // The owner still waits: the work goes on.
+      expect(workSignal.aborted).toBe(false);
+
+      const joined = flights.join('k', new AbortController().signal, 2500);
+      expect(vi.getTimerCount()).toBe(1);
+      gate.resolve('answer');
+      expect(await joined).toBe('answer');
+      expect(await owner.promise).toBe('answer');
+      // No timer is left waiting for the budget of a wait that is over.
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('abandons the work when the last waiter times out', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const flights = new SingleFlight<string>();
+      const caller = new AbortController();
+      let workSignal!: AbortSignal;
+      const owner = flights.run('k', caller.signal, (signal) => {
+        workSignal = signal;
+        return new Promise<string>(() => undefined);
+      });
+      const late = flights.join('k', new AbortController().signal, 1000);
+      caller.abort('superseded');
+      await expect(owner.promise).rejects.toBe('superseded');
+      expect(workSignal.aborted).toBe(false);
+      const rejected = expect(late).rejects.toMatchObject({ name: 'TimeoutError' });
+      vi.advanceTimersByTime(1000);
+      await rejected;
+      expect(workSignal.aborted).toBe(true);
+      expect(flights.inFlight).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
