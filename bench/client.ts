@@ -159,11 +159,12 @@ export class BenchClient {
 
 /**
  * GHOSTLINE_V8_FLAGS and MALLOC_ARENA_MAX of the benchmark's own environment reach the servers it
- * starts (A/B of the launcher's V8 flags and malloc arenas).
+ * starts (A/B of the launcher's V8 flags and malloc arenas), and so does NODE_OPTIONS (e.g. a
+ * `--require` preload that writes heap snapshots; the launcher keeps it).
  */
 function v8Flags(): Record<string, string> {
   const passed: Record<string, string> = {};
-  for (const name of ['GHOSTLINE_V8_FLAGS', 'MALLOC_ARENA_MAX']) {
+  for (const name of ['GHOSTLINE_V8_FLAGS', 'MALLOC_ARENA_MAX', 'NODE_OPTIONS']) {
     const value = process.env[name];
     if (value !== undefined) passed[name] = value;
   }
