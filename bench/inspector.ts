@@ -4,9 +4,13 @@
  * better leak signal than RSS, which grows and shrinks with the garbage collector's moods.
  */
 
-/** The DevTools WebSocket URL Node prints on stderr when started with --inspect. */
+/**
+ * The DevTools WebSocket URL Node prints on stderr when started with --inspect: the last one, since
+ * the launcher (bin/ghostline.js) re-executes itself with its V8 flags and the first process's
+ * inspector goes with it.
+ */
 export function inspectorUrl(stderr: string): string | undefined {
-  return /Debugger listening on (ws:\/\/\S+)/.exec(stderr)?.[1];
+  return [...stderr.matchAll(/Debugger listening on (ws:\/\/\S+)/g)].at(-1)?.[1];
 }
 
 export class HeapProbe {
