@@ -227,6 +227,28 @@ const cases: Case[] = [
     code: '`${sum} items`;',
   },
   {
+    // Seen in the bench (textwrap.py): the model's next line was glued onto the banner comment.
+    name: 'a leading newline after a comment that ends in a dash stays',
+    fixture: '    # -- Private methods ---------------<|>\n    # (possibly useful for subclasses)',
+    raw: '\n    def _munge_whitespace(self, text):',
+    code: '\n    def _munge_whitespace(self, text):',
+    options: { languageId: 'python', lookahead: true },
+  },
+  {
+    name: 'a leading newline after a line comment that ends in a comma stays',
+    fixture: 'const limits = {\n  // width, height,<|>\n};',
+    raw: '\n  width: 80,',
+    code: '\n  width: 80,',
+    options: { lookahead: true },
+  },
+  {
+    name: 'a leading newline after an operator outside the string that holds a comment marker',
+    fixture: 'label = "# " +<|>',
+    raw: '\n    title',
+    code: 'title',
+    options: { languageId: 'python' },
+  },
+  {
     name: 'a leading newline after a block opener stays',
     fixture: 'if (ready) {<|>\n}',
     raw: '\n  start();',

@@ -6,6 +6,7 @@
  * to be wrapping (a fence being written, a first line that may be a sentence, an echo not finished
  * yet), so the early stop and typed-ahead reuse of a still-streaming call only ever see code.
  */
+import { endsInLineComment } from './comments.ts';
 import { isBlank, toLf, type PostprocessContext } from './context.ts';
 import { dropEchoedPrefix } from './echo.ts';
 import { stripPromptTags } from './markup.ts';
@@ -276,11 +277,15 @@ function trimEndBlank(lines: string[]): string[] {
   return copy;
 }
 
-/** A line break first, where the cursor is mid-line or the line cannot end there, is formatting. */
+/**
+ * A line break first, where the cursor is mid-line or the line cannot end there, is formatting.
+ * A line that ends in a comment can end at any character (`# -- Helpers ---`).
+ */
 function dropLeadingBreak(text: string, context: PostprocessContext): string {
   if (!text.startsWith('\n') || isBlank(context.linePrefix)) return text;
-  if (!ONLY_CLOSERS.test(context.lineSuffix) || NEEDS_CONTINUATION.test(context.linePrefix))
-    return text.replace(/^(?:[ \t]*\n)+[ \t]*/, '');
+  const cannotEnd =
+    NEEDS_CONTINUATION.test(context.linePrefix) && !endsInLineComment(context.linePrefix, context.languageId);
+  if (!ONLY_CLOSERS.test(context.lineSuffix) || cannotEnd) return text.replace(/^(?:[ \t]*\n)+[ \t]*/, '');
   return text;
 }
 
