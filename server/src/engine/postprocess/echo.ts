@@ -60,16 +60,11 @@ function longestEcho(prefix: string, text: string, lineStartOnly: boolean): numb
   const firstBreak = text.indexOf('\n');
   const secondBreak = firstBreak === -1 ? -1 : text.indexOf('\n', firstBreak + 1);
   const wordEnd = /^[\p{L}\p{N}_$]*/u.exec(text)![0].length;
-  // Over `prefix`: whether only whitespace lies between each position and the start of its line.
-  const blankBefore = new Uint8Array(prefix.length + 1);
-  blankBefore[0] = 1;
-  for (let i = 0; i < prefix.length; i++)
-    blankBefore[i + 1] = prefix[i] === '\n' ? 1 : blankBefore[i]! && /\s/.test(prefix[i]!) ? 1 : 0;
-  const lineBlank = blankBefore[prefix.length] === 1;
+  const lineBlank = blankBefore(prefix, prefix.length);
   for (const length of lengths) {
     const start = prefix.length - length;
     const facts: EchoFacts = {
-      atLineContent: blankBefore[start] === 1,
+      atLineContent: blankBefore(prefix, start),
       lineBlank,
       spansLines: firstBreak !== -1 && firstBreak < length,
       spansTwoBreaks: secondBreak !== -1 && secondBreak < length,
@@ -81,6 +76,19 @@ function longestEcho(prefix: string, text: string, lineStartOnly: boolean): numb
     if (isEcho(facts, lineStartOnly)) return length;
   }
   return 0;
+}
+
+/**
+ * Whether only whitespace lies between `at` and the start of its line in `text`: read back from
+ * `at` only, so a streamed answer's every delta does not scan the whole prefix.
+ */
+function blankBefore(text: string, at: number): boolean {
+  for (let i = at - 1; i >= 0; i--) {
+    const char = text[i]!;
+    if (char === '\n') return true;
+    if (!/\s/.test(char)) return false;
+  }
+  return true;
 }
 
 interface EchoFacts {
