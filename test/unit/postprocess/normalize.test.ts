@@ -242,6 +242,22 @@ const cases: Case[] = [
     options: { lookahead: true },
   },
   {
+    // Seen by the shape sweep (gpt-tokenizer's BytePairEncodingCore.ts): the look-ahead's next
+    // parameter was glued onto the line, `text: string,allowedSpecial: …`, duplicating the next line.
+    name: 'a leading newline after a comma stays when the call looked ahead to the next line',
+    fixture: '  private findNextSpecialToken(\n    text: string,<|>\n    allowedSpecial: Set<string> | undefined,',
+    raw: '\n    allowedSpecial: Set<string> | undefined,\n    startIndex: number,',
+    code: '\n    allowedSpecial: Set<string> | undefined,\n    startIndex: number,',
+    options: { lookahead: true },
+  },
+  {
+    name: 'a leading newline after an operator stays when the call looked ahead to the next line',
+    fixture: 'const total =<|>',
+    raw: '\n  items.length +\n  extra;',
+    code: '\n  items.length +\n  extra;',
+    options: { lookahead: true },
+  },
+  {
     name: 'a leading newline after an operator outside the string that holds a comment marker',
     fixture: 'label = "# " +<|>',
     raw: '\n    title',

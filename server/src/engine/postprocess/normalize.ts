@@ -279,12 +279,16 @@ function trimEndBlank(lines: string[]): string[] {
 
 /**
  * A line break first, where the cursor is mid-line or the line cannot end there, is formatting.
- * A line that ends in a comment can end at any character (`# -- Helpers ---`).
+ * A line that ends in a comment can end at any character (`# -- Helpers ---`). A look-ahead call
+ * asked for the next line too: a break it starts with is that line's (`text: string,` then the
+ * next parameter), since lines do end in a comma or an operator.
  */
 function dropLeadingBreak(text: string, context: PostprocessContext): string {
   if (!text.startsWith('\n') || isBlank(context.linePrefix)) return text;
   const cannotEnd =
-    NEEDS_CONTINUATION.test(context.linePrefix) && !endsInLineComment(context.linePrefix, context.languageId);
+    !context.lookahead &&
+    NEEDS_CONTINUATION.test(context.linePrefix) &&
+    !endsInLineComment(context.linePrefix, context.languageId);
   if (!ONLY_CLOSERS.test(context.lineSuffix) || cannotEnd) return text.replace(/^(?:[ \t]*\n)+[ \t]*/, '');
   return text;
 }
