@@ -294,6 +294,23 @@ const cases: Case[] = [
     options: { languageId: 'c' },
   },
   {
+    // Seen by the shape sweep (textwrap.py): the next line was glued onto the comment before it.
+    name: 'a preamble, then the next line of a block at the end of a line comment',
+    fixture: '            cur_len = 0\n\n            # Figure out which static string will prefix this line.<|>\n',
+    raw: "Here's the code to insert at the cursor:\n\n            if lines:\n                indent = self.subsequent_indent\n\nNote: the rest of the file is unchanged.",
+    code: '\n            if lines:\n                indent = self.subsequent_indent',
+    options: { languageId: 'python', lookahead: true },
+  },
+  {
+    // Seen by the shape sweep (zod's coerce.ts): a line at the margin that is the document's next line.
+    name: 'a preamble, then the line that follows in the document, at the margin',
+    fixture:
+      'export interface ZodCoercedNumber<T = unknown> extends schemas._ZodNumber<T> {}<|>\nexport function number<T = unknown>(params?: string): ZodCoercedNumber<T> {',
+    raw: 'Sure! The completed code is:\n\nexport function number<T = unknown>(params?: string): ZodCoercedNumber<T> {\n  return core._coercedNumber(params);\n}\n\nNote: the rest of the file is unchanged.',
+    code: '\nexport function number<T = unknown>(params?: string): ZodCoercedNumber<T> {\n  return core._coercedNumber(params);\n}',
+    options: { lookahead: true },
+  },
+  {
     name: 'a preamble, a blank line, then text that continues the line',
     fixture: 'const total = values<|>',
     raw: 'Here is the completion:\n\n.reduce((a, b) => a + b, 0);',

@@ -156,6 +156,8 @@ function unwrap(text: string, context: PostprocessContext, final: boolean, state
       } else if (isBlank(open) || mayBecomeSentence(open)) {
         return '';
       } else if (introduces || FENCE_START.test(open)) {
+        // Until it is complete, a line that may still be the document's next line is held back.
+        if (lines.length > end && mayBecomeNextLine(open, context)) return '';
         start = lines.length > end && breakBeforeCode(open, context) ? lines.length - 1 : lines.length;
       }
     } else if (first === lines.length && open !== undefined && !isBlank(open) && mayBecomeSentence(open)) {
@@ -172,8 +174,10 @@ function unwrap(text: string, context: PostprocessContext, final: boolean, state
     if (preamble) {
       // Until the line after it shows, the sentence may be a preamble.
       if (code === undefined) return open === undefined ? text : '';
+      if (lines[next] === undefined && next > first + 1 && mayBecomeNextLine(code, context)) return '';
       const carriesOn = lineComment !== undefined && code.trimStart().startsWith(lineComment);
-      if (ABOUT_THE_ANSWER.test(lines[first]!) || (lineComment !== undefined && !carriesOn)) start = next;
+      if (ABOUT_THE_ANSWER.test(lines[first]!) || (lineComment !== undefined && !carriesOn))
+        start = next > first + 1 && breakBeforeCode(code, context) ? next - 1 : next;
     } else if (
       first === lines.length &&
       open !== undefined &&
@@ -250,15 +254,20 @@ function unwrap(text: string, context: PostprocessContext, final: boolean, state
 /**
  * Whether the blank line between a preamble and the code is the code's own line break: the cursor
  * ends a line with text on it, and the code's first line is indented as a whole line is (two
- * spaces or a tab), so it cannot continue the cursor's line.
+ * spaces or a tab), or is the line that follows in the document, so it cannot continue the
+ * cursor's line.
  */
 function breakBeforeCode(line: string, context: PostprocessContext): boolean {
-  return (
-    !isBlank(context.linePrefix) &&
-    isBlank(context.lineSuffix) &&
-    /^(?: {2,}|\t)\S/.test(line) &&
-    !FENCE_START.test(line)
-  );
+  if (isBlank(context.linePrefix) || !isBlank(context.lineSuffix) || FENCE_START.test(line)) return false;
+  const nextLine = context.nextLines.find((next) => !isBlank(next));
+  return /^(?: {2,}|\t)\S/.test(line) || (nextLine !== undefined && line.trim() === nextLine.trim());
+}
+
+/** A line still being streamed after a preamble's blank line that may yet be the document's next line. */
+function mayBecomeNextLine(partial: string, context: PostprocessContext): boolean {
+  if (isBlank(partial) || isBlank(context.linePrefix) || !isBlank(context.lineSuffix)) return false;
+  const nextLine = context.nextLines.find((next) => !isBlank(next));
+  return nextLine?.trim().startsWith(partial.trim()) ?? false;
 }
 
 function firstContent(lines: string[]): number {
