@@ -20,6 +20,7 @@ import { micro } from './micro.ts';
 import { LATENCY } from './model.ts';
 import { profileResult, type ProfileResult } from './profile-metrics.ts';
 import { replay } from './replay.ts';
+import { loadShapeFiles, SHAPE_CORPUS, shapeSweep, shapesExamples, shapesTable } from './shapes.ts';
 import {
   memoryTable,
   microTable,
@@ -55,7 +56,7 @@ const { values } = parseArgs({
     'styles-only': { type: 'boolean', default: false },
     /** Replays of the style matrix run at once (they mostly wait on the typing schedule). */
     parallel: { type: 'string', default: '12' },
-    /** Runs only these parts of the main run (comma-separated, see PARTS), e.g. `micro,cross-file`. */
+    /** Runs only these parts of the main run (comma-separated, see PARTS), e.g. `micro,cross-file` or `shapes`. */
     only: { type: 'string' },
     /** Cases of the cross-file benchmark (default 60; quick: 6). */
     cases: { type: 'string' },
@@ -67,9 +68,10 @@ const { values } = parseArgs({
 /**
  * The parts of the main run: the typing replay under each editor pattern, the answer-style matrix,
  * start-up against the reference server (with the cold starts), the many-open-documents
- * micro-benchmarks (memory, overhead, cache hit, JSON-RPC), and the cross-file benchmark.
+ * micro-benchmarks (memory, overhead, cache hit, JSON-RPC), the cross-file benchmark, and the
+ * offline shape sweep (every answer style at many cursors of many real files, no servers).
  */
-const PARTS = ['replay', 'styles', 'startup', 'micro', 'cross-file'] as const;
+const PARTS = ['replay', 'styles', 'startup', 'micro', 'cross-file', 'shapes'] as const;
 type Part = (typeof PARTS)[number];
 
 function selectedParts(): Set<Part> {
@@ -332,6 +334,10 @@ async function main(): Promise<void> {
   const crossFileResult = parts.has('cross-file')
     ? await crossFile({ cases: values.cases === undefined ? (quick ? 6 : 60) : Number(values.cases), seed })
     : undefined;
+  if (parts.has('shapes')) log('shape sweep (answer styles × cursors of real files, offline)');
+  const shapesResult = parts.has('shapes')
+    ? shapeSweep({ files: loadShapeFiles(SHAPE_CORPUS), cursors: quick ? 10 : 40, seed })
+    : undefined;
   const soakSummary = quick || partial ? undefined : lastSoak();
   const checked = [
     ...targets(profiles, microResult, soakSummary),
@@ -347,6 +353,7 @@ async function main(): Promise<void> {
     styleMatrix: matrix,
     micro: microResult,
     crossFile: crossFileResult,
+    shapes: shapesResult,
     targets: checked,
   };
   const markdown = [
@@ -381,6 +388,18 @@ async function main(): Promise<void> {
           `${crossFileResult.cases.length} lines that call a function or construct a class defined in another file of ${crossFileResult.packages.map((p) => p.name).join(', ')}; the model answers the arguments only when the definition's signature is in the prompt. Instant model, one completion per keystroke.`,
           '',
           crossFileTable(crossFileResult),
+          '',
+        ]
+      : []),
+    ...(shapesResult
+      ? [
+          '## Answer shapes at many cursors (offline sweep)',
+          '',
+          `Files: ${shapesResult.files.map((f) => `${f.source} (${f.lines} lines)`).join(', ')}`,
+          '',
+          shapesTable(shapesResult),
+          '',
+          shapesExamples(shapesResult),
           '',
         ]
       : []),
