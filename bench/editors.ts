@@ -77,7 +77,7 @@ class Neovim implements EditorPattern {
 class Helix implements EditorPattern {
   readonly name = 'helix';
   readonly description =
-    'completion at once after a trigger character, else after 250 ms idle when the word has 2+ characters (completion-trigger-len); never cancels';
+    'completion at once after a trigger character, else after 250 ms idle when the word has 2+ characters (completion-trigger-len) and no request is in flight; never cancels, drops the answer of a request once it sent a newer one';
   readonly inline = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly triggers: Set<string>;
@@ -94,6 +94,9 @@ class Helix implements EditorPattern {
       session.request('completion', TRIGGER_CHARACTER, true, true);
       return;
     }
+    // While a request is in flight Helix ignores the idle trigger of a key (AutoTrigger sets no new
+    // trigger then: helix-term/src/handlers/completion/request.rs); only a trigger character asks again.
+    if (session.pending.length > 0) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (session.wordBefore.length >= 2) session.request('completion', INVOKED, false, true);
@@ -111,7 +114,8 @@ export const MANUAL_TRIGGER_MS = 350;
 /**
  * Helix with `auto-completion = false`: completion only when the user asks for it. Modelled as a
  * typist who, having stopped typing for MANUAL_TRIGGER_MS, presses Ctrl-x (Invoked); typing on
- * before that means they did not need it. Never cancels; late answers are re-filtered.
+ * before that means they did not need it. Never cancels; late answers are re-filtered, and dropped
+ * once a newer request was sent.
  */
 class HelixManual implements EditorPattern {
   readonly name = 'helix-manual';

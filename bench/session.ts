@@ -234,6 +234,9 @@ export class EditSession {
    * the current text counts; with it (Helix) the user may have typed on into the suggestion.
    */
   private stillVisible(record: RequestRecord, filtersLateAnswers: boolean): boolean {
+    // Helix drops the answer of a request once it has sent a newer one (each request restarts its
+    // completion task: helix-term/src/handlers/completion/request.rs, finish_debounce / TriggerChar).
+    if (filtersLateAnswers && this.records.at(-1) !== record) return false;
     if (this.keys === record.keyIndex) return true;
     if (!filtersLateAnswers || this.lastBackspace > record.keyIndex) return false;
     const typed = (this.segment.before + this.typedSoFar).slice(record.cursor);
