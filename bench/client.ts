@@ -102,9 +102,10 @@ export class BenchClient {
     inline: boolean,
     name: string,
     rootUri: string | null = null,
+    args?: readonly string[],
   ): Promise<{ client: BenchClient; init: InitializeResult }> {
     for (let attempt = 1; ; attempt++) {
-      const client = BenchClient.start(env);
+      const client = BenchClient.start(env, args);
       try {
         return { client, init: await client.initialize(inline, name, rootUri) };
       } catch (error) {

@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { InitializeResult } from 'vscode-languageserver-protocol/node';
 import { BenchClient } from './client.ts';
@@ -39,7 +40,12 @@ export interface ReplayOptions {
   explain?: boolean;
   /** Called once the server is initialized, e.g. to sample its memory in a soak. */
   onStart?: (client: BenchClient) => void;
+  /** The server typed against: ghostline (default) or the plain pipeline (bench/plain-server.ts). */
+  server?: 'ghostline' | 'plain';
 }
+
+/** The plain pipeline's script, run with the same Node as the benchmark. */
+const PLAIN_SERVER = fileURLToPath(new URL('./plain-server.ts', import.meta.url));
 
 export interface ReplayedSegment {
   session: EditSession;
@@ -91,6 +97,8 @@ export async function replay(options: ReplayOptions): Promise<ReplayRun> {
       serverEnv(model.url, env),
       options.editor === 'vscode',
       `bench-${options.editor}`,
+      null,
+      options.server === 'plain' ? [PLAIN_SERVER, '--stdio'] : undefined,
     ));
   } catch (error) {
     await model.close();

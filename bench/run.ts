@@ -33,6 +33,7 @@ import {
 } from './report.ts';
 import { soak } from './soak.ts';
 import { dashboardBench } from './dashboard.ts';
+import { baseline, baselineTable, baselineTargets, type Baseline } from './baseline.ts';
 import { cacheSizing, contextSweep, debounceSweep, type CacheSizing, type ContextPoint } from './sweep.ts';
 import { HUMAN, PAUSE_MS } from './typing.ts';
 
@@ -62,6 +63,8 @@ const { values } = parseArgs({
     cases: { type: 'string' },
     /** The style matrix's servers log each request's outcome; the report adds unsaved characters by cause. */
     explain: { type: 'boolean', default: false },
+    /** Seeds of the comparison with the plain pipeline (each retypes other lines on another schedule). */
+    'baseline-seeds': { type: 'string', default: '1,2,3' },
   },
 });
 
@@ -69,9 +72,10 @@ const { values } = parseArgs({
  * The parts of the main run: the typing replay under each editor pattern, the answer-style matrix,
  * start-up against the reference server (with the cold starts), the many-open-documents
  * micro-benchmarks (memory, overhead, cache hit, JSON-RPC), the cross-file benchmark, and the
- * offline shape sweep (every answer style at many cursors of many real files, no servers).
+ * offline shape sweep (every answer style at many cursors of many real files, no servers), and
+ * ghostline against the plain pipeline on the same typing over several seeds.
  */
-const PARTS = ['replay', 'styles', 'startup', 'micro', 'cross-file', 'shapes'] as const;
+const PARTS = ['replay', 'styles', 'startup', 'micro', 'cross-file', 'shapes', 'baseline'] as const;
 type Part = (typeof PARTS)[number];
 
 function selectedParts(): Set<Part> {
@@ -338,10 +342,22 @@ async function main(): Promise<void> {
   const shapesResult = parts.has('shapes')
     ? shapeSweep({ files: loadShapeFiles(SHAPE_CORPUS), cursors: quick ? 10 : 40, seed })
     : undefined;
+  let baselineResult: Baseline | undefined;
+  if (parts.has('baseline')) {
+    const seeds = quick ? [seed] : values['baseline-seeds'].split(',').map(Number);
+    log(`ghostline against the plain pipeline, seeds ${seeds.join(', ')}, ${values.parallel} replays at a time`);
+    baselineResult = await baseline({
+      seeds,
+      debounceMs,
+      ...(quick ? { styles: ['clean' as const], chars: 30, files: 2 } : {}),
+      run: (tasks) => pool(tasks, Number(values.parallel)),
+    });
+  }
   const soakSummary = quick || partial ? undefined : lastSoak();
   const checked = [
     ...targets(profiles, microResult, soakSummary),
     ...(parts.has('styles') ? styleTargets(matrix) : []),
+    ...(baselineResult ? baselineTargets(baselineResult) : []),
     ...crossFileTargets(crossFileResult),
   ];
   const mode = quick ? 'quick' : 'full';
@@ -354,6 +370,7 @@ async function main(): Promise<void> {
     micro: microResult,
     crossFile: crossFileResult,
     shapes: shapesResult,
+    baseline: baselineResult,
     targets: checked,
   };
   const markdown = [
@@ -400,6 +417,16 @@ async function main(): Promise<void> {
           shapesTable(shapesResult),
           '',
           shapesExamples(shapesResult),
+          '',
+        ]
+      : []),
+    ...(baselineResult
+      ? [
+          '## Against the plain pipeline',
+          '',
+          `The same typing against ghostline and against the plain pipeline (\`bench/plain-server.ts\`: one model call per request at once, the current line only, nothing removed but a fence around the whole answer), seeds ${baselineResult.seeds.join(', ')} (each retypes other lines of the four files on another schedule); saved % pooled over the seeds (characters saved / typed) · model calls per keystroke.`,
+          '',
+          baselineTable(baselineResult),
           '',
         ]
       : []),

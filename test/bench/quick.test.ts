@@ -161,6 +161,28 @@ describe('npm run bench -- --quick', () => {
     expect(markdown).toContain('## Cross-file (repository context)');
   });
 
+  it('types the same keys against ghostline and the plain pipeline, under every editor pattern', () => {
+    const cells = result.baseline.cells;
+    for (const pipeline of ['ghostline', 'plain'])
+      for (const editor of ['vscode', 'neovim', 'helix', 'helix-manual']) {
+        const cell = cells.find((c: any) => c.pipeline === pipeline && c.result.editor === editor);
+        expect(cell, `${pipeline} ${editor}`).toBeDefined();
+        expect(cell.result.keystrokes).toBeGreaterThan(0);
+        expect(cell.result.lspRequests).toBeGreaterThan(0);
+        expect(cell.result.unanswered).toBe(0);
+      }
+    // Same typing: both pipelines saw the same keystrokes under each pattern.
+    const keys = (pipeline: string) =>
+      cells.filter((c: any) => c.pipeline === pipeline).map((c: any) => `${c.result.editor}:${c.result.keystrokes}`);
+    expect(keys('plain').sort()).toEqual(keys('ghostline').sort());
+    // The plain pipeline calls the model for every inline request (VS Code), never fewer than ghostline.
+    const calls = (pipeline: string) =>
+      cells.find((c: any) => c.pipeline === pipeline && c.result.editor === 'vscode').result.modelCalls;
+    expect(calls('plain')).toBeGreaterThan(calls('ghostline'));
+    expect(markdown).toContain('## Against the plain pipeline');
+    expect(result.targets.map((t: any) => t.name).join('\n')).toContain('at or above the plain pipeline');
+  });
+
   it('checks every target and writes the markdown tables', () => {
     const names = result.targets.map((t: any) => t.name).join('\n');
     for (const words of [

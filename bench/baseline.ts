@@ -1,0 +1,156 @@
+/**
+ * ghostline against the plain pipeline (bench/plain-server.ts) on the same typing: every editor
+ * pattern, clean and mixed answer shapes, over several seeds (each seed retypes other lines of the
+ * corpus files on another typing schedule), so a saved % is not one lucky sample of ~380
+ * characters. Reported pooled over the seeds (characters saved / characters typed) and per seed.
+ */
+import { loadCorpus, pickSegment, type CorpusFile } from './corpus.ts';
+import { ALL_EDITORS, type EditorName } from './editors.ts';
+import { LATENCY } from './model.ts';
+import { profileResult, type ProfileResult } from './profile-metrics.ts';
+import { table, type Target } from './report.ts';
+import { replay } from './replay.ts';
+import { SAVED_TARGET } from './styles-report.ts';
+import type { AnswerStyle } from '../test/fake-openai/styles.ts';
+
+export type Pipeline = 'ghostline' | 'plain';
+export const PIPELINES: Pipeline[] = ['ghostline', 'plain'];
+export const BASELINE_STYLES: AnswerStyle[] = ['clean', 'mix'];
+
+export interface BaselineCell {
+  pipeline: Pipeline;
+  seed: number;
+  result: ProfileResult;
+}
+
+export interface Baseline {
+  seeds: number[];
+  editors: EditorName[];
+  styles: AnswerStyle[];
+  cells: BaselineCell[];
+}
+
+/** The lines each seed retypes: one segment of about `chars` characters per corpus file. */
+export function segmentsForSeed(corpus: CorpusFile[], seed: number, chars = 100, files = 4) {
+  return corpus.slice(0, files).map((file, i) => pickSegment(file, chars, seed * 100 + i));
+}
+
+export async function baseline(options: {
+  seeds: number[];
+  editors?: EditorName[];
+  styles?: AnswerStyle[];
+  /** Characters per retyped segment and files typed (one segment each); default 100 and 4, as the replay. */
+  chars?: number;
+  files?: number;
+  debounceMs: number;
+  run: <T>(tasks: (() => Promise<T>)[]) => Promise<T[]>;
+}): Promise<Baseline> {
+  const corpus = loadCorpus();
+  const editors = options.editors ?? ALL_EDITORS;
+  const styles = options.styles ?? BASELINE_STYLES;
+  const tasks = options.seeds.flatMap((seed) =>
+    styles.flatMap((style) =>
+      PIPELINES.flatMap((pipeline) =>
+        editors.map((editor) => async (): Promise<BaselineCell> => {
+          const run = await replay({
+            editor,
+            corpus,
+            segments: segmentsForSeed(corpus, seed, options.chars, options.files),
+            seed,
+            latency: LATENCY,
+            style,
+            server: pipeline,
+          });
+          return { pipeline, seed, result: profileResult(run, options.debounceMs) };
+        }),
+      ),
+    ),
+  );
+  return { seeds: options.seeds, editors, styles, cells: await options.run(tasks) };
+}
+
+interface Pooled {
+  saved: number | null;
+  callsPerKeystroke: number | null;
+  unanswered: number;
+  artifacts: number;
+  perSeed: (number | null)[];
+}
+
+function pooled(data: Baseline, pipeline: Pipeline, editor: string, style: string): Pooled {
+  const cells = data.cells.filter(
+    (c) => c.pipeline === pipeline && c.result.editor === editor && c.result.style === style,
+  );
+  const sum = (pick: (r: ProfileResult) => number) => cells.reduce((n, c) => n + pick(c.result), 0);
+  const typed = sum((r) => r.typedChars);
+  const keys = sum((r) => r.keystrokes);
+  return {
+    saved: typed === 0 ? null : sum((r) => r.savedChars) / typed,
+    callsPerKeystroke: keys === 0 ? null : sum((r) => r.modelCalls) / keys,
+    unanswered: sum((r) => r.unanswered),
+    artifacts: sum((r) => r.suggestionsWithArtifacts),
+    perSeed: data.seeds.map((seed) => cells.find((c) => c.seed === seed)?.result.savedShare ?? null),
+  };
+}
+
+const pct = (value: number | null): string => (value === null ? '–' : `${(value * 100).toFixed(1)} %`);
+const num = (value: number | null): string => (value === null ? '–' : Number(value.toFixed(3)).toString());
+
+export function baselineTable(data: Baseline): string {
+  const rows: string[][] = [];
+  for (const style of data.styles)
+    for (const editor of data.editors) {
+      const ours = pooled(data, 'ghostline', editor, style);
+      const plain = pooled(data, 'plain', editor, style);
+      rows.push([
+        style,
+        editor,
+        `${pct(ours.saved)} · ${num(ours.callsPerKeystroke)}`,
+        `${pct(plain.saved)} · ${num(plain.callsPerKeystroke)}`,
+        ours.perSeed.map(pct).join(' / '),
+        plain.perSeed.map(pct).join(' / '),
+        `${ours.artifacts} / ${plain.artifacts}`,
+        `${ours.unanswered} / ${plain.unanswered}`,
+      ]);
+    }
+  return table(
+    [
+      'answer style',
+      'editor pattern',
+      'ghostline: saved % · calls per key',
+      'plain pipeline',
+      `ghostline per seed (${data.seeds.join(' / ')})`,
+      'plain per seed',
+      'suggestions with an artifact (ghostline / plain)',
+      'unanswered (ghostline / plain)',
+    ],
+    rows,
+  );
+}
+
+/** ghostline's clean saved % over all seeds against the issue's goals, and against the plain pipeline. */
+export function baselineTargets(data: Baseline): Target[] {
+  const list: Target[] = [];
+  if (!data.styles.includes('clean')) return list;
+  for (const editor of data.editors) {
+    const ours = pooled(data, 'ghostline', editor, 'clean');
+    const plain = pooled(data, 'plain', editor, 'clean');
+    const goal = SAVED_TARGET[editor];
+    if (goal !== undefined)
+      list.push({
+        name: `saved % of typed characters, ${editor}, clean answers, seeds ${data.seeds.join(', ')} pooled`,
+        target: `≥ ${goal * 100} %`,
+        value: ours.saved,
+        pass: ours.saved === null ? null : ours.saved >= goal,
+        source: `baseline ghostline ${editor}/clean pooled savedChars / typedChars`,
+      });
+    list.push({
+      name: `saved % at or above the plain pipeline, ${editor}, clean answers, seeds pooled (plain: ${pct(plain.saved)})`,
+      target: '≥ plain',
+      value: ours.saved,
+      pass: ours.saved === null || plain.saved === null ? null : ours.saved >= plain.saved,
+      source: `baseline ${editor}/clean pooled, ghostline vs plain`,
+    });
+  }
+  return list;
+}
