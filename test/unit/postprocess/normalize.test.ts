@@ -392,6 +392,19 @@ describe('normalizeAnswer (streamed answers)', () => {
     expect(normalizeAnswer('  const squared = r *', context, false)).toBe('r *');
   });
 
+  it('holds back a repeat of the line’s tail until it departs from it, so the repeat never shows and then vanishes', () => {
+    const context = contextAt('const total = sum(prices, <|>');
+    for (const partial of ['p', 'pri', 'prices', 'prices,', 'prices, ']) {
+      expect(normalizeAnswer(partial, context, false)).toBe('');
+    }
+    expect(normalizeAnswer('prices, rate', context, false)).toBe('rate');
+    expect(normalizeAnswer('prices, rate)', context, true)).toBe('rate)');
+    // A ruler in a comment (dataclasses.py): the answer repeats the last cell, then the next line.
+    const ruler = contextAt('# +=======+=======+<|>', { languageId: 'python', lookahead: true });
+    expect(normalizeAnswer('====', ruler, false)).toBe('');
+    expect(normalizeAnswer('=======+\n# |', ruler, false)).toBe('\n# |');
+  });
+
   it('a fenced answer has its first line of code as soon as that line is complete (the early stop can count it)', () => {
     const context = contextAt(TS_LOOP);
     expect(normalizeAnswer('```typescript\n', context, false)).toBe('');

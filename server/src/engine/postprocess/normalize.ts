@@ -7,7 +7,7 @@
  * yet), so the early stop and typed-ahead reuse of a still-streaming call only ever see code.
  */
 import { endsInLineComment } from './comments.ts';
-import { isBlank, toLf, type PostprocessContext } from './context.ts';
+import { countNonSpace, isBlank, toLf, type PostprocessContext } from './context.ts';
 import { dropEchoedPrefix } from './echo.ts';
 import { stripPromptTags } from './markup.ts';
 import { replaysSuffixLines } from './suffix.ts';
@@ -54,6 +54,11 @@ const ONLY_CLOSERS = /^[\s)\]}'"`]*[;,]?\s*$/;
 
 /** Lines before the cursor an echo may start at. */
 const ECHO_LINES = 8;
+/** Characters at the end of the cursor's line a streamed answer may still turn out to repeat. */
+const TAIL_ECHO_CHARS = 256;
+/** Non-blank characters a repeat of the line's tail has before it counts as an echo (echo.ts). */
+const MIN_TAIL_ECHO = 3;
+const WORD_CHAR = /[\p{L}\p{N}_$]/u;
 
 export function isSentence(line: string): boolean {
   const trimmed = line.trim();
@@ -316,5 +321,21 @@ function mayStillBeEcho(text: string, context: PostprocessContext): boolean {
     if (tail.startsWith(text) || tail.trimStart().startsWith(answer)) return true;
   }
   const word = /[\p{L}\p{N}_$]+$/u.exec(context.linePrefix)?.[0];
-  return word !== undefined && word.length > 1 && word.startsWith(answer) && answer.length < word.length;
+  if (word !== undefined && word.length > 1 && word.startsWith(answer) && answer.length < word.length) return true;
+  return mayStillBeTailEcho(text, context.linePrefix);
+}
+
+/**
+ * True while the partial answer could still be a repeat of the line's tail from a word boundary,
+ * which dropEchoedPrefix removes once it is complete (`# +=======+=======+` answered `=======+`
+ * and the next line): shown before, the repeat would vanish from the code as the stream goes on.
+ */
+function mayStillBeTailEcho(text: string, linePrefix: string): boolean {
+  if (text.includes('\n')) return false;
+  const from = Math.max(0, linePrefix.length - TAIL_ECHO_CHARS);
+  for (let at = linePrefix.indexOf(text, from); at !== -1; at = linePrefix.indexOf(text, at + 1)) {
+    const boundary = !WORD_CHAR.test(linePrefix[at - 1] ?? ' ') || !WORD_CHAR.test(text[0]!);
+    if (boundary && countNonSpace(linePrefix.slice(at)) >= MIN_TAIL_ECHO) return true;
+  }
+  return false;
 }
