@@ -52,4 +52,14 @@ describe('stripPromptTags', () => {
     const source = contextAt('const marker = "<cursor>";\nconst end = <|>', {});
     expect(stripPromptTags('"<cursor>";', source)).toBe('"<cursor>";');
   });
+
+  it('removes the prompt’s tags where the document only has a longer name that starts like one', () => {
+    // Seen by the shape sweep (File/Basename.pm): POD's C<fileparse()> kept a `</file>` echo.
+    const pod = contextAt('a path use C<fileparse()>.\n<|>\n=item C<dirname>', { languageId: 'perl' });
+    expect(stripPromptTags('<cursor>\nC<basename()> returns the last level\n</file>', pod)).toBe(
+      '\nC<basename()> returns the last level',
+    );
+    const names = contextAt('const cursorPosition = <cursors.length;\n<|>', {});
+    expect(stripPromptTags('<cursor>x = 1;', names)).toBe('x = 1;');
+  });
 });

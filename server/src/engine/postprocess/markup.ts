@@ -31,17 +31,20 @@ export const stripFences: Filter = (text, context) => {
   return lines.slice(0, opening).join('\n');
 };
 
-/** Removes `<cursor>` markers, a leading `<mode>`/`<file>` line and everything from `</file>` on. */
+/**
+ * Removes `<cursor>` markers, a leading `<mode>`/`<file>` line and everything from `</file>` on,
+ * unless the document itself uses that tag (a whole tag name: Perl's POD writes `C<fileparse()>`).
+ */
 export const stripPromptTags: Filter = (text, context) => {
   if (!text.includes('<')) return text;
-  const documentUses = (tag: string): boolean => context.prefix.includes(tag) || context.suffix.includes(tag);
+  const documentUses = (tag: RegExp): boolean => tag.test(context.prefix) || tag.test(context.suffix);
   let result = text;
-  if (!documentUses('<mode>')) result = result.replace(/^\s*<mode>[^<\n]*<\/mode>[ \t]*\n?/, '');
-  if (!documentUses('<file')) {
+  if (!documentUses(/<mode>/)) result = result.replace(/^\s*<mode>[^<\n]*<\/mode>[ \t]*\n?/, '');
+  if (!documentUses(/<\/?file\b/)) {
     result = result.replace(/^\s*<file\b[^>\n]*>[ \t]*\n?/, '');
     const end = result.indexOf('</file>');
     if (end !== -1) result = result.slice(0, end).replace(/\n$/, '');
   }
-  if (!documentUses('<cursor')) result = result.replace(/<cursor\s*\/?>/g, '');
+  if (!documentUses(/<cursor\b/)) result = result.replace(/<cursor\s*\/?>/g, '');
   return result;
 };
