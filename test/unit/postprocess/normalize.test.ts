@@ -525,6 +525,37 @@ describe('normalizeStreamed: a paragraph that is content never ends the code ear
     expect(normalizeAnswer(raw, context, true)).toBe(raw);
   });
 
+  it('amid the document’s own prose (a module docstring, POD), a paragraph at the margin keeps the stream going', () => {
+    // Seen by the shape sweep (heapq.py, Exporter.pm): the stream stopped at 'Heaps are arrays ',
+    // and the kept text lost the paragraph the complete answer shows.
+    const heapq = contextAt(
+      '__about__ = """Heap queues\n\n[explanation by François Pinard]\n<|>\nnon-existing elements are considered to be infinite.  The interesting',
+      { languageId: 'python', multiline: true },
+    );
+    const pod = contextAt(
+      '    sub import\n    {\n\t$A::b = 1;\n\tA->export_to_level(1, @_);\n    }\n<|>\nthe program or module that used package A. ',
+      { languageId: 'perl', multiline: true },
+    );
+    const answers: [ReturnType<typeof contextAt>, string, string][] = [
+      [
+        heapq,
+        '```python\n\nHeaps are arrays for which a[k] <= a[2*k+1] and a[k] <= a[2*k+2] for\nall k, counting elements from 0.\n```',
+        '\nHeaps are arrays for which a[k] <= a[2*k+1] and a[k] <= a[2*k+2] for\nall k, counting elements from 0.',
+      ],
+      [
+        pod,
+        "\tA->export_to_level(1, @_);\n    }\n\nThis will export the symbols one level 'above' the current package - ie: to ",
+        "\nThis will export the symbols one level 'above' the current package - ie: to ",
+      ],
+    ];
+    for (const [context, raw, code] of answers) {
+      const normalize = streamNormalizer(context);
+      const codeEnds = raw.includes('```') ? raw.lastIndexOf('\n```') : raw.length;
+      for (let end = 1; end <= codeEnds; end++) expect(normalize(raw.slice(0, end), false).ended).toBe(false);
+      expect(normalizeAnswer(raw, context, true)).toBe(code);
+    }
+  });
+
   it('in a plain-text or markdown file a second paragraph keeps the stream going', () => {
     for (const languageId of ['plaintext', 'markdown']) {
       const context = contextAt('Release notes\n\n<|>', { languageId, multiline: true });

@@ -73,6 +73,27 @@ function sentenceUnderWay(partial: string): boolean {
   return atMargin(partial) && SENTENCE_UNDER_WAY.test(partial) && mayBecomeSentence(partial);
 }
 
+/** Lines on each side of the cursor that may show it is amid the document's own prose. */
+const PROSE_NEIGHBOURS = 3;
+
+/**
+ * True where a paragraph after a blank line is content as likely as an epilogue, so it never ends
+ * the code early: a prose language, or a cursor with prose of the document's own next to it (a
+ * module docstring at the margin, Perl's POD), where the answer's sentences may be what follows.
+ */
+function amidProse(context: PostprocessContext): boolean {
+  if (PROSE_LANGUAGES.has(context.languageId)) return true;
+  const before = context.previousLines.filter((line) => !isBlank(line)).slice(-PROSE_NEIGHBOURS);
+  const after = context.nextLines.filter((line) => !isBlank(line)).slice(0, PROSE_NEIGHBOURS);
+  return [...before, context.linePrefix + context.lineSuffix, ...after].some(isProseLine);
+}
+
+/** A line of words, as a paragraph of prose has: four or more, starting with a letter, none of code's characters. */
+function isProseLine(line: string): boolean {
+  const trimmed = line.trim();
+  return /^\p{L}/u.test(trimmed) && trimmed.split(/\s+/).length >= 4 && !CODE_CHARS.test(trimmed);
+}
+
 function atMargin(line: string): boolean {
   return !/^[ \t]/.test(line);
 }
@@ -230,14 +251,14 @@ function unwrap(text: string, context: PostprocessContext, final: boolean, state
       if (after.every(isSentence) && (after.length > 0 || partialSentence)) {
         // A whole sentence, or one clearly under way, after the code: the code is over.
         const over = after.length > 0 ? after.every(atMargin) : sentenceUnderWay(tail!);
-        if (over && !PROSE_LANGUAGES.has(context.languageId)) state.ended = true;
+        if (over && !amidProse(context)) state.ended = true;
         body = body.slice(0, blank);
         tail = partialSentence ? undefined : tail;
         if (tail === undefined) return trimEndBlank(body).join('\n');
       }
     }
     if (tail !== undefined && body.length > 0 && isBlank(body.at(-1)!) && mayBecomeSentence(tail)) {
-      if (sentenceUnderWay(tail) && !PROSE_LANGUAGES.has(context.languageId)) state.ended = true;
+      if (sentenceUnderWay(tail) && !amidProse(context)) state.ended = true;
       return trimEndBlank(body).join('\n');
     }
     // After a preamble the answer is chat: sentences at the margin right after the code, with no
@@ -248,7 +269,7 @@ function unwrap(text: string, context: PostprocessContext, final: boolean, state
       const partial = tail !== undefined && !isBlank(tail) && atMargin(tail) && mayBecomeSentence(tail);
       if (end > 0 && (end < body.length || partial) && body.slice(0, end).some((line) => !isBlank(line))) {
         const over = end < body.length || (tail !== undefined && sentenceUnderWay(tail));
-        if (over && !PROSE_LANGUAGES.has(context.languageId)) state.ended = true;
+        if (over && !amidProse(context)) state.ended = true;
         return trimEndBlank(body.slice(0, end)).join('\n');
       }
     }
