@@ -271,6 +271,16 @@ const cases: Case[] = [
     code: '\n  start();',
     options: { multiline: true },
   },
+  {
+    // Seen by the shape sweep (json/encoder.py): a docstring's sentence, then a closing fence, read
+    // as a preamble and an opening fence with nothing in it.
+    name: 'a sentence in a docstring, then a closing fence the model never opened',
+    fixture:
+      '    """\n        but is consistent with most JavaScript based encoders and decoders.<|>\n\n        If sort_keys is true',
+    raw: '\n        Otherwise, it will be a ValueError to encode such floats.\n```',
+    code: '\n        Otherwise, it will be a ValueError to encode such floats.',
+    options: { languageId: 'python', lookahead: true },
+  },
   // Code the rules must leave alone.
   {
     name: 'clean code',

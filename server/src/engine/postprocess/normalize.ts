@@ -175,8 +175,10 @@ function unwrap(text: string, context: PostprocessContext, final: boolean, state
     if (end > first) {
       const introduces = lines[end - 1]!.trim().endsWith(':');
       if (next < lines.length) {
-        if (introduces || FENCE.test(lines[next]!))
-          start = next > end && breakBeforeCode(lines[next]!, context) ? next - 1 : next;
+        // A fence that ends a complete answer closes the code: the sentences before it are the code.
+        const opensFence =
+          FENCE.test(lines[next]!) && (open !== undefined || lines.slice(next + 1).some((line) => !isBlank(line)));
+        if (introduces || opensFence) start = next > end && breakBeforeCode(lines[next]!, context) ? next - 1 : next;
       } else if (open === undefined) {
         // Only sentences, and the answer is complete: they are the suggestion (a comment, a docstring).
       } else if (isBlank(open) || mayBecomeSentence(open)) {
