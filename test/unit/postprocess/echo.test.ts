@@ -54,8 +54,25 @@ describe('dropEchoedPrefix', () => {
     ['a short repeated line', 'a();\n<|>', 'a();\nb();'],
     ['spaces after text', 'foo(a, <|>', ' b)'],
     ['an empty suggestion', 'x<|>', ''],
+    // Seen by the shape sweep (linkedMap.js): ten of twenty columns typed, the answer the other ten.
+    [
+      'the rest of the indentation, which puts the line under the statement before it',
+      'switch (touch) {\n  case Touch.Last:\n    this.addItemLast(item);\n  <|>\n}',
+      '  break;\n  default:',
+    ],
+    // zpipe.c: four of eight columns typed after a case label; the next line is at eight.
+    [
+      'the rest of the indentation, which puts the line beside the next one',
+      'switch (ret) {\n    case Z_STREAM_ERROR:\n    <|>\n        break;\n}',
+      '    fputs("invalid compression level\\n", stderr);',
+    ],
   ])('keeps %s', (_, fixture, raw) => {
     expect(dropEchoedPrefix(raw, contextAt(fixture))).toBe(raw);
+  });
+
+  it('drops repeated indentation that would put the line deeper than its neighbours', () => {
+    const context = contextAt('switch (touch) {\n  case Touch.Last:\n    <|>\n}');
+    expect(dropEchoedPrefix('    this.addItemLast(item);', context)).toBe('this.addItemLast(item);');
   });
 });
 

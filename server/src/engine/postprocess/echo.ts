@@ -2,7 +2,7 @@
  * Filters for text the model repeated from before the cursor: an echoed current line (whole or
  * its tail), echoed last lines of the prefix, and a space doubled at the cursor.
  */
-import type { Filter } from './context.ts';
+import { indentWidth, isBlank, type Filter, type PostprocessContext } from './context.ts';
 
 const WORD = /[\p{L}\p{N}_$]/u;
 
@@ -26,12 +26,38 @@ export const dropEchoedPrefix: Filter = (text, context) => {
   return rest !== text && text.slice(0, text.length - rest.length).includes('\n') ? dropEcho(rest, context) : rest;
 };
 
-function dropEcho(text: string, context: { prefix: string }): string {
+function dropEcho(text: string, context: PostprocessContext): string {
   const trimmed = text.trimStart();
   const asIs = longestEcho(context.prefix, text, false);
+  if (asIs > 0 && completesIndentation(text, asIs, context)) return text;
   const reindented = trimmed === text ? 0 : longestEcho(context.prefix, trimmed, true);
   if (reindented > 0 && text.length - trimmed.length + reindented > asIs) return trimmed.slice(reindented);
   return asIs > 0 ? text.slice(asIs) : text;
+}
+
+/**
+ * On a line with only part of its indentation typed, an answer that starts with as much again is
+ * an echo of that indentation, or the rest of it: the rest when, added to what is typed, it puts
+ * the line at the indentation of the next line (or, when that tells neither, of the line before)
+ * and the echo reading would not (a `break;` under a statement at twenty columns, ten typed).
+ */
+function completesIndentation(text: string, overlap: number, context: PostprocessContext): boolean {
+  const { linePrefix } = context;
+  const repeated = text.slice(0, overlap);
+  if (linePrefix === '' || !isBlank(linePrefix) || !isBlank(repeated) || repeated.includes('\n')) return false;
+  const firstLine = text.slice(0, text.indexOf('\n') === -1 ? undefined : text.indexOf('\n'));
+  if (isBlank(firstLine)) return false;
+  const previous = context.previousLines.findLast((line) => !isBlank(line));
+  const next = context.nextLines.find((line) => !isBlank(line));
+  const kept = indentWidth(linePrefix + firstLine);
+  const dropped = indentWidth(linePrefix + firstLine.slice(overlap));
+  // The line written before the next one is most often its sibling; the line before it decides otherwise.
+  for (const neighbour of [next, previous]) {
+    if (neighbour === undefined) continue;
+    const width = indentWidth(neighbour);
+    if (width === kept || width === dropped) return width === kept;
+  }
+  return false;
 }
 
 /** With text before the cursor ending in a space, a suggestion starting with spaces would double them. */
