@@ -281,6 +281,15 @@ const cases: Case[] = [
     code: '\n        Otherwise, it will be a ValueError to encode such floats.',
     options: { languageId: 'python', lookahead: true },
   },
+  {
+    // Seen by the shape sweep (pino's tools.js): a JSDoc line's text is a sentence too, and the
+    // preamble before it was kept as the suggestion.
+    name: 'a preamble that introduces a sentence, in a doc comment',
+    fixture: ' * file descriptor.\n *\n * @param {string} destination<|>\n *\n * @returns {Number}',
+    raw: 'Sure! The completed code is:\n The file descriptor string to attempt to convert.\n\nNote: the rest of the file is unchanged.',
+    code: ' The file descriptor string to attempt to convert.',
+    options: { languageId: 'javascript' },
+  },
   // Code the rules must leave alone.
   {
     name: 'clean code',

@@ -170,7 +170,10 @@ function unwrap(text: string, context: PostprocessContext, final: boolean, state
   if (proseAllowed) {
     const first = firstContent(lines);
     let end = first;
-    while (end < lines.length && isSentence(lines[end]!)) end++;
+    // A sentence that introduces what follows (`:`) ends the preamble: what follows is the code,
+    // though it be a sentence too (a comment's or a docstring's).
+    while (end < lines.length && isSentence(lines[end]!) && (end === first || !lines[end - 1]!.trim().endsWith(':')))
+      end++;
     const next = firstContent(lines.slice(end)) + end;
     if (end > first) {
       const introduces = lines[end - 1]!.trim().endsWith(':');
