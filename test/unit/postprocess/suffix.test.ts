@@ -95,6 +95,22 @@ describe('replaysSuffixLines (a streaming multi-line answer ran on into the line
     expect(replaysSuffixLines(code, contextAt(FIXTURE, { multiline: true }))).toBe(expected);
   });
 
+  it('a line that recurs around the cursor is evidence only with the line after it', () => {
+    // Seen by the shape sweep (zpipe.c): the stream stopped at the first case's `break;`, and the
+    // suggestion lost the next case the complete answer shows.
+    const context = contextAt(
+      'switch (ret) {\n    case Z_NEED_DICT:\n        break;\n    case Z_STREAM_ERROR:\n    <|>\n        break;\n    case Z_MEM_ERROR:',
+      { multiline: true },
+    );
+    expect(replaysSuffixLines('fputs("invalid level", stderr);\n        break;\n    case Z_D', context)).toBe(false);
+    expect(
+      replaysSuffixLines('fputs("invalid level", stderr);\n        break;\n    case Z_DATA_ERROR:\n', context),
+    ).toBe(false);
+    expect(
+      replaysSuffixLines('fputs("invalid level", stderr);\n        break;\n    case Z_MEM_ERROR:\n', context),
+    ).toBe(true);
+  });
+
   it('a short next line (a closing brace) is no evidence', () => {
     const context = contextAt('if (ok) {\n  <|>\n}\nnext();', { multiline: true });
     expect(replaysSuffixLines('done();\n  log();\n}\n', context)).toBe(false);
