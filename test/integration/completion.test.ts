@@ -321,6 +321,31 @@ describe('completion', () => {
     expect((await pending).items).toEqual([]);
   });
 
+  it('answers a request whose document moved on at once, not when its model call ends', async () => {
+    // The model holds its answer until the test releases it: were the request kept waiting for the
+    // call, `pending` would never settle and the test would time out.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    fake.setResponder(async () => {
+      await held;
+      return { kind: 'text', text: 'late()' };
+    });
+    await startClient();
+    await client.open(URI, 'go.\n');
+    // Never cancelled, as Helix sends it.
+    const pending = client.completion(URI, { line: 0, character: 3 });
+    await fake.waitForRequests(1);
+    await client.change(URI, 2, [
+      { range: { start: { line: 0, character: 3 }, end: { line: 0, character: 3 } }, text: 'l' },
+    ]);
+    expect((await pending).items).toEqual([]);
+    release();
+    // The call streams on for the keys that follow: the request at the new version joins it.
+    const next = await client.completion(URI, { line: 0, character: 4 });
+    expect(next.items[0]?.textEdit?.newText).toBe('late()');
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it('sends a prompt within the token budget for a 10 MB file and still answers', async () => {
     fake.setResponder(() => ({ kind: 'text', text: 'done();' }));
     await startClient({ GHOSTLINE_COMPLETION__MAX_PROMPT_TOKENS: '512' });

@@ -22,7 +22,7 @@ import {
   type NormalizedAnswer,
   type PostprocessContext,
 } from './postprocess.ts';
-import { Scheduler, SUPERSEDED } from './scheduler.ts';
+import { Scheduler, STALE, SUPERSEDED } from './scheduler.ts';
 import { lineSuffixAt, TypedAhead } from './typed-ahead.ts';
 import { Answers, type LiveAnswer, type ModelCallPlan, type RawAnswer } from './answers.ts';
 import type { EngineDeps, SuggestOutcome, SuggestRequest } from './types.ts';
@@ -134,6 +134,14 @@ export class CompletionEngine {
   forget(uri: string): void {
     for (const task of TASKS) this.scheduler.cancel(schedulerKey(uri, task));
     this.typedAhead.forget(uri);
+  }
+
+  /**
+   * The document changed to `version`: a request still pending for an older version is answered
+   * (stale, empty) now; the model call it started or joined streams on for the requests that follow.
+   */
+  movedOn(uri: string, version: number): void {
+    for (const task of TASKS) this.scheduler.movedOn(schedulerKey(uri, task), version);
   }
 
   async suggest(request: SuggestRequest): Promise<SuggestOutcome> {
@@ -651,6 +659,10 @@ export class CompletionEngine {
     if (ticketSignal.reason === SUPERSEDED) {
       this.deps.metrics.superseded++;
       return { kind: 'superseded' };
+    }
+    if (ticketSignal.reason === STALE) {
+      this.deps.metrics.stale++;
+      return { kind: 'stale' };
     }
     this.deps.metrics.cancelled++;
     return { kind: 'cancelled' };

@@ -1,10 +1,13 @@
 /**
  * Debounce and "latest request wins" per document. A newer request for the same document
  * supersedes the older one: the older one's signal aborts with reason 'superseded' and it is still
- * answered (empty) by its caller. Invoked (manual) requests skip the debounce.
+ * answered (empty) by its caller. A change to the document aborts a pending request made for an
+ * older version with reason 'stale': its answer could never be returned, so it is answered (empty)
+ * at once instead of when its model call ends. Invoked (manual) requests skip the debounce.
  */
 
 export const SUPERSEDED = 'superseded';
+export const STALE = 'stale';
 
 export interface Ticket {
   /** Aborts when the request is superseded or its caller cancels it. */
@@ -22,7 +25,7 @@ export interface Ticket {
 }
 
 export class Scheduler {
-  private readonly latest = new Map<string, AbortController>();
+  private readonly latest = new Map<string, { controller: AbortController; version: number }>();
   private readonly lastEnter = new Map<string, { at: number; version: number }>();
 
   /**
@@ -38,9 +41,9 @@ export class Scheduler {
 
   /** Starts a request for a document; `callerSignal` is the LSP cancellation turned into a signal. */
   enter(documentKey: string, callerSignal: AbortSignal, debounceMs: number, version = 0): Ticket {
-    this.latest.get(documentKey)?.abort(SUPERSEDED);
+    this.latest.get(documentKey)?.controller.abort(SUPERSEDED);
     const controller = new AbortController();
-    this.latest.set(documentKey, controller);
+    this.latest.set(documentKey, { controller, version });
     this.lastEnter.set(documentKey, { at: performance.now(), version });
     // Aborted when the caller cancels (its reason) or a newer request supersedes this one (SUPERSEDED).
     const signal = AbortSignal.any([callerSignal, controller.signal]);
@@ -77,14 +80,26 @@ export class Scheduler {
       },
       done: () => {
         for (const unlink of unlinks.splice(0)) unlink();
-        if (this.latest.get(documentKey) === controller) this.latest.delete(documentKey);
+        if (this.latest.get(documentKey)?.controller === controller) this.latest.delete(documentKey);
       },
     };
   }
 
+  /**
+   * The document is now at `version`: the pending request, if it was made for an older version,
+   * aborts with STALE (a client that never cancels, such as Helix, gets its empty answer now and
+   * may ask again, instead of waiting for a model call whose answer would be dropped).
+   */
+  movedOn(documentKey: string, version: number): void {
+    const pending = this.latest.get(documentKey);
+    if (pending === undefined || pending.version >= version) return;
+    pending.controller.abort(STALE);
+    this.latest.delete(documentKey);
+  }
+
   /** Supersedes whatever is pending for a document (e.g. when it closes). */
   cancel(documentKey: string): void {
-    this.latest.get(documentKey)?.abort(SUPERSEDED);
+    this.latest.get(documentKey)?.controller.abort(SUPERSEDED);
     this.latest.delete(documentKey);
     this.lastEnter.delete(documentKey);
   }

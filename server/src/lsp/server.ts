@@ -198,6 +198,8 @@ export function serve(options: ServeOptions): Connection {
           : [{ startLine: start, endLine: start + (change.text.match(/\n/g)?.length ?? 0) }];
       });
       composition?.services.indexer.changed(textDocument.uri, textDocument.version, lines);
+      // A completion still pending for an older version can never be returned: answer it now.
+      composition?.services.engine.movedOn(textDocument.uri, textDocument.version);
       // An editor that asks for completion only after its own idle delay (not inline completion,
       // which VS Code asks on every key): the first key of a burst starts the model call now.
       const cursor = documents.cursorAfterChange(textDocument.uri);

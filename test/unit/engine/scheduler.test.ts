@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { Scheduler, SUPERSEDED } from '../../../server/src/engine/scheduler.ts';
+import { Scheduler, STALE, SUPERSEDED } from '../../../server/src/engine/scheduler.ts';
 
 describe('Scheduler', () => {
   it('lets the latest request per document win; the older one is superseded, not left hanging', async () => {
@@ -10,6 +10,21 @@ describe('Scheduler', () => {
     expect(await first.ready).toBe(false);
     expect(first.signal.reason).toBe(SUPERSEDED);
     expect(await second.ready).toBe(true);
+  });
+
+  it('aborts a pending request as stale when its document moves past its version, and only then', async () => {
+    const scheduler = new Scheduler();
+    const ticket = scheduler.enter('a', new AbortController().signal, 10_000, 3);
+    scheduler.movedOn('a', 3);
+    scheduler.movedOn('b', 9);
+    expect(ticket.signal.aborted).toBe(false);
+    scheduler.movedOn('a', 4);
+    expect(await ticket.ready).toBe(false);
+    expect(ticket.signal.reason).toBe(STALE);
+    // The slot is free: a request for the new version is not superseded by the stale one's end.
+    const next = scheduler.enter('a', new AbortController().signal, 0, 4);
+    ticket.done();
+    expect(await next.ready).toBe(true);
   });
 
   it('keeps documents independent', async () => {
