@@ -290,6 +290,16 @@ const cases: Case[] = [
     code: ' The file descriptor string to attempt to convert.',
     options: { languageId: 'javascript' },
   },
+  {
+    // Seen by the shape sweep (textwrap.py): a docstring's sentence ending in ':' after a blank
+    // line was taken for an epilogue while the next line streamed, and the stream showed the echo.
+    name: 'an echo of docstring lines, with a sentence that introduces the lines after it',
+    fixture:
+      'class TextWrapper:\n    """\n    you\'ll probably have to override _wrap_chunks().\n\n    Several instance attributes control variou<|>\n        is false)',
+    raw: "    you'll probably have to override _wrap_chunks().\n\n    Several instance attributes control various aspects of wrapping:\n      width (default: 70)\n        the maximum width of wrapped lines",
+    code: 's aspects of wrapping:\n      width (default: 70)\n        the maximum width of wrapped lines',
+    options: { languageId: 'python', lookahead: true },
+  },
   // Code the rules must leave alone.
   {
     name: 'clean code',

@@ -253,7 +253,9 @@ function unwrap(text: string, context: PostprocessContext, final: boolean, state
     if (blank !== -1) {
       const after = body.slice(blank + 1);
       const partialSentence = tail !== undefined && mayBecomeSentence(tail);
-      if (after.every(isSentence) && (after.length > 0 || partialSentence)) {
+      // Sentences followed by a line being written that cannot be one are not the answer's last words.
+      const lastWords = tail === undefined || partialSentence;
+      if (after.every(isSentence) && (after.length > 0 || partialSentence) && lastWords) {
         // A whole sentence, or one clearly under way, after the code: the code is over.
         const over = after.length > 0 ? after.every(atMargin) : sentenceUnderWay(tail!);
         if (over && !amidProse(context)) state.ended = true;
