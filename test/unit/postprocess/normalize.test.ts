@@ -432,6 +432,10 @@ describe('normalizeAnswer (streamed answers)', () => {
     const ruler = contextAt('# +=======+=======+<|>', { languageId: 'python', lookahead: true });
     expect(normalizeAnswer('====', ruler, false)).toBe('');
     expect(normalizeAnswer('=======+\n# |', ruler, false)).toBe('\n# |');
+    // The same after an echo of the lines before it.
+    const table = contextAt('#    v    |\n# +=======+=======+<|>', { languageId: 'python', lookahead: true });
+    expect(normalizeAnswer('#    v    |\n# +=======+=======+===', table, false)).toBe('');
+    expect(normalizeAnswer('#    v    |\n# +=======+=======+=======+\n# |', table, false)).toBe('\n# |');
   });
 
   it('a fenced answer has its first line of code as soon as that line is complete (the early stop can count it)', () => {

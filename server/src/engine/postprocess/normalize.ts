@@ -133,6 +133,8 @@ export function normalizeStreamed(raw: string, context: PostprocessContext, fina
   text = dropLeadingBreak(text, context);
   if (!final && !ended && mayStillBeEcho(text, context)) return { code: '', ended };
   const code = dropEchoedPrefix(text, context);
+  // What follows an echo of whole lines may still be a repeat of the line's tail.
+  if (!final && !ended && code !== text && mayStillBeTailEcho(code, context.linePrefix)) return { code: '', ended };
   // A multi-line answer that runs on into the lines after the cursor has no more code to give.
   return { code, ended: ended || (!final && context.multiline && replaysSuffixLines(code, context)) };
 }
@@ -359,11 +361,13 @@ function mayStillBeEcho(text: string, context: PostprocessContext): boolean {
  * and the next line): shown before, the repeat would vanish from the code as the stream goes on.
  */
 function mayStillBeTailEcho(text: string, linePrefix: string): boolean {
-  if (text.includes('\n')) return false;
+  // Only the line's last characters are searched, so a long line or a long answer costs little.
   const from = Math.max(0, linePrefix.length - TAIL_ECHO_CHARS);
-  for (let at = linePrefix.indexOf(text, from); at !== -1; at = linePrefix.indexOf(text, at + 1)) {
-    const boundary = !WORD_CHAR.test(linePrefix[at - 1] ?? ' ') || !WORD_CHAR.test(text[0]!);
-    if (boundary && countNonSpace(linePrefix.slice(at)) >= MIN_TAIL_ECHO) return true;
+  const tail = linePrefix.slice(from);
+  if (text === '' || text.length > tail.length || text.includes('\n')) return false;
+  for (let at = tail.indexOf(text); at !== -1; at = tail.indexOf(text, at + 1)) {
+    const boundary = !WORD_CHAR.test(linePrefix[from + at - 1] ?? ' ') || !WORD_CHAR.test(text[0]!);
+    if (boundary && countNonSpace(tail.slice(at)) >= MIN_TAIL_ECHO) return true;
   }
   return false;
 }
