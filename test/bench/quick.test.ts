@@ -183,6 +183,13 @@ describe('npm run bench -- --quick', () => {
     expect(result.targets.map((t: any) => t.name).join('\n')).toContain('at or above the plain pipeline');
   });
 
+  it('sweeps every answer style at cursors of real files offline (the shape sweep)', () => {
+    expect(result.shapes.files.length).toBeGreaterThan(0);
+    expect(result.shapes.cases).toBeGreaterThan(0);
+    expect(result.shapes.cells.map((cell: any) => cell.style)).toContain('mix');
+    expect(markdown).toContain('## Answer shapes at many cursors (offline sweep)');
+  });
+
   it('checks every target and writes the markdown tables', () => {
     const names = result.targets.map((t: any) => t.name).join('\n');
     for (const words of [
