@@ -300,6 +300,15 @@ const cases: Case[] = [
     code: 's aspects of wrapping:\n      width (default: 70)\n        the maximum width of wrapped lines',
     options: { languageId: 'python', lookahead: true },
   },
+  {
+    // Seen by the shape sweep (zod's coerce.ts): the function was glued onto the `{}` before it.
+    name: 'a preamble, then a statement at the margin after a line that ended one',
+    fixture:
+      'export interface ZodCoercedBigInt<T = unknown> extends schemas._ZodBigInt<T> {}<|>\n\nexport const date = 1;',
+    raw: 'Here is the completion:\n\nexport function bigint<T = unknown>(params?: string): ZodCoercedBigInt<T> {\n  return core._coercedBigint(params);\n}\n\nThis code continues the current block.',
+    code: '\nexport function bigint<T = unknown>(params?: string): ZodCoercedBigInt<T> {\n  return core._coercedBigint(params);\n}',
+    options: { lookahead: true },
+  },
   // Code the rules must leave alone.
   {
     name: 'clean code',

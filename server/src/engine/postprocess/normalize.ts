@@ -49,6 +49,11 @@ const LINE_COMMENT = /\/\/|#|--/;
 /** After these at the end of the line before the cursor, a line break cannot start the answer. */
 const NEEDS_CONTINUATION = /(?:[,+\-*/%&|^.?<>]|[^=!<>]=)\s*$/;
 
+/** A line that ends a statement or a block: nothing written after it continues it. */
+const ENDS_STATEMENT = /(?:[;{}]|\*\/)\s*$/;
+/** The start of a line at the margin that begins a statement, a declaration, a comment or a closer. */
+const STARTS_STATEMENT = /^[\p{L}_$@#/}]/u;
+
 /** Text after the cursor that a block may be written before: nothing, or closers an editor inserted. */
 const ONLY_CLOSERS = /^[\s)\]}'"`]*[;,]?\s*$/;
 
@@ -289,13 +294,17 @@ function unwrap(text: string, context: PostprocessContext, final: boolean, state
 /**
  * Whether the blank line between a preamble and the code is the code's own line break: the cursor
  * ends a line with text on it, and the code's first line is indented as a whole line is (two
- * spaces or a tab), or is the line that follows in the document, so it cannot continue the
- * cursor's line.
+ * spaces or a tab), or is the line that follows in the document, or starts a statement after a
+ * line that ended one (`;`, a brace, a block comment's end), so it cannot continue the cursor's line.
  */
 function breakBeforeCode(line: string, context: PostprocessContext): boolean {
   if (isBlank(context.linePrefix) || !isBlank(context.lineSuffix) || FENCE_START.test(line)) return false;
   const nextLine = context.nextLines.find((next) => !isBlank(next));
-  return /^(?: {2,}|\t)\S/.test(line) || (nextLine !== undefined && line.trim() === nextLine.trim());
+  return (
+    /^(?: {2,}|\t)\S/.test(line) ||
+    (nextLine !== undefined && line.trim() === nextLine.trim()) ||
+    (ENDS_STATEMENT.test(context.linePrefix) && STARTS_STATEMENT.test(line))
+  );
 }
 
 /** A line still being streamed after a preamble's blank line that may yet be the document's next line. */
