@@ -65,6 +65,11 @@ const { values } = parseArgs({
     explain: { type: 'boolean', default: false },
     /** Seeds of the comparison with the plain pipeline (each retypes other lines on another schedule). */
     'baseline-seeds': { type: 'string', default: '1,2,3' },
+    /**
+     * Characters each seed retypes per file in that comparison (default 400, about ten lines: a
+     * stretch of a real file rather than the style matrix's 100-character sample).
+     */
+    'baseline-chars': { type: 'string', default: '400' },
   },
 });
 
@@ -345,10 +350,14 @@ async function main(): Promise<void> {
   let baselineResult: Baseline | undefined;
   if (parts.has('baseline')) {
     const seeds = quick ? [seed] : values['baseline-seeds'].split(',').map(Number);
-    log(`ghostline against the plain pipeline, seeds ${seeds.join(', ')}, ${values.parallel} replays at a time`);
+    const chars = Number(values['baseline-chars']);
+    log(
+      `ghostline against the plain pipeline, seeds ${seeds.join(', ')}, ${chars} characters per file, ${values.parallel} replays at a time`,
+    );
     baselineResult = await baseline({
       seeds,
       debounceMs,
+      chars,
       ...(quick ? { styles: ['clean' as const], chars: 30, files: 2 } : {}),
       run: (tasks) => pool(tasks, Number(values.parallel)),
     });
@@ -424,7 +433,7 @@ async function main(): Promise<void> {
       ? [
           '## Against the plain pipeline',
           '',
-          `The same typing against ghostline and against the plain pipeline (\`bench/plain-server.ts\`: one model call per request at once, the current line only, nothing removed but a fence around the whole answer), seeds ${baselineResult.seeds.join(', ')} (each retypes other lines of the four files on another schedule); saved % pooled over the seeds (characters saved / typed) · model calls per keystroke.`,
+          `The same typing against ghostline and against the plain pipeline (\`bench/plain-server.ts\`: one model call per request at once, the current line only, nothing removed but a fence around the whole answer), seeds ${baselineResult.seeds.join(', ')} (each retypes about ${baselineResult.chars} characters of other lines of each of the four files on another schedule); saved % pooled over the seeds (characters saved / typed) · model calls per keystroke. The ceiling is the share of typed characters any server could save under the pattern: not typed before the document's first request, nor while a typo was on screen.`,
           '',
           baselineTable(baselineResult),
           '',

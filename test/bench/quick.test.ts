@@ -180,6 +180,7 @@ describe('npm run bench -- --quick', () => {
       cells.find((c: any) => c.pipeline === pipeline && c.result.editor === 'vscode').result.modelCalls;
     expect(calls('plain')).toBeGreaterThan(calls('ghostline'));
     expect(markdown).toContain('## Against the plain pipeline');
+    expect(markdown).toContain('ceiling (ghostline / plain)');
     expect(result.targets.map((t: any) => t.name).join('\n')).toContain('at or above the plain pipeline');
   });
 
