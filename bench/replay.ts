@@ -14,6 +14,7 @@ import type { CorpusFile, Segment } from './corpus.ts';
 import { createEditor, type EditorName } from './editors.ts';
 import { BenchModel, type ModelCall } from './model.ts';
 import { EditSession } from './session.ts';
+import { startTabbyShim, tabbyAgentHome, tabbyAgentScript, type TabbyShim } from './tabby-shim.ts';
 import { typeSegment, type Keystroke } from './typing.ts';
 import type { LatencyModel } from '../test/fake-openai/server.ts';
 import type { AnswerStyle } from '../test/fake-openai/styles.ts';
@@ -40,8 +41,12 @@ export interface ReplayOptions {
   explain?: boolean;
   /** Called once the server is initialized, e.g. to sample its memory in a soak. */
   onStart?: (client: BenchClient) => void;
-  /** The server typed against: ghostline (default) or the plain pipeline (bench/plain-server.ts). */
-  server?: 'ghostline' | 'plain';
+  /**
+   * The server typed against: ghostline (default), the plain pipeline (bench/plain-server.ts), or
+   * Tabby's agent (`tabby-agent --lsp --stdio`) in front of bench/tabby-shim.ts. Tabby's agent serves
+   * only `textDocument/completion`, so it cannot run under the VS Code (inline) pattern.
+   */
+  server?: 'ghostline' | 'plain' | 'tabby';
 }
 
 /** The plain pipeline's script, run with the same Node as the benchmark. */
@@ -78,6 +83,12 @@ async function sleepUntil(at: number): Promise<void> {
 
 export async function replay(options: ReplayOptions): Promise<ReplayRun> {
   const started = performance.now();
+  const tabbyAgent = options.server === 'tabby' ? tabbyAgentScript() : undefined;
+  if (options.server === 'tabby') {
+    if (!tabbyAgent) throw new Error('tabby-agent is not installed (npm ci installs it as a dev dependency)');
+    if (options.editor === 'vscode')
+      throw new Error("tabby-agent's LSP mode serves no textDocument/inlineCompletion: no VS Code pattern for it");
+  }
   const model = await BenchModel.start({
     latency: options.latency,
     seed: options.seed,
@@ -89,18 +100,32 @@ export async function replay(options: ReplayOptions): Promise<ReplayRun> {
   const logDir = options.explain ? mkdtempSync(join(tmpdir(), 'ghostline-explain-')) : undefined;
   const logFile = logDir ? join(logDir, 'server.log') : undefined;
   const segments: ReplayedSegment[] = [];
-  const env = logFile
+  let env = logFile
     ? { ...options.env, GHOSTLINE_LOG_LEVEL: 'debug', GHOSTLINE_LOG_FILE: logFile }
     : (options.env ?? {});
+  // Tabby's agent talks to the shim, which asks the fake model; its HOME holds the shim's address.
+  let shim: TabbyShim | undefined;
+  let tabbyHome: string | undefined;
   try {
+    if (tabbyAgent) {
+      shim = await startTabbyShim({ modelUrl: model.url });
+      tabbyHome = tabbyAgentHome(shim.url);
+      env = { ...env, HOME: tabbyHome, XDG_CONFIG_HOME: join(tabbyHome, '.config') };
+    }
     ({ client, init } = await BenchClient.started(
       serverEnv(model.url, env),
       options.editor === 'vscode',
       `bench-${options.editor}`,
       null,
-      options.server === 'plain' ? [PLAIN_SERVER, '--stdio'] : undefined,
+      options.server === 'plain'
+        ? [PLAIN_SERVER, '--stdio']
+        : tabbyAgent
+          ? [tabbyAgent, '--lsp', '--stdio']
+          : undefined,
     ));
   } catch (error) {
+    await shim?.close();
+    if (tabbyHome) rmSync(tabbyHome, { recursive: true, force: true });
     await model.close();
     throw error;
   }
@@ -113,6 +138,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayRun> {
       index++;
       const session = new EditSession(client, segment);
       const keys = typeSegment(segment.typed, options.seed * 1000 + index);
+      const firstCall = model.calls.length;
       await session.open();
       await sleep(200);
       const t0 = performance.now();
@@ -125,11 +151,15 @@ export async function replay(options: ReplayOptions): Promise<ReplayRun> {
       const deadline = performance.now() + 15_000;
       while ((editor.waiting || session.pending.length > 0) && performance.now() < deadline) await sleep(20);
       editor.stop();
+      // A Tabby server is not told the file's path (the agent sends none without a workspace):
+      // the calls made while this document was typed are its calls.
+      for (const call of model.calls.slice(firstCall)) if (call.path === '') call.path = segment.file.path;
       segments.push({ session, keys, endedAt: performance.now() });
       await session.close();
       model.countTokens();
     }
-    const stats = await client.stats();
+    // Tabby's agent has no counters command; the shim counts the model calls it made.
+    const stats = shim ? shim.stats() : await client.stats();
     const memory = client.memory();
     // Let the last HTTP responses settle so every call has an end time.
     await sleep(50);
@@ -149,6 +179,8 @@ export async function replay(options: ReplayOptions): Promise<ReplayRun> {
     throw new Error(`replay ${options.editor} failed: ${String(error)}\nserver stderr:\n${client.stderrTail}`);
   } finally {
     await client.shutdown();
+    await shim?.close();
+    if (tabbyHome) rmSync(tabbyHome, { recursive: true, force: true });
     await model.close();
     if (logFile) {
       attachOutcomes(segments, logFile);
