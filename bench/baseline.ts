@@ -3,6 +3,7 @@
  * pattern, clean and mixed answer shapes, over several seeds (each seed retypes other lines of the
  * corpus files on another typing schedule), so a saved % is not one lucky sample of ~380
  * characters. Reported pooled over the seeds (characters saved / characters typed) and per seed.
+ * Tabby's agent (bench/tabby-shim.ts) types the same keys too, under every pattern but VS Code's.
  */
 import { loadCorpus, pickSegment, type CorpusFile } from './corpus.ts';
 import { ALL_EDITORS, type EditorName } from './editors.ts';
@@ -11,10 +12,11 @@ import { profileResult, type ProfileResult } from './profile-metrics.ts';
 import { table, type Target } from './report.ts';
 import { replay } from './replay.ts';
 import { SAVED_TARGET } from './styles-report.ts';
+import { tabbyAgentScript } from './tabby-shim.ts';
 import type { AnswerStyle } from '../test/fake-openai/styles.ts';
 
-export type Pipeline = 'ghostline' | 'plain';
-export const PIPELINES: Pipeline[] = ['ghostline', 'plain'];
+export type Pipeline = 'ghostline' | 'plain' | 'tabby';
+export const PIPELINES: Pipeline[] = ['ghostline', 'plain', 'tabby'];
 export const BASELINE_STYLES: AnswerStyle[] = ['clean', 'mix'];
 
 export interface BaselineCell {
@@ -44,16 +46,25 @@ export async function baseline(options: {
   /** Characters per retyped segment and files typed (one segment each); default 100 and 4, as the replay. */
   chars?: number;
   files?: number;
+  /** The servers typed against (default PIPELINES); Tabby's agent is left out when not installed. */
+  pipelines?: Pipeline[];
   debounceMs: number;
   run: <T>(tasks: (() => Promise<T>)[]) => Promise<T[]>;
 }): Promise<Baseline> {
   const corpus = loadCorpus();
   const editors = options.editors ?? ALL_EDITORS;
   const styles = options.styles ?? BASELINE_STYLES;
+  let pipelines = options.pipelines ?? PIPELINES;
+  if (pipelines.includes('tabby') && !tabbyAgentScript()) {
+    process.stderr.write("bench: tabby-agent is not installed (npm ci); Tabby's agent is left out of the comparison\n");
+    pipelines = pipelines.filter((pipeline) => pipeline !== 'tabby');
+  }
+  // Tabby's agent serves no inline completion: it has no VS Code cell.
+  const runs = (pipeline: Pipeline) => editors.filter((editor) => pipeline !== 'tabby' || editor !== 'vscode');
   const tasks = options.seeds.flatMap((seed) =>
     styles.flatMap((style) =>
-      PIPELINES.flatMap((pipeline) =>
-        editors.map((editor) => async (): Promise<BaselineCell> => {
+      pipelines.flatMap((pipeline) =>
+        runs(pipeline).map((editor) => async (): Promise<BaselineCell> => {
           const run = await replay({
             editor,
             corpus,
@@ -111,7 +122,16 @@ function pooled(data: Baseline, pipeline: Pipeline, editor: string, style: strin
 const pct = (value: number | null): string => (value === null ? '–' : `${(value * 100).toFixed(1)} %`);
 const num = (value: number | null): string => (value === null ? '–' : Number(value.toFixed(3)).toString());
 
+/** Tabby's agent in one cell: saved % · calls per key, then its suggestions with an artifact and unanswered requests. */
+function tabbyCell(data: Baseline, editor: string, style: string): string {
+  if (editor === 'vscode') return 'no inline completion';
+  const tabby = pooled(data, 'tabby', editor, style);
+  if (tabby.saved === null) return '–';
+  return `${pct(tabby.saved)} · ${num(tabby.callsPerKeystroke)} · ${tabby.artifacts} with an artifact · ${tabby.unanswered} unanswered`;
+}
+
 export function baselineTable(data: Baseline): string {
+  const withTabby = data.cells.some((cell) => cell.pipeline === 'tabby');
   const rows: string[][] = [];
   for (const style of data.styles)
     for (const editor of data.editors) {
@@ -122,6 +142,7 @@ export function baselineTable(data: Baseline): string {
         editor,
         `${pct(ours.saved)} · ${num(ours.callsPerKeystroke)}`,
         `${pct(plain.saved)} · ${num(plain.callsPerKeystroke)}`,
+        ...(withTabby ? [tabbyCell(data, editor, style)] : []),
         ours.perSeed.map(pct).join(' / '),
         plain.perSeed.map(pct).join(' / '),
         `${pct(ours.ceiling)} / ${pct(plain.ceiling)}`,
@@ -135,6 +156,7 @@ export function baselineTable(data: Baseline): string {
       'editor pattern',
       'ghostline: saved % · calls per key',
       'plain pipeline',
+      ...(withTabby ? ["Tabby's agent (bench/tabby-shim.ts)"] : []),
       `ghostline per seed (${data.seeds.join(' / ')})`,
       'plain per seed',
       'ceiling (ghostline / plain)',
@@ -168,6 +190,15 @@ export function baselineTargets(data: Baseline): Target[] {
       pass: ours.saved === null || plain.saved === null ? null : ours.saved >= plain.saved,
       source: `baseline ${editor}/clean pooled, ghostline vs plain`,
     });
+    const tabby = pooled(data, 'tabby', editor, 'clean');
+    if (tabby.saved !== null)
+      list.push({
+        name: `saved % at or above Tabby's agent (informational: a modelled Tabby server), ${editor}, clean answers, seeds pooled (Tabby: ${pct(tabby.saved)})`,
+        target: "≥ Tabby's agent",
+        value: ours.saved,
+        pass: ours.saved === null ? null : ours.saved >= tabby.saved,
+        source: `baseline ${editor}/clean pooled, ghostline vs tabby-agent`,
+      });
   }
   return list;
 }

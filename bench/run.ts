@@ -364,7 +364,10 @@ async function main(): Promise<void> {
       seeds,
       debounceMs,
       chars,
-      ...(quick ? { styles: ['clean' as const], chars: 30, files: 2 } : {}),
+      // Tabby's agent is left out of the quick run (test/bench/tabby.test.ts types against it).
+      ...(quick
+        ? { styles: ['clean' as const], chars: 30, files: 2, pipelines: ['ghostline' as const, 'plain' as const] }
+        : {}),
       run: (tasks) => pool(tasks, Number(values['baseline-parallel'])),
     });
   }
@@ -441,6 +444,12 @@ async function main(): Promise<void> {
           '',
           `The same typing against ghostline and against the plain pipeline (\`bench/plain-server.ts\`: one model call per request at once, the current line only, nothing removed but a fence around the whole answer), seeds ${baselineResult.seeds.join(', ')} (each retypes about ${baselineResult.chars} characters of other lines of each of the four files on another schedule); saved % pooled over the seeds (characters saved / typed) · model calls per keystroke. The ceiling is the share of typed characters any server could save under the pattern: not typed before the document's first request, nor while a typo was on screen.`,
           '',
+          ...(baselineResult.cells.some((cell) => cell.pipeline === 'tabby')
+            ? [
+                "Tabby's agent: `tabby-agent` 1.5.0 (`--lsp --stdio`, completion requests only, so no VS Code cell) in front of `bench/tabby-shim.ts`, a modelled Tabby server that turns each `/v1/completions` request into one call to the same model in the plain pipeline's prompt format and returns its raw text.",
+                '',
+              ]
+            : []),
           baselineTable(baselineResult),
           '',
         ]
