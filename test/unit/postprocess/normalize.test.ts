@@ -547,14 +547,40 @@ describe('normalizeStreamed: the code is over before the stream ends', () => {
 });
 
 describe('normalizeStreamed: a multi-line answer that runs on into the text after the cursor', () => {
-  it('is over once it writes the line after the cursor; a one-line request leaves that to the early stop', () => {
+  it('is over once it writes the two lines after the cursor; a one-line request leaves that to the early stop', () => {
     const fixture = 'function total(items) {\n  let sum = 0;\n  <|>\n  return sum;\n}';
-    const raw = 'for (const item of items) {\n    sum += item.price;\n  }\n  return sum;\n}';
+    const raw = 'for (const item of items) {\n    sum += item.price;\n  }\n  return sum;\n}\n';
     const multi = streamNormalizer(contextAt(fixture, { multiline: true }));
     const endedAt = [...raw].findIndex((_, i) => multi(raw.slice(0, i + 1), false).ended) + 1;
-    expect(raw.slice(0, endedAt)).toBe('for (const item of items) {\n    sum += item.price;\n  }\n  return sum;\n');
+    expect(raw.slice(0, endedAt)).toBe(raw);
     const single = streamNormalizer(contextAt(fixture));
     for (let end = 1; end <= raw.length; end++) expect(single(raw.slice(0, end), false).ended).toBe(false);
+  });
+
+  it('one line the document also has next is not a run-on: the complete answer keeps it and goes on', () => {
+    // Seen by the shape sweep (seeds 2, 3 and 5): functionCalling.ts, a new interface whose first
+    // member is also the next interface's; gzappend.c, the `if` branch of a loop the `else` branch
+    // mirrors after the cursor. The stream stopped at the shared line and the suggestion lost the rest.
+    const cases: [string, string, Options][] = [
+      [
+        "export type HarmonyTerminator = '<|end|>' | '<|return|>' | '<|call|>'\n\nexport interface ChatMessageFunctionCall {<|>\n  name?: string\n  content: string\n  function_call?: ChatMessageFunctionCall\n}",
+        '\n  name?: string\n  arguments?: string\n}',
+        { multiline: true },
+      ],
+      [
+        'local unsigned gcd(unsigned a, unsigned b)\n{\n    unsigned c;\n\n    while (a && b)\n        if (a > b) {<|>\n                c <<= 1;\n            b -= c;\n        }\n    return a + b;\n}',
+        '\n            c = b;\n            while (a - c >= c)\n                c <<= 1;\n            a -= c;',
+        { languageId: 'c', multiline: true },
+      ],
+    ];
+    for (const [fixture, raw, options] of cases) {
+      const context = contextAt(fixture, options);
+      const normalize = streamNormalizer(context);
+      for (let end = 1; end <= raw.length; end++) expect(normalize(raw.slice(0, end), false).ended).toBe(false);
+      expect(
+        postprocess({ ...atCursor(fixture), raw, languageId: context.languageId, multiline: true, maxLines: 12 }),
+      ).toBe(raw);
+    }
   });
 });
 

@@ -80,9 +80,19 @@ describe('replaysSuffixLines (a streaming multi-line answer ran on into the line
   const FIXTURE = 'function total(items) {\n  let sum = 0;\n  <|>\n  return sum;\n}';
   it.each([
     [
-      'a complete line after the first that is the next line',
-      'for (const item of items) {\n    sum += item.price;\n  }\n  return sum;\n',
+      'two complete lines after the first that are the next two lines',
+      'for (const item of items) {\n    sum += item.price;\n  }\n  return sum;\n}\n',
       true,
+    ],
+    [
+      'one complete line that is the next line (the answer may go on differently)',
+      'for (const item of items) {\n    sum += item.price;\n  }\n  return sum;\n',
+      false,
+    ],
+    [
+      'the line after the next line still being written',
+      'for (const item of items) {\n    sum += item.price;\n  }\n  return sum;\n}',
+      false,
     ],
     [
       'the next line still being written',
@@ -108,6 +118,21 @@ describe('replaysSuffixLines (a streaming multi-line answer ran on into the line
     ).toBe(false);
     expect(
       replaysSuffixLines('fputs("invalid level", stderr);\n        break;\n    case Z_MEM_ERROR:\n', context),
+    ).toBe(true);
+  });
+
+  it('a line the document also has next, then one it does not have, is new code', () => {
+    // Seen by the shape sweep (linkedMap.js, seeds 2 and 3): the stream stopped at `this._size = 0;`,
+    // and the suggestion lost `this._state = 0;` and the brace the complete answer shows.
+    const context = contextAt(
+      'class LinkedMap {\n    constructor() {\n        this._map = new Map();\n        this._head = undefined;\n<|>\n        this._size = 0;\n        this._state++;\n    }',
+      { multiline: true },
+    );
+    const code = '        this._tail = undefined;\n        this._size = 0;\n        this._state = 0;\n    }\n';
+    expect(replaysSuffixLines(code, context)).toBe(false);
+    expect(dropSuffixLines(code, context)).toBe(code);
+    expect(
+      replaysSuffixLines('        this._tail = undefined;\n        this._size = 0;\n        this._state++;\n', context),
     ).toBe(true);
   });
 

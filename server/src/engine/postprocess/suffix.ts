@@ -35,25 +35,22 @@ export const dropSuffixLines: Filter = (text, context) => {
 };
 
 /**
- * True when a complete line of `code` after its first (a streaming answer's; its last line, still
- * being written, left out) is the line that follows the cursor's, with at least six characters
- * besides spaces: the model ran on into the text after the cursor and has no more code to give
- * (dropSuffixLines cuts the replay from the suggestion). A line that recurs around the cursor
- * (`break;` in a switch) is no evidence by itself: the line after it must follow too.
+ * True when two complete lines of `code` after its first (a streaming answer's; its last line,
+ * still being written, left out) are the two lines that follow the cursor's, the first with at
+ * least six characters besides spaces: the model ran on into the text after the cursor and has no
+ * more code to give, and dropSuffixLines cuts the replay from the suggestion whatever follows. One
+ * line alone is no evidence: a model writes a line the document also has next (`this._size = 0;`
+ * then `this._state = 0;` where the document goes on `this._state++;`), and the complete answer
+ * keeps it (dropSuffixLines cuts one line only when the replay runs to the answer's end).
  */
 export function replaysSuffixLines(code: string, context: PostprocessContext): boolean {
   const start = context.nextLines.findIndex((line) => !isBlank(line));
   if (start === -1) return false;
   const next = context.nextLines.slice(start).map((line) => line.trimEnd());
-  const first = next[0]!;
-  if (countNonSpace(first) < 6) return false;
-  const recurs = [...context.previousLines, ...next.slice(1)].some((line) => line.trim() === first.trim());
+  if (next.length < 2 || countNonSpace(next[0]!) < 6) return false;
   const lines = code.split('\n').slice(0, -1);
   return lines.some(
-    (line, j) =>
-      j > 0 &&
-      line.trimEnd() === first &&
-      (!recurs || (j + 1 < lines.length && next.length > 1 && lines[j + 1]!.trimEnd() === next[1])),
+    (line, j) => j > 0 && j + 1 < lines.length && line.trimEnd() === next[0] && lines[j + 1]!.trimEnd() === next[1],
   );
 }
 
