@@ -624,6 +624,53 @@ describe('normalizeStreamed: a paragraph that is content never ends the code ear
     }
   });
 
+  it('a paragraph after a blank line with no code before it, or only an echo, keeps the stream going', () => {
+    // Seen by the shape sweep (Exporter.pm, seeds 2 and 3): under `=head2 What Not to Export` the
+    // answer's paragraph read as an epilogue under way after a fence's blank line, or after the
+    // echoed heading, and the stream was stopped with nothing, or the heading, as its code.
+    const pod =
+      '   use Exporter::Easy (\n       OK => [ qw(munge frobnicate) ],\n   );\n   # @ISA setup is automatic\n   # all assignments happen at compile time\n\n=head2 What Not to Export\n';
+    const after = "\nto not export:\n\n=over 4\n\n=item *\n\nmethod names (because you don't need to";
+    const paragraph = 'You have been warned already in L</Selecting What to Export>';
+    const answers: [string, Options, string, string][] = [
+      [
+        `${pod}<|>${after}`,
+        { multiline: true },
+        `\`\`\`perl\n\n${paragraph}\nto not export:\n\`\`\``,
+        `\n${paragraph}\nto not export:`,
+      ],
+      [
+        `${pod}<|>${after}`,
+        { multiline: true },
+        `\n=head2 What Not to Export\n\n${paragraph}\nto not export:`,
+        `\n${paragraph}\nto not export:`,
+      ],
+      [
+        `${pod}\nYou hav<|>${after}`,
+        { lookahead: true },
+        `=head2 What Not to Export\n\n${paragraph}`,
+        'e been warned already in L</Selecting What to Export>',
+      ],
+      [
+        `${pod}\n${paragraph}<|>${after}`,
+        { lookahead: true },
+        `=head2 What Not to Export\n\n${paragraph}\nto not export:`,
+        '\nto not export:',
+      ],
+    ];
+    for (const [fixture, options, raw, code] of answers) {
+      const context = contextAt(fixture, { languageId: 'perl', ...options });
+      const normalize = streamNormalizer(context);
+      const codeEnds = raw.includes('```') ? raw.lastIndexOf('\n```') : raw.length;
+      for (let end = 1; end <= codeEnds; end++) {
+        const partial = normalize(raw.slice(0, end), false);
+        expect(partial.ended).toBe(false);
+        expect(code.startsWith(partial.code.trimEnd())).toBe(true);
+      }
+      expect(normalizeAnswer(raw, context, true)).toBe(code);
+    }
+  });
+
   it('in a plain-text or markdown file a second paragraph keeps the stream going', () => {
     for (const languageId of ['plaintext', 'markdown']) {
       const context = contextAt('Release notes\n\n<|>', { languageId, multiline: true });

@@ -265,14 +265,15 @@ function unwrap(text: string, context: PostprocessContext, final: boolean, state
       if (after.every(isSentence) && (after.length > 0 || partialSentence) && lastWords) {
         // A whole sentence, or one clearly under way, after the code: the code is over.
         const over = after.length > 0 ? after.every(atMargin) : sentenceUnderWay(tail!);
-        if (over && !amidProse(context)) state.ended = true;
+        if (!final && over && !amidProse(context) && codeBefore(body, blank, tail, context)) state.ended = true;
         body = body.slice(0, blank);
         tail = partialSentence ? undefined : tail;
         if (tail === undefined) return trimEndBlank(body).join('\n');
       }
     }
     if (tail !== undefined && body.length > 0 && isBlank(body.at(-1)!) && mayBecomeSentence(tail)) {
-      if (sentenceUnderWay(tail) && !amidProse(context)) state.ended = true;
+      const blank = body.length - 1;
+      if (sentenceUnderWay(tail) && !amidProse(context) && codeBefore(body, blank, tail, context)) state.ended = true;
       return trimEndBlank(body).join('\n');
     }
     // After a preamble the answer is chat: sentences at the margin right after the code, with no
@@ -289,6 +290,23 @@ function unwrap(text: string, context: PostprocessContext, final: boolean, state
     }
   }
   return tail === undefined ? body.join('\n') + (final || body.length === 0 ? '' : '\n') : [...body, tail].join('\n');
+}
+
+/**
+ * Whether the answer has code before its blank line `blank`, so that a sentence after that line
+ * can end it: not when only blank lines precede it (a fenced block that opens with a paragraph),
+ * nor only a repeat of the lines before the cursor, which the echo filter drops, or one that may
+ * still be (POD's `=head2 What Not to Export`, a blank line, then the paragraph the cursor is in,
+ * echoed and carried on). Such a paragraph may be the code: it is held back, and the stream goes on.
+ */
+function codeBefore(body: string[], blank: number, tail: string | undefined, context: PostprocessContext): boolean {
+  const before = body.slice(0, blank).join('\n');
+  if (isBlank(before)) return false;
+  // The echo is judged on the whole text so far: it may run past the blank line into the cursor's line.
+  const text = tail === undefined ? body.join('\n') : [...body, tail].join('\n');
+  if (mayStillBeEcho(text, context)) return false;
+  const echoed = text.length - dropEchoedPrefix(text, context).length;
+  return !isBlank(before.slice(echoed));
 }
 
 /**
