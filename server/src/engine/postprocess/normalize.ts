@@ -227,6 +227,9 @@ function unwrap(text: string, context: PostprocessContext, final: boolean, state
   }
   let body = lines.slice(start);
   let tail = open;
+  // Inside a fenced block not closed yet, sentences are the block's: a model closes the block
+  // before it writes to the user, so they may be held back but never end the code.
+  let inFence = false;
 
   if (fences) {
     const opening = body.findIndex((line) => FENCE.test(line));
@@ -243,6 +246,7 @@ function unwrap(text: string, context: PostprocessContext, final: boolean, state
           return block.join('\n');
         }
         body = block;
+        inFence = true;
       } else {
         // A bare fence with no partner closes a block the model never opened.
         state.ended = true;
@@ -265,7 +269,8 @@ function unwrap(text: string, context: PostprocessContext, final: boolean, state
       if (after.every(isSentence) && (after.length > 0 || partialSentence) && lastWords) {
         // A whole sentence, or one clearly under way, after the code: the code is over.
         const over = after.length > 0 ? after.every(atMargin) : sentenceUnderWay(tail!);
-        if (!final && over && !amidProse(context) && codeBefore(body, blank, tail, context)) state.ended = true;
+        if (!final && !inFence && over && !amidProse(context) && codeBefore(body, blank, tail, context))
+          state.ended = true;
         body = body.slice(0, blank);
         tail = partialSentence ? undefined : tail;
         if (tail === undefined) return trimEndBlank(body).join('\n');
@@ -273,7 +278,8 @@ function unwrap(text: string, context: PostprocessContext, final: boolean, state
     }
     if (tail !== undefined && body.length > 0 && isBlank(body.at(-1)!) && mayBecomeSentence(tail)) {
       const blank = body.length - 1;
-      if (sentenceUnderWay(tail) && !amidProse(context) && codeBefore(body, blank, tail, context)) state.ended = true;
+      if (!inFence && sentenceUnderWay(tail) && !amidProse(context) && codeBefore(body, blank, tail, context))
+        state.ended = true;
       return trimEndBlank(body).join('\n');
     }
     // After a preamble the answer is chat: sentences at the margin right after the code, with no
@@ -284,7 +290,7 @@ function unwrap(text: string, context: PostprocessContext, final: boolean, state
       const partial = tail !== undefined && !isBlank(tail) && atMargin(tail) && mayBecomeSentence(tail);
       if (end > 0 && (end < body.length || partial) && body.slice(0, end).some((line) => !isBlank(line))) {
         const over = end < body.length || (tail !== undefined && sentenceUnderWay(tail));
-        if (over && !amidProse(context)) state.ended = true;
+        if (!final && !inFence && over && !amidProse(context)) state.ended = true;
         return trimEndBlank(body.slice(0, end)).join('\n');
       }
     }
