@@ -90,12 +90,19 @@ function amidProse(context: PostprocessContext): boolean {
   if (PROSE_LANGUAGES.has(context.languageId)) return true;
   const before = context.previousLines.filter((line) => !isBlank(line)).slice(-PROSE_NEIGHBOURS);
   const after = context.nextLines.filter((line) => !isBlank(line)).slice(0, PROSE_NEIGHBOURS);
-  return [...before, context.linePrefix + context.lineSuffix, ...after].some(isProseLine);
+  const pod = context.languageId === 'perl';
+  return [...before, context.linePrefix + context.lineSuffix, ...after].some((line) => isProseLine(line, pod));
 }
 
-/** A line of words, as a paragraph of prose has: four or more, starting with a letter, none of code's characters. */
-function isProseLine(line: string): boolean {
-  const trimmed = line.trim();
+/** POD's formatting codes (`C<fileparse()>`, `L</Selecting What to Export>`): words of a paragraph, not code. */
+const POD_CODE = /\b[BCEFILSXZ]<[^<>\n]*>/g;
+
+/**
+ * A line of words, as a paragraph of prose has: four or more, starting with a letter, none of
+ * code's characters (in Perl, outside POD's formatting codes).
+ */
+function isProseLine(line: string, pod: boolean): boolean {
+  const trimmed = pod ? line.trim().replace(POD_CODE, 'code') : line.trim();
   return /^\p{L}/u.test(trimmed) && trimmed.split(/\s+/).length >= 4 && !CODE_CHARS.test(trimmed);
 }
 
