@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { text as readBody } from 'node:stream/consumers';
 import { chatDialect } from './chat-wire.ts';
 import { playScript } from './play.ts';
 import { PromptCache } from './prompt-cache.ts';
@@ -18,15 +19,6 @@ export const DEFAULT_TEXT = 'Hello from the fake OpenAI server.';
 const DEFAULT_MODELS = ['gpt-4.1', 'gpt-4.1-mini', 'gpt-4.1-nano', 'gpt-4o', 'gpt-4o-mini'];
 
 const defaultResponder: Responder = () => ({ kind: 'text', text: DEFAULT_TEXT });
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 function sendError(res: ServerResponse, status: number, message: string, type = 'invalid_request_error'): void {
   const text = JSON.stringify({ error: { message, type, param: null, code: null } });
