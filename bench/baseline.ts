@@ -46,6 +46,11 @@ export async function baseline(options: {
   /** Characters per retyped segment and files typed (one segment each); default 100 and 4, as the replay. */
   chars?: number;
   files?: number;
+  /**
+   * Seeds the answer styles other than clean are typed with: the first this many (default all).
+   * The full bench types the mixed shapes with the first seed only, to stay within its time.
+   */
+  otherStyleSeeds?: number;
   /** The servers typed against (default PIPELINES); Tabby's agent is left out when not installed. */
   pipelines?: Pipeline[];
   debounceMs: number;
@@ -61,8 +66,10 @@ export async function baseline(options: {
   }
   // Tabby's agent serves no inline completion: it has no VS Code cell.
   const runs = (pipeline: Pipeline) => editors.filter((editor) => pipeline !== 'tabby' || editor !== 'vscode');
-  const tasks = options.seeds.flatMap((seed) =>
-    styles.flatMap((style) =>
+  const seedsOf = (style: AnswerStyle) =>
+    style === 'clean' ? options.seeds : options.seeds.slice(0, options.otherStyleSeeds ?? options.seeds.length);
+  const tasks = styles.flatMap((style) =>
+    seedsOf(style).flatMap((seed) =>
       pipelines.flatMap((pipeline) =>
         runs(pipeline).map((editor) => async (): Promise<BaselineCell> => {
           const run = await replay({

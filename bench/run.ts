@@ -75,7 +75,9 @@ const { values } = parseArgs({
      * on two cores slow down more than the plain pipeline's when 24 servers share them (Helix,
      * seeds 1-3: 93.8 % with 24 at once, 95.7 % with 6; the plain pipeline 94.3 / 94.9 %).
      */
-    'baseline-parallel': { type: 'string', default: '8' },
+    'baseline-parallel': { type: 'string', default: '11' },
+    /** Seeds the mixed answer shapes are typed with in that comparison (the first N of --baseline-seeds). */
+    'baseline-mix-seeds': { type: 'string', default: '1' },
   },
 });
 
@@ -368,6 +370,7 @@ async function main(): Promise<void> {
       ...(quick
         ? { styles: ['clean' as const], chars: 30, files: 2, pipelines: ['ghostline' as const, 'plain' as const] }
         : {}),
+      otherStyleSeeds: Number(values['baseline-mix-seeds']),
       run: (tasks) => pool(tasks, Number(values['baseline-parallel'])),
     });
   }
@@ -442,7 +445,7 @@ async function main(): Promise<void> {
       ? [
           '## Against the plain pipeline',
           '',
-          `The same typing against ghostline and against the plain pipeline (\`bench/plain-server.ts\`: one model call per request at once, the current line only, nothing removed but a fence around the whole answer), seeds ${baselineResult.seeds.join(', ')} (each retypes about ${baselineResult.chars} characters of other lines of each of the four files on another schedule); saved % pooled over the seeds (characters saved / typed) · model calls per keystroke. The ceiling is the share of typed characters any server could save under the pattern: not typed before the document's first request, nor while a typo was on screen.`,
+          `The same typing against ghostline and against the plain pipeline (\`bench/plain-server.ts\`: one model call per request at once, the current line only, nothing removed but a fence around the whole answer), seeds ${baselineResult.seeds.join(', ')} for clean answers and the first ${values['baseline-mix-seeds']} for the other styles (each seed retypes about ${baselineResult.chars} characters of other lines of each of the four files on another schedule); saved % pooled over the seeds (characters saved / typed) · model calls per keystroke. The ceiling is the share of typed characters any server could save under the pattern: not typed before the document's first request, nor while a typo was on screen.`,
           '',
           ...(baselineResult.cells.some((cell) => cell.pipeline === 'tabby')
             ? [
