@@ -24,6 +24,17 @@ interface Case {
 
 const TS_LOOP = 'function total(items: Item[]): number {\n  let sum = 0;\n  <|>\n}';
 const PY_DEF = 'import textwrap\n\n\ndef indent(text, prefix):\n    lines = text.splitlines(True)\n    <|>';
+/** argparse.py's _Section.format_help, retyped up to the middle of `SUPPRESS`. */
+const ARGPARSE_HEADING = [
+  '            # add the heading if the section was non-empty',
+  '            if self.heading is not SUPPRE<|>',
+  "                heading = '%*s%s:\\n' % (current_indent, '', self.heading)",
+  '            else:',
+  "                heading = ''",
+  '',
+  '    def _format_usage(self, usage, actions, groups, prefix):',
+  '        if usage is not SUPPRESS:',
+].join('\n');
 
 const cases: Case[] = [
   // Fences.
@@ -349,6 +360,23 @@ const cases: Case[] = [
     options: { lookahead: true },
   },
   {
+    // Seen by the shape sweep (seed 6, argparse.py:238): the rest of a Python `if` line, glued to
+    // the word before the cursor, read as a sentence introducing the code; single-line mode then
+    // showed the answer's next line, a copy of the document's.
+    name: 'a line that finishes the word before the cursor into one of the document’s, though it reads as a sentence',
+    fixture: ARGPARSE_HEADING,
+    raw: "SS and self.heading is not None:\n                heading = '%*s%s:\\n' % (current_indent, '', self.heading)\n            else:",
+    code: "SS and self.heading is not None:\n                heading = '%*s%s:\\n' % (current_indent, '', self.heading)\n            else:",
+    options: { languageId: 'python' },
+  },
+  {
+    name: 'a preamble glued to the word before the cursor, then that line',
+    fixture: ARGPARSE_HEADING,
+    raw: 'Sure! The completed code is:\nSS and self.heading is not None:',
+    code: 'SS and self.heading is not None:',
+    options: { languageId: 'python' },
+  },
+  {
     name: 'a preamble, a blank line, then text that continues the line',
     fixture: 'const total = values<|>',
     raw: 'Here is the completion:\n\n.reduce((a, b) => a + b, 0);',
@@ -457,6 +485,20 @@ describe('normalizeAnswer (streamed answers)', () => {
 });
 
 describe('postprocess runs the normalizer, then fits the code to the cursor', () => {
+  it('argparse.py:238 in single-line mode: the rest of the `if` line, not the copy of the next line that follows it', () => {
+    const heading =
+      "SS and self.heading is not None:\n                heading = '%*s%s:\\n' % (current_indent, '', self.heading)\n            else:";
+    expect(
+      postprocess({
+        ...atCursor(ARGPARSE_HEADING),
+        raw: heading,
+        languageId: 'python',
+        multiline: false,
+        maxLines: 12,
+      }),
+    ).toBe('SS and self.heading is not None:');
+  });
+
   it('a fenced run-on answer keeps only the current line in single-line mode, with CRLF when the document has it', () => {
     const { prefix, suffix } = atCursor('let sum = 0;\r\nfor (const item of items) <|>\r\nreturn sum;');
     const raw = '```typescript\r\nsum += item.price;\r\nreturn sum;\r\n```';

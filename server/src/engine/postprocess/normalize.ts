@@ -181,7 +181,7 @@ function unwrap(text: string, context: PostprocessContext, final: boolean, state
   // A preamble: sentences on lines of their own before the code, the last one introducing it
   // (ending with `:`) or followed by a fence. Only sentences so far: nothing is known yet.
   let start = 0;
-  if (proseAllowed) {
+  if (proseAllowed && !continuesWord(lines[0] ?? open ?? '', context)) {
     const first = firstContent(lines);
     let end = first;
     // A sentence that introduces what follows (`:`) ends the preamble: what follows is the code,
@@ -303,6 +303,24 @@ function unwrap(text: string, context: PostprocessContext, final: boolean, state
     }
   }
   return tail === undefined ? body.join('\n') + (final || body.length === 0 ? '' : '\n') : [...body, tail].join('\n');
+}
+
+/**
+ * Whether the answer's first line finishes the word the cursor is in, making one the document has
+ * elsewhere (`SUPPRE` answered `SS and self.heading is not None:`): it is code glued to that word,
+ * though it reads as a sentence that introduces what follows. A preamble glued to the word before
+ * the cursor (`SUPPRE` then `Sure! The completed code is:`) makes no word of the document's.
+ */
+function continuesWord(firstLine: string, context: PostprocessContext): boolean {
+  const before = /[\p{L}\p{N}_$]+$/u.exec(context.linePrefix)?.[0];
+  const head = /^[\p{L}\p{N}_$]+/u.exec(firstLine)?.[0];
+  if (before === undefined || head === undefined) return false;
+  const word = before + head;
+  const elsewhere = `${context.prefix.slice(0, context.prefix.length - before.length)}\n${context.suffix}`;
+  for (let at = elsewhere.indexOf(word); at !== -1; at = elsewhere.indexOf(word, at + 1)) {
+    if (!WORD_CHAR.test(elsewhere[at - 1] ?? ' ') && !WORD_CHAR.test(elsewhere[at + word.length] ?? ' ')) return true;
+  }
+  return false;
 }
 
 /**
