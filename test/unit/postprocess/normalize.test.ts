@@ -35,6 +35,20 @@ const ARGPARSE_HEADING = [
   '    def _format_usage(self, usage, actions, groups, prefix):',
   '        if usage is not SUPPRESS:',
 ].join('\n');
+/** argparse.py's ArgumentParser, on the empty line before its "Exiting methods" banner. */
+const ARGPARSE_EXIT = [
+  '    def _print_message(self, message, file=None):',
+  '        if message:',
+  '            if file is None:',
+  '                file = _sys.stderr',
+  '            file.write(message)',
+  '<|>',
+  '    # ===============',
+  '    def exit(self, status=0, message=None):',
+  '        if message:',
+  '            self._print_message(message, _sys.stderr)',
+  '        _sys.exit(status)',
+].join('\n');
 
 const cases: Case[] = [
   // Fences.
@@ -377,6 +391,16 @@ const cases: Case[] = [
     options: { languageId: 'python' },
   },
   {
+    // Seen by the shape sweep (seed 7, argparse.py:2613): on the empty line before the banner that
+    // closes a section, the banner that opens it lost the blank line above it, and the suggestion
+    // began with a copy of the document's next line.
+    name: 'a preamble, a blank line, then the document’s next line, on an empty line below text',
+    fixture: ARGPARSE_EXIT,
+    raw: 'Sure! The completed code is:\n\n    # ===============\n    # Exiting methods\n    # ===============\n    def exit(self, status=0, message=None):\n\nNote: the rest of the file is unchanged.',
+    code: '\n    # ===============\n    # Exiting methods\n    # ===============\n    def exit(self, status=0, message=None):',
+    options: { languageId: 'python', multiline: true },
+  },
+  {
     name: 'a preamble, a blank line, then text that continues the line',
     fixture: 'const total = values<|>',
     raw: 'Here is the completion:\n\n.reduce((a, b) => a + b, 0);',
@@ -497,6 +521,14 @@ describe('postprocess runs the normalizer, then fits the code to the cursor', ()
         maxLines: 12,
       }),
     ).toBe('SS and self.heading is not None:');
+  });
+
+  it('argparse.py:2613 in multi-line mode: the blank line and the banner that opens a section, not a copy of the one that closes it', () => {
+    const exit =
+      'Sure! The completed code is:\n\n    # ===============\n    # Exiting methods\n    # ===============\n    def exit(self, status=0, message=None):\n\nNote: the rest of the file is unchanged.';
+    expect(
+      postprocess({ ...atCursor(ARGPARSE_EXIT), raw: exit, languageId: 'python', multiline: true, maxLines: 12 }),
+    ).toBe('\n    # ===============\n    # Exiting methods');
   });
 
   it('a fenced run-on answer keeps only the current line in single-line mode, with CRLF when the document has it', () => {

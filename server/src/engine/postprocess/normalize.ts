@@ -345,9 +345,13 @@ function codeBefore(body: string[], blank: number, tail: string | undefined, con
  * ends a line with text on it, and the code's first line is indented as a whole line is (two
  * spaces or a tab), or is the line that follows in the document, or starts a statement after a
  * line that ended one (`;`, a brace, a block comment's end), so it cannot continue the cursor's line.
+ * On an empty line between text and the document's next line, the code's first line is that next
+ * line (a banner comment's rule, `# ====`, that opens a section the document closes with the same
+ * line): the blank line is the document's own, kept above the code as the document has it.
  */
 function breakBeforeCode(line: string, context: PostprocessContext): boolean {
-  if (isBlank(context.linePrefix) || !isBlank(context.lineSuffix) || FENCE_START.test(line)) return false;
+  if (!isBlank(context.lineSuffix) || FENCE_START.test(line)) return false;
+  if (isBlank(context.linePrefix)) return line.trim() === lineBelowEmptyLine(context)?.trim();
   const nextLine = context.nextLines.find((next) => !isBlank(next));
   return (
     /^(?: {2,}|\t)\S/.test(line) ||
@@ -358,9 +362,19 @@ function breakBeforeCode(line: string, context: PostprocessContext): boolean {
 
 /** A line still being streamed after a preamble's blank line that may yet be the document's next line. */
 function mayBecomeNextLine(partial: string, context: PostprocessContext): boolean {
-  if (isBlank(partial) || isBlank(context.linePrefix) || !isBlank(context.lineSuffix)) return false;
-  const nextLine = context.nextLines.find((next) => !isBlank(next));
+  if (isBlank(partial) || !isBlank(context.lineSuffix)) return false;
+  const nextLine = isBlank(context.linePrefix)
+    ? lineBelowEmptyLine(context)
+    : context.nextLines.find((next) => !isBlank(next));
   return nextLine?.trim().startsWith(partial.trim()) ?? false;
+}
+
+/** With the cursor on an empty line right below a line of text, the document's line right after it. */
+function lineBelowEmptyLine(context: PostprocessContext): string | undefined {
+  const previous = context.previousLines.at(-1);
+  const next = context.nextLines[0];
+  if (previous === undefined || isBlank(previous) || next === undefined || isBlank(next)) return undefined;
+  return next;
 }
 
 function firstContent(lines: string[]): number {
