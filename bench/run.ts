@@ -71,9 +71,10 @@ const { values } = parseArgs({
      */
     'baseline-chars': { type: 'string', default: '400' },
     /**
-     * Replays of that comparison at once: fewer than the style matrix's, since ghostline's answers
-     * on two cores slow down more than the plain pipeline's when 24 servers share them (Helix,
-     * seeds 1-3: 93.8 % with 24 at once, 95.7 % with 6; the plain pipeline 94.3 / 94.9 %).
+     * Replays of that comparison at once (11: one seed's cells, ghostline 4, plain 4, Tabby 3). Not
+     * more: ghostline's answers on two cores slow down more than the plain pipeline's when 24
+     * servers share them (Helix, seeds 1-3: 93.8 % with 24 at once, 95.7 % with 6, 95.2 % with 11;
+     * the plain pipeline 94.3 / 94.9 / 94.7 %).
      */
     'baseline-parallel': { type: 'string', default: '11' },
     /** Seeds the mixed answer shapes are typed with in that comparison (the first N of --baseline-seeds). */
