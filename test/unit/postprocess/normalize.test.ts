@@ -745,16 +745,20 @@ describe('normalizeStreamed: a paragraph that is content never ends the code ear
     }
   });
 
+  /** File/Basename.pm's POD on `dirname`, the cursor in its paragraph (shape sweep, seed 7), and the paragraph's rest. */
+  const basenamePod = () => ({
+    context: contextAt(
+      '    # On VMS and AmigaOS\n    my $dirs = dirname($path);\n\nWhen using Unix or MSDOS syntax this emulates the C<dirname(1)> shell function\n<|>\nlevel up acting like C<chop()> for file paths.\n\nAlso unlike C<fileparse()>, C<dirname()> does not include a trailing slash on\nits returned path.',
+      { languageId: 'perl', multiline: true },
+    ),
+    code: 'which is subtly different from how C<fileparse()> works.  It returns all but\nthe last level of a file path even if the last level is clearly a directory.\nIn effect, it is not returning the directory portion but simply the path one\nlevel up acting like C<chop()> for file paths.',
+  });
+
   it('POD with formatting codes (`C<dirname(1)>`) is the document’s prose: a sentence after a preamble keeps the stream going', () => {
     // Seen by the shape sweep (File/Basename.pm, seed 7): the paragraphs around the cursor mention
     // code in `C<…>`, so they did not count as prose, and the paragraph's third line
     // (`In effect, it is …`) read as an epilogue under way after the preamble's code.
-    const context = contextAt(
-      '    # On VMS and AmigaOS\n    my $dirs = dirname($path);\n\nWhen using Unix or MSDOS syntax this emulates the C<dirname(1)> shell function\n<|>\nlevel up acting like C<chop()> for file paths.\n\nAlso unlike C<fileparse()>, C<dirname()> does not include a trailing slash on\nits returned path.',
-      { languageId: 'perl', multiline: true },
-    );
-    const code =
-      'which is subtly different from how C<fileparse()> works.  It returns all but\nthe last level of a file path even if the last level is clearly a directory.\nIn effect, it is not returning the directory portion but simply the path one\nlevel up acting like C<chop()> for file paths.';
+    const { context, code } = basenamePod();
     const raw = `Here is the completion:\n${code}\n\nNote: the rest of the file is unchanged.`;
     const normalize = streamNormalizer(context);
     for (let end = 1; end <= raw.length; end++) expect(normalize(raw.slice(0, end), false).ended).toBe(false);
@@ -765,12 +769,7 @@ describe('normalizeStreamed: a paragraph that is content never ends the code ear
     // Seen by the shape sweep (File/Basename.pm, seed 7): after a preamble and an opening fence, the
     // third line of the POD paragraph (`In effect, it is …`) read as an epilogue under way, and the
     // stream was stopped without it; the complete answer closes the fence after it.
-    const context = contextAt(
-      '    # On VMS and AmigaOS\n    my $dirs = dirname($path);\n\nWhen using Unix or MSDOS syntax this emulates the C<dirname(1)> shell function\n<|>\nlevel up acting like C<chop()> for file paths.\n\nAlso unlike C<fileparse()>, C<dirname()> does not include a trailing slash on\nits returned path.',
-      { languageId: 'perl', multiline: true },
-    );
-    const code =
-      'which is subtly different from how C<fileparse()> works.  It returns all but\nthe last level of a file path even if the last level is clearly a directory.\nIn effect, it is not returning the directory portion but simply the path one\nlevel up acting like C<chop()> for file paths.';
+    const { context, code } = basenamePod();
     const raw = `Here is the completion:\n\n\`\`\`perl\n${code}\n\`\`\`\n\nNote: the rest of the file is unchanged.`;
     const normalize = streamNormalizer(context);
     const codeEnds = raw.lastIndexOf('\n```');
