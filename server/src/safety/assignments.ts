@@ -227,6 +227,8 @@ const LITERALS = new Set([
   'basic',
 ]);
 const ENV_VAR_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
+/** 16 or more hex digits with a digit among them: key material, whatever letters a–f happen to spell. */
+const HEX_RUN = /^(?=[a-fA-F]*\d)[0-9a-fA-F]{16,}$/;
 
 /** Whether `value`, assigned to a name of class `nameClass`, is plausibly a real secret. */
 export function isPlausibleValue(name: string, value: string, nameClass: NameClass, quoting: Quoting): boolean {
@@ -239,7 +241,8 @@ export function isPlausibleValue(name: string, value: string, nameClass: NameCla
   const last = words.at(-1) ?? '';
   if (last.length >= 4 && folded.includes(last)) return false;
   // Words (`urn:oauth:token-type`, `?InterpolationInTemplate`) are names, not generated secrets.
-  if (nameClass !== 'password' && wordShare(value) >= 0.5) return false;
+  // Hex digits make no words, only look-alikes (`acce`, `cafe`): a hex run is never judged by them.
+  if (nameClass !== 'password' && !HEX_RUN.test(value) && wordShare(value) >= 0.5) return false;
   if (ENV_VAR_NAME.test(value) && !/\d/.test(value)) return false;
   if (new Set(value).size < 3) return false;
   if (quoting !== 'quoted' && looksLikeCode(value, quoting)) return false;

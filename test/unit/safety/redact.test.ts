@@ -167,3 +167,28 @@ describe('private keys cut by the prompt window', () => {
     expect(createRedactor().redact(text).text).toBe('«secret:private-key:1»\nconst y = 2;');
   });
 });
+
+describe('hex key material under names like hmac or salt', () => {
+  // Seen in the integration test's random values (CI, 2026-12-07): this value's letters read as
+  // words to the word-share check (half of it), so it was passed as a name, not a secret.
+  const value = 'eab8c7cc4aacce3cecbc5ccaffd6a7e8eab8c7cc4aacce3cecbc5ccaffd6a7e8';
+
+  it('is found whatever words its letters a–f happen to spell, complete and half typed', () => {
+    for (const name of ['hmac', 'signing', 'salt', 'pepper', 'webhook']) {
+      for (const piece of [value, value.slice(0, 32), value.slice(0, 20)]) {
+        for (const text of [
+          `${name}: ${piece}\n`,
+          `export const ${name} = '${piece}';\n`,
+          `{ "${name}": "${piece}" }\n`,
+        ]) {
+          const found = detectSecrets(text);
+          const start = text.indexOf(piece);
+          expect(
+            found.some((match) => match.start <= start && match.end >= start + piece.length),
+            `${text.trim()}`,
+          ).toBe(true);
+        }
+      }
+    }
+  });
+});
