@@ -20,6 +20,7 @@ import {
   type PostprocessContext,
 } from '../server/src/engine/postprocess.ts';
 import { normalizeStreamed } from '../server/src/engine/postprocess/normalize.ts';
+import { likelyRunOnEnd } from '../server/src/engine/postprocess/suffix.ts';
 import { createOracle } from '../test/fake-openai/oracle.ts';
 import { mulberry32 } from '../test/fake-openai/rng.ts';
 import { ANSWER_STYLES, type AnswerStyle, artifactsOf, styleAnswer } from '../test/fake-openai/styles.ts';
@@ -127,6 +128,12 @@ export type StreamingViolation =
   | 'ended'
   /** The engine's early serve of a one-line suggestion (firstLineComplete) would show another suggestion. */
   | 'first-line'
+  /**
+   * The engine's early serve of a multi-line suggestion that likely ran on into the lines after
+   * the cursor (suffix.ts likelyRunOnEnd) would show something the complete answer's suggestion
+   * does not start with. (Shorter is by design: the rest is there for typed-ahead.)
+   */
+  | 'run-on'
   /** The engine stopped the stream for having enough code, and what it kept gives another suggestion. */
   | 'stopped';
 
@@ -260,6 +267,7 @@ function streamingViolations(raw: string, context: PostprocessContext, finalCode
   const finalText = suggestionOf(finalCode, context);
   let stopped = false;
   let firstLineSeen = false;
+  let runOnSeen = false;
   for (let end = Math.min(CHUNK_CHARS, raw.length); ; end = Math.min(end + CHUNK_CHARS, raw.length)) {
     const partialRaw = raw.slice(0, end);
     const { code, ended } = normalizeStreamed(partialRaw, context, false);
@@ -268,6 +276,13 @@ function streamingViolations(raw: string, context: PostprocessContext, finalCode
     if (!context.multiline && !firstLineSeen && firstLineComplete(code, context.lookahead)) {
       firstLineSeen = true;
       if (suggestionOf(code, context) !== finalText) found.add('first-line');
+    }
+    if (context.multiline && !runOnSeen && !stopped) {
+      const end = likelyRunOnEnd(code, context);
+      if (end !== -1) {
+        runOnSeen = true;
+        if (!finalText.startsWith(suggestionOf(code.slice(0, end), context))) found.add('run-on');
+      }
     }
     if (!stopped && (ended || enough(code, context))) {
       // The engine stops the stream here, keeps the raw text (up to its last line break when the

@@ -185,6 +185,27 @@ describe('completion', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it('serves a multi-line request once its answer runs on into the line after the cursor, while the call streams on', async () => {
+    // The answer writes its block, then the document's next line, then stalls without ending:
+    // were the request kept waiting for the call (or for surer evidence), it would get nothing.
+    fake.setResponder(() => ({
+      kind: 'stall',
+      text: 'for (const item of items) {\n    sum += item.price;\n  }\n  return sum;\n',
+    }));
+    await startClient();
+    await client.open(URI, 'function total(items) {\n  let sum = 0;\n  \n  return sum;\n}\n');
+    const list = await client.completion(URI, { line: 2, character: 2 });
+    expect(list.items[0]?.textEdit?.newText).toBe('for (const item of items) {\n    sum += item.price;\n  }');
+    const [request] = fake.requests;
+    let ended = false;
+    void request!.done.then(() => {
+      ended = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ended).toBe(false);
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it('stops a chatty answer at its epilogue: the suggestion is the code, and the cached answer gives the same', async () => {
     const code = 'for (const item of items) {\n  total += item.price;\n}';
     const epilogue = 'This loop adds the price of every item to the total. '.repeat(8);

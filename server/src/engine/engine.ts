@@ -23,6 +23,7 @@ import {
   type PostprocessContext,
 } from './postprocess.ts';
 import { Scheduler, STALE, SUPERSEDED } from './scheduler.ts';
+import { likelyRunOnEnd } from './postprocess/suffix.ts';
 import { lineSuffixAt, TypedAhead } from './typed-ahead.ts';
 import { Answers, type LiveAnswer, type ModelCallPlan, type RawAnswer } from './answers.ts';
 import type { EngineDeps, SuggestOutcome, SuggestRequest } from './types.ts';
@@ -104,6 +105,12 @@ function schedulerKey(uri: string, task: (typeof TASKS)[number]): string {
 }
 
 /** The prompt of a request, prepared before the cache or the model is asked. */
+/** A request served before its call ends: `ready` gives the streamed code to fit and serve. */
+interface EarlyServe {
+  ready: Promise<string>;
+  stop: () => void;
+}
+
 interface PreparedPrompt {
   guarded: Guarded;
   key: string;
@@ -212,17 +219,25 @@ export class CompletionEngine {
         // user typed has streamed (or once the call's code parts from the typed text): it is
         // served then, and the call streams on for the keys that follow.
         const live = hit.suggestion.live as LiveAnswer;
-        const early =
-          !multiline && !live.done
-            ? this.lineComplete(live, looksAhead(request, config, multiline), hit.typed)
-            : undefined;
+        const early = live.done
+          ? undefined
+          : multiline
+            ? this.likelyRunOn(live, this.view(request, config, multiline), hit.typed)
+            : this.lineComplete(live, looksAhead(request, config, multiline), hit.typed);
+        let earlyCode: string | undefined;
         const raw = early
-          ? await Promise.race([joined.catch(settle), early.ready.then((): typeof STREAMING => STREAMING)])
+          ? await Promise.race([
+              joined.catch(settle),
+              early.ready.then((code): typeof STREAMING => {
+                earlyCode = code;
+                return STREAMING;
+              }),
+            ])
           : await joined.catch(settle);
         early?.stop();
         if (raw !== undefined) {
           // The call's normalized code (final once it finished), past what the user typed since.
-          const code = live.code;
+          const code = raw === STREAMING && earlyCode !== undefined ? earlyCode : live.code;
           const fitted: Fitted = code.startsWith(hit.typed)
             ? this.fit(request, code.slice(hit.typed.length), config, multiline)
             : { text: '', emptiedBy: 'typed-ahead miss' };
@@ -493,15 +508,27 @@ export class CompletionEngine {
       this.liveByKey.set(key, live);
       this.typedAhead.remember(request.uri, request.text, request.offset, { key, live });
     }
-    // A one-line suggestion is served as soon as its line is complete; the call streams on (the
-    // look-ahead's next line, for typed-ahead) while this request's wait continues in the background.
-    const firstLine =
-      !flight.shared && !multiline ? this.lineComplete(live, looksAhead(request, config, multiline)) : undefined;
+    // A one-line suggestion is served as soon as its line is complete, a multi-line one as soon as
+    // it likely ran on into the text after the cursor; the call streams on (the look-ahead's next
+    // line, the rest of a run-on that was new code, for typed-ahead) while this request's wait
+    // continues in the background.
+    const early = flight.shared
+      ? undefined
+      : multiline
+        ? this.likelyRunOn(live, this.view(request, config, multiline))
+        : this.lineComplete(live, looksAhead(request, config, multiline));
     let raw: RawAnswer;
     let servedEarly = false;
+    let earlyCode = '';
     try {
-      const first = firstLine
-        ? await Promise.race([flight.promise, firstLine.ready.then(() => undefined)])
+      const first = early
+        ? await Promise.race([
+            flight.promise,
+            early.ready.then((code) => {
+              earlyCode = code;
+              return undefined;
+            }),
+          ])
         : await flight.promise;
       if (first === undefined) {
         servedEarly = true;
@@ -513,7 +540,7 @@ export class CompletionEngine {
           )
           .finally(() => clearTimeout(budgetTimer));
         const model = resolveRoute(config, request.task, request.languageId).model;
-        return this.deliver(request, this.fit(request, live.code, config, multiline), 'model', model, started);
+        return this.deliver(request, this.fit(request, earlyCode, config, multiline), 'model', model, started);
       }
       raw = first;
       this.modelHealth('recovered');
@@ -534,7 +561,7 @@ export class CompletionEngine {
         );
       throw error;
     } finally {
-      firstLine?.stop();
+      early?.stop();
       if (!servedEarly) clearTimeout(budgetTimer);
     }
     // A joined flight's live answer was normalized for its own request's cursor: normalize again here.
@@ -548,10 +575,10 @@ export class CompletionEngine {
    * line starts with): what a one-line suggestion shows is then final, since the streamed code
    * only grows. Resolves too when the code parts from `typed`: the call cannot serve this request.
    */
-  private lineComplete(live: LiveAnswer, lookahead: boolean, typed = ''): { ready: Promise<void>; stop: () => void } {
+  private lineComplete(live: LiveAnswer, lookahead: boolean, typed = ''): EarlyServe {
     const watchers = (live.watchers ??= new Set());
     let check = () => {};
-    const ready = new Promise<void>((resolve) => {
+    const ready = new Promise<string>((resolve) => {
       check = () => {
         if (live.done) return;
         const { code } = live;
@@ -560,7 +587,33 @@ export class CompletionEngine {
           : !typed.startsWith(code);
         if (!settled) return;
         watchers.delete(check);
-        resolve();
+        resolve(code);
+      };
+      watchers.add(check);
+      check();
+    });
+    return { ready, stop: () => watchers.delete(check) };
+  }
+
+  /**
+   * Resolves once a multi-line answer's streaming code likely ran on into the lines after the
+   * cursor (suffix.ts `likelyRunOnEnd`), with the code up to there: its suggestion is what the
+   * complete answer's starts with. The stream itself stops only on surer evidence (two such lines),
+   * so a line that was new code after all is still there for typed-ahead.
+   */
+  private likelyRunOn(live: LiveAnswer, context: PostprocessContext, typed = ''): EarlyServe {
+    const watchers = (live.watchers ??= new Set());
+    let check = () => {};
+    const ready = new Promise<string>((resolve) => {
+      check = () => {
+        if (live.done) return;
+        const { code } = live;
+        // Code that parts from what the user typed cannot serve this request: resolve to say so.
+        const parted = !code.startsWith(typed) && !typed.startsWith(code);
+        const end = parted || !code.startsWith(typed) ? -1 : likelyRunOnEnd(code.slice(typed.length), context);
+        if (!parted && end === -1) return;
+        watchers.delete(check);
+        resolve(parted ? code : code.slice(0, typed.length + end));
       };
       watchers.add(check);
       check();

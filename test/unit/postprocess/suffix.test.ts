@@ -3,7 +3,12 @@
  * the closers and text the rest of the current line already has.
  */
 import { describe, expect, it } from 'vitest';
-import { dropSuffixLines, dropSuffixTail, replaysSuffixLines } from '../../../server/src/engine/postprocess/suffix.ts';
+import {
+  dropSuffixLines,
+  dropSuffixTail,
+  likelyRunOnEnd,
+  replaysSuffixLines,
+} from '../../../server/src/engine/postprocess/suffix.ts';
 import { contextAt, inserted } from './helpers.ts';
 
 describe('dropSuffixLines', () => {
@@ -139,5 +144,69 @@ describe('replaysSuffixLines (a streaming multi-line answer ran on into the line
   it('a short next line (a closing brace) is no evidence', () => {
     const context = contextAt('if (ok) {\n  <|>\n}\nnext();', { multiline: true });
     expect(replaysSuffixLines('done();\n  log();\n}\n', context)).toBe(false);
+  });
+});
+
+describe('likelyRunOnEnd (where a multi-line request is served before its stream stops)', () => {
+  const FIXTURE = 'function total(items) {\n  let sum = 0;\n  <|>\n  return sum;\n}';
+  const context = contextAt(FIXTURE, { multiline: true });
+  it.each([
+    [
+      'one complete line after the first that is the next line',
+      'for (const item of items) {\n    sum += item.price;\n  }\n  return sum;\n',
+      'for (const item of items) {\n    sum += item.price;\n  }\n  return sum;',
+    ],
+    [
+      'and what streams after it',
+      'for (const item of items) {\n    sum += item.price;\n  }\n  return sum;\n}\nexp',
+      'for (const item of items) {\n    sum += item.price;\n  }\n  return sum;',
+    ],
+    [
+      'the next line still being written',
+      'for (const item of items) {\n    sum += item.price;\n  }\n  return sum;',
+      undefined,
+    ],
+    ['the first line (it may be the completion itself)', 'return sum;\n}\n', undefined],
+    ['no line of the suffix', 'for (const item of items) sum += item.price;\n', undefined],
+  ])('%s', (_, code, servedCode) => {
+    const end = likelyRunOnEnd(code, context);
+    expect(end === -1 ? undefined : code.slice(0, end)).toBe(servedCode);
+  });
+
+  it('serves what the complete answer starts with: the code before the replay', () => {
+    const code = 'for (const item of items) {\n    sum += item.price;\n  }\n  return sum;\n';
+    const served = code.slice(0, likelyRunOnEnd(code, context));
+    expect(dropSuffixLines(served, context)).toBe('for (const item of items) {\n    sum += item.price;\n  }');
+  });
+
+  it('a line the document also has next, then one it does not have: the served code is the start of the complete one', () => {
+    // linkedMap.js (the shape sweep, seeds 2 and 3): `this._size = 0;` is new code here, and the
+    // stream goes on to stop only at surer evidence; the request was served the line before it.
+    const linked = contextAt(
+      'class LinkedMap {\n    constructor() {\n        this._map = new Map();\n        this._head = undefined;\n<|>\n        this._size = 0;\n        this._state++;\n    }',
+      { multiline: true },
+    );
+    const complete = '        this._tail = undefined;\n        this._size = 0;\n        this._state = 0;\n    }\n';
+    const served = complete.slice(0, likelyRunOnEnd(complete, linked));
+    expect(served).toBe('        this._tail = undefined;\n        this._size = 0;');
+    expect(dropSuffixLines(served, linked)).toBe('        this._tail = undefined;');
+    expect(dropSuffixLines(complete, linked).startsWith(dropSuffixLines(served, linked))).toBe(true);
+    expect(replaysSuffixLines(complete, linked)).toBe(false);
+  });
+
+  it('a line that recurs around the cursor counts only with the line after it', () => {
+    const zpipe = contextAt(
+      'switch (ret) {\n    case Z_NEED_DICT:\n        break;\n    case Z_STREAM_ERROR:\n    <|>\n        break;\n    case Z_MEM_ERROR:',
+      { multiline: true },
+    );
+    expect(likelyRunOnEnd('fputs("invalid level", stderr);\n        break;\n    case Z_DATA_ERROR:\n', zpipe)).toBe(-1);
+    const code = 'fputs("invalid level", stderr);\n        break;\n    case Z_MEM_ERROR:\n';
+    expect(code.slice(0, likelyRunOnEnd(code, zpipe))).toBe('fputs("invalid level", stderr);\n        break;');
+  });
+
+  it('a short next line (a closing brace) is no evidence', () => {
+    expect(
+      likelyRunOnEnd('done();\n  log();\n}\n', contextAt('if (ok) {\n  <|>\n}\nnext();', { multiline: true })),
+    ).toBe(-1);
   });
 });

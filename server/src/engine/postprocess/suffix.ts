@@ -54,6 +54,33 @@ export function replaysSuffixLines(code: string, context: PostprocessContext): b
   );
 }
 
+/**
+ * Where a streaming multi-line answer likely began to run on into the text after the cursor: the
+ * end of its first complete line after the first that is the line following the cursor's (at least
+ * six characters besides spaces; when that line recurs around the cursor, `break;` in a switch,
+ * the line after it must follow too). -1 when there is none. The code up to there is what the
+ * complete answer's suggestion starts with either way: dropSuffixLines cuts the replay when the
+ * answer runs on, and keeps it with what follows when it was new code (replaysSuffixLines, which
+ * stops the stream, waits for that second line).
+ */
+export function likelyRunOnEnd(code: string, context: PostprocessContext): number {
+  const start = context.nextLines.findIndex((line) => !isBlank(line));
+  if (start === -1) return -1;
+  const next = context.nextLines.slice(start).map((line) => line.trimEnd());
+  const first = next[0]!;
+  if (countNonSpace(first) < 6) return -1;
+  const recurs = [...context.previousLines, ...next.slice(1)].some((line) => line.trim() === first.trim());
+  const lines = code.split('\n').slice(0, -1);
+  let end = -1;
+  for (let j = 0; j < lines.length; j++) {
+    end += lines[j]!.length + 1;
+    if (j === 0 || lines[j]!.trimEnd() !== first) continue;
+    if (!recurs) return end;
+    if (j + 1 < lines.length && next.length > 1 && lines[j + 1]!.trimEnd() === next[1]) return end;
+  }
+  return -1;
+}
+
 const CLOSERS = ')]}';
 const OPENERS = '([{';
 const QUOTES = '"\'`';
