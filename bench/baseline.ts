@@ -11,7 +11,7 @@ import { LATENCY } from './model.ts';
 import { profileResult, type ProfileResult } from './profile-metrics.ts';
 import { table, type Target } from './report.ts';
 import { replay } from './replay.ts';
-import { SAVED_TARGET } from './styles-report.ts';
+import { SAVED_TARGET, STYLE_RATIO_TARGET } from './styles-report.ts';
 import { tabbyAgentScript } from './tabby-shim.ts';
 import type { AnswerStyle } from '../test/fake-openai/styles.ts';
 
@@ -106,9 +106,13 @@ interface Pooled {
   perSeed: (number | null)[];
 }
 
-function pooled(data: Baseline, pipeline: Pipeline, editor: string, style: string): Pooled {
+function pooled(data: Baseline, pipeline: Pipeline, editor: string, style: string, seeds?: number[]): Pooled {
   const cells = data.cells.filter(
-    (c) => c.pipeline === pipeline && c.result.editor === editor && c.result.style === style,
+    (c) =>
+      c.pipeline === pipeline &&
+      c.result.editor === editor &&
+      c.result.style === style &&
+      (seeds === undefined || seeds.includes(c.seed)),
   );
   const sum = (pick: (r: ProfileResult) => number) => cells.reduce((n, c) => n + pick(c.result), 0);
   const typed = sum((r) => r.typedChars);
@@ -207,5 +211,21 @@ export function baselineTargets(data: Baseline): Target[] {
         source: `baseline ${editor}/clean pooled, ghostline vs tabby-agent`,
       });
   }
+  // Each other answer style against clean answers on the same seeds (the others may run on fewer).
+  for (const style of data.styles.filter((s) => s !== 'clean'))
+    for (const editor of data.editors) {
+      const seeds = [...new Set(data.cells.filter((c) => c.result.style === style).map((c) => c.seed))];
+      const ours = pooled(data, 'ghostline', editor, style, seeds);
+      const clean = pooled(data, 'ghostline', editor, 'clean', seeds);
+      if (ours.saved === null || clean.saved === null || clean.saved === 0) continue;
+      const ratio = ours.saved / clean.saved;
+      list.push({
+        name: `saved % with ${style} answers ≥ ${STYLE_RATIO_TARGET * 100} % of clean, ${editor}, seeds ${seeds.join(', ')} pooled, ~${data.chars} characters per file (${pct(ours.saved)} vs ${pct(clean.saved)})`,
+        target: `≥ ${STYLE_RATIO_TARGET * 100} % of clean`,
+        value: ratio,
+        pass: ratio >= STYLE_RATIO_TARGET,
+        source: `baseline ghostline ${editor}/${style} vs ${editor}/clean pooled over the same seeds`,
+      });
+    }
   return list;
 }

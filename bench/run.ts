@@ -33,7 +33,15 @@ import {
 } from './report.ts';
 import { soak } from './soak.ts';
 import { dashboardBench } from './dashboard.ts';
-import { baseline, baselineTable, baselineTargets, type Baseline } from './baseline.ts';
+import {
+  BASELINE_STYLES,
+  baseline,
+  baselineTable,
+  baselineTargets,
+  PIPELINES,
+  type Baseline,
+  type Pipeline,
+} from './baseline.ts';
 import { cacheSizing, contextSweep, debounceSweep, type CacheSizing, type ContextPoint } from './sweep.ts';
 import { HUMAN, PAUSE_MS } from './typing.ts';
 
@@ -79,6 +87,15 @@ const { values } = parseArgs({
     'baseline-parallel': { type: 'string', default: '11' },
     /** Seeds the mixed answer shapes are typed with in that comparison (the first N of --baseline-seeds). */
     'baseline-mix-seeds': { type: 'string', default: '1' },
+    /**
+     * Answer styles of that comparison (default clean and the seeded mix), e.g. every style for one
+     * editor pattern to check each against clean on the longer typing.
+     */
+    'baseline-styles': { type: 'string', default: BASELINE_STYLES.join(',') },
+    /** Editor patterns of that comparison (default all four). */
+    'baseline-editors': { type: 'string', default: ALL_EDITORS.join(',') },
+    /** Servers of that comparison (default ghostline, plain, tabby). */
+    'baseline-pipelines': { type: 'string', default: PIPELINES.join(',') },
   },
 });
 
@@ -372,6 +389,19 @@ async function main(): Promise<void> {
         ? { styles: ['clean' as const], chars: 30, files: 2, pipelines: ['ghostline' as const, 'plain' as const] }
         : {}),
       otherStyleSeeds: Number(values['baseline-mix-seeds']),
+      ...(quick
+        ? {}
+        : {
+            styles: values['baseline-styles']
+              .split(',')
+              .filter((s): s is AnswerStyle => (ANSWER_STYLES as readonly string[]).includes(s)),
+            editors: values['baseline-editors']
+              .split(',')
+              .filter((e): e is EditorName => (ALL_EDITORS as string[]).includes(e)),
+            pipelines: values['baseline-pipelines']
+              .split(',')
+              .filter((p): p is Pipeline => (PIPELINES as string[]).includes(p)),
+          }),
       run: (tasks) => pool(tasks, Number(values['baseline-parallel'])),
     });
   }
