@@ -401,6 +401,38 @@ const cases: Case[] = [
     options: { languageId: 'python', multiline: true },
   },
   {
+    // Seen replaying BytePairEncodingCore.ts under Helix's manual trigger with prose answers: on the
+    // empty line below a method's `}` the next method lost the blank line above it, so the typist
+    // typed that line break and typed-ahead could no longer match the answer.
+    name: 'a preamble, a blank line, then a sibling of the block the line above closes, where the document spaces them',
+    fixture: 'class Ranks {\n  first() {\n    return 1\n  }\n\n  second() {\n    return 2\n  }\n<|>\n}',
+    raw: 'Here is the completion:\n\n  third() {\n    return 3\n  }',
+    code: '\n  third() {\n    return 3\n  }',
+    options: { multiline: true },
+  },
+  {
+    name: 'a preamble, a blank line, then a sibling of the block the line above closes, where the document does not space them',
+    fixture: 'class Ranks {\n  first() {\n    return 1\n  }\n  second() {\n    return 2\n  }\n<|>\n}',
+    raw: 'Here is the completion:\n\n  third() {\n    return 3\n  }',
+    code: '  third() {\n    return 3\n  }',
+    options: { multiline: true },
+  },
+  {
+    name: 'a preamble, a blank line, then a comment after a loop the line above closes (zpipe.c)',
+    fixture:
+      'int f(void)\n{\n    do {\n        step();\n    } while (more);\n\n    /* flush */\n    do {\n        ret = inflate(&strm, Z_NO_FLUSH);\n    } while (strm.avail_out == 0);\n<|>\n}',
+    raw: "Sure! The completed code is:\n\n    /* done when inflate() says it's done */\n    } while (ret != Z_STREAM_END);",
+    code: "\n    /* done when inflate() says it's done */\n    } while (ret != Z_STREAM_END);",
+    options: { languageId: 'c', multiline: true },
+  },
+  {
+    name: 'a preamble, a blank line, then the inner block’s next statement: no blank line of its own',
+    fixture: 'function f() {\n  if (a) {\n    b()\n  }\n  c()\n  if (d) {\n    e()\n  }\n<|>\n}',
+    raw: 'Here is the completion:\n\n  return g()',
+    code: '  return g()',
+    options: { multiline: true },
+  },
+  {
     name: 'a preamble, a blank line, then text that continues the line',
     fixture: 'const total = values<|>',
     raw: 'Here is the completion:\n\n.reduce((a, b) => a + b, 0);',

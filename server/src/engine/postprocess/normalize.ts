@@ -351,13 +351,48 @@ function codeBefore(body: string[], blank: number, tail: string | undefined, con
  */
 function breakBeforeCode(line: string, context: PostprocessContext): boolean {
   if (!isBlank(context.lineSuffix) || FENCE_START.test(line)) return false;
-  if (isBlank(context.linePrefix)) return line.trim() === lineBelowEmptyLine(context)?.trim();
+  if (isBlank(context.linePrefix))
+    return line.trim() === lineBelowEmptyLine(context)?.trim() || siblingAfterBlankLine(line, context);
   const nextLine = context.nextLines.find((next) => !isBlank(next));
   return (
     /^(?: {2,}|\t)\S/.test(line) ||
     (nextLine !== undefined && line.trim() === nextLine.trim()) ||
     (ENDS_STATEMENT.test(context.linePrefix) && STARTS_STATEMENT.test(line))
   );
+}
+
+/** A line that closes a block: `}`, `});`, `} while (done);`, `]`, `end`. */
+const CLOSES_BLOCK = /^\s*(?:[}\])]|end\b)/;
+
+/**
+ * On an empty line right below a line that closes a block, whether the code's first line (complete
+ * or under way: only its indentation and first character are read) starts a sibling of that block
+ * where this document leaves a blank line between them: a method after a method's `}`, a comment
+ * after a loop's. The blank line after the preamble is then the code's own line break. The
+ * document's habit decides, counted on its text before the cursor (closing lines followed by a
+ * sibling, with or without a blank line between).
+ */
+function siblingAfterBlankLine(line: string, context: PostprocessContext): boolean {
+  const closer = context.previousLines.at(-1);
+  if (closer === undefined || !CLOSES_BLOCK.test(closer) || CLOSES_BLOCK.test(line)) return false;
+  if (indentOf(line) > indentOf(closer)) return false;
+  const lines = context.prefix.split('\n');
+  let apart = 0;
+  let adjacent = 0;
+  for (let i = 0; i + 1 < lines.length - 1; i++) {
+    if (!CLOSES_BLOCK.test(lines[i]!)) continue;
+    const blank = isBlank(lines[i + 1]!);
+    const sibling = blank ? lines[i + 2] : lines[i + 1];
+    if (sibling === undefined || isBlank(sibling) || CLOSES_BLOCK.test(sibling)) continue;
+    if (indentOf(sibling) > indentOf(lines[i]!)) continue;
+    if (blank) apart++;
+    else adjacent++;
+  }
+  return apart > adjacent;
+}
+
+function indentOf(line: string): number {
+  return /^[ \t]*/.exec(line)![0].length;
 }
 
 /** A line still being streamed after a preamble's blank line that may yet be the document's next line. */
