@@ -576,49 +576,27 @@ export class CompletionEngine {
    * only grows. Resolves too when the code parts from `typed`: the call cannot serve this request.
    */
   private lineComplete(live: LiveAnswer, lookahead: boolean, typed = ''): EarlyServe {
-    const watchers = (live.watchers ??= new Set());
-    let check = () => {};
-    const ready = new Promise<string>((resolve) => {
-      check = () => {
-        if (live.done) return;
-        const { code } = live;
-        const settled = code.startsWith(typed)
-          ? firstLineComplete(code.slice(typed.length), lookahead)
-          : !typed.startsWith(code);
-        if (!settled) return;
-        watchers.delete(check);
-        resolve(code);
-      };
-      watchers.add(check);
-      check();
+    return servedWhen(live, (code) => {
+      const settled = code.startsWith(typed)
+        ? firstLineComplete(code.slice(typed.length), lookahead)
+        : !typed.startsWith(code);
+      return settled ? code : undefined;
     });
-    return { ready, stop: () => watchers.delete(check) };
   }
 
   /**
    * Resolves once a multi-line answer's streaming code likely ran on into the lines after the
    * cursor (suffix.ts `likelyRunOnEnd`), with the code up to there: its suggestion is what the
    * complete answer's starts with. The stream itself stops only on surer evidence (two such lines),
-   * so a line that was new code after all is still there for typed-ahead.
+   * so a line that was new code after all is still there for typed-ahead. Resolves too, with all the
+   * code, when the code parts from `typed`.
    */
   private likelyRunOn(live: LiveAnswer, context: PostprocessContext, typed = ''): EarlyServe {
-    const watchers = (live.watchers ??= new Set());
-    let check = () => {};
-    const ready = new Promise<string>((resolve) => {
-      check = () => {
-        if (live.done) return;
-        const { code } = live;
-        // Code that parts from what the user typed cannot serve this request: resolve to say so.
-        const parted = !code.startsWith(typed) && !typed.startsWith(code);
-        const end = parted || !code.startsWith(typed) ? -1 : likelyRunOnEnd(code.slice(typed.length), context);
-        if (!parted && end === -1) return;
-        watchers.delete(check);
-        resolve(parted ? code : code.slice(0, typed.length + end));
-      };
-      watchers.add(check);
-      check();
+    return servedWhen(live, (code) => {
+      if (!code.startsWith(typed)) return typed.startsWith(code) ? undefined : code;
+      const end = likelyRunOnEnd(code.slice(typed.length), context);
+      return end === -1 ? undefined : code.slice(0, typed.length + end);
     });
-    return { ready, stop: () => watchers.delete(check) };
   }
 
   /** The text around a request's cursor, as the normalizer and the fitting filters see it. */
@@ -720,6 +698,27 @@ export class CompletionEngine {
     this.deps.metrics.cancelled++;
     return { kind: 'cancelled' };
   }
+}
+
+/**
+ * Watches a call's streaming code until `pick` returns what to serve (undefined: not yet); never
+ * once the call is done, since the caller then has the final answer.
+ */
+function servedWhen(live: LiveAnswer, pick: (code: string) => string | undefined): EarlyServe {
+  const watchers = (live.watchers ??= new Set());
+  let check = () => {};
+  const ready = new Promise<string>((resolve) => {
+    check = () => {
+      if (live.done) return;
+      const served = pick(live.code);
+      if (served === undefined) return;
+      watchers.delete(check);
+      resolve(served);
+    };
+    watchers.add(check);
+    check();
+  });
+  return { ready, stop: () => watchers.delete(check) };
 }
 
 /** True when `code` has a complete first line of code (after a leading line break, with look-ahead). */
