@@ -104,13 +104,13 @@ function schedulerKey(uri: string, task: (typeof TASKS)[number]): string {
   return `${task}\u0000${uri}`;
 }
 
-/** The prompt of a request, prepared before the cache or the model is asked. */
 /** A request served before its call ends: `ready` gives the streamed code to fit and serve. */
 interface EarlyServe {
   ready: Promise<string>;
   stop: () => void;
 }
 
+/** The prompt of a request, prepared before the cache or the model is asked. */
 interface PreparedPrompt {
   guarded: Guarded;
   key: string;

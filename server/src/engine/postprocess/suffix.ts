@@ -44,9 +44,7 @@ export const dropSuffixLines: Filter = (text, context) => {
  * keeps it (dropSuffixLines cuts one line only when the replay runs to the answer's end).
  */
 export function replaysSuffixLines(code: string, context: PostprocessContext): boolean {
-  const start = context.nextLines.findIndex((line) => !isBlank(line));
-  if (start === -1) return false;
-  const next = context.nextLines.slice(start).map((line) => line.trimEnd());
+  const next = followingLines(context);
   if (next.length < 2 || countNonSpace(next[0]!) < 6) return false;
   const lines = code.split('\n').slice(0, -1);
   return lines.some(
@@ -64,11 +62,9 @@ export function replaysSuffixLines(code: string, context: PostprocessContext): b
  * stops the stream, waits for that second line).
  */
 export function likelyRunOnEnd(code: string, context: PostprocessContext): number {
-  const start = context.nextLines.findIndex((line) => !isBlank(line));
-  if (start === -1) return -1;
-  const next = context.nextLines.slice(start).map((line) => line.trimEnd());
-  const first = next[0]!;
-  if (countNonSpace(first) < 6) return -1;
+  const next = followingLines(context);
+  const first = next[0];
+  if (first === undefined || countNonSpace(first) < 6) return -1;
   const recurs = [...context.previousLines, ...next.slice(1)].some((line) => line.trim() === first.trim());
   const lines = code.split('\n').slice(0, -1);
   let end = -1;
@@ -79,6 +75,12 @@ export function likelyRunOnEnd(code: string, context: PostprocessContext): numbe
     if (j + 1 < lines.length && next.length > 1 && lines[j + 1]!.trimEnd() === next[1]) return end;
   }
   return -1;
+}
+
+/** The lines after the cursor's from the first that is not blank, their trailing spaces trimmed. */
+function followingLines(context: PostprocessContext): string[] {
+  const start = context.nextLines.findIndex((line) => !isBlank(line));
+  return start === -1 ? [] : context.nextLines.slice(start).map((line) => line.trimEnd());
 }
 
 const CLOSERS = ')]}';
