@@ -258,13 +258,7 @@ export function isPlausibleValue(name: string, value: string, nameClass: NameCla
       );
     case 'material':
       // `hmac`, `salt`, `webhook`: hex of 16 or more digits (half a key being typed counts), or a token that looks generated.
-      return (
-        (/^[0-9a-fA-F]{16,}$/.test(value) &&
-          /\d/.test(value) &&
-          /[a-fA-F]/.test(value) &&
-          shannonEntropy(value) >= 2.5) ||
-        looksGenerated(value)
-      );
+      return (HEX_RUN.test(value) && /[a-fA-F]/.test(value) && shannonEntropy(value) >= 2.5) || looksGenerated(value);
     case 'weak-key':
       // Any `*_KEY` name (cache keys, storage keys) needs a value that looks generated.
       return looksGenerated(value);
