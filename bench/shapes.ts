@@ -20,7 +20,7 @@ import {
   type PostprocessContext,
 } from '../server/src/engine/postprocess.ts';
 import { normalizeStreamed } from '../server/src/engine/postprocess/normalize.ts';
-import { likelyRunOnEnd } from '../server/src/engine/postprocess/suffix.ts';
+import { completeLinesEnd, likelyRunOnEnd } from '../server/src/engine/postprocess/suffix.ts';
 import { createOracle } from '../test/fake-openai/oracle.ts';
 import { mulberry32 } from '../test/fake-openai/rng.ts';
 import { ANSWER_STYLES, type AnswerStyle, artifactsOf, styleAnswer } from '../test/fake-openai/styles.ts';
@@ -134,6 +134,12 @@ export type StreamingViolation =
    * does not start with. (Shorter is by design: the rest is there for typed-ahead.)
    */
   | 'run-on'
+  /**
+   * The engine's serve of a multi-line suggestion's complete lines to a request that waited long
+   * (suffix.ts completeLinesEnd) would show something the complete answer's suggestion does not
+   * start with, at some point of the stream.
+   */
+  | 'patience'
   /** The engine stopped the stream for having enough code, and what it kept gives another suggestion. */
   | 'stopped';
 
@@ -276,6 +282,11 @@ function streamingViolations(raw: string, context: PostprocessContext, finalCode
     if (!context.multiline && !firstLineSeen && firstLineComplete(code, context.lookahead)) {
       firstLineSeen = true;
       if (suggestionOf(code, context) !== finalText) found.add('first-line');
+    }
+    if (context.multiline && !stopped) {
+      const complete = completeLinesEnd(code, context.lookahead);
+      if (complete !== -1 && !finalText.startsWith(suggestionOf(code.slice(0, complete), context)))
+        found.add('patience');
     }
     if (context.multiline && !runOnSeen && !stopped) {
       const end = likelyRunOnEnd(code, context);

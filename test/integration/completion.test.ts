@@ -206,6 +206,24 @@ describe('completion', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it('serves a multi-line request the lines complete so far once it has waited long, while the call streams on', async () => {
+    // Two complete lines, then the third is begun and the model goes quiet: no end, no run-on.
+    fake.setResponder(() => ({ kind: 'stall', text: 'for (const item of items) {\n    sum += item.price;\n    cou' }));
+    await startClient();
+    await client.open(URI, 'function total(items) {\n  let sum = 0;\n  \n}\n');
+    const list = await client.completion(URI, { line: 2, character: 2 });
+    // Were the request kept waiting for the end, the completion budget would leave it empty.
+    expect(list.items[0]?.textEdit?.newText).toBe('for (const item of items) {\n    sum += item.price;');
+    const [request] = fake.requests;
+    let ended = false;
+    void request!.done.then(() => {
+      ended = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ended).toBe(false);
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it('stops a chatty answer at its epilogue: the suggestion is the code, and the cached answer gives the same', async () => {
     const code = 'for (const item of items) {\n  total += item.price;\n}';
     const epilogue = 'This loop adds the price of every item to the total. '.repeat(8);
@@ -215,7 +233,8 @@ describe('completion', () => {
       chunkChars: 4,
       chunkDelayMs: 10,
     }));
-    await startClient();
+    // The whole block is awaited (no serving of the lines complete so far), to see where it ends.
+    await startClient({ GHOSTLINE_COMPLETION__MULTILINE_WAIT_MS: '5000' });
     await client.open(URI, 'let total = 0;\n\n');
     const first = await client.completion(URI, { line: 1, character: 0 });
     expect(first.items[0]?.textEdit?.newText).toBe(code);

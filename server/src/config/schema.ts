@@ -185,6 +185,11 @@ export const configSchema = z.strictObject({
         2500,
         'Longest a completion waits for the model. Past it the request is answered without a suggestion, the call is stopped, and the user is told once that the model is stalling (and once when it answers again).',
       ),
+      multilineWaitMs: setting(
+        integer(0, 60000),
+        150,
+        'How long a multi-line suggestion waits for its whole block. Past it, the request is served the lines that have streamed complete, and the model call streams on, so the keys that follow get the rest (typed-ahead). Set it to `budgetMs` to always wait for the block. Chosen from measurements: docs/performance.md.',
+      ),
       hedgeMs: setting(
         integer(0, 60000),
         1000,

@@ -23,7 +23,7 @@ import {
   type PostprocessContext,
 } from './postprocess.ts';
 import { Scheduler, STALE, SUPERSEDED } from './scheduler.ts';
-import { likelyRunOnEnd } from './postprocess/suffix.ts';
+import { completeLinesEnd, likelyRunOnEnd } from './postprocess/suffix.ts';
 import { lineSuffixAt, TypedAhead } from './typed-ahead.ts';
 import { Answers, type LiveAnswer, type ModelCallPlan, type RawAnswer } from './answers.ts';
 import type { EngineDeps, SuggestOutcome, SuggestRequest } from './types.ts';
@@ -222,7 +222,12 @@ export class CompletionEngine {
         const early = live.done
           ? undefined
           : multiline
-            ? this.likelyRunOn(live, this.view(request, config, multiline), hit.typed)
+            ? this.likelyRunOn(
+                live,
+                this.view(request, config, multiline),
+                started + config.completion.multilineWaitMs,
+                hit.typed,
+              )
             : this.lineComplete(live, looksAhead(request, config, multiline), hit.typed);
         let earlyCode: string | undefined;
         const raw = early
@@ -509,13 +514,14 @@ export class CompletionEngine {
       this.typedAhead.remember(request.uri, request.text, request.offset, { key, live });
     }
     // A one-line suggestion is served as soon as its line is complete, a multi-line one as soon as
-    // it likely ran on into the text after the cursor; the call streams on (the look-ahead's next
+    // it likely ran on into the text after the cursor or, once it waited `multilineWaitMs`, with
+    // the lines complete so far; the call streams on (the look-ahead's next
     // line, the rest of a run-on that was new code, for typed-ahead) while this request's wait
     // continues in the background.
     const early = flight.shared
       ? undefined
       : multiline
-        ? this.likelyRunOn(live, this.view(request, config, multiline))
+        ? this.likelyRunOn(live, this.view(request, config, multiline), started + config.completion.multilineWaitMs)
         : this.lineComplete(live, looksAhead(request, config, multiline));
     let raw: RawAnswer;
     let servedEarly = false;
@@ -589,14 +595,26 @@ export class CompletionEngine {
    * cursor (suffix.ts `likelyRunOnEnd`), with the code up to there: its suggestion is what the
    * complete answer's starts with. The stream itself stops only on surer evidence (two such lines),
    * so a line that was new code after all is still there for typed-ahead. Resolves too, with all the
-   * code, when the code parts from `typed`.
+   * code, when the code parts from `typed`; and, from `waitUntil` on (`completion.multilineWaitMs`
+   * after the request came), with the lines that have streamed complete: a typist who paused at a
+   * line's end gets those before typing on, rather than nothing (a late answer is never returned).
    */
-  private likelyRunOn(live: LiveAnswer, context: PostprocessContext, typed = ''): EarlyServe {
-    return servedWhen(live, (code) => {
-      if (!code.startsWith(typed)) return typed.startsWith(code) ? undefined : code;
-      const end = likelyRunOnEnd(code.slice(typed.length), context);
-      return end === -1 ? undefined : code.slice(0, typed.length + end);
-    });
+  private likelyRunOn(live: LiveAnswer, context: PostprocessContext, waitUntil: number, typed = ''): EarlyServe {
+    return servedWhen(
+      live,
+      (code) => {
+        if (!code.startsWith(typed)) return typed.startsWith(code) ? undefined : code;
+        const rest = code.slice(typed.length);
+        const end = likelyRunOnEnd(rest, context);
+        if (end !== -1) return code.slice(0, typed.length + end);
+        if (performance.now() < waitUntil) return undefined;
+        const complete = completeLinesEnd(rest, context.lookahead);
+        // Lines the fitting filters would empty (a replay of the next line) are no answer yet.
+        if (complete === -1 || fitExplained(rest.slice(0, complete), context).text === '') return undefined;
+        return code.slice(0, typed.length + complete);
+      },
+      waitUntil,
+    );
   }
 
   /** The text around a request's cursor, as the normalizer and the fitting filters see it. */
@@ -704,21 +722,31 @@ export class CompletionEngine {
  * Watches a call's streaming code until `pick` returns what to serve (undefined: not yet); never
  * once the call is done, since the caller then has the final answer.
  */
-function servedWhen(live: LiveAnswer, pick: (code: string) => string | undefined): EarlyServe {
+function servedWhen(live: LiveAnswer, pick: (code: string) => string | undefined, recheckAt?: number): EarlyServe {
   const watchers = (live.watchers ??= new Set());
   let check = () => {};
+  let timer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    watchers.delete(check);
+    clearTimeout(timer);
+  };
   const ready = new Promise<string>((resolve) => {
     check = () => {
       if (live.done) return;
       const served = pick(live.code);
       if (served === undefined) return;
-      watchers.delete(check);
+      stop();
       resolve(served);
     };
     watchers.add(check);
     check();
   });
-  return { ready, stop: () => watchers.delete(check) };
+  // A rule that turns on with time sees the code once more then, should the stream be quiet.
+  if (recheckAt !== undefined && watchers.has(check)) {
+    timer = setTimeout(check, Math.max(0, recheckAt - performance.now()));
+    timer.unref?.();
+  }
+  return { ready, stop };
 }
 
 /** True when `code` has a complete first line of code (after a leading line break, with look-ahead). */

@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadShapeFiles, PINNED_CORPUS, shapeSweep, shapesExamples } from '../../../bench/shapes.ts';
 
-const STREAMING = ['shrinks', 'ended', 'first-line', 'run-on', 'stopped'];
+const STREAMING = ['shrinks', 'ended', 'first-line', 'run-on', 'patience', 'stopped'];
 
 const SEEDS = [1, 2, 3, 6, 7];
 const files = loadShapeFiles(PINNED_CORPUS);

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   dropSuffixLines,
   dropSuffixTail,
+  completeLinesEnd,
   likelyRunOnEnd,
   replaysSuffixLines,
 } from '../../../server/src/engine/postprocess/suffix.ts';
@@ -208,5 +209,24 @@ describe('likelyRunOnEnd (where a multi-line request is served before its stream
     expect(
       likelyRunOnEnd('done();\n  log();\n}\n', contextAt('if (ok) {\n  <|>\n}\nnext();', { multiline: true })),
     ).toBe(-1);
+  });
+});
+
+describe('completeLinesEnd (what a multi-line request that waited long is served of a stream)', () => {
+  it.each([
+    ['nothing complete yet', 'for (const item of items) {', false, undefined],
+    [
+      'the complete lines, not the one being written',
+      'for (const item of items) {\n    sum += item.price;\n  }',
+      false,
+      'for (const item of items) {\n    sum += item.price;',
+    ],
+    ['one complete line', 'for (const item of items) {\n    sum', false, 'for (const item of items) {'],
+    ['only blank lines', '\n\n  ', false, undefined],
+    ['a look-ahead answer: only its leading line break', '\n  return sum', true, undefined],
+    ['a look-ahead answer: the line after its leading line break', '\n  return sum;\n}', true, '\n  return sum;'],
+  ])('%s', (_, code, lookahead, served) => {
+    const end = completeLinesEnd(code, lookahead);
+    expect(end === -1 ? undefined : code.slice(0, end)).toBe(served);
   });
 });
