@@ -247,6 +247,45 @@ describe('completion', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it('starts the call at a pause at the end of a line for a client that asks there, and its request joins it (Helix manual)', async () => {
+    fake.setResponder((req) => ({
+      kind: 'text',
+      text: parseCompletionInput(req.body.input)?.prefix.endsWith('f5(') ? ');' : 'done();',
+    }));
+    await startClient();
+    await client.open(URI, 'let a = 1;\n');
+    const pauseAt = async (k: number) => {
+      // A line ends (`f0();`), and the typist pauses longer than LINE_END_PAUSE_MS before the key.
+      const end = k === 0 ? 'let a = 1;'.length : `f${k - 1}();`.length;
+      await client.change(URI, k + 2, [
+        { range: { start: { line: k, character: end }, end: { line: k, character: end } }, text: `\nf${k}();` },
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    };
+    // The client asks at the end of each line (the first pause comes before it asked at all).
+    for (let k = 0; k < 5; k++) {
+      await pauseAt(k);
+      await client.completion(URI, { line: k + 1, character: 5 });
+    }
+    // The last line is asked for half-way (`f5(`), and the typist types what was suggested: that
+    // answer covers the cursor at the line's end but has nothing more to give.
+    await client.change(URI, 7, [
+      { range: { start: { line: 5, character: 5 }, end: { line: 5, character: 5 } }, text: '\nf5(' },
+    ]);
+    expect((await client.completion(URI, { line: 6, character: 3 })).items[0]?.textEdit?.newText).toBe(');');
+    const before = fake.requests.length;
+    await client.change(URI, 8, [
+      { range: { start: { line: 6, character: 3 }, end: { line: 6, character: 3 } }, text: ');' },
+    ]);
+    // The pause alone starts a model call for the cursor at the line's end, before the client asks.
+    await fake.waitForRequests(before + 1);
+    expect(fake.requests).toHaveLength(before + 1);
+    expect(parseCompletionInput(fake.requests.at(-1)!.body.input)?.prefix).toMatch(/f5\(\);$/);
+    const list = await client.completion(URI, { line: 6, character: 5 });
+    expect(list.items[0]?.textEdit?.newText).toBe('done();');
+    expect(fake.requests).toHaveLength(before + 1);
+  });
+
   it('starts the call at the first key of a burst for an editor that asks only after its own delay, and its request joins it (Neovim)', async () => {
     fake.setResponder(() => ({
       kind: 'text',

@@ -178,7 +178,7 @@ export const configSchema = z.strictObject({
       adaptiveDebounce: setting(
         z.boolean(),
         true,
-        "Shorten the debounce to the typist's own rhythm: 1.25 times the median gap between their recent keystrokes in the document, or in any document while this one has too few (at least 100 ms, at most `debounceMs`), so a fast typist's pause starts the model call sooner; and no debounce for the first key after a pause of a second or more (or the first since the document opened), whose call the following keys reuse; for an editor that asks for completion items only after its own delay (not inline completion), that key starts the call itself, before the editor asks.",
+        "Shorten the debounce to the typist's own rhythm: 1.25 times the median gap between their recent keystrokes in the document, or in any document while this one has too few (at least 100 ms, at most `debounceMs`), so a fast typist's pause starts the model call sooner; and no debounce for the first key after a pause of a second or more (or the first since the document opened), whose call the following keys reuse; for an editor that asks for completion items only after its own delay (not inline completion), that key starts the call itself, before the editor asks, and so does a pause of 150 ms at the end of a line where the editor asked in most recent such pauses (a manual completion key).",
       ),
       budgetMs: setting(
         integer(200, 60000),

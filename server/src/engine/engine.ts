@@ -298,7 +298,9 @@ export class CompletionEngine {
     const config = this.deps.config();
     if (!config.completion.enabled || this.deps.calls.refuse(request.path)) return;
     if (this.modelDown || performance.now() - this.lastFailureAt < PREFETCH_PAUSE_MS) return;
-    if (this.typedAhead.find(request.uri, request.text, request.offset)) return;
+    // A call that covers the cursor and has more to give (or still streams) serves the request.
+    const hit = this.typedAhead.find(request.uri, request.text, request.offset);
+    if (hit && (hit.suggestion.live.done === undefined || hit.suggestion.live.code.length > hit.typed.length)) return;
     const multiline = isMultiline(request, config);
     const prepared = this.prepare(request, config, multiline);
     if (config.cache.enabled && this.answers.fromMemory(prepared.key)) return;

@@ -22,6 +22,7 @@ import { compose, NO_API_KEY_MESSAGE, type Composition, type Services } from '..
 import { CodeActions } from '../features/code-actions.ts';
 import { accepted, stats } from '../features/commands.ts';
 import { complete, prefetchCompletion } from '../features/completion.ts';
+import { LineEndPrefetch } from '../features/line-end-prefetch.ts';
 import { completeInline } from '../features/inline-completion.ts';
 import type { FeatureContext } from '../features/types.ts';
 import { createLogger, type Logger } from '../telemetry/logger.ts';
@@ -96,6 +97,7 @@ export function serve(options: ServeOptions): Connection {
   /** Whether the client has asked for completion items, and for inline completion (ghost text). */
   let asksCompletion = false;
   let asksInline = false;
+  const lineEnds = new LineEndPrefetch((uri, offset) => prefetchCompletion(context, uri, offset));
   const codeActions = new CodeActions(context);
 
   connection.onInitialize(((raw: unknown): InitializeResult | ResponseError<void> => {
@@ -202,20 +204,18 @@ export function serve(options: ServeOptions): Connection {
       composition?.services.engine.movedOn(textDocument.uri, textDocument.version);
       // An editor that asks for completion only after its own idle delay (not inline completion,
       // which VS Code asks on every key): the first key of a burst starts the model call now.
+      // So does a pause at a line's end, for a client that asks there (features/line-end-prefetch.ts).
       const cursor = documents.cursorAfterChange(textDocument.uri);
-      if (
-        asksCompletion &&
-        !asksInline &&
-        cursor !== undefined &&
-        documents.startsBurst(textDocument.uri) &&
-        services().config.completion.adaptiveDebounce
-      )
+      const prefetches = asksCompletion && !asksInline && services().config.completion.adaptiveDebounce;
+      if (prefetches && cursor !== undefined && documents.startsBurst(textDocument.uri))
         prefetchCompletion(context, textDocument.uri, cursor);
+      if (prefetches) lineEnds.changed(textDocument.uri, documents.get(textDocument.uri)?.text ?? '', cursor);
     }),
   );
   connection.onDidCloseTextDocument(
     notification(state, 'textDocument/didClose', params.didCloseParams, ({ textDocument }) => {
       documents.close(textDocument.uri);
+      lineEnds.forget(textDocument.uri);
       services().engine.forget(textDocument.uri);
       services().indexer.closed(textDocument.uri);
       services().repoContext.forget(textDocument.uri);
@@ -225,6 +225,7 @@ export function serve(options: ServeOptions): Connection {
   connection.onCompletion(
     request(state, 'textDocument/completion', params.completionParams, async (p, signal) => {
       asksCompletion = true;
+      lineEnds.asked(p.textDocument.uri);
       const automatic = AUTOMATIC_COMPLETION.has(p.context?.triggerKind ?? 1);
       const answer = await complete(context, { uri: p.textDocument.uri, position: p.position, automatic, signal });
       if (answer.kind === 'cancelled') return CANCELLED;
