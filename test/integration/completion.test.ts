@@ -22,6 +22,18 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
   };
 }
 
+/** The one model call was not ended by serving its request: it streams on for the keys that follow. */
+async function expectCallStreamsOn(): Promise<void> {
+  const [request] = fake.requests;
+  let ended = false;
+  void request!.done.then(() => {
+    ended = true;
+  });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(ended).toBe(false);
+  expect(fake.requests).toHaveLength(1);
+}
+
 async function startClient(extra: Record<string, string> = {}): Promise<TestClient> {
   client = TestClient.start({ env: env(extra) });
   await client.initialize();
@@ -196,14 +208,7 @@ describe('completion', () => {
     await client.open(URI, 'function total(items) {\n  let sum = 0;\n  \n  return sum;\n}\n');
     const list = await client.completion(URI, { line: 2, character: 2 });
     expect(list.items[0]?.textEdit?.newText).toBe('for (const item of items) {\n    sum += item.price;\n  }');
-    const [request] = fake.requests;
-    let ended = false;
-    void request!.done.then(() => {
-      ended = true;
-    });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(ended).toBe(false);
-    expect(fake.requests).toHaveLength(1);
+    await expectCallStreamsOn();
   });
 
   it('serves a multi-line request the lines complete so far once it has waited long, while the call streams on', async () => {
@@ -214,14 +219,7 @@ describe('completion', () => {
     const list = await client.completion(URI, { line: 2, character: 2 });
     // Were the request kept waiting for the end, the completion budget would leave it empty.
     expect(list.items[0]?.textEdit?.newText).toBe('for (const item of items) {\n    sum += item.price;');
-    const [request] = fake.requests;
-    let ended = false;
-    void request!.done.then(() => {
-      ended = true;
-    });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(ended).toBe(false);
-    expect(fake.requests).toHaveLength(1);
+    await expectCallStreamsOn();
   });
 
   it('stops a chatty answer at its epilogue: the suggestion is the code, and the cached answer gives the same', async () => {

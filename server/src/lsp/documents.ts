@@ -109,6 +109,11 @@ export class DocumentStore implements DocumentView {
     return this.docs.get(uri)?.version;
   }
 
+  /** The document's text, without `get`'s scan for binary content: for a look on every keystroke. */
+  text(uri: string): string | undefined {
+    return this.docs.get(uri)?.getText();
+  }
+
   /** performance.now() of the document's last open or change. */
   lastChange(uri: string): number | undefined {
     return this.changedAt.get(uri);

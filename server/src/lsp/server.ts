@@ -209,7 +209,7 @@ export function serve(options: ServeOptions): Connection {
       const prefetches = asksCompletion && !asksInline && services().config.completion.adaptiveDebounce;
       if (prefetches && cursor !== undefined && documents.startsBurst(textDocument.uri))
         prefetchCompletion(context, textDocument.uri, cursor);
-      if (prefetches) lineEnds.changed(textDocument.uri, documents.get(textDocument.uri)?.text ?? '', cursor);
+      if (prefetches) lineEnds.changed(textDocument.uri, documents.text(textDocument.uri) ?? '', cursor);
     }),
   );
   connection.onDidCloseTextDocument(

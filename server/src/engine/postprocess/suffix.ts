@@ -81,7 +81,7 @@ export function likelyRunOnEnd(code: string, context: PostprocessContext): numbe
  * Where a multi-line answer's complete lines end in its streaming code: the index of the last line
  * break, once a line with code on it is complete (after the leading line break a look-ahead answer
  * at the end of a line starts with); -1 before. What the complete answer's suggestion starts with,
- * served to a request that waited long enough (engine.ts MULTILINE_PATIENCE_MS).
+ * served to a request that waited `completion.multilineWaitMs` (engine.ts `likelyRunOn`).
  */
 export function completeLinesEnd(code: string, lookahead: boolean): number {
   const skip = lookahead && /^[ \t]*\n/.test(code) ? code.indexOf('\n') + 1 : 0;
