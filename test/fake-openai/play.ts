@@ -141,7 +141,7 @@ export async function playScript(ctx: PlayContext, script: Script): Promise<void
       if (ctx.stream) {
         openStream(ctx);
         write(ctx, dialect.start());
-        const chunks = chunkText(script.text ?? '', 4).slice(0, script.afterChunks);
+        const chunks = chunkText(script.text ?? '', script.chunkChars ?? 4).slice(0, script.afterChunks);
         for (const chunk of chunks) write(ctx, dialect.delta(chunk));
       }
       return waitForClose(ctx.closed);

@@ -44,7 +44,7 @@ export type Script =
       headers?: Record<string, string>;
     }
   /** Sends headers (and the deltas of `text` up to afterChunks) then goes silent until the client closes. */
-  | { kind: 'stall'; text?: string; afterChunks?: number }
+  | { kind: 'stall'; text?: string; afterChunks?: number /** Characters per delta; default 4. */; chunkChars?: number }
   /** Accepts the request and never answers. */
   | { kind: 'stall-before-headers' }
   /** Destroys the socket after afterChunks deltas. */

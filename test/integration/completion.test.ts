@@ -213,7 +213,13 @@ describe('completion', () => {
 
   it('serves a multi-line request the lines complete so far once it has waited long, while the call streams on', async () => {
     // Two complete lines, then the third is begun and the model goes quiet: no end, no run-on.
-    fake.setResponder(() => ({ kind: 'stall', text: 'for (const item of items) {\n    sum += item.price;\n    cou' }));
+    // One delta: past the wait the request takes the lines complete at that moment, which are
+    // then the same however late the stream arrives on a loaded machine.
+    fake.setResponder(() => ({
+      kind: 'stall',
+      text: 'for (const item of items) {\n    sum += item.price;\n    cou',
+      chunkChars: 1000,
+    }));
     await startClient();
     await client.open(URI, 'function total(items) {\n  let sum = 0;\n  \n}\n');
     const list = await client.completion(URI, { line: 2, character: 2 });

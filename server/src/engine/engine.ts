@@ -604,12 +604,12 @@ export class CompletionEngine {
   private likelyRunOn(live: LiveAnswer, context: PostprocessContext, waitUntil: number, typed = ''): EarlyServe {
     return servedWhen(
       live,
-      (code) => {
+      (code, due) => {
         if (!code.startsWith(typed)) return typed.startsWith(code) ? undefined : code;
         const rest = code.slice(typed.length);
         const end = likelyRunOnEnd(rest, context);
         if (end !== -1) return code.slice(0, typed.length + end);
-        if (performance.now() < waitUntil) return undefined;
+        if (!due && performance.now() < waitUntil) return undefined;
         const complete = completeLinesEnd(rest, context.lookahead);
         // Lines the fitting filters would empty (a replay of the next line) are no answer yet.
         if (complete === -1 || fitExplained(rest.slice(0, complete), context).text === '') return undefined;
@@ -724,10 +724,17 @@ export class CompletionEngine {
  * Watches a call's streaming code until `pick` returns what to serve (undefined: not yet); never
  * once the call is done, since the caller then has the final answer.
  */
-function servedWhen(live: LiveAnswer, pick: (code: string) => string | undefined, recheckAt?: number): EarlyServe {
+function servedWhen(
+  live: LiveAnswer,
+  pick: (code: string, due: boolean) => string | undefined,
+  recheckAt?: number,
+): EarlyServe {
   const watchers = (live.watchers ??= new Set());
   let check = () => {};
   let timer: NodeJS.Timeout | undefined;
+  // Set by the timer: it may fire a little before performance.now() reaches `recheckAt` (libuv
+  // measures from the loop's cached time), and a quiet stream would then never be looked at again.
+  let due = false;
   const stop = () => {
     watchers.delete(check);
     clearTimeout(timer);
@@ -735,7 +742,7 @@ function servedWhen(live: LiveAnswer, pick: (code: string) => string | undefined
   const ready = new Promise<string>((resolve) => {
     check = () => {
       if (live.done) return;
-      const served = pick(live.code);
+      const served = pick(live.code, due);
       if (served === undefined) return;
       stop();
       resolve(served);
@@ -745,7 +752,13 @@ function servedWhen(live: LiveAnswer, pick: (code: string) => string | undefined
   });
   // A rule that turns on with time sees the code once more then, should the stream be quiet.
   if (recheckAt !== undefined && watchers.has(check)) {
-    timer = setTimeout(check, Math.max(0, recheckAt - performance.now()));
+    timer = setTimeout(
+      () => {
+        due = true;
+        check();
+      },
+      Math.max(0, recheckAt - performance.now()),
+    );
     timer.unref?.();
   }
   return { ready, stop };
