@@ -43,10 +43,16 @@ describe('LineEndPrefetch', () => {
     if (asked) prefetch.asked(URI);
   }
 
-  it('starts the call once the client asked in most recent long pauses at a line end', () => {
+  /** A prefetch after `pauses` long pauses at a line end, `asks(i)` saying whether the client asked in the i-th. */
+  function primed(pauses: number, asks: (i: number) => boolean = () => true) {
     const started: number[] = [];
     const prefetch = new LineEndPrefetch((_, offset) => started.push(offset));
-    for (let i = 0; i < 4; i++) pause(prefetch, true);
+    for (let i = 0; i < pauses; i++) pause(prefetch, asks(i));
+    return { prefetch, started };
+  }
+
+  it('starts the call once the client asked in most recent long pauses at a line end', () => {
+    const { prefetch, started } = primed(4);
     // Four pauses known: the fourth's own timer fired before it was counted.
     expect(started).toEqual([]);
     prefetch.changed(URI, TEXT, 4);
@@ -57,8 +63,7 @@ describe('LineEndPrefetch', () => {
   });
 
   it('a request on the key itself (a trigger character) is no sign the client asks at pauses', () => {
-    const started: number[] = [];
-    const prefetch = new LineEndPrefetch((_, offset) => started.push(offset));
+    const { prefetch, started } = primed(0);
     for (let i = 0; i < 8; i++) {
       prefetch.changed(URI, TEXT, 4);
       prefetch.asked(URI);
@@ -69,9 +74,7 @@ describe('LineEndPrefetch', () => {
   });
 
   it('starts no call for a client that seldom asks at a line end', () => {
-    const started: number[] = [];
-    const prefetch = new LineEndPrefetch((_, offset) => started.push(offset));
-    for (let i = 0; i < 8; i++) pause(prefetch, i % 3 === 0);
+    const { prefetch, started } = primed(8, (i) => i % 3 === 0);
     started.length = 0;
     // The last eight: asked in the 1st, 4th and 7th.
     prefetch.changed(URI, TEXT, 4);
@@ -81,9 +84,7 @@ describe('LineEndPrefetch', () => {
   });
 
   it('a key before the pause is long cancels the call, and a short pause does not count', () => {
-    const started: number[] = [];
-    const prefetch = new LineEndPrefetch((_, offset) => started.push(offset));
-    for (let i = 0; i < 4; i++) pause(prefetch, true);
+    const { prefetch, started } = primed(4);
     prefetch.changed(URI, TEXT, 4);
     vi.advanceTimersByTime(LINE_END_PAUSE_MS / 2);
     prefetch.changed(URI, `${TEXT}x`, 11);
@@ -92,9 +93,7 @@ describe('LineEndPrefetch', () => {
   });
 
   it('starts nothing mid-line or once the document closed', () => {
-    const started: number[] = [];
-    const prefetch = new LineEndPrefetch((_, offset) => started.push(offset));
-    for (let i = 0; i < 4; i++) pause(prefetch, true);
+    const { prefetch, started } = primed(4);
     prefetch.changed(URI, 'const total', 11);
     vi.advanceTimersByTime(LINE_END_PAUSE_MS);
     prefetch.changed(URI, TEXT, 4);
