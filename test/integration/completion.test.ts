@@ -364,6 +364,67 @@ describe('completion', () => {
     expect(fake.requests.slice(3).map((r) => parseCompletionInput(r.body.input)?.prefix)).toEqual(['rows.m', 'rows.m']);
   });
 
+  it('lets a prefetch stream to its end, past the grace of a cancelled call, for the request that comes at the next pause', async () => {
+    fake.setResponder(() => ({ kind: 'text', text: 'ok()' }));
+    await startClient({ GHOSTLINE_COMPLETION__ABANDON_GRACE_MS: '100' });
+    await client.open(URI, 'done.\n');
+    expect((await client.completion(URI, { line: 0, character: 5 })).items).toHaveLength(1);
+    // An answer that takes several times the grace to stream.
+    fake.setResponder(() => ({ kind: 'text', text: 'forEach(print);', chunkChars: 1, chunkDelayMs: 40 }));
+    const other = 'file:///work/demo/src/other.ts';
+    await client.open(other, 'items\n');
+    await client.change(other, 2, [
+      { range: { start: { line: 0, character: 5 }, end: { line: 0, character: 5 } }, text: '.' },
+    ]);
+    const [, prefetched] = await fake.waitForRequests(2);
+    await prefetched!.done;
+    expect(prefetched!.clientClosed).toBe(false);
+    // The typist typed on and paused: the request is served from that call.
+    await client.change(other, 3, [
+      { range: { start: { line: 0, character: 6 }, end: { line: 0, character: 6 } }, text: 'fo' },
+    ]);
+    const list = await client.completion(other, { line: 0, character: 8 });
+    expect(list.items[0]?.textEdit?.newText).toBe('forEach(print);');
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('keeps prefetching after a prefetch that nobody joined was stopped at the completion budget: that is no model failure', async () => {
+    fake.setResponder(() => ({ kind: 'text', text: 'ok()' }));
+    await startClient({ GHOSTLINE_COMPLETION__BUDGET_MS: '300' });
+    await client.open(URI, 'done.\n');
+    expect((await client.completion(URI, { line: 0, character: 5 })).items).toHaveLength(1);
+    // A model slower than the budget: the prefetch is stopped before its answer is complete.
+    fake.setResponder(() => ({ kind: 'text', text: 'forEach(print);', chunkChars: 1, chunkDelayMs: 100 }));
+    const key = (uri: string, version: number, character: number, text: string) =>
+      client.change(uri, version, [{ range: { start: { line: 0, character }, end: { line: 0, character } }, text }]);
+    const second = 'file:///work/demo/src/second.ts';
+    await client.open(second, 'items\n');
+    await key(second, 2, 5, '.');
+    const [, prefetched] = await fake.waitForRequests(2);
+    await prefetched!.done;
+    expect(prefetched!.clientClosed).toBe(true);
+
+    // The request at that cursor makes its own call and gets its answer.
+    fake.setResponder(() => ({ kind: 'text', text: 'forEach(print);' }));
+    const list = await client.completion(second, { line: 0, character: 6 });
+    expect(list.items[0]?.textEdit?.newText).toBe('forEach(print);');
+    expect(fake.requests).toHaveLength(3);
+
+    // And the first key in another document still starts a call before its request.
+    const third = 'file:///work/demo/src/third.ts';
+    await client.open(third, 'rows\n');
+    await key(third, 2, 4, '.');
+    await key(third, 3, 5, 'm');
+    await client.completion(third, { line: 0, character: 6 });
+    await fake.waitForRequests(5);
+    expect(
+      fake.requests
+        .slice(3)
+        .map((r) => parseCompletionInput(r.body.input)?.prefix)
+        .sort(),
+    ).toEqual(['rows.', 'rows.m']);
+  });
+
   it('lets the latest request win: a superseded request is answered empty and only one model call starts', async () => {
     fake.setResponder(() => ({ kind: 'text', text: 'ok()' }));
     await startClient({ GHOSTLINE_COMPLETION__DEBOUNCE_MS: '300' });

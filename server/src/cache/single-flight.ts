@@ -11,6 +11,8 @@ interface Flight<T> {
   waiters: number;
   /** Pending abort while nobody waits, cancelled when someone joins. */
   grace?: NodeJS.Timeout;
+  /** This flight's grace, when it is not the default (`run`'s `graceMs`). */
+  graceMs?: number;
 }
 
 export class SingleFlight<T> {
@@ -26,17 +28,22 @@ export class SingleFlight<T> {
     return this.flights.size;
   }
 
-  /** Runs `work` once per key at a time; `work` receives a signal that aborts when all callers left. */
+  /**
+   * Runs `work` once per key at a time; `work` receives a signal that aborts when all callers left.
+   * `graceMs`, when it starts the work, replaces the default grace for this flight (a call started
+   * before anyone asks for it, whose whole point is a later joiner).
+   */
   run(
     key: string,
     signal: AbortSignal,
     work: (signal: AbortSignal) => Promise<T>,
+    graceMs?: number,
   ): { promise: Promise<T>; shared: boolean } {
     let flight = this.flights.get(key);
     const shared = flight !== undefined;
     if (!flight) {
       const controller = new AbortController();
-      const created: Flight<T> = { controller, waiters: 0, promise: undefined as unknown as Promise<T> };
+      const created: Flight<T> = { controller, waiters: 0, promise: undefined as unknown as Promise<T>, graceMs };
       created.promise = work(controller.signal).finally(() => {
         if (this.flights.get(key) === created) this.flights.delete(key);
       });
@@ -82,7 +89,7 @@ export class SingleFlight<T> {
       flight.controller.abort(reason);
       if (this.flights.get(key) === flight) this.flights.delete(key);
     };
-    const grace = this.graceMs();
+    const grace = flight.graceMs ?? this.graceMs();
     if (grace <= 0) {
       abort();
       return;

@@ -198,7 +198,7 @@ export const configSchema = z.strictObject({
       abandonGraceMs: setting(
         integer(0, 5000),
         1000,
-        "A model call whose requests were all cancelled keeps streaming this long, so the next keystroke's request can reuse it (typed-ahead) instead of starting a new call — long enough for an editor that asks again only after its own idle delay (Neovim: 150 ms after the last key, so not while the keys come faster, often for most of a second).",
+        "A model call whose requests were all cancelled keeps streaming this long, so the next keystroke's request can reuse it (typed-ahead) instead of starting a new call — long enough for an editor that asks again only after its own idle delay (Neovim: 150 ms after the last key, so not while the keys come faster, often for most of a second). A call started before any request asked (the first key of a burst, a pause at a line's end) streams to its end instead, for at most `budgetMs`.",
       ),
       prefixLines: setting(integer(1, 2000), 100, 'Lines before the cursor offered to the prompt.'),
       suffixLines: setting(integer(0, 2000), 50, 'Lines after the cursor offered to the prompt.'),

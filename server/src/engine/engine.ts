@@ -110,6 +110,15 @@ interface EarlyServe {
   stop: () => void;
 }
 
+/**
+ * A call started before any request asked for it (`prefetch`): how its failure is kept for the
+ * request that follows, and how long it streams with nobody waiting.
+ */
+interface Prefetch {
+  failed: (error: unknown) => void;
+  graceMs: number;
+}
+
 /** The prompt of a request, prepared before the cache or the model is asked. */
 interface PreparedPrompt {
   guarded: Guarded;
@@ -289,8 +298,11 @@ export class CompletionEngine {
    * Starts the model call for a cursor before the editor asks for it: the first key of a burst,
    * for an editor that asks only after its own idle delay (Neovim, Helix), so its first request,
    * which comes a few keys later, joins a call already under way (typed-ahead) instead of starting
-   * one then. Nothing waits for the call: it streams for `completion.abandonGraceMs` unless a
-   * request joins it. No call when one under way or an answer in memory already covers the cursor,
+   * one then. Nothing waits for the call: it streams to its answer's end (for at most
+   * `completion.budgetMs`, not the shorter `completion.abandonGraceMs` of a call whose requests
+   * were cancelled), since its whole point is the request still to come, which under a manual
+   * trigger may come only at the typist's next pause; what it streamed stays for typed-ahead and
+   * the cache. No call when one under way or an answer in memory already covers the cursor,
    * nor while completion calls fail (PREFETCH_PAUSE_MS); a failed prefetch answers the request
    * that follows at its cursor (PREFETCH_FAILURE_TTL_MS), so an outage costs no second call chain.
    */
@@ -307,9 +319,10 @@ export class CompletionEngine {
     if (this.liveByKey.has(prepared.key)) return;
     this.deps.logger.debug({ event: 'prefetch', uri: request.uri, offset: request.offset }, 'completion prefetched');
     // A wait already over: the call starts and is left to the single-flight's grace, so its
-    // failure is seen where the call runs (`onCallFailed`), not by this wait.
+    // failure is seen where the call runs (`onCallFailed`), not by this wait. A call stopped
+    // because no request joined it within that grace did not fail: the model may be working.
     const failed = (error: unknown): void => {
-      if (!(error instanceof ProviderError)) return;
+      if (!(error instanceof ProviderError) || error.kind === 'cancelled') return;
       const at = performance.now();
       this.lastFailureAt = at;
       this.prefetchFailures.delete(prepared.key);
@@ -318,7 +331,10 @@ export class CompletionEngine {
         this.prefetchFailures.delete(this.prefetchFailures.keys().next().value as string);
     };
     const aborted = AbortSignal.abort('prefetch');
-    void this.compute(request, config, multiline, prepared, aborted, performance.now(), failed).catch(() => undefined);
+    const prefetch = { failed, graceMs: config.completion.budgetMs };
+    void this.compute(request, config, multiline, prepared, aborted, performance.now(), prefetch).catch(
+      () => undefined,
+    );
   }
 
   /** Token count of the instructions, which are byte-stable: counted once per distinct text. */
@@ -469,7 +485,7 @@ export class CompletionEngine {
     prepared: PreparedPrompt,
     signal: AbortSignal,
     started: number,
-    onCallFailed?: (error: unknown) => void,
+    prefetch?: Prefetch,
   ): Promise<SuggestOutcome> {
     const { guarded, key, promptTokens } = prepared;
     const cached = config.cache.enabled ? await this.answers.lookup(key) : undefined;
@@ -499,16 +515,20 @@ export class CompletionEngine {
     const budgetTimer = setTimeout(() => budget.abort(BUDGET_EXPIRED), config.completion.budgetMs);
     budgetTimer.unref?.();
     const waitSignal = AbortSignal.any([signal, budget.signal]);
-    const flight = this.flights.run(key, waitSignal, (flightSignal) =>
-      this.answers
-        .callShared(plan, flightSignal)
-        .catch((error: unknown) => {
-          onCallFailed?.(error);
-          throw error;
-        })
-        .finally(() => {
-          if (this.liveByKey.get(key) === live) this.liveByKey.delete(key);
-        }),
+    const flight = this.flights.run(
+      key,
+      waitSignal,
+      (flightSignal) =>
+        this.answers
+          .callShared(plan, flightSignal)
+          .catch((error: unknown) => {
+            prefetch?.failed(error);
+            throw error;
+          })
+          .finally(() => {
+            if (this.liveByKey.get(key) === live) this.liveByKey.delete(key);
+          }),
+      prefetch?.graceMs,
     );
     if (flight.shared) this.deps.metrics.singleFlightJoins++;
     else {

@@ -79,6 +79,36 @@ describe('SingleFlight', () => {
     expect(flights.join('k', new AbortController().signal)).toBeUndefined();
   });
 
+  it("uses a flight's own grace, given when the work starts, over the default", async () => {
+    const flights = new SingleFlight<string>(() => 10);
+    const gate = deferred<string>();
+    let workSignal!: AbortSignal;
+    // Started with nobody waiting (a prefetch): its grace is its own.
+    const started = flights.run(
+      'k',
+      AbortSignal.abort('prefetch'),
+      (signal) => {
+        workSignal = signal;
+        return gate.promise;
+      },
+      5000,
+    );
+    await expect(started.promise).rejects.toBe('prefetch');
+    await new Promise((r) => setTimeout(r, 40));
+    expect(workSignal.aborted).toBe(false);
+    // A caller that joins and cancels leaves it under the same grace.
+    const caller = new AbortController();
+    const joined = flights.run('k', caller.signal, () => gate.promise, 10);
+    expect(joined.shared).toBe(true);
+    caller.abort('cancelled');
+    await expect(joined.promise).rejects.toBe('cancelled');
+    await new Promise((r) => setTimeout(r, 40));
+    expect(workSignal.aborted).toBe(false);
+    const late = flights.join('k', new AbortController().signal);
+    gate.resolve('reused');
+    expect(await late).toBe('reused');
+  });
+
   it('lets a late caller join a flight under way, keeping it alive', async () => {
     const flights = new SingleFlight<string>();
     const gate = deferred<string>();
