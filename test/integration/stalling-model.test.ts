@@ -62,6 +62,27 @@ describe('a stalling model', () => {
     expect(notAnswering(c)).toEqual([]);
   });
 
+  it('starts no hedged call for a prefetch nobody waits for, and closes it at the budget', async () => {
+    let stalling = false;
+    fake.setResponder(() => (stalling ? { kind: 'stall', afterChunks: 0 } : { kind: 'text', text: 'a + b;' }));
+    const c = await start({ GHOSTLINE_COMPLETION__HEDGE_MS: '100', GHOSTLINE_COMPLETION__BUDGET_MS: '600' });
+    // A client that asks for completion items, not inline completion: its first key of a burst
+    // starts the call before it asks (engine `prefetch`).
+    expect(await suggestion(c)).toBe('a + b;');
+    stalling = true;
+    const other = 'file:///work/demo/other.ts';
+    await c.open(other, 'items\n');
+    await c.change(other, 2, [
+      { range: { start: { line: 0, character: 5 }, end: { line: 0, character: 5 } }, text: '.' },
+    ]);
+    const [, prefetched] = await fake.waitForRequests(2);
+    await prefetched!.done;
+    expect(prefetched!.clientClosed).toBe(true);
+    // Silent for six times the hedge delay, and no second call: only a waiting user's call hedges.
+    expect(fake.requests).toHaveLength(2);
+    expect(notAnswering(c)).toEqual([]);
+  });
+
   it('answers empty within its budget when every model stalls, says so once, and once when the model answers again', async () => {
     let stalling = true;
     fake.setResponder(() => (stalling ? { kind: 'stall', afterChunks: 0 } : { kind: 'text', text: 'a + b;' }));

@@ -62,6 +62,11 @@ export interface ModelCallPlan {
   lookahead: boolean;
   key: string;
   live: LiveAnswer;
+  /**
+   * A call nobody waits for yet (engine `prefetch`): it starts no hedged call, which is for a user
+   * still waiting. A request that comes while it is silent starts its own call (engine `silent`).
+   */
+  speculative?: boolean;
 }
 
 export class Answers {
@@ -200,7 +205,7 @@ export class Answers {
       attempts.push(attempt);
       return attempt;
     };
-    const hedgeMs = config.completion.hedgeMs;
+    const hedgeMs = call.speculative ? 0 : config.completion.hedgeMs;
     let hedgeTimer: NodeJS.Timeout | undefined;
     const armHedge = () => {
       clearTimeout(hedgeTimer);

@@ -505,6 +505,7 @@ export class CompletionEngine {
       lookahead: looksAhead(request, config, multiline),
       key,
       live,
+      speculative: prefetch !== undefined,
     };
     // Never join a call that went silent: start afresh instead.
     const running = this.liveByKey.get(key);
