@@ -40,6 +40,22 @@ async function startClient(extra: Record<string, string> = {}): Promise<TestClie
   return client;
 }
 
+/**
+ * A client that asks for completion items, not inline completion (Neovim, Helix), started and
+ * asked once, so the server has seen it ask; the model answers `ok()` until the test says otherwise.
+ */
+async function startItemsClient(extra: Record<string, string> = {}): Promise<void> {
+  fake.setResponder(() => ({ kind: 'text', text: 'ok()' }));
+  await startClient(extra);
+  await client.open(URI, 'done.\n');
+  expect((await client.completion(URI, { line: 0, character: 5 })).items).toHaveLength(1);
+}
+
+/** The typist types `text` at `character` of the document's first line (its change to `version`). */
+function typeAt(uri: string, version: number, character: number, text: string): Promise<void> {
+  return client.change(uri, version, [{ range: { start: { line: 0, character }, end: { line: 0, character } }, text }]);
+}
+
 beforeAll(async () => {
   fake = await startFakeOpenAI();
 });
@@ -291,27 +307,20 @@ describe('completion', () => {
   });
 
   it('starts the call at the first key of a burst for an editor that asks only after its own delay, and its request joins it (Neovim)', async () => {
+    await startItemsClient();
     fake.setResponder(() => ({
       kind: 'text',
       text: 'forEach((item) => print(item));',
       chunkChars: 4,
       chunkDelayMs: 20,
     }));
-    await startClient();
-    // The client asks for completion items, not inline completion.
-    await client.open(URI, 'done.\n');
-    expect((await client.completion(URI, { line: 0, character: 5 })).items).toHaveLength(1);
     const other = 'file:///work/demo/src/other.ts';
     await client.open(other, 'items\n');
-    await client.change(other, 2, [
-      { range: { start: { line: 0, character: 5 }, end: { line: 0, character: 5 } }, text: '.' },
-    ]);
+    await typeAt(other, 2, 5, '.');
     // The key alone started a model call, for the cursor after it.
     const [, prefetched] = await fake.waitForRequests(2);
     expect(parseCompletionInput(prefetched!.body.input)?.prefix).toBe('items.');
-    await client.change(other, 3, [
-      { range: { start: { line: 0, character: 6 }, end: { line: 0, character: 6 } }, text: 'f' },
-    ]);
+    await typeAt(other, 3, 6, 'f');
     const list = await client.completion(other, { line: 0, character: 7 });
     expect(list.items[0]?.textEdit?.newText).toBe('forEach((item) => print(item));');
     expect(fake.requests).toHaveLength(2);
@@ -338,16 +347,11 @@ describe('completion', () => {
   });
 
   it('costs one call chain per cursor when the model fails: the request after a failed prefetch gets its failure, and no prefetch starts while calls fail', async () => {
-    fake.setResponder(() => ({ kind: 'text', text: 'ok()' }));
-    await startClient({ GHOSTLINE_RETRY__MAX_ATTEMPTS: '1' });
-    await client.open(URI, 'done.\n');
-    expect((await client.completion(URI, { line: 0, character: 5 })).items).toHaveLength(1);
+    await startItemsClient({ GHOSTLINE_RETRY__MAX_ATTEMPTS: '1' });
     fake.setResponder(() => ({ kind: 'error', status: 503 }));
-    const key = (uri: string, version: number, character: number, text: string) =>
-      client.change(uri, version, [{ range: { start: { line: 0, character }, end: { line: 0, character } }, text }]);
     const second = 'file:///work/demo/src/second.ts';
     await client.open(second, 'items\n');
-    await key(second, 2, 5, '.');
+    await typeAt(second, 2, 5, '.');
     // The prefetch's chain: the primary model and its fallback, both failing.
     await fake.waitForRequests(3);
     const list = await client.completion(second, { line: 0, character: 6 });
@@ -358,48 +362,36 @@ describe('completion', () => {
     // The first key in another document starts no call while calls fail; its request makes its own.
     const third = 'file:///work/demo/src/third.ts';
     await client.open(third, 'rows\n');
-    await key(third, 2, 4, '.');
-    await key(third, 3, 5, 'm');
+    await typeAt(third, 2, 4, '.');
+    await typeAt(third, 3, 5, 'm');
     expect((await client.completion(third, { line: 0, character: 6 })).items).toHaveLength(0);
     expect(fake.requests.slice(3).map((r) => parseCompletionInput(r.body.input)?.prefix)).toEqual(['rows.m', 'rows.m']);
   });
 
   it('lets a prefetch stream to its end, past the grace of a cancelled call, for the request that comes at the next pause', async () => {
-    fake.setResponder(() => ({ kind: 'text', text: 'ok()' }));
-    await startClient({ GHOSTLINE_COMPLETION__ABANDON_GRACE_MS: '100' });
-    await client.open(URI, 'done.\n');
-    expect((await client.completion(URI, { line: 0, character: 5 })).items).toHaveLength(1);
+    await startItemsClient({ GHOSTLINE_COMPLETION__ABANDON_GRACE_MS: '100' });
     // An answer that takes several times the grace to stream.
     fake.setResponder(() => ({ kind: 'text', text: 'forEach(print);', chunkChars: 1, chunkDelayMs: 40 }));
     const other = 'file:///work/demo/src/other.ts';
     await client.open(other, 'items\n');
-    await client.change(other, 2, [
-      { range: { start: { line: 0, character: 5 }, end: { line: 0, character: 5 } }, text: '.' },
-    ]);
+    await typeAt(other, 2, 5, '.');
     const [, prefetched] = await fake.waitForRequests(2);
     await prefetched!.done;
     expect(prefetched!.clientClosed).toBe(false);
     // The typist typed on and paused: the request is served from that call.
-    await client.change(other, 3, [
-      { range: { start: { line: 0, character: 6 }, end: { line: 0, character: 6 } }, text: 'fo' },
-    ]);
+    await typeAt(other, 3, 6, 'fo');
     const list = await client.completion(other, { line: 0, character: 8 });
     expect(list.items[0]?.textEdit?.newText).toBe('forEach(print);');
     expect(fake.requests).toHaveLength(2);
   });
 
   it('keeps prefetching after a prefetch that nobody joined was stopped at the completion budget: that is no model failure', async () => {
-    fake.setResponder(() => ({ kind: 'text', text: 'ok()' }));
-    await startClient({ GHOSTLINE_COMPLETION__BUDGET_MS: '300' });
-    await client.open(URI, 'done.\n');
-    expect((await client.completion(URI, { line: 0, character: 5 })).items).toHaveLength(1);
+    await startItemsClient({ GHOSTLINE_COMPLETION__BUDGET_MS: '300' });
     // A model slower than the budget: the prefetch is stopped before its answer is complete.
     fake.setResponder(() => ({ kind: 'text', text: 'forEach(print);', chunkChars: 1, chunkDelayMs: 100 }));
-    const key = (uri: string, version: number, character: number, text: string) =>
-      client.change(uri, version, [{ range: { start: { line: 0, character }, end: { line: 0, character } }, text }]);
     const second = 'file:///work/demo/src/second.ts';
     await client.open(second, 'items\n');
-    await key(second, 2, 5, '.');
+    await typeAt(second, 2, 5, '.');
     const [, prefetched] = await fake.waitForRequests(2);
     await prefetched!.done;
     expect(prefetched!.clientClosed).toBe(true);
@@ -413,8 +405,8 @@ describe('completion', () => {
     // And the first key in another document still starts a call before its request.
     const third = 'file:///work/demo/src/third.ts';
     await client.open(third, 'rows\n');
-    await key(third, 2, 4, '.');
-    await key(third, 3, 5, 'm');
+    await typeAt(third, 2, 4, '.');
+    await typeAt(third, 3, 5, 'm');
     await client.completion(third, { line: 0, character: 6 });
     await fake.waitForRequests(5);
     expect(
