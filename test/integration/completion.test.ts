@@ -165,6 +165,24 @@ describe('completion', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it('serves a suggestion made at the start of an empty line again on the next line after the user types a line break there', async () => {
+    fake.setResponder(() => ({ kind: 'text', text: 'print(items)' }));
+    await startClient();
+    await client.open(URI, 'items.sort()\n\n');
+    const first = await client.completion(URI, { line: 1, character: 0 });
+    expect(first.items[0]?.textEdit?.newText).toBe('print(items)');
+    // The typist wants one more blank line first.
+    await client.change(URI, 2, [
+      { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '\n' },
+    ]);
+    const second = await client.completion(URI, { line: 2, character: 0 });
+    expect(second.items[0]?.textEdit).toEqual({
+      range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } },
+      newText: 'print(items)',
+    });
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it('reuses a still-streaming call after the editor cancels its request and asks again as the user types (VS Code)', async () => {
     fake.setResponder(() => ({
       kind: 'text',

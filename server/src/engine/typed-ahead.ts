@@ -7,6 +7,8 @@
  * the call still streams, text typed past the code received so far matches too when it continues
  * that code: the request joins the call (a keystroke does not throw away a call whose first
  * tokens have not arrived yet) and is served if the answer turns out to start with what was typed.
+ * A suggestion made at the start of an empty line also survives one line break typed before it:
+ * the typist added a blank line, and the code now belongs to the new line.
  */
 
 /** Characters of text before the cursor compared to confirm a match. */
@@ -32,7 +34,10 @@ interface TypedAheadRecord {
 }
 
 export interface TypedAheadHit {
-  /** Characters the user typed since the suggestion was made. */
+  /**
+   * Characters the user typed since the suggestion was made that its code starts with: all of them,
+   * or all but a line break typed before a suggestion made at the start of an empty line.
+   */
   typed: string;
   suggestion: Suggestion;
 }
@@ -40,6 +45,11 @@ export interface TypedAheadHit {
 export function lineSuffixAt(text: string, offset: number): string {
   const end = text.indexOf('\n', offset);
   return text.slice(offset, end < 0 ? text.length : end);
+}
+
+/** The record's cursor was at the start of an empty line. */
+function startsEmptyLine(record: TypedAheadRecord): boolean {
+  return record.lineSuffix === '' && (record.anchor === '' || record.anchor.endsWith('\n'));
 }
 
 export class TypedAhead {
@@ -65,19 +75,25 @@ export class TypedAhead {
     const list = this.records.get(uri);
     if (!list) return undefined;
     const lineSuffix = lineSuffixAt(text, offset);
+    let blankLineHit: TypedAheadHit | undefined;
     for (const record of list) {
       const { code, done } = record.suggestion.live;
       const streaming = done === undefined;
       const typedLength = offset - record.offset;
-      if (typedLength < 0 || (typedLength > code.length && !streaming)) continue;
+      if (typedLength < 0) continue;
       if (record.lineSuffix !== lineSuffix) continue;
       const anchorStart = record.offset - record.anchor.length;
       if (text.slice(anchorStart, record.offset) !== record.anchor) continue;
       const typed = text.slice(record.offset, offset);
-      if (!code.startsWith(typed) && !(streaming && typed.startsWith(code))) continue;
-      return { typed, suggestion: record.suggestion };
+      const continues = (part: string) =>
+        (part.length <= code.length || streaming) && (code.startsWith(part) || (streaming && part.startsWith(code)));
+      if (continues(typed)) return { typed, suggestion: record.suggestion };
+      blankLineHit ??=
+        startsEmptyLine(record) && typed.startsWith('\n') && !code.startsWith('\n') && continues(typed.slice(1))
+          ? { typed: typed.slice(1), suggestion: record.suggestion }
+          : undefined;
     }
-    return undefined;
+    return blankLineHit;
   }
 
   forget(uri: string): void {

@@ -24,6 +24,50 @@ describe('TypedAhead', () => {
     expect(store.find('u', text as string, offset as number)).toBeUndefined();
   });
 
+  describe('a line break typed before a suggestion made at the start of an empty line', () => {
+    const above = '        self.placeholder = placeholder\n\n';
+    const code = '    # -- Private methods\n    # (for subclasses)';
+    const after = '\n    def _munge(self):\n';
+    it.each([
+      ['the line break alone', '\n', ''],
+      ["the line break and the code's indentation", '\n    ', '    '],
+      ['the line break and part of the code', '\n    # -- Pri', '    # -- Pri'],
+    ])('still matches after %s: the code belongs to the new line', (_name, typed, rest) => {
+      const store = new TypedAhead();
+      store.remember('u', `${above}${after}`, above.length, suggestion(code));
+      const text = `${above}${typed}${after}`;
+      expect(store.find('u', text, above.length + typed.length)?.typed).toBe(rest);
+    });
+
+    it.each([
+      ['two line breaks', '\n\n'],
+      ['a line break and text the code does not start with', '\n    x = 1'],
+    ])('misses after %s', (_name, typed) => {
+      const store = new TypedAhead();
+      store.remember('u', `${above}${after}`, above.length, suggestion(code));
+      expect(store.find('u', `${above}${typed}${after}`, above.length + typed.length)).toBeUndefined();
+    });
+
+    it('misses when the suggestion was made mid-line, or its code starts with its own line break', () => {
+      const midLine = new TypedAhead();
+      midLine.remember('u', `${above}    x${after}`, above.length + 5, suggestion(' = 1'));
+      expect(midLine.find('u', `${above}    x\n${after}`, above.length + 6)).toBeUndefined();
+      const ownBreak = new TypedAhead();
+      ownBreak.remember('u', `${above}${after}`, above.length, suggestion(`\n${code}`));
+      expect(ownBreak.find('u', `${above}\n${after}`, above.length + 1)?.typed).toBe('\n');
+    });
+
+    it('prefers a suggestion the typed text continues as it is', () => {
+      const store = new TypedAhead();
+      // The newer record, looked at first, matches only with the line break left out.
+      store.remember('u', `${above}${after}`, above.length, suggestion(`\n${code}`));
+      store.remember('u', `${above}${after}`, above.length, suggestion(code));
+      const hit = store.find('u', `${above}\n    ${after}`, above.length + 5);
+      expect(hit?.typed).toBe('\n    ');
+      expect(hit?.suggestion.live.code).toBe(`\n${code}`);
+    });
+  });
+
   it('misses when the rest of the line changed', () => {
     const store = new TypedAhead();
     store.remember('u', `${before}\n`, before.length, suggestion('reduce()'));
