@@ -319,8 +319,9 @@ export class CompletionEngine {
     if (this.liveByKey.has(prepared.key)) return;
     this.deps.logger.debug({ event: 'prefetch', uri: request.uri, offset: request.offset }, 'completion prefetched');
     // A wait already over: the call starts and is left to the single-flight's grace, so its
-    // failure is seen where the call runs (`onCallFailed`), not by this wait. A call stopped
-    // because no request joined it within that grace did not fail: the model may be working.
+    // failure is seen where the call runs (`compute`'s `prefetch.failed`), not by this wait. A
+    // call stopped because no request joined it within that grace did not fail: the model may be
+    // working.
     const failed = (error: unknown): void => {
       if (!(error instanceof ProviderError) || error.kind === 'cancelled') return;
       const at = performance.now();
