@@ -49,17 +49,14 @@ export class LineEndPrefetch {
   changed(uri: string, text: string, cursor: number | undefined): void {
     this.settle(uri);
     if (cursor === undefined || !atLineEnd(text, cursor)) return;
-    const pause: Pause = {
-      long: false,
-      asked: false,
-      since: performance.now(),
-      timer: undefined as unknown as NodeJS.Timeout,
-    };
-    pause.timer = setTimeout(() => {
+    const since = performance.now();
+    // The timer fires after `pause` below is set: no placeholder needed for it.
+    const timer = setTimeout(() => {
       pause.long = true;
       if (this.asksAtLineEnds()) this.start(uri, cursor);
     }, LINE_END_PAUSE_MS);
-    pause.timer.unref?.();
+    timer.unref?.();
+    const pause: Pause = { timer, since, long: false, asked: false };
     this.pauses.set(uri, pause);
   }
 
