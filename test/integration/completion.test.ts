@@ -148,40 +148,41 @@ describe('completion', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
-  it('serves the rest of a suggestion without a model call when the user types its first characters', async () => {
-    fake.setResponder(() => ({ kind: 'text', text: 'reduce((sum, x) => sum + x, 0);' }));
-    await startClient();
-    await client.open(URI, 'const total = values.\n');
-    const first = await client.completion(URI, { line: 0, character: 21 });
-    expect(first.items[0]?.textEdit?.newText).toBe('reduce((sum, x) => sum + x, 0);');
-    await client.change(URI, 2, [
-      { range: { start: { line: 0, character: 21 }, end: { line: 0, character: 21 } }, text: 'red' },
-    ]);
-    const second = await client.completion(URI, { line: 0, character: 24 });
-    expect(second.items[0]?.textEdit).toEqual({
-      range: { start: { line: 0, character: 21 }, end: { line: 0, character: 24 } },
-      newText: 'reduce((sum, x) => sum + x, 0);',
-    });
-    expect(fake.requests).toHaveLength(1);
-  });
-
-  it('serves a suggestion made at the start of an empty line again on the next line after the user types a line break there', async () => {
-    fake.setResponder(() => ({ kind: 'text', text: 'print(items)' }));
-    await startClient();
-    await client.open(URI, 'items.sort()\n\n');
-    const first = await client.completion(URI, { line: 1, character: 0 });
-    expect(first.items[0]?.textEdit?.newText).toBe('print(items)');
-    // The typist wants one more blank line first.
-    await client.change(URI, 2, [
-      { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '\n' },
-    ]);
-    const second = await client.completion(URI, { line: 2, character: 0 });
-    expect(second.items[0]?.textEdit).toEqual({
-      range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } },
-      newText: 'print(items)',
-    });
-    expect(fake.requests).toHaveLength(1);
-  });
+  it.each([
+    {
+      name: 'the user types its first characters',
+      answer: 'reduce((sum, x) => sum + x, 0);',
+      text: 'const total = values.\n',
+      at: { line: 0, character: 21 },
+      typed: 'red',
+      after: { line: 0, character: 24 },
+      // The word typed into the suggestion is replaced with the whole of it.
+      from: { line: 0, character: 21 },
+    },
+    {
+      // The typist wants one more blank line before the code.
+      name: 'the user types a line break before a suggestion made at the start of an empty line',
+      answer: 'print(items)',
+      text: 'items.sort()\n\n',
+      at: { line: 1, character: 0 },
+      typed: '\n',
+      after: { line: 2, character: 0 },
+      from: { line: 2, character: 0 },
+    },
+  ])(
+    'serves the suggestion again without a model call when $name',
+    async ({ answer, text, at, typed, after, from }) => {
+      fake.setResponder(() => ({ kind: 'text', text: answer }));
+      await startClient();
+      await client.open(URI, text);
+      const first = await client.completion(URI, at);
+      expect(first.items[0]?.textEdit?.newText).toBe(answer);
+      await client.change(URI, 2, [{ range: { start: at, end: at }, text: typed }]);
+      const second = await client.completion(URI, after);
+      expect(second.items[0]?.textEdit).toEqual({ range: { start: from, end: after }, newText: answer });
+      expect(fake.requests).toHaveLength(1);
+    },
+  );
 
   it('reuses a still-streaming call after the editor cancels its request and asks again as the user types (VS Code)', async () => {
     fake.setResponder(() => ({
